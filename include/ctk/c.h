@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ctk: exit codes, attributes, the error record and cleanup helpers
+ * shared by libcommon and the tools.
+ */
+#ifndef CTK_C_H
+#define CTK_C_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Exit codes: ctk.7 lists them once, every man page repeats them. */
+#define CTK_EXIT_OK		0
+#define CTK_EXIT_FAILURE	1
+#define CTK_EXIT_USAGE		2
+#define CTK_EXIT_UNSUPPORTED	3
+#define CTK_EXIT_PARTIAL	4
+#define CTK_EXIT_CANNOT_EXEC	126
+#define CTK_EXIT_NOT_FOUND	127
+
+#define CTK_ATTR_PRINTF(f, a)	__attribute__((format(printf, f, a)))
+#define CTK_ATTR_NONNULL	__attribute__((nonnull))
+#define CTK_ATTR_UNUSED		__attribute__((unused))
+#define CTK_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The context of a failure, for callers that need more than an errno
+ * (parsers, mountinfo, images). code is a positive errno.
+ */
+struct ctk_err {
+	int code;
+	char msg[256];
+};
+
+/* Fill @e (may be NULL) and return -code, so "return ctk_err_set(...)". */
+int ctk_err_set(struct ctk_err *e, int code, const char *fmt, ...)
+	CTK_ATTR_PRINTF(3, 4);
+void ctk_err_clear(struct ctk_err *e);
+
+/* Cleanup helpers. */
+static inline void ctk_freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void ctk_closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+static inline void ctk_fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+#define _cleanup_free_		__attribute__((cleanup(ctk_freep)))
+#define _cleanup_close_		__attribute__((cleanup(ctk_closep)))
+#define _cleanup_fclose_	__attribute__((cleanup(ctk_fclosep)))
+
+/* Take ownership out of a cleanup variable. */
+#define CTK_TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
+#define CTK_TAKE_FD(fd) ({ int _fd = (fd); (fd) = -1; _fd; })
+
+#endif

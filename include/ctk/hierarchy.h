@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Hierarchy discovery: mountinfo (through libmount) and /proc/self/cgroup. */
+#ifndef CTK_HIERARCHY_H
+#define CTK_HIERARCHY_H
+
+#include "ctk/c.h"
+
+enum ctk_hier_type {
+	CTK_HIER_V1 = 1,
+	CTK_HIER_V2 = 2,
+};
+
+struct ctk_hierarchy {
+	enum ctk_hier_type type;
+	int mount_id;		/* -1: not mounted in this mount namespace */
+	int hier_id;		/* /proc/self/cgroup id; 0 for v2, -1 unknown */
+	char *controllers;	/* "cpu,cpuacct"; "" when none */
+	char *name;		/* name= option, or NULL */
+	char *target;		/* mount point, or NULL when not mounted */
+	char *root;		/* the mount's root inside the hierarchy */
+	char *release_agent;	/* v1 only, NULL when unset */
+	char *fs_options;	/* the superblock options (hierarchy flags) */
+	char *vfs_options;	/* the mount's own options */
+};
+
+struct ctk_hierarchies {
+	struct ctk_hierarchy *v;
+	size_t n;
+};
+
+/*
+ * Load every cgroup and cgroup2 mount of @mountinfo (NULL: this process's)
+ * and, when @selfcgroup is not NULL, the v1 hierarchies listed there that
+ * are not mounted (their target is NULL). Mounts come in mountinfo order.
+ */
+int ctk_hierarchy_load(struct ctk_hierarchies *h, const char *mountinfo,
+		       const char *selfcgroup, struct ctk_err *e);
+void ctk_hierarchy_free(struct ctk_hierarchies *h);
+
+/* Exact controller-set match ("cpuacct,cpu" equals "cpu,cpuacct"). */
+bool ctk_hierarchy_has_controllers(const struct ctk_hierarchy *hy,
+				   const char *list);
+/*
+ * The mounted hierarchy matching a name and/or controller list (either may be
+ * NULL; both NULL and v2 selects cgroup2), whose root is an ancestor of
+ * @cpath. With @mounted_only false an unmounted v1 hierarchy may match.
+ */
+const struct ctk_hierarchy *
+ctk_hierarchy_find(const struct ctk_hierarchies *h, enum ctk_hier_type type,
+		   const char *name, const char *controllers,
+		   const char *cpath, bool mounted_only);
+
+/* Human label: "name=foo", "cpu,cpuacct", "cgroup2". Static storage-free. */
+int ctk_hierarchy_label(const struct ctk_hierarchy *hy, char *buf,
+			size_t size);
+
+/*
+ * Open the hierarchy's mount point as an O_DIRECTORY fd after checking it is
+ * a cgroup filesystem of the right version. -errno on failure.
+ */
+int ctk_hierarchy_open(const struct ctk_hierarchy *hy);
+
+/* True when @name is an allowed v1 hierarchy name ([A-Za-z0-9._-], < 64). */
+bool ctk_hierarchy_name_valid(const char *name);
+
+/*
+ * Is @ctrl a controller this kernel knows (from @proc_cgroups, NULL for
+ * /proc/cgroups)? Returns 1 yes, 0 no, -errno when the file is unreadable.
+ */
+int ctk_controller_known(const char *ctrl, const char *proc_cgroups);
+
+/*
+ * Make this process's mount namespace private (unshare CLONE_NEWNS and
+ * MS_PRIVATE|MS_REC on /), then mount the v1 hierarchy @hy (found by its
+ * name or controllers) on a fresh directory below @tmpdir_parent. The mount
+ * point is returned in @target (caller frees; ctk_hierarchy_unmount_temp
+ * undoes it).
+ */
+int ctk_hierarchy_mount_temp(const struct ctk_hierarchy *hy,
+			     const char *tmpdir_parent, char **target,
+			     struct ctk_err *e);
+void ctk_hierarchy_unmount_temp(char *target);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Mounting and unmounting hierarchies through libmount; release agents. */
+#ifndef CTK_MOUNTOPS_H
+#define CTK_MOUNTOPS_H
+
+#include "ctk/c.h"
+#include "ctk/hierarchy.h"
+
+struct ctk_mount_req {
+	enum ctk_hier_type type;
+	const char *controllers;	/* v1: "cpu,cpuacct" or NULL */
+	const char *name;		/* v1: name= or NULL */
+	const char *release_agent;	/* v1 or NULL */
+	bool noprefix;
+	bool clone_children;
+	const char *options;		/* user -o, or NULL */
+	const char *target;
+};
+
+/*
+ * The option string for @req. For cgroup2 without user options, the
+ * superblock options of the existing v2 mount in @h are carried over (a
+ * cgroup2 mount rewrites the flags of the one v2 hierarchy); *carried says
+ * whether that happened, *v2_flags_changed whether user options name other
+ * hierarchy flags than those in force.
+ */
+int ctk_mount_options(const struct ctk_mount_req *req,
+		      const struct ctk_hierarchies *h, char **opts,
+		      bool *carried, bool *v2_flags_changed,
+		      struct ctk_err *e);
+
+/* Mount through libmount. e->code is the mount(2) errno when it ran. */
+int ctk_mount(const struct ctk_mount_req *req, const char *opts,
+	      struct ctk_err *e);
+int ctk_umount(const char *target, struct ctk_err *e);
+
+/* Write the release agent of the hierarchy root @rootfd, read it back. */
+int ctk_release_agent_set(int rootfd, const char *path, struct ctk_err *e);
+/* Read it ("" when unset). */
+int ctk_release_agent_get(int rootfd, char *buf, size_t size);
+
+/* A release agent path the kernel will run: absolute, printable, < 4096. */
+int ctk_release_agent_check(const char *path, struct ctk_err *e);
+
+#endif

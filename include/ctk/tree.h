@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Walking a container tree below an fd. */
+#ifndef CTK_TREE_H
+#define CTK_TREE_H
+
+#include "ctk/c.h"
+#include "ctk/hierarchy.h"
+
+struct ctk_node {
+	char *cpath;		/* path inside the hierarchy */
+	long parent;		/* index of the parent node, -1 for the top */
+	unsigned depth;		/* 0 for the top of the walk */
+	long tasks;		/* threads (v1 tasks, v2 cgroup.threads); -1 unknown */
+	int populated;		/* 1/0, -1 unknown */
+	int notify;		/* notify_on_release or the v2 mark; -1 unknown */
+	unsigned nchildren;
+	bool is_root;		/* the hierarchy root */
+	bool releasable;	/* empty, no children, notify set, not root */
+};
+
+struct ctk_tree {
+	struct ctk_node *v;
+	size_t n, cap;
+};
+
+/* Read the state files of every container (else: names only). */
+#define CTK_TREE_STATE	(1u << 0)
+
+/*
+ * Walk the tree below @dirfd (which is @cpath of a @type hierarchy),
+ * iteratively, children sorted by name, preorder. @dirfd is not closed.
+ */
+int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
+		  unsigned flags, struct ctk_tree *t, struct ctk_err *e);
+void ctk_tree_free(struct ctk_tree *t);
+
+/* Count containers below @dirfd, itself included. -errno. */
+long ctk_tree_count(int dirfd);
+
+#endif

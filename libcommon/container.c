@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Container access. Every path reaching a syscall is relative to the fd of
+ * a hierarchy root and resolved beneath it: no symlinks, no mount
+ * crossings, no escape.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <linux/openat2.h>
+
+#include "ctk/container.h"
+
+static int walk_beneath(int rootfd, const char *rel, int flags, mode_t mode)
+{
+	char comp[CTK_CNAME_MAX + 1];
+	int dfd = rootfd, fd;
+	const char *p = rel;
+
+	for (;;) {
+		size_t len = strcspn(p, "/");
+		bool last;
+
+		if (len > CTK_CNAME_MAX) {
+			if (dfd != rootfd)
+				close(dfd);
+			return -ENAMETOOLONG;
+		}
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		p += len;
+		while (*p == '/')
+			p++;
+		last = *p == '\0';
+		if (!strcmp(comp, "..")) {
+			if (dfd != rootfd)
+				close(dfd);
+			return -EXDEV;
+		}
+		if (len == 0)
+			strcpy(comp, ".");
+		fd = openat(dfd, comp, last ? flags | O_NOFOLLOW :
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+			    mode);
+		if (fd < 0) {
+			int err = errno;
+
+			if (dfd != rootfd)
+				close(dfd);
+			return err == ELOOP ? -ELOOP : -err;
+		}
+		if (dfd != rootfd)
+			close(dfd);
+		if (last)
+			return fd;
+		dfd = fd;
+	}
+}
+
+int ctk_openat_beneath(int rootfd, const char *rel, int flags, mode_t mode)
+{
+	static int have_openat2 = 1;
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_CLOEXEC),
+		.mode = (flags & O_CREAT) ? mode : 0,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	};
+	long fd;
+
+	if (!rel || !*rel || rel[0] == '/')
+		return -EINVAL;
+	if (have_openat2) {
+		do {
+			fd = syscall(SYS_openat2, rootfd, rel, &how,
+				     sizeof(how));
+		} while (fd < 0 && errno == EAGAIN);
+		if (fd >= 0)
+			return (int)fd;
+		if (errno != ENOSYS)
+			return -errno;
+		have_openat2 = 0;
+	}
+	return walk_beneath(rootfd, rel, flags | O_CLOEXEC, mode);
+}
+
+int ctk_container_open(const struct ctk_target *t)
+{
+	int rootfd = ctk_hierarchy_open(t->hier), fd;
+
+	if (rootfd < 0)
+		return rootfd;
+	fd = ctk_openat_beneath(rootfd, t->rel, O_RDONLY | O_DIRECTORY, 0);
+	close(rootfd);
+	return fd;
+}
+
+int ctk_container_open_parent(const struct ctk_target *t, const char **leaf)
+{
+	const char *slash = strrchr(t->rel, '/');
+	int rootfd, fd;
+
+	if (!strcmp(t->rel, "."))
+		return -EINVAL;
+	rootfd = ctk_hierarchy_open(t->hier);
+	if (rootfd < 0)
+		return rootfd;
+	if (!slash) {
+		*leaf = t->rel;
+		return rootfd;
+	} else {
+		char *dir = strndup(t->rel, (size_t)(slash - t->rel));
+
+		if (!dir) {
+			close(rootfd);
+			return -ENOMEM;
+		}
+		fd = ctk_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
+		free(dir);
+		close(rootfd);
+		*leaf = slash + 1;
+		return fd;
+	}
+}
+
+ssize_t ctk_cfile_read(int dirfd, const char *name, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	size_t off = 0;
+
+	if (size == 0)
+		return -EINVAL;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (off + 1 < size) {
+		ssize_t n = read(fd, buf + off, size - 1 - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	buf[off] = '\0';
+	return (ssize_t)off;
+}
+
+int ctk_cfile_read_alloc(int dirfd, const char *name, char **out, size_t *len)
+{
+	_cleanup_close_ int fd = -1;
+	size_t cap = 4096, off = 0;
+	char *buf;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (cap - off < 2) {
+			char *nb = cap > SIZE_MAX / 2 ? NULL :
+				   realloc(buf, cap * 2);
+
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + off, cap - 1 - off);
+		if (n < 0) {
+			int err = errno;
+
+			if (err == EINTR)
+				continue;
+			free(buf);
+			return -err;
+		}
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	buf[off] = '\0';
+	*out = buf;
+	if (len)
+		*len = off;
+	return 0;
+}
+
+int ctk_cfile_write(int dirfd, const char *name, const char *data)
+{
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(data);
+	ssize_t n;
+
+	fd = openat(dirfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do {
+		n = write(fd, data, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int ctk_cfile_read_long(int dirfd, const char *name, long *val)
+{
+	char buf[64], *end;
+	ssize_t n = ctk_cfile_read(dirfd, name, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	errno = 0;
+	*val = strtol(buf, &end, 10);
+	if (errno || end == buf)
+		return -EINVAL;
+	return 0;
+}
+
+int ctk_cfile_count_lines(int dirfd, const char *name, long *count)
+{
+	_cleanup_close_ int fd = -1;
+	char buf[8192];
+	long lines = 0;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		for (char *p = buf; (p = memchr(p, '\n', (size_t)(buf + n - p)));
+		     p++)
+			lines++;
+	}
+	*count = lines;
+	return 0;
+}
+
+const char *ctk_explain(enum ctk_op op, int err)
+{
+	switch (op) {
+	case CTK_OP_RMDIR:
+		if (err == EBUSY)
+			return "container still has processes or children";
+		if (err == ENOTEMPTY)
+			return "container still has child containers";
+		if (err == ENOENT)
+			return "no such container";
+		break;
+	case CTK_OP_MKDIR:
+		if (err == EEXIST)
+			return NULL;	/* "File exists" says it */
+		if (err == ENOENT)
+			return "parent container does not exist";
+		if (err == EAGAIN)
+			return "hierarchy limit reached (cgroup.max.depth or "
+			       "cgroup.max.descendants)";
+		if (err == EROFS)
+			return "hierarchy is mounted read-only";
+		break;
+	case CTK_OP_ATTACH:
+		if (err == ESRCH)
+			return "no such process";
+		if (err == EBUSY)
+			return "container has enabled controllers, so it cannot "
+			       "hold processes (no-internal-process rule)";
+		if (err == EOPNOTSUPP)
+			return "container is an invalid threaded domain";
+		if (err == EINVAL)
+			return "process cannot be moved (a kernel thread, or an "
+			       "invalid pid)";
+		if (err == EACCES || err == EPERM)
+			return "not allowed to move this process";
+		if (err == ENODEV || err == ENOENT)
+			return "container was removed";
+		break;
+	case CTK_OP_WRITE:
+		if (err == ENODEV)
+			return "container was removed";
+		if (err == EBUSY)
+			return "container or hierarchy is busy";
+		break;
+	case CTK_OP_MOUNT:
+		if (err == EBUSY)
+			return "controller already bound to another hierarchy, "
+			       "or the name exists with other controllers";
+		if (err == EINVAL)
+			return "invalid mount options (unknown controller, bad "
+			       "name, or a name that needs controllers)";
+		if (err == EPERM)
+			return "mounting a new hierarchy needs CAP_SYS_ADMIN in "
+			       "the initial namespaces";
+		if (err == ENODEV)
+			return "this kernel has no such cgroup filesystem";
+		break;
+	case CTK_OP_UMOUNT:
+		if (err == EBUSY)
+			return "hierarchy busy: a process has its working "
+			       "directory or a file open inside";
+		if (err == EINVAL)
+			return "not a mount point";
+		break;
+	case CTK_OP_AGENT:
+		if (err == EPERM)
+			return "the kernel allows the release agent to be set "
+			       "only with CAP_SYS_ADMIN in the initial user "
+			       "namespace";
+		if (err == ENOENT)
+			return "no release_agent file (not a v1 hierarchy root)";
+		break;
+	case CTK_OP_CHOWN:
+		if (err == EPERM)
+			return "not allowed to change ownership";
+		break;
+	case CTK_OP_OPEN:
+		if (err == ELOOP)
+			return "path crosses a symbolic link";
+		if (err == EXDEV)
+			return "path leaves the hierarchy";
+		if (err == ENOENT)
+			return "no such container";
+		if (err == ENOTDIR)
+			return "not a cgroup filesystem";
+		break;
+	}
+	if (err == EPERM || err == EACCES)
+		return "permission denied";
+	return NULL;
+}
+
+const char *ctk_strerror(enum ctk_op op, int err, char *buf, size_t size)
+{
+	const char *s = ctk_explain(op, err);
+
+	if (s)
+		snprintf(buf, size, "%s: %s", s, strerror(err));
+	else
+		snprintf(buf, size, "%s", strerror(err));
+	return buf;
+}
+
+static int read_mark(int dirfd, const char *attr)
+{
+	char v[8];
+	ssize_t n = fgetxattr(dirfd, attr, v, sizeof(v));
+
+	if (n < 0)
+		return (errno == ENODATA || errno == EOPNOTSUPP ||
+			errno == EACCES || errno == EPERM) ? 0 : -errno;
+	return n == 1 && v[0] == '1';
+}
+
+int ctk_v2_notify_get(int dirfd)
+{
+	int r = read_mark(dirfd, CTK_XATTR_NOTIFY_TRUSTED);
+
+	if (r)
+		return r;
+	return read_mark(dirfd, CTK_XATTR_NOTIFY_USER);
+}
+
+int ctk_v2_notify_set(int dirfd, bool on, bool trusted)
+{
+	const char *attr = trusted ? CTK_XATTR_NOTIFY_TRUSTED :
+				     CTK_XATTR_NOTIFY_USER;
+
+	if (on)
+		return fsetxattr(dirfd, attr, "1", 1, 0) < 0 ? -errno : 0;
+	if (fremovexattr(dirfd, attr) < 0 && errno != ENODATA)
+		return -errno;
+	return 0;
+}
+
+const char *ctk_safe_name(const char *in, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	if (size == 0)
+		return buf;
+	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\') {
+			if (o + 5 >= size)
+				break;
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", *p);
+		} else {
+			if (o + 2 >= size)
+				break;
+			buf[o++] = (char)*p;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}

@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Hierarchy discovery. Mounts come from mountinfo through libmount; v1
+ * hierarchies that exist but are not mounted here come from
+ * /proc/self/cgroup, where the kernel lists every v1 hierarchy.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <libmount.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+
+#include "ctk/hierarchy.h"
+
+/* v1 superblock options that are flags, not controllers. */
+static const char *const v1_flags[] = {
+	"rw", "ro", "noprefix", "xattr", "clone_children", "cpuset_v2_mode",
+	"none", "favordynmods", "nofavordynmods", "all",
+};
+
+static bool is_v1_flag(const char *name, size_t len)
+{
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(v1_flags); i++)
+		if (strlen(v1_flags[i]) == len &&
+		    !strncmp(v1_flags[i], name, len))
+			return true;
+	return false;
+}
+
+static int append(char **list, const char *s, size_t len)
+{
+	size_t old = *list ? strlen(*list) : 0;
+	char *n = realloc(*list, old + len + 2);
+
+	if (!n)
+		return -ENOMEM;
+	if (old)
+		n[old++] = ',';
+	memcpy(n + old, s, len);
+	n[old + len] = '\0';
+	*list = n;
+	return 0;
+}
+
+static void hier_clear(struct ctk_hierarchy *hy)
+{
+	free(hy->controllers);
+	free(hy->name);
+	free(hy->target);
+	free(hy->root);
+	free(hy->release_agent);
+	free(hy->fs_options);
+	free(hy->vfs_options);
+	memset(hy, 0, sizeof(*hy));
+}
+
+void ctk_hierarchy_free(struct ctk_hierarchies *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		hier_clear(&h->v[i]);
+	free(h->v);
+	h->v = NULL;
+	h->n = 0;
+}
+
+static struct ctk_hierarchy *hier_add(struct ctk_hierarchies *h)
+{
+	struct ctk_hierarchy *n = realloc(h->v, (h->n + 1) * sizeof(*n));
+
+	if (!n)
+		return NULL;
+	h->v = n;
+	memset(&n[h->n], 0, sizeof(*n));
+	n[h->n].mount_id = -1;
+	n[h->n].hier_id = -1;
+	return &n[h->n++];
+}
+
+/* Split v1 superblock options into controllers, name and agent. */
+static int parse_v1_options(struct ctk_hierarchy *hy, const char *opts)
+{
+	char *optstr = (char *)opts, *name, *value;
+	size_t nsz, vsz;
+	int rc;
+
+	hy->controllers = strdup("");
+	if (!hy->controllers)
+		return -ENOMEM;
+	while (opts && !mnt_optstr_next_option(&optstr, &name, &nsz, &value,
+					       &vsz)) {
+		if (nsz == 4 && !strncmp(name, "name", 4) && value) {
+			free(hy->name);
+			hy->name = strndup(value, vsz);
+			if (!hy->name)
+				return -ENOMEM;
+		} else if (nsz == 13 && !strncmp(name, "release_agent", 13) &&
+			   value) {
+			free(hy->release_agent);
+			hy->release_agent = strndup(value, vsz);
+			if (!hy->release_agent)
+				return -ENOMEM;
+		} else if (!value && !is_v1_flag(name, nsz)) {
+			char *c = hy->controllers[0] ? hy->controllers : NULL;
+
+			rc = append(&c, name, nsz);
+			if (rc)
+				return rc;
+			hy->controllers = c;
+		}
+	}
+	return 0;
+}
+
+static int dup_or_null(char **dst, const char *src)
+{
+	*dst = src ? strdup(src) : NULL;
+	return (src && !*dst) ? -ENOMEM : 0;
+}
+
+static int load_mounts(struct ctk_hierarchies *h, const char *mountinfo,
+		       struct ctk_err *e)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *itr;
+	struct libmnt_fs *fs;
+	int rc = 0;
+
+	if (!mountinfo)
+		mountinfo = "/proc/self/mountinfo";
+	tb = mnt_new_table();
+	itr = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!tb || !itr) {
+		rc = ctk_err_set(e, ENOMEM, "%s: out of memory", mountinfo);
+		goto out;
+	}
+	rc = mnt_table_parse_file(tb, mountinfo);
+	if (rc) {
+		int err = rc < 0 ? -rc : EINVAL;
+
+		if (access(mountinfo, R_OK) != 0)
+			err = errno;
+		rc = ctk_err_set(e, err, "%s: cannot read mount table",
+				 mountinfo);
+		goto out;
+	}
+	while (mnt_table_next_fs(tb, itr, &fs) == 0) {
+		const char *type = mnt_fs_get_fstype(fs);
+		struct ctk_hierarchy *hy;
+
+		if (!type || (strcmp(type, "cgroup") && strcmp(type, "cgroup2")))
+			continue;
+		hy = hier_add(h);
+		if (!hy) {
+			rc = ctk_err_set(e, ENOMEM, "out of memory");
+			goto out;
+		}
+		hy->type = strcmp(type, "cgroup2") ? CTK_HIER_V1 : CTK_HIER_V2;
+		hy->mount_id = mnt_fs_get_id(fs);
+		hy->hier_id = hy->type == CTK_HIER_V2 ? 0 : -1;
+		rc = dup_or_null(&hy->target, mnt_fs_get_target(fs));
+		if (!rc)
+			rc = dup_or_null(&hy->root, mnt_fs_get_root(fs) ?
+					 mnt_fs_get_root(fs) : "/");
+		if (!rc)
+			rc = dup_or_null(&hy->fs_options,
+					 mnt_fs_get_fs_options(fs) ?
+					 mnt_fs_get_fs_options(fs) : "");
+		if (!rc)
+			rc = dup_or_null(&hy->vfs_options,
+					 mnt_fs_get_vfs_options(fs) ?
+					 mnt_fs_get_vfs_options(fs) : "");
+		if (!rc && hy->type == CTK_HIER_V1)
+			rc = parse_v1_options(hy, hy->fs_options);
+		else if (!rc)
+			rc = dup_or_null(&hy->controllers, "");
+		if (rc) {
+			rc = ctk_err_set(e, ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+out:
+	mnt_free_iter(itr);
+	mnt_unref_table(tb);
+	return rc;
+}
+
+/* Controllers are compared as sets. */
+bool ctk_hierarchy_has_controllers(const struct ctk_hierarchy *hy,
+				   const char *list)
+{
+	const char *a = hy->controllers ? hy->controllers : "";
+	size_t na = 0, nb = 0;
+	const char *p;
+
+	for (p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len) {
+			const char *q = a;
+			bool found = false;
+
+			nb++;
+			while (*q) {
+				size_t l2 = strcspn(q, ",");
+
+				if (l2 == len && !strncmp(q, p, len))
+					found = true;
+				q += l2 + (q[l2] == ',');
+			}
+			if (!found)
+				return false;
+		}
+		p += len + (p[len] == ',');
+	}
+	for (p = a; *p;) {
+		size_t len = strcspn(p, ",");
+
+		na += len > 0;
+		p += len + (p[len] == ',');
+	}
+	return na == nb;
+}
+
+static bool v1_matches(const struct ctk_hierarchy *hy, const char *name,
+		       const char *ctrls)
+{
+	if (hy->type != CTK_HIER_V1)
+		return false;
+	if (name && (!hy->name || strcmp(hy->name, name)))
+		return false;
+	if (ctrls && !ctk_hierarchy_has_controllers(hy, ctrls))
+		return false;
+	return name || ctrls;
+}
+
+/* Parse "N:ctrls:path" lines; attach ids, add unmounted hierarchies. */
+static int load_selfcgroup(struct ctk_hierarchies *h, const char *path,
+			   struct ctk_err *e)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char line[4096 + 256];
+
+	if (!f)
+		return ctk_err_set(e, errno, "%s: cannot open", path);
+	while (fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2, *name = NULL, *ctrls;
+		char *ctrl_list = NULL;
+		struct ctk_hierarchy *hy;
+		bool found = false;
+		long id;
+
+		if (!c1 || !(c2 = strchr(c1 + 1, ':')))
+			continue;
+		id = strtol(line, NULL, 10);
+		if (id <= 0)
+			continue;	/* v2 line, or junk */
+		*c2 = '\0';
+		ctrls = c1 + 1;
+		/* split "cpu,cpuacct" / "name=systemd" / "name=x,cpu" */
+		for (char *tok = ctrls, *next; tok && *tok; tok = next) {
+			next = strchr(tok, ',');
+			if (next)
+				*next++ = '\0';
+			if (!strncmp(tok, "name=", 5))
+				name = tok + 5;
+			else if (append(&ctrl_list, tok, strlen(tok))) {
+				free(ctrl_list);
+				return ctk_err_set(e, ENOMEM, "out of memory");
+			}
+		}
+		for (size_t i = 0; i < h->n; i++) {
+			if (v1_matches(&h->v[i], name,
+				       ctrl_list ? ctrl_list : "")) {
+				h->v[i].hier_id = (int)id;
+				found = true;
+			}
+		}
+		if (!found) {
+			hy = hier_add(h);
+			if (!hy || dup_or_null(&hy->name, name) ||
+			    dup_or_null(&hy->controllers,
+					ctrl_list ? ctrl_list : "")) {
+				free(ctrl_list);
+				return ctk_err_set(e, ENOMEM, "out of memory");
+			}
+			hy->type = CTK_HIER_V1;
+			hy->hier_id = (int)id;
+		}
+		free(ctrl_list);
+	}
+	return 0;
+}
+
+int ctk_hierarchy_load(struct ctk_hierarchies *h, const char *mountinfo,
+		       const char *selfcgroup, struct ctk_err *e)
+{
+	int rc;
+
+	h->v = NULL;
+	h->n = 0;
+	rc = load_mounts(h, mountinfo, e);
+	if (!rc && selfcgroup)
+		rc = load_selfcgroup(h, selfcgroup, e);
+	if (rc)
+		ctk_hierarchy_free(h);
+	return rc;
+}
+
+/* Is @root a component prefix of @cpath ("/" of everything)? */
+static bool root_contains(const char *root, const char *cpath)
+{
+	size_t len;
+
+	if (!root || !strcmp(root, "/"))
+		return true;
+	len = strlen(root);
+	return !strncmp(root, cpath, len) &&
+	       (cpath[len] == '/' || cpath[len] == '\0');
+}
+
+const struct ctk_hierarchy *
+ctk_hierarchy_find(const struct ctk_hierarchies *h, enum ctk_hier_type type,
+		   const char *name, const char *controllers,
+		   const char *cpath, bool mounted_only)
+{
+	const struct ctk_hierarchy *best = NULL;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		const struct ctk_hierarchy *hy = &h->v[i];
+		size_t len;
+
+		if (hy->type != type)
+			continue;
+		if (type == CTK_HIER_V1 && !v1_matches(hy, name, controllers))
+			continue;
+		if (!hy->target) {
+			if (!mounted_only && !best)
+				best = hy;
+			continue;
+		}
+		if (cpath && !root_contains(hy->root, cpath))
+			continue;
+		/* prefer the mount of the shortest root (the whole tree) */
+		len = hy->root ? strlen(hy->root) : 1;
+		if (!best || !best->target || len < best_len) {
+			best = hy;
+			best_len = len;
+		}
+	}
+	return best;
+}
+
+int ctk_hierarchy_label(const struct ctk_hierarchy *hy, char *buf,
+			size_t size)
+{
+	if (hy->type == CTK_HIER_V2)
+		return snprintf(buf, size, "cgroup2");
+	if (hy->name && hy->controllers && hy->controllers[0])
+		return snprintf(buf, size, "name=%s,%s", hy->name,
+				hy->controllers);
+	if (hy->name)
+		return snprintf(buf, size, "name=%s", hy->name);
+	return snprintf(buf, size, "%s", hy->controllers ? hy->controllers : "");
+}
+
+int ctk_hierarchy_open(const struct ctk_hierarchy *hy)
+{
+	struct statfs sfs;
+	int fd;
+
+	if (!hy->target)
+		return -ENOENT;
+	fd = open(hy->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &sfs) < 0) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+	if ((hy->type == CTK_HIER_V1 && sfs.f_type != CGROUP_SUPER_MAGIC) ||
+	    (hy->type == CTK_HIER_V2 && sfs.f_type != CGROUP2_SUPER_MAGIC)) {
+		close(fd);
+		return -ENOTDIR;
+	}
+	return fd;
+}
+
+bool ctk_hierarchy_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= 64)
+		return false;
+	return strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789._-") == len;
+}
+
+int ctk_controller_known(const char *ctrl, const char *proc_cgroups)
+{
+	_cleanup_fclose_ FILE *f = fopen(proc_cgroups ? proc_cgroups :
+					 "/proc/cgroups", "re");
+	char line[256];
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		size_t len = strcspn(line, " \t\n");
+
+		if (line[0] == '#')
+			continue;
+		if (len == strlen(ctrl) && !strncmp(line, ctrl, len))
+			return 1;
+	}
+	return 0;
+}
+
+int ctk_hierarchy_mount_temp(const struct ctk_hierarchy *hy,
+			     const char *tmpdir_parent, char **target,
+			     struct ctk_err *e)
+{
+	char label[512], opts[600], *dir;
+
+	if (hy->type != CTK_HIER_V1)
+		return ctk_err_set(e, EINVAL, "only v1 hierarchies are "
+				   "mounted by name");
+	ctk_hierarchy_label(hy, label, sizeof(label));
+	if (unshare(CLONE_NEWNS) < 0)
+		return ctk_err_set(e, errno, "cannot make a private mount "
+				   "namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return ctk_err_set(e, errno, "cannot make mounts private");
+	if (asprintf(&dir, "%s/ctk.XXXXXX", tmpdir_parent ? tmpdir_parent :
+		     "/tmp") < 0)
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	if (!mkdtemp(dir)) {
+		int err = errno;
+
+		free(dir);
+		return ctk_err_set(e, err, "cannot create a mount point");
+	}
+	if (hy->controllers && hy->controllers[0])
+		snprintf(opts, sizeof(opts), "%s%s%s", hy->controllers,
+			 hy->name ? ",name=" : "", hy->name ? hy->name : "");
+	else
+		snprintf(opts, sizeof(opts), "none,name=%s",
+			 hy->name ? hy->name : "");
+	if (mount("cgroup", dir, "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  opts) < 0) {
+		int err = errno;
+
+		rmdir(dir);
+		free(dir);
+		return ctk_err_set(e, err, "%s: cannot mount the hierarchy",
+				   label);
+	}
+	*target = dir;
+	return 0;
+}
+
+void ctk_hierarchy_unmount_temp(char *target)
+{
+	if (!target)
+		return;
+	umount2(target, MNT_DETACH);
+	rmdir(target);
+	free(target);
+}

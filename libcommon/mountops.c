@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <libmount.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ctk/container.h"
+#include "ctk/mountops.h"
+
+static int optappend(char **s, const char *name, const char *value)
+{
+	return mnt_optstr_append_option(s, name, value) ? -ENOMEM : 0;
+}
+
+int ctk_mount_options(const struct ctk_mount_req *req,
+		      const struct ctk_hierarchies *h, char **opts,
+		      bool *carried, bool *v2_flags_changed,
+		      struct ctk_err *e)
+{
+	char *s = NULL;
+	int rc = 0;
+
+	*carried = false;
+	*v2_flags_changed = false;
+	if (req->type == CTK_HIER_V1) {
+		if (req->controllers && *req->controllers)
+			rc = optappend(&s, req->controllers, NULL);
+		else
+			rc = optappend(&s, "none", NULL);
+		if (!rc && req->name)
+			rc = optappend(&s, "name", req->name);
+		if (!rc && req->release_agent)
+			rc = optappend(&s, "release_agent", req->release_agent);
+		if (!rc && req->noprefix)
+			rc = optappend(&s, "noprefix", NULL);
+		if (!rc && req->clone_children)
+			rc = optappend(&s, "clone_children", NULL);
+		if (!rc && req->options)
+			rc = mnt_optstr_append_option(&s, req->options, NULL) ?
+			     -ENOMEM : 0;
+	} else {
+		const struct ctk_hierarchy *v2 =
+			ctk_hierarchy_find(h, CTK_HIER_V2, NULL, NULL, NULL,
+					   true);
+		char *user_fs = NULL, *have_fs = NULL;
+
+		/* hierarchy flags of the user's options vs those in force */
+		if (req->options) {
+			rc = optappend(&s, req->options, NULL);
+			if (!rc && mnt_split_optstr(req->options, NULL, NULL,
+						    &user_fs, 0, 0))
+				rc = -ENOMEM;
+		}
+		if (!rc && v2 && v2->fs_options &&
+		    mnt_split_optstr(v2->fs_options, NULL, NULL, &have_fs,
+				     0, 0))
+			rc = -ENOMEM;
+		if (!rc && user_fs && *user_fs) {
+			*v2_flags_changed = !have_fs ||
+					    strcmp(user_fs, have_fs);
+		} else if (!rc && have_fs && *have_fs) {
+			rc = optappend(&s, have_fs, NULL);
+			*carried = true;
+		}
+		free(user_fs);
+		free(have_fs);
+	}
+	if (rc) {
+		free(s);
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	}
+	*opts = s;
+	return 0;
+}
+
+static int context_errno(struct libmnt_context *cxt, int rc)
+{
+	if (mnt_context_syscall_called(cxt))
+		return mnt_context_get_syscall_errno(cxt);
+	if (rc < 0)
+		return -rc;
+	return EINVAL;
+}
+
+int ctk_mount(const struct ctk_mount_req *req, const char *opts,
+	      struct ctk_err *e)
+{
+	struct libmnt_context *cxt = mnt_new_context();
+	const char *type = req->type == CTK_HIER_V1 ? "cgroup" : "cgroup2";
+	int rc;
+
+	if (!cxt)
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	mnt_context_disable_helpers(cxt, 1);
+	mnt_context_disable_swapmatch(cxt, 1);
+	if (mnt_context_set_fstype(cxt, type) ||
+	    mnt_context_set_source(cxt, type) ||
+	    mnt_context_set_target(cxt, req->target) ||
+	    (opts && mnt_context_set_options(cxt, opts))) {
+		mnt_free_context(cxt);
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	}
+	rc = mnt_context_mount(cxt);
+	if (rc == 0 && mnt_context_get_status(cxt) == 1) {
+		mnt_free_context(cxt);
+		return 0;
+	}
+	rc = context_errno(cxt, rc);
+	mnt_free_context(cxt);
+	return ctk_err_set(e, rc, "mount failed");
+}
+
+int ctk_umount(const char *target, struct ctk_err *e)
+{
+	struct libmnt_context *cxt = mnt_new_context();
+	int rc;
+
+	if (!cxt)
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	mnt_context_disable_helpers(cxt, 1);
+	if (mnt_context_set_target(cxt, target)) {
+		mnt_free_context(cxt);
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	}
+	rc = mnt_context_umount(cxt);
+	if (rc == 0 && mnt_context_get_status(cxt) == 1) {
+		mnt_free_context(cxt);
+		return 0;
+	}
+	rc = context_errno(cxt, rc);
+	mnt_free_context(cxt);
+	return ctk_err_set(e, rc, "unmount failed");
+}
+
+int ctk_release_agent_get(int rootfd, char *buf, size_t size)
+{
+	ssize_t n = ctk_cfile_read(rootfd, "release_agent", buf, size);
+
+	if (n < 0)
+		return (int)n;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int ctk_release_agent_set(int rootfd, const char *path, struct ctk_err *e)
+{
+	char back[PATH_MAX + 2];
+	int rc = ctk_cfile_write(rootfd, "release_agent", path);
+
+	if (rc)
+		return ctk_err_set(e, -rc, "cannot set the release agent");
+	rc = ctk_release_agent_get(rootfd, back, sizeof(back));
+	if (rc)
+		return ctk_err_set(e, -rc, "cannot read the release agent "
+				   "back");
+	if (strcmp(back, path))
+		return ctk_err_set(e, EIO, "release agent reads back as '%s'",
+				   back);
+	return 0;
+}
+
+int ctk_release_agent_check(const char *path, struct ctk_err *e)
+{
+	struct stat st;
+
+	if (!*path)
+		return 0;	/* empty: unset the agent */
+	if (path[0] != '/')
+		return ctk_err_set(e, EINVAL, "release agent must be an "
+				   "absolute path");
+	if (strlen(path) >= PATH_MAX)
+		return ctk_err_set(e, ENAMETOOLONG, "release agent path too "
+				   "long");
+	for (const char *p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ',')
+			return ctk_err_set(e, EINVAL, "release agent path has "
+					   "a control character or a comma");
+	if (stat(path, &st) < 0)
+		return ctk_err_set(e, errno, "release agent not found");
+	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
+		return ctk_err_set(e, EACCES, "release agent is not an "
+				   "executable file");
+	return 0;
+}

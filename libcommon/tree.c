@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Container tree walk: iterative (an explicit stack, so depth costs heap,
+ * not C stack), children sorted by name, preorder, with v1 "populated"
+ * aggregated bottom-up as frames are popped.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include "ctk/container.h"
+#include "ctk/tree.h"
+
+struct frame {
+	int fd;
+	size_t node;
+	char **names;
+	size_t n, next;
+};
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The sorted names of the subdirectories of @fd (fd stays open). */
+static int list_subdirs(int fd, char ***out, size_t *nout)
+{
+	int dfd = dup(fd);
+	size_t n = 0, cap = 0;
+	char **names = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	if (dfd < 0)
+		return -errno;
+	d = fdopendir(dfd);
+	if (!d) {
+		int err = errno;
+
+		close(dfd);
+		return -err;
+	}
+	rewinddir(d);
+	while ((errno = 0, de = readdir(d))) {
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
+		    !strcmp(de->d_name, ".."))
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap ? cap * 2 : 8) *
+					    sizeof(*nn));
+
+			if (!nn)
+				goto nomem;
+			names = nn;
+			cap = cap ? cap * 2 : 8;
+		}
+		names[n] = strdup(de->d_name);
+		if (!names[n])
+			goto nomem;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_name);
+	*out = names;
+	*nout = n;
+	return 0;
+nomem:
+	closedir(d);
+	free_names(names, n);
+	return -ENOMEM;
+}
+
+static struct ctk_node *node_add(struct ctk_tree *t)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct ctk_node *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		t->v = v;
+		t->cap = cap;
+	}
+	memset(&t->v[t->n], 0, sizeof(t->v[0]));
+	return &t->v[t->n++];
+}
+
+static void read_state(int fd, enum ctk_hier_type type, struct ctk_node *nd)
+{
+	long v;
+
+	nd->tasks = -1;
+	nd->populated = -1;
+	nd->notify = -1;
+	if (type == CTK_HIER_V1) {
+		if (!ctk_cfile_count_lines(fd, "tasks", &v))
+			nd->tasks = v;
+		if (!ctk_cfile_read_long(fd, "notify_on_release", &v))
+			nd->notify = v != 0;
+		nd->populated = nd->tasks > 0;
+	} else {
+		char buf[256], *p;
+		int r;
+
+		if (!ctk_cfile_count_lines(fd, "cgroup.threads", &v))
+			nd->tasks = v;
+		if (ctk_cfile_read(fd, "cgroup.events", buf, sizeof(buf)) > 0 &&
+		    (p = strstr(buf, "populated ")))
+			nd->populated = p[10] == '1';
+		else if (nd->is_root)
+			nd->populated = 1;	/* the root always is */
+		r = ctk_v2_notify_get(fd);
+		nd->notify = r < 0 ? -1 : r;
+	}
+}
+
+static void finish_node(struct ctk_tree *t, size_t i, enum ctk_hier_type type)
+{
+	struct ctk_node *nd = &t->v[i];
+	bool empty = type == CTK_HIER_V1 ? nd->tasks == 0 : nd->populated == 0;
+
+	nd->releasable = !nd->is_root && nd->notify == 1 && empty &&
+			 nd->nchildren == 0;
+	if (nd->parent >= 0 && nd->populated == 1 && type == CTK_HIER_V1)
+		t->v[nd->parent].populated = 1;
+}
+
+int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
+		  unsigned flags, struct ctk_tree *t, struct ctk_err *e)
+{
+	struct frame *stack = NULL;
+	size_t depth = 0, cap = 0;
+	struct ctk_node *nd;
+	int rc = 0, fd;
+
+	memset(t, 0, sizeof(*t));
+	fd = dup(dirfd);
+	if (fd < 0)
+		return ctk_err_set(e, errno, "%s: cannot open", cpath);
+	nd = node_add(t);
+	if (!nd || !(nd->cpath = strdup(cpath))) {
+		close(fd);
+		rc = ctk_err_set(e, ENOMEM, "out of memory");
+		goto fail;
+	}
+	nd->parent = -1;
+	nd->is_root = !strcmp(cpath, "/");
+	if (flags & CTK_TREE_STATE)
+		read_state(fd, type, nd);
+
+	for (;;) {
+		struct frame *fr;
+
+		if (fd >= 0) {	/* push the directory just opened */
+			if (depth == cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				struct frame *ns = realloc(stack,
+							   nc * sizeof(*ns));
+
+				if (!ns) {
+					close(fd);
+					rc = ctk_err_set(e, ENOMEM,
+							 "out of memory");
+					goto fail;
+				}
+				stack = ns;
+				cap = nc;
+			}
+			fr = &stack[depth];
+			memset(fr, 0, sizeof(*fr));
+			fr->fd = fd;
+			fr->node = t->n - 1;
+			rc = list_subdirs(fd, &fr->names, &fr->n);
+			depth++;
+			fd = -1;
+			if (rc) {
+				rc = ctk_err_set(e, -rc, "%s: cannot list",
+						 t->v[fr->node].cpath);
+				goto fail;
+			}
+			t->v[fr->node].nchildren = (unsigned)fr->n;
+		}
+		if (depth == 0)
+			break;
+		fr = &stack[depth - 1];
+		if (fr->next == fr->n) {	/* pop */
+			if (flags & CTK_TREE_STATE)
+				finish_node(t, fr->node, type);
+			close(fr->fd);
+			free_names(fr->names, fr->n);
+			depth--;
+			continue;
+		}
+		{
+			const char *name = fr->names[fr->next++];
+			size_t parent = fr->node;
+			const char *pp = t->v[parent].cpath;
+			char *cp;
+
+			fd = openat(fr->fd, name, O_RDONLY | O_DIRECTORY |
+				    O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0) {
+				if (errno == ENOENT) {	/* removed meanwhile */
+					t->v[parent].nchildren--;
+					continue;
+				}
+				rc = ctk_err_set(e, errno, "%s/%s: cannot open",
+						 pp, name);
+				goto fail;
+			}
+			if (asprintf(&cp, "%s/%s", strcmp(pp, "/") ? pp : "",
+				     name) < 0) {
+				close(fd);
+				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				goto fail;
+			}
+			nd = node_add(t);
+			if (!nd) {
+				free(cp);
+				close(fd);
+				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				goto fail;
+			}
+			nd->cpath = cp;
+			nd->parent = (long)parent;
+			nd->depth = t->v[parent].depth + 1;
+			if (flags & CTK_TREE_STATE)
+				read_state(fd, type, nd);
+		}
+	}
+	free(stack);
+	return 0;
+fail:
+	while (depth > 0) {
+		depth--;
+		close(stack[depth].fd);
+		free_names(stack[depth].names, stack[depth].n);
+	}
+	free(stack);
+	ctk_tree_free(t);
+	return rc;
+}
+
+void ctk_tree_free(struct ctk_tree *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].cpath);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+long ctk_tree_count(int dirfd)
+{
+	struct ctk_tree t;
+	long n;
+	int rc = ctk_tree_load(dirfd, "/", CTK_HIER_V1, 0, &t, NULL);
+
+	if (rc)
+		return rc;
+	n = (long)t.n;
+	ctk_tree_free(&t);
+	return n;
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Hierarchy discovery from mountinfo and /proc/self/cgroup fixtures. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "ctk/hierarchy.h"
+#include "ctk/mountops.h"
+#include "tap.h"
+
+static const struct ctk_hierarchy *by_target(struct ctk_hierarchies *h,
+					     const char *target)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].target && !strcmp(h->v[i].target, target))
+			return &h->v[i];
+	return NULL;
+}
+
+int main(void)
+{
+	struct ctk_hierarchies h;
+	struct ctk_err e = { 0 };
+	const struct ctk_hierarchy *hy;
+	char proc[4096], label[128];
+
+	ok(ctk_hierarchy_load(&h, fixture("mountinfo-v1v2"), NULL, &e) == 0,
+	   "loads");
+	is_int(h.n, 7, "seven cgroup mounts, tmpfs and sysfs skipped");
+	hy = by_target(&h, "/sys/fs/cgroup/cpu,cpuacct");
+	ok(hy && hy->type == CTK_HIER_V1, "cpu,cpuacct is v1");
+	is_str(hy ? hy->controllers : NULL, "cpu,cpuacct", "its controllers");
+	ok(hy && hy->name == NULL, "no name");
+	is_int(hy ? hy->mount_id : -2, 32, "mount id");
+	hy = by_target(&h, "/sys/fs/cgroup/systemd");
+	is_str(hy ? hy->name : NULL, "systemd", "name=systemd");
+	is_str(hy ? hy->controllers : NULL, "", "no controllers");
+	is_str(hy ? hy->release_agent : NULL,
+	       "/lib/systemd/systemd-cgroups-agent", "release agent");
+	hy = by_target(&h, "/sys/fs/cgroup/unified");
+	ok(hy && hy->type == CTK_HIER_V2, "cgroup2");
+	is_int(hy ? hy->hier_id : -2, 0, "v2 hierarchy id 0");
+	hy = by_target(&h, "/mnt/with space");
+	ok(hy != NULL, "octal-escaped mount point decoded");
+	is_str(hy ? hy->controllers : NULL, "cpuset", "noprefix is a flag");
+	is_str(hy ? hy->name : NULL, "spc", "name next to a controller");
+	hy = by_target(&h, "/mnt/sub");
+	is_str(hy ? hy->root : NULL, "/deep", "bind-mount root");
+
+	ok(ctk_hierarchy_has_controllers(&h.v[2], "cpuacct,cpu"),
+	   "controller sets compare unordered");
+	ok(!ctk_hierarchy_has_controllers(&h.v[2], "cpu"), "subset differs");
+	ok(!ctk_hierarchy_has_controllers(&h.v[2], "cpu,cpuacct,memory"),
+	   "superset differs");
+
+	hy = ctk_hierarchy_find(&h, CTK_HIER_V1, NULL, "cpu,cpuacct", "/",
+				true);
+	is_str(hy ? hy->target : NULL, "/sys/fs/cgroup/cpu,cpuacct", "find");
+	hy = ctk_hierarchy_find(&h, CTK_HIER_V2, NULL, NULL, NULL, true);
+	is_str(hy ? hy->target : NULL, "/sys/fs/cgroup/unified", "find v2");
+	ctk_hierarchy_label(by_target(&h, "/mnt/with space"), label,
+			    sizeof(label));
+	is_str(label, "name=spc,cpuset", "label");
+	ctk_hierarchy_free(&h);
+
+	/* with /proc/self/cgroup: ids, and hierarchies not mounted here */
+	snprintf(proc, sizeof(proc), "%s", fixture("proc-self-cgroup"));
+	ok(ctk_hierarchy_load(&h, fixture("mountinfo-v1v2"), proc, &e) == 0,
+	   "loads with proc cgroup (%s)", e.msg);
+	is_int(by_target(&h, "/sys/fs/cgroup/systemd")->hier_id, 9,
+	       "systemd id");
+	is_int(by_target(&h, "/sys/fs/cgroup/cpu,cpuacct")->hier_id, 3,
+	       "cpu id");
+	is_int(by_target(&h, "/mnt/with space")->hier_id, 7,
+	       "id by name and controllers");
+	hy = ctk_hierarchy_find(&h, CTK_HIER_V1, "ctk-test", NULL, NULL,
+				false);
+	ok(hy && !hy->target && hy->hier_id == 12,
+	   "an unmounted named hierarchy is listed");
+	ok(!ctk_hierarchy_find(&h, CTK_HIER_V1, "ctk-test", NULL, NULL, true),
+	   "but not as mounted");
+	hy = ctk_hierarchy_find(&h, CTK_HIER_V1, NULL, "blkio", NULL, false);
+	ok(hy && !hy->target && hy->hier_id == 2, "an unmounted controller");
+	is_int(h.n, 9, "seven mounts and two unmounted hierarchies");
+	ctk_hierarchy_free(&h);
+
+	ok(ctk_hierarchy_load(&h, fixture("mountinfo-v2only"), NULL, &e) == 0,
+	   "pure v2 machine");
+	is_int(h.n, 1, "one hierarchy");
+	is_str(h.v[0].fs_options, "rw,nsdelegate,memory_recursiveprot",
+	       "v2 flags kept");
+	{
+		struct ctk_mount_req req = { .type = CTK_HIER_V2,
+					     .target = "/x" };
+		bool carried, changed;
+		char *opts = NULL;
+
+		ok(ctk_mount_options(&req, &h, &opts, &carried, &changed,
+				     &e) == 0, "v2 options");
+		is_str(opts, "nsdelegate,memory_recursiveprot",
+		       "a cgroup2 mount carries the flags in force");
+		ok(carried && !changed, "and says so");
+		free(opts);
+		req.options = "nosuid,nodev";
+		ok(ctk_mount_options(&req, &h, &opts, &carried, &changed,
+				     &e) == 0, "v2 with vfs options");
+		is_str(opts, "nosuid,nodev,nsdelegate,memory_recursiveprot",
+		       "mount flags are no hierarchy flags: still carried");
+		free(opts);
+		req.options = "nsdelegate";
+		ok(ctk_mount_options(&req, &h, &opts, &carried, &changed,
+				     &e) == 0 && changed && !carried,
+		   "naming other hierarchy flags is reported");
+		free(opts);
+	}
+	ctk_hierarchy_free(&h);
+
+	ok(ctk_hierarchy_load(&h, fixture("mountinfo-empty"), NULL, &e) == 0 &&
+	   h.n == 0, "no cgroup mounts at all");
+	ctk_hierarchy_free(&h);
+	ok(ctk_hierarchy_load(&h, "/nonexistent/mountinfo", NULL, &e) < 0 &&
+	   e.code == ENOENT, "missing file: %s", e.msg);
+
+	{
+		struct ctk_mount_req req = {
+			.type = CTK_HIER_V1, .name = "ctk-test",
+			.release_agent = "/usr/sbin/crelease",
+			.target = "/x", .clone_children = true,
+		};
+		bool carried, changed;
+		char *opts = NULL;
+
+		ok(ctk_mount_options(&req, &h, &opts, &carried, &changed,
+				     &e) == 0, "v1 options");
+		is_str(opts, "none,name=ctk-test,release_agent=/usr/sbin/crelease,"
+		       "clone_children", "v1 option string");
+		free(opts);
+	}
+
+	ok(ctk_hierarchy_name_valid("ctk-test.1_x"), "valid name");
+	ok(!ctk_hierarchy_name_valid(""), "empty name");
+	ok(!ctk_hierarchy_name_valid("a b"), "space in name");
+	ok(!ctk_hierarchy_name_valid("a,b"), "comma in name");
+	ok(!ctk_hierarchy_name_valid(
+		"0123456789012345678901234567890123456789012345678901234567890123"),
+	   "64-character name");
+	ok(ctk_controller_known("memory", fixture("proc-cgroups")) == 1,
+	   "known controller");
+	ok(ctk_controller_known("nosuch", fixture("proc-cgroups")) == 0,
+	   "unknown controller");
+	ok(ctk_release_agent_check("relative", &e) < 0, "relative agent");
+	ok(ctk_release_agent_check("/bin/sh\n", &e) < 0, "newline in agent");
+	ok(ctk_release_agent_check("/etc/passwd", &e) < 0 && e.code == EACCES,
+	   "non-executable agent");
+	ok(ctk_release_agent_check("/bin/true", &e) == 0, "executable agent");
+	return tap_done();
+}

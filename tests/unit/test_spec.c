@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The spec parser and resolver, hostile input included. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctk/spec.h"
+#include "tap.h"
+
+static void norm(const char *in, const char *want)
+{
+	struct ctk_err e = { 0 };
+	char *out = NULL;
+	int rc = ctk_cpath_normalize(in, &out, &e);
+
+	if (want) {
+		ok(rc == 0, "normalize '%s' succeeds", in);
+		is_str(out, want, "normalize '%s'", in);
+	} else {
+		ok(rc < 0 && e.msg[0], "normalize refuses '%s' (%s)", in,
+		   e.msg);
+	}
+	free(out);
+}
+
+static void parse_fail(const char *in, const char *label, const char *msgpart)
+{
+	struct ctk_spec s;
+	struct ctk_err e = { 0 };
+	int rc = ctk_spec_parse(in, &s, &e);
+
+	ok(rc < 0, "parse refuses %s", label);
+	ok(strstr(e.msg, msgpart) != NULL, "message for %s names the reason "
+	   "('%s' in '%s')", label, msgpart, e.msg);
+	if (rc == 0)
+		ctk_spec_free(&s);
+}
+
+int main(void)
+{
+	struct ctk_hierarchies h;
+	struct ctk_err e = { 0 };
+	struct ctk_target t;
+	struct ctk_spec s;
+	char big[6000], buf[512];
+
+	/* normalisation */
+	norm("/", "/");
+	norm("", "/");
+	norm("a/b", "/a/b");
+	norm("//a///b//", "/a/b");
+	norm("/a/./b/.", "/a/b");
+	norm("/a/b/../c", "/a/c");
+	norm("/a/..", "/");
+	norm("..", NULL);
+	norm("/../..", NULL);
+	norm("a/../../b", NULL);
+	norm("/a/\nb", NULL);
+	norm("/a/b\x7f", NULL);
+	norm("/caf\xc3\xa9/\xff\xfe", "/caf\xc3\xa9/\xff\xfe");
+	memset(big, 'a', 300);
+	big[300] = '\0';
+	norm(big, NULL);		/* one name over 255 bytes */
+	memset(big, 'a', 5000);
+	big[5000] = '\0';
+	for (int i = 100; i < 5000; i += 101)
+		big[i] = '/';
+	norm(big, NULL);		/* 5000 bytes in all */
+
+	/* forms */
+	ok(ctk_spec_parse("cpuacct,cpu:/a/b", &s, &e) == 0, "ctrl spec");
+	ok(s.kind == CTK_SPEC_V1, "ctrl spec is v1");
+	is_str(s.controllers, "cpu,cpuacct", "controllers sorted");
+	is_str(s.path, "/a/b", "ctrl spec path");
+	ctk_spec_free(&s);
+	ok(ctk_spec_parse("name=ctk-test:a", &s, &e) == 0, "name spec");
+	is_str(s.name, "ctk-test", "name");
+	ok(s.controllers == NULL, "name spec has no controllers");
+	is_str(s.path, "/a", "name spec path gets its '/'");
+	ctk_spec_free(&s);
+	ok(ctk_spec_parse("name=x,cpu:/", &s, &e) == 0, "name+ctrl spec");
+	is_str(s.name, "x", "name+ctrl name");
+	is_str(s.controllers, "cpu", "name+ctrl controllers");
+	ctk_spec_free(&s);
+	ok(ctk_spec_parse(":/a", &s, &e) == 0 && s.kind == CTK_SPEC_V2,
+	   "v2 spec");
+	ctk_spec_free(&s);
+	ok(ctk_spec_parse("/sys/fs/cgroup/cpu/x/../y", &s, &e) == 0 &&
+	   s.kind == CTK_SPEC_PATH, "path spec");
+	is_str(s.path, "/sys/fs/cgroup/cpu/y", "path spec normalised");
+	ctk_spec_free(&s);
+
+	parse_fail("", "an empty spec", "empty");
+	parse_fail("name=:/a", "an empty name", "invalid hierarchy name");
+	parse_fail("name=a/b:/x", "a name with '/'", "invalid hierarchy name");
+	parse_fail("name=x,name=y:/", "two names", "twice");
+	parse_fail("cpu,cpu:/", "a repeated controller", "twice");
+	parse_fail("CPU:/", "a bad controller name", "invalid controller");
+	parse_fail(",:/", "nothing before ':'", "no controller");
+	parse_fail("name=x:/../..", "'/../..'", "above the hierarchy root");
+	parse_fail(":a/../../b", "'a/../../b'", "above the hierarchy root");
+	parse_fail(":/a\nb", "a newline", "control character");
+	memset(big, 'b', 5000);
+	big[0] = ':';
+	big[5000] = '\0';
+	parse_fail(big, "5000 bytes", "longer than");
+
+	/* resolution against a fixture */
+	ok(ctk_hierarchy_load(&h, fixture("mountinfo-v1v2"), NULL, &e) == 0,
+	   "fixture loads (%s)", e.msg);
+	ok(ctk_target_from_string("cpuacct,cpu:/a/b", &h, &t, &e) == 0,
+	   "cpu,cpuacct resolves");
+	is_str(t.hier ? t.hier->target : NULL, "/sys/fs/cgroup/cpu,cpuacct",
+	       "to its mount");
+	is_str(t.rel, "a/b", "relative path");
+	ctk_target_format(&t, buf, sizeof(buf));
+	is_str(buf, "cpu,cpuacct:/a/b", "formatted");
+	ctk_target_free(&t);
+
+	ok(ctk_target_from_string("/sys/fs/cgroup/cpu,cpuacct/x/y", &h, &t,
+				  &e) == 0, "fs path resolves");
+	is_str(t.cpath, "/x/y", "fs path cpath");
+	ctk_target_free(&t);
+	ok(ctk_target_from_string("/sys/fs/cgroup/cpu,cpuacct", &h, &t, &e) ==
+	   0, "mount point itself resolves");
+	is_str(t.rel, ".", "to the root");
+	is_str(t.cpath, "/", "cpath of the root");
+	ctk_target_free(&t);
+	ok(ctk_target_from_string("/sys/fs/cgroup/cpu,cpuacctX/a", &h, &t,
+				  &e) < 0, "a sibling prefix is no match");
+	ok(ctk_target_from_string("/etc/passwd", &h, &t, &e) < 0 &&
+	   strstr(e.msg, "not inside"), "outside any hierarchy: %s", e.msg);
+	ok(ctk_target_from_string("/sys/fs/cgroup/memory/../../../etc", &h,
+				  &t, &e) < 0, "'..' out of a mount");
+	ok(ctk_target_from_string(":/u", &h, &t, &e) == 0, "v2 resolves");
+	is_str(t.hier ? t.hier->target : NULL, "/sys/fs/cgroup/unified",
+	       "v2 mount");
+	ctk_target_free(&t);
+	ok(ctk_target_from_string("name=nosuch:/", &h, &t, &e) < 0 &&
+	   strstr(e.msg, "no such hierarchy"), "unknown name: %s", e.msg);
+	ok(ctk_target_from_string("name=systemd:/init.scope", &h, &t, &e) == 0,
+	   "named hierarchy");
+	is_str(t.rel, "init.scope", "named rel");
+	ctk_target_free(&t);
+	/* a mount whose root is a subtree */
+	ok(ctk_target_from_string("name=sub:/deep/x", &h, &t, &e) == 0,
+	   "bind mount of a subtree");
+	is_str(t.rel, "x", "relative to that mount's root");
+	ctk_target_free(&t);
+	ok(ctk_target_from_string("name=sub:/other", &h, &t, &e) < 0,
+	   "a path outside the mounted subtree: %s", e.msg);
+	/* child targets */
+	ok(ctk_target_from_string("name=systemd:/", &h, &t, &e) == 0, "root");
+	{
+		struct ctk_target c;
+
+		ok(ctk_target_child(&t, "kid", &c) == 0, "child of root");
+		is_str(c.cpath, "/kid", "child cpath");
+		is_str(c.rel, "kid", "child rel");
+		ctk_target_free(&c);
+		ok(ctk_target_child(&t, "..", &c) < 0, "child '..' refused");
+		ok(ctk_target_child(&t, "a/b", &c) < 0, "child 'a/b' refused");
+	}
+	ctk_target_free(&t);
+	ctk_hierarchy_free(&h);
+	return tap_done();
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The tools' side of the boundary: the shared popt table and messages.
+ * libcommon never prints; these do.
+ */
+#ifndef CTK_TOOLS_CLI_H
+#define CTK_TOOLS_CLI_H
+
+#include <popt.h>
+
+#include "ctk/c.h"
+#include "ctk/container.h"
+
+struct ctk_cli {
+	const char *tool;
+	int quiet;
+};
+
+#define CTK_CLI_NOPTS	3
+#define CTK_OPT_VERSION	0x5601
+
+/* Fill the shared table (-q, --version, end) for POPT_ARG_INCLUDE_TABLE. */
+void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
+		     struct ctk_cli *cli);
+
+/* Handle a shared option value from poptGetNextOpt; true if it was one. */
+bool ctk_cli_handle(struct ctk_cli *cli, int val);
+
+/* "tool: msg" on stderr. */
+void ctk_msg(const struct ctk_cli *cli, const char *fmt, ...)
+	CTK_ATTR_PRINTF(2, 3);
+/* The same unless -q. */
+void ctk_warn(const struct ctk_cli *cli, const char *fmt, ...)
+	CTK_ATTR_PRINTF(2, 3);
+/* "tool: object: reason" for an errno in container terms. */
+void ctk_msg_errno(const struct ctk_cli *cli, const char *object,
+		   const char *what, enum ctk_op op, int err);
+/* A usage error: message, the --help hint, returns CTK_EXIT_USAGE. */
+int ctk_usage_error(const struct ctk_cli *cli, const char *fmt, ...)
+	CTK_ATTR_PRINTF(2, 3);
+/* A popt error (rc < -1). */
+int ctk_popt_error(const struct ctk_cli *cli, poptContext pc, int rc);
+
+/* CTK_EXIT_UNSUPPORTED for "the kernel has no such thing", else 1. */
+int ctk_exit_for_errno(int err);
+
+/* Split bundles of argument-less short flags ("-rn" into "-r -n"). */
+int ctk_cli_unbundle(int argc, const char **argv, const char *letters,
+		     int *nargc, const char ***nargv);
+
+#endif

@@ -1,0 +1,874 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmount: mount, list, show and unmount cgroup hierarchies.
+ *
+ * -n, -r and -o mean --name, --release-agent and --options when mounting
+ * (as in mount(8)) and --noheadings, --raw and --output when listing (as in
+ * findmnt(8)). -n and -r take an optional argument for that reason; in a
+ * listing, what they took is an operand again.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <libsmartcols.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "ctk/container.h"
+#include "ctk/hierarchy.h"
+#include "ctk/mountops.h"
+#include "ctk/output.h"
+#include "ctk/spec.h"
+#include "ctk/tree.h"
+
+enum mode { M_LIST, M_TREE, M_MOUNT, M_UNMOUNT, M_AGENT };
+
+enum { L_ID, L_TYPE, L_CONTROLLERS, L_NAME, L_TARGET, L_AGENT, L_CONTAINERS,
+       L_HID, L_ROOT, L_OPTIONS };
+static const struct ctk_colinfo list_cols[] = {
+	[L_ID] = { "ID", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "mount ID" },
+	[L_TYPE] = { "TYPE", 7, 0, SCOLS_JSON_STRING, "cgroup or cgroup2" },
+	[L_CONTROLLERS] = { "CONTROLLERS", 0.2, 0, SCOLS_JSON_STRING,
+			    "controllers bound to the hierarchy" },
+	[L_NAME] = { "NAME", 0.1, 0, SCOLS_JSON_STRING, "name= of the hierarchy" },
+	[L_TARGET] = { "TARGET", 0.3, 0, SCOLS_JSON_STRING, "mount point" },
+	[L_AGENT] = { "AGENT", 0.2, 0, SCOLS_JSON_STRING, "release agent" },
+	[L_CONTAINERS] = { "CONTAINERS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			   "containers below the mount, its root included" },
+	[L_HID] = { "HID", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+		    "hierarchy ID (/proc/self/cgroup)" },
+	[L_ROOT] = { "ROOT", 0.1, 0, SCOLS_JSON_STRING,
+		     "the mount's root inside the hierarchy" },
+	[L_OPTIONS] = { "OPTIONS", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+			"hierarchy (superblock) options" },
+};
+
+enum { T_PATH, T_TASKS, T_POPULATED, T_NOTIFY, T_RELEASABLE, T_HIERARCHY,
+       T_CHILDREN };
+static const struct ctk_colinfo tree_cols[] = {
+	[T_PATH] = { "PATH", 0.4, SCOLS_FL_TREE, SCOLS_JSON_STRING,
+		     "container path inside the hierarchy" },
+	[T_TASKS] = { "TASKS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+		      "threads in the container itself" },
+	[T_POPULATED] = { "POPULATED", 1, 0, SCOLS_JSON_BOOLEAN,
+			  "tasks in the container or below" },
+	[T_NOTIFY] = { "NOTIFY", 1, 0, SCOLS_JSON_BOOLEAN,
+		       "notify_on_release, or the v2 release mark" },
+	[T_RELEASABLE] = { "RELEASABLE", 1, 0, SCOLS_JSON_BOOLEAN,
+			   "empty, no children, notify set, not the root" },
+	[T_HIERARCHY] = { "HIERARCHY", 0.1, 0, SCOLS_JSON_STRING,
+			  "the hierarchy" },
+	[T_CHILDREN] = { "CHILDREN", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			 "child containers" },
+};
+
+struct cmount_control {
+	struct ctk_cli cli;
+	enum mode mode;
+	/* mounting */
+	char *type;
+	char *controllers;
+	char *name;
+	char *agent;
+	char *options;
+	int noprefix, clone_children;
+	/* listing */
+	int tree, unmount, json, raw, noheadings, all;
+	char *output;
+	char *set_agent;
+	char *mountinfo, *selfcgroup;
+	const char **operands;
+	size_t noperands;
+	struct ctk_hierarchies hier;
+};
+
+enum {
+	OPT_NAME = 'n', OPT_AGENT = 'r', OPT_OPTIONS = 'o',
+	OPT_NOHEAD = 0x100, OPT_RAW, OPT_OUTPUT, OPT_SETAGENT, OPT_MOUNTINFO,
+	OPT_SELFCG, OPT_CTRL, OPT_TYPE,
+};
+
+static char *take_arg(poptContext pc, char **slot)
+{
+	char *a = poptGetOptArg(pc);
+
+	free(*slot);
+	*slot = a;
+	return a;
+}
+
+static void set_flag_cell(struct libscols_line *ln, int col, int val)
+{
+	if (val >= 0)
+		scols_line_set_data(ln, (size_t)col, val ? "true" : "false");
+}
+
+static void set_num_cell(struct libscols_line *ln, int col, long val)
+{
+	char buf[32];
+
+	if (val < 0)
+		return;
+	snprintf(buf, sizeof(buf), "%ld", val);
+	scols_line_set_data(ln, (size_t)col, buf);
+}
+
+static struct libscols_table *new_table(struct cmount_control *ctl,
+					const struct ctk_colinfo *info,
+					const int *ids, size_t n, bool tree)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (!tb)
+		return NULL;
+	scols_table_enable_json(tb, ctl->json);
+	scols_table_enable_raw(tb, ctl->raw);
+	scols_table_enable_noheadings(tb, ctl->noheadings);
+	scols_table_set_name(tb, tree ? "containers" : "hierarchies");
+	for (size_t i = 0; i < n; i++) {
+		const struct ctk_colinfo *ci = &info[ids[i]];
+		int fl = ci->flags;
+		struct libscols_column *cl;
+
+		if (!tree)
+			fl &= ~SCOLS_FL_TREE;
+		cl = scols_table_new_column(tb, ci->name, ci->whint, fl);
+		if (!cl) {
+			scols_unref_table(tb);
+			return NULL;
+		}
+		if (ctl->json)
+			scols_column_set_json_type(cl, ci->json_type);
+	}
+	return tb;
+}
+
+static int do_list(struct cmount_control *ctl, const int *ids, size_t n)
+{
+	struct libscols_table *tb = new_table(ctl, list_cols, ids, n, false);
+	bool live = !ctl->mountinfo;
+
+	if (!tb) {
+		ctk_msg(&ctl->cli, "out of memory");
+		return CTK_EXIT_FAILURE;
+	}
+	for (size_t h = 0; h < ctl->hier.n; h++) {
+		const struct ctk_hierarchy *hy = &ctl->hier.v[h];
+		struct libscols_line *ln;
+		char *v2ctrl = NULL;
+		long count = -1;
+
+		if (!hy->target && !ctl->all)
+			continue;
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			break;
+		if (live && hy->target) {
+			int fd = ctk_hierarchy_open(hy);
+
+			if (fd >= 0) {
+				count = ctk_tree_count(fd);
+				if (hy->type == CTK_HIER_V2 &&
+				    !ctk_cfile_read_alloc(fd, "cgroup.controllers",
+							  &v2ctrl, NULL)) {
+					char *p = v2ctrl;
+
+					p[strcspn(p, "\n")] = '\0';
+					for (; *p; p++)
+						if (*p == ' ')
+							*p = ',';
+				}
+				close(fd);
+			}
+		}
+		for (size_t i = 0; i < n; i++) {
+			const char *s = NULL;
+
+			switch (ids[i]) {
+			case L_ID:
+				if (hy->mount_id >= 0)
+					set_num_cell(ln, (int)i, hy->mount_id);
+				break;
+			case L_TYPE:
+				s = hy->type == CTK_HIER_V1 ? "cgroup" :
+							      "cgroup2";
+				break;
+			case L_CONTROLLERS:
+				s = hy->type == CTK_HIER_V2 ? v2ctrl :
+							      hy->controllers;
+				break;
+			case L_NAME:
+				s = hy->name;
+				break;
+			case L_TARGET:
+				s = hy->target;
+				break;
+			case L_AGENT:
+				s = hy->release_agent;
+				break;
+			case L_CONTAINERS:
+				set_num_cell(ln, (int)i, count);
+				break;
+			case L_HID:
+				set_num_cell(ln, (int)i, hy->hier_id);
+				break;
+			case L_ROOT:
+				s = hy->root;
+				break;
+			case L_OPTIONS:
+				s = hy->fs_options;
+				break;
+			}
+			if (s && *s)
+				scols_line_set_data(ln, i, s);
+		}
+		free(v2ctrl);
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	return CTK_EXIT_OK;
+}
+
+static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
+		    const int *ids, size_t n, const struct ctk_target *t)
+{
+	struct libscols_line **lines;
+	char label[512], where[1024];
+	struct ctk_tree tr;
+	struct ctk_err e = { 0 };
+	int fd, rc;
+
+	ctk_target_format(t, where, sizeof(where));
+	fd = ctk_container_open(t);
+	if (fd < 0) {
+		ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN, fd);
+		return -fd;
+	}
+	rc = ctk_tree_load(fd, t->cpath, t->hier->type, CTK_TREE_STATE, &tr,
+			   &e);
+	close(fd);
+	if (rc) {
+		ctk_msg(&ctl->cli, "%s: %s: %s", where, e.msg,
+			strerror(e.code));
+		return e.code;
+	}
+	ctk_hierarchy_label(t->hier, label, sizeof(label));
+	lines = calloc(tr.n, sizeof(*lines));
+	if (!lines) {
+		ctk_tree_free(&tr);
+		return ENOMEM;
+	}
+	for (size_t k = 0; k < tr.n; k++) {
+		const struct ctk_node *nd = &tr.v[k];
+		struct libscols_line *ln = scols_table_new_line(tb,
+				nd->parent >= 0 ? lines[nd->parent] : NULL);
+
+		if (!ln)
+			break;
+		lines[k] = ln;
+		for (size_t i = 0; i < n; i++) {
+			switch (ids[i]) {
+			case T_PATH:
+				scols_line_set_data(ln, i, nd->cpath);
+				break;
+			case T_TASKS:
+				set_num_cell(ln, (int)i, nd->tasks);
+				break;
+			case T_POPULATED:
+				set_flag_cell(ln, (int)i, nd->populated);
+				break;
+			case T_NOTIFY:
+				set_flag_cell(ln, (int)i, nd->notify);
+				break;
+			case T_RELEASABLE:
+				set_flag_cell(ln, (int)i, nd->releasable);
+				break;
+			case T_HIERARCHY:
+				scols_line_set_data(ln, i, label);
+				break;
+			case T_CHILDREN:
+				set_num_cell(ln, (int)i, nd->nchildren);
+				break;
+			}
+		}
+	}
+	free(lines);
+	ctk_tree_free(&tr);
+	return 0;
+}
+
+static int do_tree(struct cmount_control *ctl, int *ids, size_t n,
+		   bool user_cols)
+{
+	struct libscols_table *tb;
+	size_t failed = 0, done = 0;
+	struct ctk_err e;
+
+	if (!user_cols && ctl->noperands != 1)
+		ids[n++] = T_HIERARCHY;
+	tb = new_table(ctl, tree_cols, ids, n, true);
+	if (!tb) {
+		ctk_msg(&ctl->cli, "out of memory");
+		return CTK_EXIT_FAILURE;
+	}
+	if (ctl->noperands == 0) {
+		/* every hierarchy once: the mount showing its whole tree */
+		for (size_t h = 0; h < ctl->hier.n; h++) {
+			const struct ctk_hierarchy *hy = &ctl->hier.v[h], *best;
+			struct ctk_target t = { 0 };
+
+			if (!hy->target)
+				continue;
+			best = hy->type == CTK_HIER_V2 ?
+			       ctk_hierarchy_find(&ctl->hier, CTK_HIER_V2, NULL,
+						  NULL, NULL, true) :
+			       ctk_hierarchy_find(&ctl->hier, CTK_HIER_V1,
+						  hy->name,
+						  hy->controllers[0] ?
+						  hy->controllers : NULL,
+						  NULL, true);
+			if (best != hy)
+				continue;
+			t.hier = hy;
+			t.cpath = hy->root;
+			t.rel = (char *)".";
+			if (add_tree(ctl, tb, ids, n, &t))
+				failed++;
+			else
+				done++;
+		}
+	}
+	for (size_t i = 0; i < ctl->noperands; i++) {
+		struct ctk_target t;
+		int rc = ctk_target_from_string(ctl->operands[i], &ctl->hier,
+						&t, &e);
+
+		if (rc) {
+			char safe[1024];
+
+			ctk_msg(&ctl->cli, "%s: %s",
+				ctk_safe_name(ctl->operands[i], safe,
+					      sizeof(safe)), e.msg);
+			failed++;
+			continue;
+		}
+		if (add_tree(ctl, tb, ids, n, &t))
+			failed++;
+		else
+			done++;
+		ctk_target_free(&t);
+	}
+	if (done)
+		scols_print_table(tb);
+	scols_unref_table(tb);
+	if (!failed)
+		return CTK_EXIT_OK;
+	return done ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
+}
+
+/* Turn a v1 EINVAL into the reason, checked in userspace. */
+static const char *mount_einval_reason(struct cmount_control *ctl,
+				       char *buf, size_t size)
+{
+	if (ctl->name && !ctk_hierarchy_name_valid(ctl->name))
+		return "invalid hierarchy name (allowed: A-Z a-z 0-9 . _ -, "
+		       "up to 63 characters)";
+	if (ctl->controllers) {
+		char *list = strdup(ctl->controllers), *save = NULL;
+
+		for (char *c = list ? strtok_r(list, ",", &save) : NULL; c;
+		     c = strtok_r(NULL, ",", &save)) {
+			if (ctk_controller_known(c, NULL) == 0) {
+				snprintf(buf, size, "unknown controller '%s'",
+					 c);
+				free(list);
+				return buf;
+			}
+		}
+		free(list);
+	}
+	return NULL;
+}
+
+static int do_mount(struct cmount_control *ctl)
+{
+	const char *dir = ctl->operands[0];
+	struct ctk_mount_req req = {
+		.type = CTK_HIER_V2,
+		.controllers = ctl->controllers,
+		.name = ctl->name,
+		.release_agent = ctl->agent,
+		.noprefix = ctl->noprefix,
+		.clone_children = ctl->clone_children,
+		.options = ctl->options,
+		.target = dir,
+	};
+	bool v1_opts = ctl->controllers || ctl->name || ctl->agent ||
+		       ctl->noprefix || ctl->clone_children;
+	bool carried, changed, made_dir = false;
+	struct ctk_err e = { 0 };
+	char *opts = NULL, buf[256];
+	struct stat st;
+	int rc, ret = CTK_EXIT_FAILURE;
+
+	/* validate everything before the first side effect */
+	if (ctl->type && !strcmp(ctl->type, "cgroup"))
+		req.type = CTK_HIER_V1;
+	else if (ctl->type && strcmp(ctl->type, "cgroup2"))
+		return ctk_usage_error(&ctl->cli, "%s: unknown type (cgroup or "
+				       "cgroup2)", ctl->type);
+	else if (!ctl->type && v1_opts)
+		req.type = CTK_HIER_V1;
+	if (req.type == CTK_HIER_V2 && v1_opts)
+		return ctk_usage_error(&ctl->cli, "cgroup2: -c, -n, -r, "
+				       "--noprefix and --clone-children are "
+				       "cgroup v1 options");
+	if (ctl->name && !ctk_hierarchy_name_valid(ctl->name)) {
+		ctk_msg(&ctl->cli, "name=%s: invalid hierarchy name (allowed: "
+			"A-Z a-z 0-9 . _ -, up to 63 characters)", ctl->name);
+		return CTK_EXIT_FAILURE;
+	}
+	if (req.type == CTK_HIER_V1 && ctl->controllers &&
+	    mount_einval_reason(ctl, buf, sizeof(buf))) {
+		ctk_msg(&ctl->cli, "%s: %s", ctl->controllers, buf);
+		return CTK_EXIT_UNSUPPORTED;
+	}
+	if (req.type == CTK_HIER_V1 && !ctl->controllers && !ctl->name) {
+		ctk_msg(&ctl->cli, "%s: a v1 hierarchy needs controllers (-c) "
+			"or a name (-n)", dir);
+		return CTK_EXIT_USAGE;
+	}
+	if (ctl->agent && ctk_release_agent_check(ctl->agent, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s: %s", ctl->agent, e.msg,
+			strerror(e.code));
+		return CTK_EXIT_FAILURE;
+	}
+	if (geteuid() != 0) {
+		ctk_msg(&ctl->cli, "%s: mounting needs root", dir);
+		return CTK_EXIT_FAILURE;
+	}
+	if (ctk_mount_options(&req, &ctl->hier, &opts, &carried, &changed,
+			      &e)) {
+		ctk_msg(&ctl->cli, "%s: %s", dir, e.msg);
+		return CTK_EXIT_FAILURE;
+	}
+	if (stat(dir, &st) < 0) {
+		if (errno != ENOENT || mkdir(dir, 0755) < 0) {
+			ctk_msg(&ctl->cli, "%s: cannot create the mount point: "
+				"%s", dir, strerror(errno));
+			goto out;
+		}
+		made_dir = true;
+	} else if (!S_ISDIR(st.st_mode)) {
+		ctk_msg(&ctl->cli, "%s: not a directory", dir);
+		goto out;
+	}
+	if (changed)
+		ctk_warn(&ctl->cli, "cgroup2: '%s' sets the flags of the one v2 "
+			 "hierarchy, machine-wide, not just this mount",
+			 ctl->options);
+	else if (carried)
+		ctk_warn(&ctl->cli, "cgroup2: keeping the v2 hierarchy's "
+			 "flags '%s' (a cgroup2 mount sets them machine-wide)",
+			 opts);
+	rc = ctk_mount(&req, opts, &e);
+	if (rc) {
+		const char *why = NULL;
+
+		if (e.code == EINVAL && req.type == CTK_HIER_V1) {
+			why = mount_einval_reason(ctl, buf, sizeof(buf));
+			if (!why && ctl->name && !ctl->controllers)
+				why = "invalid options (a name alone mounts only "
+				      "an existing hierarchy)";
+		}
+		if (why)
+			ctk_msg(&ctl->cli, "%s: cannot mount: %s: %s", dir, why,
+				strerror(e.code));
+		else
+			ctk_msg_errno(&ctl->cli, dir, "cannot mount",
+				      CTK_OP_MOUNT, e.code);
+		ret = ctk_exit_for_errno(e.code);
+		goto out;
+	}
+	if (req.type == CTK_HIER_V1 && ctl->agent) {
+		/* the option is ignored for an existing hierarchy */
+		char have[PATH_MAX + 2];
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		rc = fd < 0 ? -errno : ctk_release_agent_get(fd, have,
+							       sizeof(have));
+		if (!rc && strcmp(have, ctl->agent))
+			rc = ctk_release_agent_set(fd, ctl->agent, &e) ?
+			     -e.code : 0;
+		if (fd >= 0)
+			close(fd);
+		if (rc) {
+			ctk_msg_errno(&ctl->cli, dir, "cannot set the release "
+				      "agent", CTK_OP_AGENT, rc);
+			ctk_umount(dir, NULL);
+			goto out;
+		}
+	}
+	made_dir = false;
+	ret = CTK_EXIT_OK;
+out:
+	if (made_dir)
+		rmdir(dir);
+	free(opts);
+	return ret;
+}
+
+static int do_unmount(struct cmount_control *ctl)
+{
+	size_t failed = 0;
+
+	if (geteuid() != 0) {
+		ctk_msg(&ctl->cli, "%s: unmounting needs root", ctl->operands[0]);
+		return CTK_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < ctl->noperands; i++) {
+		const char *dir = ctl->operands[i];
+		struct ctk_spec spec;
+		struct ctk_err e;
+		bool found = false;
+
+		/* only cgroup mounts */
+		if (!ctk_spec_parse(dir, &spec, &e) &&
+		    spec.kind == CTK_SPEC_PATH) {
+			for (size_t h = 0; h < ctl->hier.n; h++)
+				if (ctl->hier.v[h].target &&
+				    !strcmp(ctl->hier.v[h].target, spec.path))
+					found = true;
+		}
+		ctk_spec_free(&spec);
+		if (!found) {
+			ctk_msg(&ctl->cli, "%s: not a cgroup mount point", dir);
+			failed++;
+			continue;
+		}
+		if (ctk_umount(dir, &e)) {
+			ctk_msg_errno(&ctl->cli, dir, "cannot unmount",
+				      CTK_OP_UMOUNT, e.code);
+			failed++;
+		}
+	}
+	if (!failed)
+		return CTK_EXIT_OK;
+	return failed < ctl->noperands ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
+}
+
+static int do_set_agent(struct cmount_control *ctl)
+{
+	const char *dir = ctl->operands[0];
+	struct ctk_target t;
+	struct ctk_err e;
+	int fd, ret = CTK_EXIT_FAILURE;
+
+	if (ctk_release_agent_check(ctl->set_agent, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s: %s", ctl->set_agent, e.msg,
+			strerror(e.code));
+		return CTK_EXIT_FAILURE;
+	}
+	if (ctk_target_from_string(dir, &ctl->hier, &t, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s", dir, e.msg);
+		return CTK_EXIT_FAILURE;
+	}
+	if (t.hier->type != CTK_HIER_V1) {
+		ctk_msg(&ctl->cli, "%s: cgroup v2 has no release agent (see "
+			"crelease --watch)", dir);
+		ret = CTK_EXIT_UNSUPPORTED;
+		goto out;
+	}
+	if (strcmp(t.cpath, "/")) {
+		ctk_msg(&ctl->cli, "%s: not the root of a hierarchy", dir);
+		goto out;
+	}
+	fd = ctk_container_open(&t);
+	if (fd < 0) {
+		ctk_msg_errno(&ctl->cli, dir, NULL, CTK_OP_OPEN, fd);
+		goto out;
+	}
+	if (ctk_release_agent_set(fd, ctl->set_agent, &e))
+		ctk_msg_errno(&ctl->cli, dir, e.msg, CTK_OP_AGENT, e.code);
+	else
+		ret = CTK_EXIT_OK;
+	close(fd);
+out:
+	ctk_target_free(&t);
+	return ret;
+}
+
+int main(int argc, const char **argv)
+{
+	struct cmount_control ctl = { .cli = { .tool = "cmount" } };
+	struct poptOption common[CTK_CLI_NOPTS];
+	struct poptOption opts[] = {
+		{ "type", 't', POPT_ARG_STRING, NULL, OPT_TYPE,
+		  "cgroup or cgroup2 (default cgroup2, cgroup with a v1 "
+		  "option)", "TYPE" },
+		{ "controllers", 'c', POPT_ARG_STRING, NULL, OPT_CTRL,
+		  "v1 controllers to bind", "LIST" },
+		{ "name", 'n', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL,
+		  OPT_NAME, "v1 hierarchy name (listing: --noheadings)",
+		  "NAME" },
+		{ "release-agent", 'r', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL,
+		  NULL, OPT_AGENT, "v1 release agent (listing: --raw)",
+		  "PATH" },
+		{ "options", 'o', POPT_ARG_STRING, NULL, OPT_OPTIONS,
+		  "extra mount options (listing: --output)", "OPTS" },
+		{ "noprefix", '\0', POPT_ARG_NONE, &ctl.noprefix, 0,
+		  "v1: control files without the controller prefix", NULL },
+		{ "clone-children", '\0', POPT_ARG_NONE, &ctl.clone_children, 0,
+		  "v1: new cpuset containers copy their parent's settings",
+		  NULL },
+		{ "tree", 'T', POPT_ARG_NONE, &ctl.tree, 0,
+		  "show the container tree below SPEC (default: all)", NULL },
+		{ "unmount", 'u', POPT_ARG_NONE, &ctl.unmount, 0,
+		  "unmount DIR", NULL },
+		{ "set-release-agent", '\0', POPT_ARG_STRING, NULL,
+		  OPT_SETAGENT, "change the release agent of the v1 hierarchy "
+		  "mounted at DIR", "PATH" },
+		{ "all", 'a', POPT_ARG_NONE, &ctl.all, 0,
+		  "list also the v1 hierarchies not mounted here", NULL },
+		{ "json", 'J', POPT_ARG_NONE, &ctl.json, 0, "JSON output",
+		  NULL },
+		{ "output", '\0', POPT_ARG_STRING, NULL, OPT_OUTPUT,
+		  "columns to print (+COLS to add)", "COLS" },
+		{ "raw", '\0', POPT_ARG_NONE, NULL, OPT_RAW, "raw output",
+		  NULL },
+		{ "noheadings", '\0', POPT_ARG_NONE, NULL, OPT_NOHEAD,
+		  "print no headings", NULL },
+		{ "mountinfo", '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN,
+		  NULL, OPT_MOUNTINFO, "read mounts from FILE", "FILE" },
+		{ "proc-cgroup", '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN,
+		  NULL, OPT_SELFCG, "read /proc/self/cgroup from FILE",
+		  "FILE" },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
+		  "Common options:", NULL },
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
+	const char **nargv = NULL, **swallowed = NULL;
+	size_t nswallowed = 0;
+	int nargc, rc, ret = CTK_EXIT_USAGE, ids[16];
+	size_t nids = 0;
+	bool nflag = false, rflag = false;
+	char *oarg = NULL, *nameflag_arg = NULL, *agentflag_arg = NULL;
+	poptContext pc = NULL;
+	struct ctk_err e;
+
+	ctk_cli_options(common, &ctl.cli);
+	if (ctk_cli_unbundle(argc, argv, "nrJaTuq", &nargc, &nargv)) {
+		ret = ctk_usage_error(&ctl.cli, "bad option bundle");
+		goto done;
+	}
+	swallowed = calloc((size_t)nargc + 1, sizeof(*swallowed));
+	if (!swallowed) {
+		ctk_msg(&ctl.cli, "out of memory");
+		ret = CTK_EXIT_FAILURE;
+		goto done;
+	}
+	pc = poptGetContext("cmount", nargc, nargv, opts, 0);
+	poptSetOtherOptionHelp(pc, "[options] [DIR | SPEC...]");
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		switch (rc) {
+		case OPT_NAME:
+		case OPT_AGENT: {
+			/* owned by swallowed[]; the last one counts */
+			char *a = poptGetOptArg(pc);
+
+			if (rc == OPT_NAME) {
+				nflag = true;
+				nameflag_arg = a;
+			} else {
+				rflag = true;
+				agentflag_arg = a;
+			}
+			if (a)
+				swallowed[nswallowed++] = a;
+			break;
+		}
+		case OPT_OPTIONS:
+			take_arg(pc, &oarg);
+			break;
+		case OPT_OUTPUT:
+			take_arg(pc, &ctl.output);
+			break;
+		case OPT_NOHEAD:
+			ctl.noheadings = 1;
+			break;
+		case OPT_RAW:
+			ctl.raw = 1;
+			break;
+		case OPT_SETAGENT:
+			take_arg(pc, &ctl.set_agent);
+			break;
+		case OPT_MOUNTINFO:
+			take_arg(pc, &ctl.mountinfo);
+			break;
+		case OPT_SELFCG:
+			take_arg(pc, &ctl.selfcgroup);
+			break;
+		case OPT_CTRL:
+			take_arg(pc, &ctl.controllers);
+			break;
+		case OPT_TYPE:
+			take_arg(pc, &ctl.type);
+			break;
+		default:
+			ctk_cli_handle(&ctl.cli, rc);
+		}
+	}
+	if (rc < -1) {
+		ret = ctk_popt_error(&ctl.cli, pc, rc);
+		goto done;
+	}
+	{
+		const char **rest = poptGetArgs(pc);
+		size_t nrest = 0;
+
+		while (rest && rest[nrest])
+			nrest++;
+		ctl.operands = calloc(nrest + nswallowed + 1,
+				      sizeof(*ctl.operands));
+		if (!ctl.operands) {
+			ctk_msg(&ctl.cli, "out of memory");
+			ret = CTK_EXIT_FAILURE;
+			goto done;
+		}
+		if ((ctl.tree ? 1 : 0) + (ctl.unmount ? 1 : 0) +
+		    (ctl.set_agent ? 1 : 0) > 1) {
+			ret = ctk_usage_error(&ctl.cli, "--tree, --unmount and "
+					      "--set-release-agent are "
+					      "exclusive");
+			goto done;
+		}
+		if (ctl.tree || (!ctl.unmount && !ctl.set_agent && !nrest)) {
+			/* listing: -n/-r are flags, what they took operands */
+			ctl.mode = ctl.tree ? M_TREE : M_LIST;
+			for (size_t i = 0; i < nswallowed; i++)
+				ctl.operands[ctl.noperands++] = swallowed[i];
+			ctl.noheadings |= nflag;
+			ctl.raw |= rflag;
+			if (oarg)
+				ctl.output = CTK_TAKE_PTR(oarg);
+		} else {
+			ctl.mode = ctl.unmount ? M_UNMOUNT :
+				   ctl.set_agent ? M_AGENT : M_MOUNT;
+			if (ctl.mode != M_MOUNT && (nflag || rflag || oarg)) {
+				ret = ctk_usage_error(&ctl.cli, "-n, -r and -o go "
+						      "with mounting or "
+						      "listing");
+				goto done;
+			}
+			if ((nflag && !nameflag_arg) ||
+			    (rflag && !agentflag_arg)) {
+				ret = ctk_usage_error(&ctl.cli, "--%s needs an "
+						      "argument when mounting",
+						      nflag && !nameflag_arg ?
+						      "name" : "release-agent");
+				goto done;
+			}
+			ctl.name = nameflag_arg;
+			ctl.agent = agentflag_arg;
+			ctl.options = CTK_TAKE_PTR(oarg);
+		}
+		for (size_t i = 0; i < nrest; i++)
+			ctl.operands[ctl.noperands++] = rest[i];
+	}
+	/* each mode's own checks */
+	if (ctl.mode == M_LIST || ctl.mode == M_TREE) {
+		if (ctl.controllers || ctl.type || ctl.noprefix ||
+		    ctl.clone_children) {
+			ret = ctk_usage_error(&ctl.cli, "-c, -t, --noprefix and "
+					      "--clone-children go with DIR");
+			goto done;
+		}
+		if (ctl.mode == M_LIST && ctl.noperands) {
+			ret = ctk_usage_error(&ctl.cli, "%s: unexpected argument",
+					      ctl.operands[0]);
+			goto done;
+		}
+	} else {
+		if (ctl.json || ctl.all || ctl.output || ctl.raw ||
+		    ctl.noheadings) {
+			ret = ctk_usage_error(&ctl.cli, "-J, -a, --output, --raw "
+					      "and --noheadings go with a "
+					      "listing");
+			goto done;
+		}
+		if (ctl.mode != M_UNMOUNT && ctl.noperands != 1) {
+			ret = ctk_usage_error(&ctl.cli, "exactly one DIR expected");
+			goto done;
+		}
+	}
+	if (ctl.mode == M_LIST) {
+		static const int defs[] = { L_ID, L_TYPE, L_CONTROLLERS, L_NAME,
+					    L_TARGET, L_AGENT, L_CONTAINERS };
+		memcpy(ids, defs, sizeof(defs));
+		nids = CTK_ARRAY_SIZE(defs);
+		if (ctl.output && ctk_columns_parse(ctl.output, list_cols,
+						    CTK_ARRAY_SIZE(list_cols),
+						    ids, 15, &nids, &e)) {
+			ret = ctk_usage_error(&ctl.cli, "--output: %s", e.msg);
+			goto done;
+		}
+	} else if (ctl.mode == M_TREE) {
+		static const int defs[] = { T_PATH, T_TASKS, T_POPULATED,
+					    T_NOTIFY, T_RELEASABLE };
+		memcpy(ids, defs, sizeof(defs));
+		nids = CTK_ARRAY_SIZE(defs);
+		if (ctl.output && ctk_columns_parse(ctl.output, tree_cols,
+						    CTK_ARRAY_SIZE(tree_cols),
+						    ids, 15, &nids, &e)) {
+			ret = ctk_usage_error(&ctl.cli, "--output: %s", e.msg);
+			goto done;
+		}
+	}
+
+	if (ctk_hierarchy_load(&ctl.hier, ctl.mountinfo,
+			       ctl.selfcgroup ? ctl.selfcgroup :
+			       (ctl.mountinfo ? NULL : "/proc/self/cgroup"),
+			       &e)) {
+		ctk_msg(&ctl.cli, "%s", e.msg);
+		ret = CTK_EXIT_FAILURE;
+		goto done;
+	}
+	switch (ctl.mode) {
+	case M_LIST:
+		ret = do_list(&ctl, ids, nids);
+		break;
+	case M_TREE:
+		ret = do_tree(&ctl, ids, nids, ctl.output != NULL);
+		break;
+	case M_MOUNT:
+		ret = do_mount(&ctl);
+		break;
+	case M_UNMOUNT:
+		ret = do_unmount(&ctl);
+		break;
+	case M_AGENT:
+		ret = do_set_agent(&ctl);
+		break;
+	}
+done:
+	ctk_hierarchy_free(&ctl.hier);
+	free(ctl.operands);
+	for (size_t i = 0; swallowed && i < nswallowed; i++)
+		free((char *)swallowed[i]);
+	free(swallowed);
+	free(oarg);
+	free(ctl.options);
+	free(ctl.output);
+	free(ctl.set_agent);
+	free(ctl.mountinfo);
+	free(ctl.selfcgroup);
+	free(ctl.controllers);
+	free(ctl.type);
+	if (pc)
+		poptFreeContext(pc);
+	free(nargv);
+	return ret;
+}
