@@ -396,21 +396,29 @@ int ctk_v2_notify_set(int dirfd, bool on, bool trusted)
 
 const char *ctk_safe_name(const char *in, char *buf, size_t size)
 {
-	size_t o = 0;
+	size_t o = 0, room;
+	const unsigned char *p;
 
-	if (size == 0)
+	if (size < 8) {
+		if (size)
+			buf[0] = '\0';
 		return buf;
-	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+	}
+	room = size - 4;	/* keep space for "..." */
+	for (p = (const unsigned char *)in; *p; p++) {
 		if (*p < 0x20 || *p >= 0x7f || *p == '\\') {
-			if (o + 5 >= size)
+			if (o + 4 >= room)
 				break;
 			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", *p);
 		} else {
-			if (o + 2 >= size)
+			if (o + 1 >= room)
 				break;
 			buf[o++] = (char)*p;
 		}
 	}
-	buf[o] = '\0';
+	if (*p)
+		memcpy(buf + o, "...", 4);
+	else
+		buf[o] = '\0';
 	return buf;
 }

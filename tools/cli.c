@@ -59,7 +59,7 @@ void ctk_warn(const struct ctk_cli *cli, const char *fmt, ...)
 void ctk_msg_errno(const struct ctk_cli *cli, const char *object,
 		   const char *what, enum ctk_op op, int err)
 {
-	char buf[512], safe[1024];
+	char buf[512], safe[160];
 
 	ctk_safe_name(object, safe, sizeof(safe));
 	if (err < 0)

@@ -346,7 +346,7 @@ static int do_tree(struct cmount_control *ctl, int *ids, size_t n,
 						&t, &e);
 
 		if (rc) {
-			char safe[1024];
+			char safe[160];
 
 			ctk_msg(&ctl->cli, "%s: %s",
 				ctk_safe_name(ctl->operands[i], safe,
@@ -797,6 +797,12 @@ int main(int argc, const char **argv)
 			ret = ctk_usage_error(&ctl.cli, "-J, -a, --output, --raw "
 					      "and --noheadings go with a "
 					      "listing");
+			goto done;
+		}
+		/* fixtures never reach a real mount, unmount or agent write */
+		if (ctl.mountinfo || ctl.selfcgroup) {
+			ret = ctk_usage_error(&ctl.cli, "--mountinfo and "
+					      "--proc-cgroup go with a listing");
 			goto done;
 		}
 		if (ctl.mode != M_UNMOUNT && ctl.noperands != 1) {

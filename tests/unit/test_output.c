@@ -34,6 +34,9 @@ int main(void)
 	       "a\\x0ab\\x5cc\\x01\\xff", "safe name escapes");
 	ok(strlen(ctk_safe_name("\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n", buf, 16)) < 16,
 	   "safe name truncates within its buffer");
+	is_str(ctk_safe_name("abcdefghijklmnop", buf, 12), "abcdefg...",
+	       "truncation is marked");
+	is_str(ctk_safe_name("abcdefg", buf, 12), "abcdefg", "short names whole");
 	ok(ctk_explain(CTK_OP_RMDIR, EBUSY) != NULL, "rmdir EBUSY in words");
 	ok(strstr(ctk_strerror(CTK_OP_ATTACH, ESRCH, buf, sizeof(buf)),
 		  "No such process") != NULL, "strerror appended: %s", buf);

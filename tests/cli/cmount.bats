@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# cmount without root: help, usage errors, listings of mountinfo fixtures.
+
+load helpers/common
+
+@test "cmount --help prints usage on stdout and exits 0" {
+	run --separate-stderr cmount --help
+	assert_success
+	assert_output --partial "Usage: cmount"
+	assert_output --partial "--set-release-agent"
+	[ -z "$stderr" ]
+}
+
+@test "cmount --version" {
+	run cmount --version
+	assert_success
+	assert_output --regexp '^cmount \(ctk\) [0-9]+\.[0-9]+'
+}
+
+@test "an unknown option is a usage error with the --help hint" {
+	run --separate-stderr cmount --bogus
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "cmount: --bogus: unknown option" ]
+	[ "${stderr_lines[1]}" = "Try 'cmount --help' for more information." ]
+	[ -z "$output" ]
+}
+
+@test "the listing of a fixture matches the expected table" {
+	run cmount --mountinfo "$FIXTURES/mountinfo-v1v2"
+	assert_success
+	diff -u "$FIXTURES/expected/cmount-list-v1v2.txt" <(printf '%s\n' "$output")
+}
+
+@test "-a lists hierarchies not mounted here, as JSON" {
+	run cmount --mountinfo "$FIXTURES/mountinfo-v1v2" \
+		--proc-cgroup "$FIXTURES/proc-self-cgroup" -a -J \
+		-o ID,TYPE,CONTROLLERS,NAME,TARGET,AGENT,HID,ROOT
+	assert_success
+	diff -u "$FIXTURES/expected/cmount-all-v1v2.json" <(printf '%s\n' "$output")
+	# valid JSON whose unmounted rows have no target
+	printf '%s\n' "$output" | jq -e '[.hierarchies[] | select(.target == null) | .name // .controllers] == ["ctk-test","blkio"]'
+}
+
+@test "a mount point with a space is decoded" {
+	run cmount --mountinfo "$FIXTURES/mountinfo-v1v2" -J -o TARGET
+	assert_success
+	printf '%s\n' "$output" | jq -e '.hierarchies | map(.target) | index("/mnt/with space") != null'
+}
+
+@test "-n, -r and -o are --noheadings, --raw and --output in a listing" {
+	run cmount --mountinfo "$FIXTURES/mountinfo-v2only" -rn -o ID,TYPE,TARGET
+	assert_success
+	assert_output "33 cgroup2 /sys/fs/cgroup"
+	run cmount --mountinfo "$FIXTURES/mountinfo-v2only" --raw --noheadings --output +OPTIONS -o TYPE
+	assert_success
+	assert_output "cgroup2"
+}
+
+@test "cgroup2 flags show in OPTIONS" {
+	run cmount --mountinfo "$FIXTURES/mountinfo-v2only" -J -o TYPE,OPTIONS
+	assert_success
+	printf '%s\n' "$output" | jq -e '.hierarchies[0].options == "rw,nsdelegate,memory_recursiveprot"'
+}
+
+@test "a machine without cgroups lists nothing" {
+	run cmount --mountinfo "$FIXTURES/mountinfo-empty" -n
+	assert_success
+	assert_output ""
+}
+
+@test "an unknown column is a usage error naming it" {
+	run --separate-stderr cmount --mountinfo "$FIXTURES/mountinfo-v2only" -o ID,BOGUS
+	assert_failure 2
+	[[ "$stderr" == *"unknown column 'BOGUS'"* ]]
+}
+
+@test "a missing mountinfo file is a failure with the reason" {
+	run --separate-stderr cmount --mountinfo /nonexistent/mountinfo
+	assert_failure 1
+	[[ "$stderr" == "cmount: /nonexistent/mountinfo: cannot read mount table" ]]
+}
+
+@test "exclusive modes and misplaced options are usage errors" {
+	run cmount -T -u /x
+	assert_failure 2
+	run cmount -c cpu
+	assert_failure 2
+	run cmount -J /some/dir
+	assert_failure 2
+	run cmount -t bogus /some/dir
+	assert_failure 2
+	run --separate-stderr cmount -t cgroup2 -c cpu /some/dir
+	assert_failure 2
+	[[ "$stderr" == *"are cgroup v1 options"* ]]
+	run cmount /a /b
+	assert_failure 2
+	run --separate-stderr cmount --mountinfo "$FIXTURES/mountinfo-v2only" "$BATS_TEST_TMPDIR/stray"
+	assert_failure 2
+	[[ "$stderr" == *"--mountinfo and --proc-cgroup go with a listing"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/stray" ]
+}
+
+@test "-n without a NAME when mounting is a usage error" {
+	run --separate-stderr cmount /some/dir -n
+	assert_failure 2
+	[[ "$stderr" == *"--name needs an argument"* ]]
+}
+
+@test "a bad hierarchy name is refused before anything happens" {
+	d=$BATS_TEST_TMPDIR/never
+	run --separate-stderr cmount -n 'bad/name' "$d"
+	assert_failure 1
+	[[ "$stderr" == *"invalid hierarchy name"* ]]
+	[ ! -e "$d" ]
+}
+
+@test "a relative or non-executable release agent is refused before mounting" {
+	d=$BATS_TEST_TMPDIR/never
+	run --separate-stderr cmount -n ctk-test -r relative/agent "$d"
+	assert_failure 1
+	[[ "$stderr" == *"must be an absolute path"* ]]
+	printf '#!/bin/sh\n' > "$BATS_TEST_TMPDIR/agent"
+	chmod 644 "$BATS_TEST_TMPDIR/agent"
+	run --separate-stderr cmount -n ctk-test -r "$BATS_TEST_TMPDIR/agent" "$d"
+	assert_failure 1
+	[[ "$stderr" == *"not an executable file"* ]]
+	[ ! -e "$d" ]
+}
+
+@test "a hostile tree spec is refused with the reason" {
+	run --separate-stderr cmount --mountinfo "$FIXTURES/mountinfo-v1v2" -T 'name=systemd:/../..'
+	assert_failure 1
+	[[ "$stderr" == *"'..' leads above the hierarchy root"* ]]
+	run --separate-stderr cmount --mountinfo "$FIXTURES/mountinfo-v1v2" -T "$(printf ':/a\nb')"
+	assert_failure 1
+	[[ "$stderr" == *'control character (0x0a)'* ]]
+	[[ "${#stderr_lines[@]}" == 1 ]]
+	run --separate-stderr cmount --mountinfo "$FIXTURES/mountinfo-v1v2" -T "name=systemd:/$(head -c 5000 /dev/zero | tr '\0' a)"
+	assert_failure 1
+	[[ "$stderr" == *"longer than"* ]]
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bats
+# Every completion file is sourced and answers.
+
+load helpers/common
+
+complete_words() {
+	# complete_words FILE FUNC WORD... : COMPREPLY for the last word
+	local file=$1 func=$2
+	shift 2
+	source "$CTK_SRCDIR/completions/$file"
+	COMP_WORDS=("$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	"$func" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+	printf '%s\n' "${COMPREPLY[@]}"
+}
+
+@test "cmount completes its options" {
+	run complete_words cmount _cmount cmount --se
+	assert_success
+	assert_output "--set-release-agent"
+}
+
+@test "cmount completes types" {
+	run complete_words cmount _cmount cmount -t cg
+	assert_success
+	assert_line "cgroup"
+	assert_line "cgroup2"
+}
+
+@test "cmount completes tree columns after -T" {
+	run complete_words cmount _cmount cmount -T --output REL
+	assert_success
+	assert_output "RELEASABLE"
+}
+
+@test "cmount completes listing columns" {
+	run complete_words cmount _cmount cmount --output CONT
+	assert_success
+	assert_line CONTAINERS
+	assert_line CONTROLLERS
+	[ "${#lines[@]}" = 2 ]
+}
+
+@test "cmount completes hierarchies as specs after -T" {
+	grep -q ' - cgroup2 ' /proc/self/mountinfo || skip "no cgroup2 mount here"
+	run complete_words cmount _cmount cmount -T :
+	assert_success
+	assert_line ":/"
+}

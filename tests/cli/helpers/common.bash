@@ -1,0 +1,141 @@
+# Shared by every bats file. Real kernel, no mocks: the root suites use the
+# one named v1 hierarchy name=ctk-test and a scratch child of the machine's
+# existing cgroup2 mount, and clean up after every test, failed or not.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+CTK_BUILDDIR=${CTK_BUILDDIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+CTK_SRCDIR=${CTK_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+PATH=$CTK_BUILDDIR:$PATH
+FIXTURES=$CTK_SRCDIR/tests/fixtures
+export CTK_BUILDDIR CTK_SRCDIR PATH FIXTURES
+# ASan's leak check needs ptrace-free exits; keep its reports on stderr
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+
+# Why the root suite cannot run here, or nothing.
+ctk_root_reason() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "needs root"
+	elif [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt)" ]; then
+		echo "not in a private mount namespace (run through tests/cli/run-bats)"
+	elif ! grep -qw cgroup /proc/filesystems; then
+		echo "this kernel has no cgroup v1 filesystem"
+	fi
+}
+
+# bats 1.8: skip in setup_file counts as a failure, so record the reason
+# there and skip in setup.
+ctk_root_setup_file() {
+	local why
+	why=$(ctk_root_reason)
+	if [ -n "$why" ]; then
+		echo "$why" > "$BATS_FILE_TMPDIR/skip"
+		return 0
+	fi
+	ctk_v1_mount
+}
+
+ctk_root_setup() {
+	if [ -f "$BATS_FILE_TMPDIR/skip" ]; then
+		skip "$(cat "$BATS_FILE_TMPDIR/skip")"
+	fi
+}
+
+# The one named hierarchy of the suite, mounted privately at $V1.
+ctk_v1_mount() {
+	V1=$BATS_FILE_TMPDIR/v1
+	mkdir -p "$V1"
+	mountpoint -q "$V1" || mount -t cgroup -o none,name=ctk-test cgroup "$V1"
+	echo > "$V1/release_agent"
+}
+
+ctk_v1_path() { echo "$BATS_FILE_TMPDIR/v1"; }
+
+# The machine's cgroup2 mount point (never mounted again by the tests).
+ctk_v2_root() {
+	awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo
+}
+
+# A scratch child of the machine's cgroup2 hierarchy, made fresh per test.
+ctk_v2_scratch() {
+	local root
+	root=$(ctk_v2_root)
+	[ -n "$root" ] || return 1
+	V2=$root/ctk-test.$$.$BATS_TEST_NUMBER
+	mkdir "$V2"
+	echo "$V2" >> "$BATS_FILE_TMPDIR/v2-scratch"
+}
+
+# Kill every process below a container directory and remove its children
+# (and, with --self, the directory itself), deepest first.
+ctk_cleanup_tree() {
+	local root=$1 self=$2 d pid i left
+	[ -d "$root" ] || return 0
+	for i in $(seq 100); do
+		left=0
+		if [ -f "$root/cgroup.kill" ] && [ "$self" = --self ]; then
+			echo 1 > "$root/cgroup.kill" 2>/dev/null
+		fi
+		while IFS= read -r -d '' d; do
+			[ -r "$d/cgroup.procs" ] || continue
+			while read -r pid; do
+				[ -n "$pid" ] && [ "$pid" != 0 ] || continue
+				kill -9 "$pid" 2>/dev/null
+				left=1
+			done < "$d/cgroup.procs"
+		done < <(find "$root" -mindepth 1 -type d -print0 2>/dev/null)
+		[ "$left" = 0 ] && break
+		sleep 0.02
+	done
+	for i in $(seq 50); do
+		find "$root" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
+		[ -z "$(find "$root" -mindepth 1 -type d 2>/dev/null)" ] && break
+		sleep 0.02
+	done
+	if [ "$self" = --self ]; then
+		for i in $(seq 50); do
+			rmdir "$root" 2>/dev/null && break
+			[ -d "$root" ] || break
+			sleep 0.02
+		done
+	fi
+}
+
+# Per-test teardown of the root suites.
+ctk_root_teardown() {
+	[ -f "$BATS_FILE_TMPDIR/skip" ] && return 0
+	if [ -n "${CTK_PIDS:-}" ]; then
+		kill -9 $CTK_PIDS 2>/dev/null
+		wait $CTK_PIDS 2>/dev/null
+		CTK_PIDS=
+	fi
+	ctk_cleanup_tree "$(ctk_v1_path)"
+	echo > "$(ctk_v1_path)/release_agent" 2>/dev/null
+	if [ -f "$BATS_FILE_TMPDIR/v2-scratch" ]; then
+		while read -r d; do
+			ctk_cleanup_tree "$d" --self
+		done < "$BATS_FILE_TMPDIR/v2-scratch"
+		rm -f "$BATS_FILE_TMPDIR/v2-scratch"
+	fi
+	return 0
+}
+
+ctk_root_teardown_file() {
+	[ -f "$BATS_FILE_TMPDIR/skip" ] && return 0
+	local v1
+	v1=$(ctk_v1_path)
+	ctk_cleanup_tree "$v1"
+	# the kernel keeps a hierarchy with dying children: give it a moment
+	sleep 0.1
+	umount "$v1" 2>/dev/null || umount -l "$v1" 2>/dev/null
+	return 0
+}
+
+# Start a sleeper in the background and remember it for teardown.
+ctk_spawn_sleeper() {
+	sleep 1000 >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	SLEEPER=$!
+}
