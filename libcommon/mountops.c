@@ -147,7 +147,8 @@ int ctk_release_agent_get(int rootfd, char *buf, size_t size)
 int ctk_release_agent_set(int rootfd, const char *path, struct ctk_err *e)
 {
 	char back[PATH_MAX + 2];
-	int rc = ctk_cfile_write(rootfd, "release_agent", path);
+	/* a zero-length write never reaches the kernel: "\n" clears */
+	int rc = ctk_cfile_write(rootfd, "release_agent", *path ? path : "\n");
 
 	if (rc)
 		return ctk_err_set(e, -rc, "cannot set the release agent");

@@ -60,7 +60,7 @@ static const struct ctk_colinfo tree_cols[] = {
 			   "empty, no children, notify set, not the root" },
 	[T_HIERARCHY] = { "HIERARCHY", 0.1, 0, SCOLS_JSON_STRING,
 			  "the hierarchy" },
-	[T_CHILDREN] = { "CHILDREN", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[T_CHILDREN] = { "NCHILDREN", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			 "child containers" },
 };
 
@@ -102,7 +102,7 @@ static char *take_arg(poptContext pc, char **slot)
 static void set_flag_cell(struct libscols_line *ln, int col, int val)
 {
 	if (val >= 0)
-		scols_line_set_data(ln, (size_t)col, val ? "true" : "false");
+		scols_line_set_data(ln, (size_t)col, val ? "1" : "0");
 }
 
 static void set_num_cell(struct libscols_line *ln, int col, long val)

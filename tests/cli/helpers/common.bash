@@ -53,9 +53,18 @@ ctk_v1_mount() {
 
 ctk_v1_path() { echo "$BATS_FILE_TMPDIR/v1"; }
 
+# ctk_mountinfo_field TARGET type|opts: a mount's fstype or superblock
+# options (the fields after the " - " separator; optional fields vary).
+ctk_mountinfo_field() {
+	awk -v t="$1" -v f="$2" '$5 == t {
+		for (i = 7; i <= NF; i++) if ($i == "-") break
+		print (f == "type") ? $(i + 1) : $(i + 3); exit }' /proc/self/mountinfo
+}
+
 # The machine's cgroup2 mount point (never mounted again by the tests).
 ctk_v2_root() {
-	awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
+	       if ($(i + 1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo
 }
 
 # A scratch child of the machine's cgroup2 hierarchy, made fresh per test.

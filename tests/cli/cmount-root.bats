@@ -1,0 +1,225 @@
+#!/usr/bin/env bats
+# bats file_tags=root
+# cmount on the real kernel: v1 on name=ctk-test, v2 read-only on the
+# machine's mount (never mounted again with options), inside the private
+# mount namespace that run-bats made for this file.
+
+load helpers/common
+
+setup_file() { ctk_root_setup_file; }
+setup() {
+	ctk_root_setup
+	V1=$(ctk_v1_path)
+	AGENT=$BATS_TEST_TMPDIR/agent
+	printf '#!/bin/sh\nexit 0\n' > "$AGENT"
+	chmod 755 "$AGENT"
+}
+teardown() {
+	ctk_root_teardown
+	for m in "$BATS_TEST_TMPDIR"/m*; do
+		mountpoint -q "$m" 2>/dev/null && umount "$m"
+	done
+	return 0
+}
+teardown_file() { ctk_root_teardown_file; }
+
+# superblock options of the mount at $1 (default: the machine's cgroup2)
+sb_opts() { ctk_mountinfo_field "${1:-$(ctk_v2_root)}" opts; }
+v2_flags() { sb_opts; }
+
+@test "mount name=ctk-test with a release agent: mounted, agent set, directory made" {
+	m=$BATS_TEST_TMPDIR/m1
+	run --separate-stderr cmount -n ctk-test -r "$AGENT" "$m"
+	assert_success
+	[ -z "$stderr" ]
+	mountpoint -q "$m"
+	[ "$(cat "$m/release_agent")" = "$AGENT" ]
+	# the hierarchy existed already (the suite's own mount): the kernel
+	# ignored release_agent= and cmount wrote the file
+	[ "$(cat "$V1/release_agent")" = "$AGENT" ]
+}
+
+@test "the listing shows the hierarchy, its agent and its containers" {
+	m=$BATS_TEST_TMPDIR/m1
+	cmount -n ctk-test -r "$AGENT" "$m"
+	mkdir -p "$V1/a/b" "$V1/c"
+	run cmount -J
+	assert_success
+	row=$(printf '%s\n' "$output" | jq -c --arg m "$m" '.hierarchies[] | select(.target == $m)')
+	[ "$(jq -r .type <<< "$row")" = cgroup ]
+	[ "$(jq -r .name <<< "$row")" = ctk-test ]
+	[ "$(jq -r .agent <<< "$row")" = "$AGENT" ]
+	[ "$(jq -r .containers <<< "$row")" = 4 ]
+	[ "$(jq -r .id <<< "$row")" = "$(awk -v m="$m" '$5 == m { print $1 }' /proc/self/mountinfo)" ]
+	# the v2 mount is listed too, with its real flags
+	run cmount -rn -o TYPE,TARGET,OPTIONS
+	assert_line --partial "cgroup2 $(ctk_v2_root) $(v2_flags)"
+}
+
+@test "-a lists name=ctk-test as mounted, with its hierarchy id" {
+	run cmount -a -J -o NAME,TARGET,HID
+	assert_success
+	hid=$(awk -F: '$2 == "name=ctk-test" { print $1 }' /proc/self/cgroup)
+	printf '%s\n' "$output" | jq -e --arg v1 "$V1" --argjson hid "$hid" \
+		'[.hierarchies[] | select(.name == "ctk-test")] | any(.target == $v1 and .hid == $hid)'
+}
+
+@test "the tree shows tasks, populated, notify and releasable" {
+	mkdir -p "$V1/a/b" "$V1/a/c" "$V1/d"
+	echo 1 > "$V1/a/b/notify_on_release"
+	echo 1 > "$V1/d/notify_on_release"
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V1/d/cgroup.procs"
+	run cmount -T -J -o PATH,TASKS,POPULATED,NOTIFY,RELEASABLE,NCHILDREN name=ctk-test:/
+	assert_success
+	j=$output
+	q() { jq -c "$1" <<< "$j"; }
+	[ "$(q '.containers[0] | [.path,.populated,.notify,.releasable,.nchildren]')" = '["/",true,false,false,2]' ]
+	[ "$(q '.containers[0].children[0] | [.path,.tasks,.populated,.releasable]')" = '["/a",0,false,false]' ]
+	[ "$(q '.containers[0].children[0].children[0] | [.path,.tasks,.notify,.releasable]')" = '["/a/b",0,true,true]' ]
+	[ "$(q '.containers[0].children[0].children[1] | [.path,.notify,.releasable]')" = '["/a/c",false,false]' ]
+	[ "$(q '.containers[0].children[1] | [.path,.tasks,.populated,.notify,.releasable]')" = '["/d",1,true,true,false]' ]
+}
+
+@test "the tree of a path inside the mount, and the default columns" {
+	mkdir -p "$V1/x/y"
+	run cmount -T "$V1/x"
+	assert_success
+	assert_line --index 0 --regexp '^PATH +TASKS POPULATED NOTIFY RELEASABLE$'
+	assert_line --index 1 --regexp '^/x +0 0 +0 +0 *$'
+	assert_line --index 2 --regexp '^`-/x/y +0 0 +0 +0 *$'
+}
+
+@test "the tree of the v2 scratch shows the release mark" {
+	ctk_v2_scratch
+	mkdir "$V2/a" "$V2/b"
+	setfattr -n trusted.ctk.notify_on_release -v 1 "$V2/a" 2>/dev/null ||
+		python3 -c 'import os,sys; os.setxattr(sys.argv[1], "trusted.ctk.notify_on_release", b"1")' "$V2/a"
+	rel=${V2#$(ctk_v2_root)}
+	run cmount -T -J -o PATH,POPULATED,NOTIFY,RELEASABLE ":$rel"
+	assert_success
+	[ "$(jq -c '.containers[0].children | map([.path,.populated,.notify,.releasable])' <<< "$output")" = \
+	  "[[\"$rel/a\",false,true,true],[\"$rel/b\",false,false,false]]" ]
+}
+
+@test "unmount" {
+	m=$BATS_TEST_TMPDIR/m1
+	cmount -n ctk-test "$m"
+	run cmount -u "$m"
+	assert_success
+	! mountpoint -q "$m"
+	[ -d "$m" ]
+}
+
+@test "unmount refuses what is not a cgroup mount" {
+	run --separate-stderr cmount -u /tmp
+	assert_failure 1
+	[ "$stderr" = "cmount: /tmp: not a cgroup mount point" ]
+}
+
+@test "unmount with a process inside is busy, said in container terms" {
+	m=$BATS_TEST_TMPDIR/m1
+	cmount -n ctk-test "$m"
+	(cd "$m" && exec sleep 1000) >/dev/null 2>&1 3>&- &
+	CTK_PIDS=$!
+	sleep 0.2
+	run --separate-stderr cmount -u "$m"
+	assert_failure 1
+	[[ "$stderr" == *"hierarchy busy: a process has its working directory or a file open inside"* ]]
+	mountpoint -q "$m"
+}
+
+@test "--set-release-agent writes the agent and reads it back" {
+	run cmount --set-release-agent "$AGENT" "$V1"
+	assert_success
+	[ "$(cat "$V1/release_agent")" = "$AGENT" ]
+	run cmount --set-release-agent "" "$V1"
+	assert_success
+	[ -z "$(cat "$V1/release_agent")" ]
+}
+
+@test "--set-release-agent refuses a container, v2, and a relative path" {
+	mkdir "$V1/a"
+	run --separate-stderr cmount --set-release-agent "$AGENT" "$V1/a"
+	assert_failure 1
+	[[ "$stderr" == *"not the root of a hierarchy"* ]]
+	run --separate-stderr cmount --set-release-agent "$AGENT" "$(ctk_v2_root)"
+	assert_failure 3
+	[[ "$stderr" == *"cgroup v2 has no release agent"* ]]
+	run cmount --set-release-agent relative "$V1"
+	assert_failure 1
+	[ -z "$(cat "$V1/release_agent")" ]
+}
+
+@test "--set-release-agent outside the initial user namespace: EPERM in words" {
+	command -v unshare >/dev/null || skip "no unshare"
+	unshare -U -r true 2>/dev/null || skip "user namespaces unavailable"
+	run --separate-stderr unshare -U -r cmount --set-release-agent "$AGENT" "$V1"
+	assert_failure 1
+	[[ "$stderr" == *"only with CAP_SYS_ADMIN in the initial user namespace"* || "$stderr" == *"Permission denied"* ]]
+	[ -z "$(cat "$V1/release_agent")" ]
+}
+
+@test "a controller bound elsewhere: EBUSY in words, no directory left" {
+	m=$BATS_TEST_TMPDIR/m-busy
+	# two controllers the machine binds to two different hierarchies
+	c1=$(awk -F: '$1 > 0 && $2 !~ /name=/ && $2 !~ /,/ { print $2 }' /proc/self/cgroup | sed -n 1p)
+	c2=$(awk -F: '$1 > 0 && $2 !~ /name=/ && $2 !~ /,/ { print $2 }' /proc/self/cgroup | sed -n 2p)
+	[ -n "$c1" ] && [ -n "$c2" ] || skip "needs two v1 controllers on separate hierarchies"
+	run --separate-stderr cmount -c "$c1,$c2" "$m"
+	assert_failure 1
+	[[ "$stderr" == *"controller already bound to another hierarchy"* ]]
+	[[ "$stderr" == *"Device or resource busy" ]]
+	[ ! -e "$m" ]
+}
+
+@test "an unknown controller is exit 3, named, no directory left" {
+	m=$BATS_TEST_TMPDIR/m-unknown
+	run --separate-stderr cmount -c nosuchctrl "$m"
+	assert_failure 3
+	[[ "$stderr" == *"unknown controller 'nosuchctrl'"* ]]
+	[ ! -e "$m" ]
+}
+
+@test "a name that exists with other controllers is refused by the kernel" {
+	m=$BATS_TEST_TMPDIR/m-other
+	c1=$(awk -F: '$1 > 0 && $2 !~ /name=/ && $2 !~ /,/ { print $2 }' /proc/self/cgroup | sed -n 1p)
+	[ -n "$c1" ] || skip "no v1 controller hierarchy"
+	run --separate-stderr cmount -n ctk-test -c "$c1" "$m"
+	assert_failure 1
+	[[ "$stderr" == *"cannot mount"* ]]
+	[ ! -e "$m" ]
+}
+
+@test "mounting needs root, said before anything happens" {
+	m=$BATS_TEST_TMPDIR/m-user
+	command -v setpriv >/dev/null || skip "no setpriv"
+	chmod 755 "$BATS_TEST_TMPDIR"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups cmount -n ctk-test "$m"
+	assert_failure 1
+	[ "$stderr" = "cmount: $m: mounting needs root" ]
+	[ ! -e "$m" ]
+}
+
+@test "the same hierarchy twice on one mount point: busy" {
+	run --separate-stderr cmount -n ctk-test "$V1"
+	assert_failure 1
+	[[ "$stderr" == *"Device or resource busy"* ]]
+}
+
+@test "a cgroup2 mount keeps the machine's v2 flags" {
+	before=$(v2_flags)
+	m=$BATS_TEST_TMPDIR/m2
+	run --separate-stderr cmount "$m"
+	assert_success
+	[ "$(ctk_mountinfo_field "$m" type)" = cgroup2 ]
+	[ "$(v2_flags)" = "$before" ]
+	[ "$(sb_opts "$m")" = "$before" ]
+	case $before in
+	rw|ro) [ -z "$stderr" ] ;;
+	*) [[ "$stderr" == *"keeping the v2 hierarchy's flags"* ]] ;;
+	esac
+	# it is the same hierarchy: the scratch container shows in both
+	ctk_v2_scratch
+	[ -d "$m/${V2##*/}" ]
+}
