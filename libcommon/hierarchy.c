@@ -88,9 +88,6 @@ static int parse_v1_options(struct ctk_hierarchy *hy, const char *opts)
 	size_t nsz, vsz;
 	int rc;
 
-	hy->controllers = strdup("");
-	if (!hy->controllers)
-		return -ENOMEM;
 	while (opts && !mnt_optstr_next_option(&optstr, &name, &nsz, &value,
 					       &vsz)) {
 		if (nsz == 4 && !strncmp(name, "name", 4) && value) {
@@ -105,15 +102,14 @@ static int parse_v1_options(struct ctk_hierarchy *hy, const char *opts)
 			if (!hy->release_agent)
 				return -ENOMEM;
 		} else if (!value && !is_v1_flag(name, nsz)) {
-			char *c = hy->controllers[0] ? hy->controllers : NULL;
-
-			rc = append(&c, name, nsz);
+			rc = append(&hy->controllers, name, nsz);
 			if (rc)
 				return rc;
-			hy->controllers = c;
 		}
 	}
-	return 0;
+	if (!hy->controllers)
+		hy->controllers = strdup("");
+	return hy->controllers ? 0 : -ENOMEM;
 }
 
 static int dup_or_null(char **dst, const char *src)

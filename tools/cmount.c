@@ -752,8 +752,10 @@ int main(int argc, const char **argv)
 				ctl.operands[ctl.noperands++] = swallowed[i];
 			ctl.noheadings |= nflag;
 			ctl.raw |= rflag;
-			if (oarg)
+			if (oarg) {	/* the last of -o and --output counts */
+				free(ctl.output);
 				ctl.output = CTK_TAKE_PTR(oarg);
+			}
 		} else {
 			ctl.mode = ctl.unmount ? M_UNMOUNT :
 				   ctl.set_agent ? M_AGENT : M_MOUNT;
