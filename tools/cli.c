@@ -155,3 +155,93 @@ int ctk_cli_unbundle(int argc, const char **argv, const char *letters,
 	*nargv = v;
 	return 0;
 }
+
+#include <grp.h>
+#include <pwd.h>
+
+static int parse_id(const char *s, unsigned long *v)
+{
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return (errno || *end || *v >= (unsigned long)(uid_t)-1) ? -EINVAL : 0;
+}
+
+int ctk_parse_owner(const char *s, uid_t *uid, gid_t *gid, const char **bad)
+{
+	char *copy = strdup(s), *colon, *user, *group = NULL;
+	unsigned long v;
+	int rc = 0;
+
+	*uid = (uid_t)-1;
+	*gid = (gid_t)-1;
+	*bad = s;
+	if (!copy)
+		return -ENOMEM;
+	user = copy;
+	colon = strchr(copy, ':');
+	if (colon) {
+		*colon = '\0';
+		group = colon + 1;
+	}
+	if (*user) {
+		struct passwd *pw = getpwnam(user);
+
+		if (pw) {
+			*uid = pw->pw_uid;
+			if (group && !*group)
+				*gid = pw->pw_gid;	/* "USER:" */
+		} else if (!parse_id(user, &v)) {
+			*uid = (uid_t)v;
+			if (group && !*group) {
+				pw = getpwuid(*uid);
+				if (!pw) {
+					rc = -ENOENT;
+					goto out;
+				}
+				*gid = pw->pw_gid;
+			}
+		} else {
+			rc = -ENOENT;
+			goto out;
+		}
+	} else if (!group || !*group) {
+		rc = -EINVAL;
+		goto out;
+	}
+	if (group && *group) {
+		struct group *gr = getgrnam(group);
+
+		if (gr)
+			*gid = gr->gr_gid;
+		else if (!parse_id(group, &v))
+			*gid = (gid_t)v;
+		else {
+			*bad = s + (group - copy);
+			rc = -ENOENT;
+		}
+	}
+out:
+	free(copy);
+	return rc;
+}
+
+int ctk_parse_mode(const char *s, mode_t *mode)
+{
+	unsigned long v = 0;
+
+	if (!*s || strlen(s) > 5)
+		return -EINVAL;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '7')
+			return -EINVAL;
+		v = v * 8 + (unsigned long)(*p - '0');
+	}
+	if (v > 07777)
+		return -EINVAL;
+	*mode = (mode_t)v;
+	return 0;
+}

@@ -48,4 +48,15 @@ int ctk_exit_for_errno(int err);
 int ctk_cli_unbundle(int argc, const char **argv, const char *letters,
 		     int *nargc, const char ***nargv);
 
+
+
+#include <sys/types.h>
+/*
+ * "USER[:GROUP]", "USER:", ":GROUP", names or numeric ids, as chown(1).
+ * Unset parts stay (uid_t)-1 / (gid_t)-1. -ENOENT names an unknown part in
+ * @bad.
+ */
+int ctk_parse_owner(const char *s, uid_t *uid, gid_t *gid, const char **bad);
+/* An octal mode 0 .. 07777. */
+int ctk_parse_mode(const char *s, mode_t *mode);
 #endif

@@ -148,3 +148,37 @@ ctk_spawn_sleeper() {
 	CTK_PIDS="${CTK_PIDS:-} $!"
 	SLEEPER=$!
 }
+
+# A process with N extra threads: sets HELPER (its pid) and HELPER_TIDS.
+ctk_spawn_threads() {
+	local n=$1 f=$BATS_TEST_TMPDIR/tids.$RANDOM
+	"$CTK_BUILDDIR/tests/helpers/ctk-threads" "$n" > "$f" 2>/dev/null 3>&- &
+	HELPER=$!
+	CTK_PIDS="${CTK_PIDS:-} $HELPER"
+	for _ in $(seq 200); do
+		[ "$(wc -l < "$f")" -ge $((n + 1)) ] && break
+		sleep 0.01
+	done
+	HELPER_TIDS=$(tail -n +2 "$f")
+}
+
+# A zombie: a child that exited, of a parent that never waits. Sets ZOMBIE
+# and its parent ZPARENT.
+ctk_spawn_zombie() {
+	local f=$BATS_TEST_TMPDIR/zombie.$RANDOM
+	"$CTK_BUILDDIR/tests/helpers/ctk-threads" -z > "$f" 2>/dev/null 3>&- &
+	ZPARENT=$!
+	CTK_PIDS="${CTK_PIDS:-} $ZPARENT"
+	for _ in $(seq 200); do
+		[ -s "$f" ] && ZOMBIE=$(cat "$f") &&
+			[ "$(awk '{print $3}' "/proc/$ZOMBIE/stat" 2>/dev/null)" = Z ] && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+# The path of PID in the hierarchy whose /proc/PID/cgroup line matches $2
+# ("name=ctk-test" or "" for v2).
+ctk_cgroup_of() {
+	awk -F: -v h="$2" '$2 == h { sub(/^[^:]*:[^:]*:/, ""); print; exit }' "/proc/$1/cgroup"
+}

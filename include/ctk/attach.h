@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Moving processes and threads into containers, verified. */
+#ifndef CTK_ATTACH_H
+#define CTK_ATTACH_H
+
+#include <sys/types.h>
+
+#include "ctk/c.h"
+#include "ctk/spec.h"
+
+#define CTK_PF_KTHREAD	0x00200000UL
+
+struct ctk_proc_info {
+	char state;		/* R S D Z T ... */
+	unsigned long flags;	/* PF_* */
+	pid_t ppid;
+	uid_t uid;
+	gid_t gid;
+	char comm[64];
+};
+
+/* /proc/PID/stat and status of a task (a tid works too). -ESRCH if gone. */
+int ctk_proc_info(pid_t pid, struct ctk_proc_info *pi);
+
+/* Strict pid syntax: decimal, 1 .. 4194304, no sign or spaces. */
+int ctk_parse_pid(const char *s, pid_t *pid);
+
+/*
+ * The path of @pid in hierarchy @hy from /proc/PID/cgroup, into @buf.
+ * -ENOENT when the hierarchy has no line there.
+ */
+int ctk_proc_cgroup_path(pid_t pid, const struct ctk_hierarchy *hy,
+			 char *buf, size_t size);
+
+/*
+ * Move @pid (a process; with @thread a single thread) into the container
+ * open as @cgfd, which is @t. Kernel threads and zombies are refused before
+ * the write (the kernel accepts some of both and moves nothing), and the
+ * move is verified in /proc afterwards. e->msg says why when it fails.
+ */
+int ctk_attach(int cgfd, const struct ctk_target *t, pid_t pid, bool thread,
+	       struct ctk_err *e);
+
+/* The pids listed in a container's cgroup.procs (or tasks/threads). */
+int ctk_container_pids(int cgfd, const char *file, pid_t **pids, size_t *n);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Creating containers: parents, modes, owners, notify, v2 controllers. */
+#ifndef CTK_CREATE_H
+#define CTK_CREATE_H
+
+#include <sys/types.h>
+
+#include "ctk/c.h"
+#include "ctk/spec.h"
+
+struct ctk_create_opts {
+	bool parents;		/* make missing parents; no error if it exists */
+	bool set_dir_mode;
+	mode_t dir_mode;
+	bool set_file_mode;
+	mode_t file_mode;
+	uid_t uid;		/* (uid_t)-1: keep */
+	gid_t gid;
+	uid_t task_uid;
+	gid_t task_gid;
+	int notify;		/* -1 keep, 0 or 1 */
+	bool notify_trusted;	/* v2: trusted.* (root) or user.* */
+	const char *enable;	/* v2: "+cpu,+memory", or NULL */
+};
+
+void ctk_create_opts_init(struct ctk_create_opts *o);
+
+/*
+ * Create the container @t. Settings apply to a container this call
+ * created; with parents and an existing container, *existed is set and
+ * nothing is changed. On failure everything this call made is undone
+ * (directories removed, subtree_control writes reverted).
+ */
+int ctk_container_create(const struct ctk_target *t,
+			 const struct ctk_create_opts *o, bool *existed,
+			 struct ctk_err *e);
+
+/* The files that take tasks: v1 tasks, cgroup.procs; v2 cgroup.procs,
+ * cgroup.threads, cgroup.subtree_control. */
+bool ctk_is_task_file(enum ctk_hier_type type, const char *name);
+
+/* Remove an empty container (rmdir beneath the root, no symlinks). */
+int ctk_container_remove(const struct ctk_target *t);
+
+#endif

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <ctype.h>
+#include <libcgroup.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctk/attach.h"
+#include "ctk/cgconf.h"
+
+const char *ctk_cgroup_strerror(int code)
+{
+	if (code == ECGNONEMPTY)
+		return "container is not empty";
+	if (code == ECGOTHER)
+		return strerror(cgroup_get_last_errno());
+	if (code < ECGROUPNOTCOMPILED || code > ECGNONEMPTY)
+		return "unknown libcgroup error";
+	return cgroup_strerror(code);
+}
+
+/* A group name is safe when every component is a plain name. */
+static int check_group_name(const char *name, int line, struct ctk_err *e)
+{
+	const char *p = name;
+
+	if (*name == '/')
+		return ctk_err_set(e, EINVAL, "line %d: group '%.64s': absolute "
+				   "names are refused", line, name);
+	while (*p) {
+		size_t len = strcspn(p, "/");
+
+		if ((len == 2 && !strncmp(p, "..", 2)) ||
+		    (len == 1 && *p == '.'))
+			return ctk_err_set(e, EINVAL, "line %d: group '%.64s': "
+					   "'.' and '..' are refused (libcgroup "
+					   "would leave cgroupfs)", line, name);
+		p += len;
+		if (*p == '/')
+			p++;
+	}
+	for (p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return ctk_err_set(e, EINVAL, "line %d: control "
+					   "character in a group name", line);
+	return 0;
+}
+
+int ctk_cgconfig_check(const char *path, struct ctk_err *e)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char line[4096];
+	int lineno = 0;
+	bool want_name = false;
+
+	if (!f)
+		return ctk_err_set(e, errno, "%s: cannot open", path);
+	/* a token scan: the word after "group" is the name (may be quoted) */
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line;
+
+		lineno++;
+		while (*p) {
+			char tok[1024];
+			size_t len;
+
+			while (*p && isspace((unsigned char)*p))
+				p++;
+			if (*p == '#' || !*p)
+				break;
+			if (*p == '{' || *p == '}' || *p == ';' || *p == '=') {
+				p++;
+				want_name = false;
+				continue;
+			}
+			if (*p == '"') {
+				char *end = strchr(p + 1, '"');
+
+				len = end ? (size_t)(end - p - 1) : strlen(p + 1);
+				if (len >= sizeof(tok))
+					len = sizeof(tok) - 1;
+				memcpy(tok, p + 1, len);
+				p += len + 1 + (end != NULL);
+			} else {
+				len = strcspn(p, " \t\r\n{};=#");
+				if (len >= sizeof(tok))
+					len = sizeof(tok) - 1;
+				memcpy(tok, p, len);
+				p += len;
+			}
+			tok[len] = '\0';
+			if (want_name) {
+				int rc = check_group_name(tok, lineno, e);
+
+				if (rc)
+					return rc;
+				want_name = false;
+			} else if (!strcmp(tok, "group")) {
+				want_name = true;
+			}
+		}
+	}
+	return 0;
+}
+
+int ctk_cgconfig_load(const char *path, struct ctk_err *e)
+{
+	int rc = ctk_cgconfig_check(path, e);
+
+	if (rc)
+		return rc;
+	rc = cgroup_config_load_config(path);
+	if (rc)
+		return ctk_err_set(e, rc == ECGOTHER ? cgroup_get_last_errno() :
+				   EIO, "libcgroup: %s", ctk_cgroup_strerror(rc));
+	return 0;
+}
+
+int ctk_cgrules_classify(pid_t pid, struct ctk_err *e)
+{
+	static bool inited;
+	struct ctk_proc_info pi;
+	char exe[64], procname[PATH_MAX];
+	ssize_t n;
+	int rc;
+
+	rc = ctk_proc_info(pid, &pi);
+	if (rc)
+		return ctk_err_set(e, -rc, "no such process");
+	if (pi.flags & CTK_PF_KTHREAD)
+		return ctk_err_set(e, EINVAL, "a kernel thread cannot be moved");
+	if (!inited) {
+		rc = cgroup_init();
+		if (rc)
+			return ctk_err_set(e, EIO, "libcgroup: %s",
+					   ctk_cgroup_strerror(rc));
+		inited = true;
+	}
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
+	n = readlink(exe, procname, sizeof(procname) - 1);
+	if (n < 0)
+		snprintf(procname, sizeof(procname), "%s", pi.comm);
+	else
+		procname[n] = '\0';
+	rc = cgroup_change_cgroup_flags(pi.uid, pi.gid, procname, pid, 0);
+	if (rc)
+		return ctk_err_set(e, rc == ECGOTHER ? cgroup_get_last_errno() :
+				   EIO, "libcgroup: %s", ctk_cgroup_strerror(rc));
+	return 0;
+}

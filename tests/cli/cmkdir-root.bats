@@ -1,0 +1,174 @@
+#!/usr/bin/env bats
+# bats file_tags=root
+# cmkdir on the real kernel: name=ctk-test (v1) and a v2 scratch container.
+
+load helpers/common
+
+setup_file() { ctk_root_setup_file; }
+setup() { ctk_root_setup; V1=$(ctk_v1_path); }
+teardown() { ctk_root_teardown; }
+teardown_file() { ctk_root_teardown_file; }
+
+@test "create one, then nested with -p" {
+	run cmkdir name=ctk-test:/a
+	assert_success
+	[ -d "$V1/a" ]
+	run --separate-stderr cmkdir name=ctk-test:/b/c
+	assert_failure 1
+	[[ "$stderr" == "cmkdir: name=ctk-test:/b/c: cannot create container (-p makes parents): parent container does not exist: No such file or directory" ]]
+	[ ! -e "$V1/b" ]
+	run cmkdir -p name=ctk-test:/b/c/d
+	assert_success
+	[ -d "$V1/b/c/d" ]
+}
+
+@test "an existing container: File exists, exit 1; with -p, success" {
+	mkdir "$V1/a"
+	run --separate-stderr cmkdir name=ctk-test:/a
+	assert_failure 1
+	[ "$stderr" = "cmkdir: name=ctk-test:/a: cannot create container: File exists" ]
+	run cmkdir -p name=ctk-test:/a
+	assert_success
+}
+
+@test "every spec form reaches the same hierarchy" {
+	run cmkdir -v name=ctk-test:/s1 "$V1/s2" ./s3
+	assert_failure 4	# ./s3 is relative to the cwd, not a hierarchy
+	(cd "$V1" && cmkdir ./s3 s4)
+	[ -d "$V1/s1" ] && [ -d "$V1/s2" ] && [ -d "$V1/s3" ] && [ -d "$V1/s4" ]
+	assert_line "created name=ctk-test:/s1"
+	assert_line "created name=ctk-test:/s2"
+}
+
+@test "modes and owners are exact (dir 0515, files 0246, like cgconfig's tests)" {
+	run cmkdir -m 0515 -f 0246 -u nobody -t 1234:5678 name=ctk-test:/m
+	assert_success
+	[ "$(stat -c %a "$V1/m")" = 515 ]
+	[ "$(stat -c %U "$V1/m")" = nobody ]
+	for f in notify_on_release cgroup.clone_children; do
+		[ "$(stat -c '%a %U' "$V1/m/$f")" = "246 nobody" ]
+	done
+	for f in tasks cgroup.procs; do
+		[ "$(stat -c '%a %u:%g' "$V1/m/$f")" = "246 1234:5678" ]
+	done
+	# a parent made by -p keeps the default mode and owner
+	run cmkdir -p -m 0700 -u nobody name=ctk-test:/p/q
+	assert_success
+	[ "$(stat -c '%a %U' "$V1/p")" = "755 root" ]
+	[ "$(stat -c '%a %U' "$V1/p/q")" = "700 nobody" ]
+}
+
+@test "numeric ids and USER: (login group) work" {
+	run cmkdir -u 4321:8765 name=ctk-test:/n1
+	assert_success
+	[ "$(stat -c %u:%g "$V1/n1")" = 4321:8765 ]
+	run cmkdir -u nobody: name=ctk-test:/n2
+	assert_success
+	[ "$(stat -c %g "$V1/n2")" = "$(id -g nobody)" ]
+}
+
+@test "on v2 the task files are cgroup.procs, cgroup.threads, cgroup.subtree_control" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	run cmkdir -t 1234:5678 ":$rel/t"
+	assert_success
+	for f in cgroup.procs cgroup.threads cgroup.subtree_control; do
+		[ "$(stat -c %u:%g "$V2/t/$f")" = 1234:5678 ]
+	done
+	[ "$(stat -c %u:%g "$V2/t/cgroup.type")" = 0:0 ]
+}
+
+@test "notify on release: v1 file, v2 trusted extended attribute" {
+	run cmkdir -N name=ctk-test:/n
+	assert_success
+	[ "$(cat "$V1/n/notify_on_release")" = 1 ]
+	echo 1 > "$V1/notify_on_release"
+	run cmkdir -N 0 name=ctk-test:/z
+	assert_success
+	[ "$(cat "$V1/z/notify_on_release")" = 0 ]
+	echo 0 > "$V1/notify_on_release"
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	run cmkdir --notify-on-release ":$rel/w"
+	assert_success
+	[ "$(getfattr --only-values -n trusted.ctk.notify_on_release "$V2/w")" = 1 ]
+	run cmount -T -J -o PATH,NOTIFY ":$rel/w"
+	[ "$(jq -c '.containers[0].notify' <<< "$output")" = true ]
+}
+
+@test "several specs: each reported, exit 4 when some fail" {
+	mkdir "$V1/exists"
+	run --separate-stderr cmkdir name=ctk-test:/new1 name=ctk-test:/exists name=ctk-test:/../x name=ctk-test:/new2
+	assert_failure 4
+	[ -d "$V1/new1" ] && [ -d "$V1/new2" ]
+	[ "${#stderr_lines[@]}" = 2 ]
+	[[ "${stderr_lines[0]}" == *"/exists: cannot create container: File exists" ]]
+	[[ "${stderr_lines[1]}" == *"'..' leads above the hierarchy root"* ]]
+}
+
+@test "hostile specs create nothing" {
+	run cmkdir -p "name=ctk-test:/$(printf 'a\nb')" "name=ctk-test:/$(head -c 300 /dev/zero | tr '\0' x)"
+	assert_failure 1
+	[ -z "$(find "$V1" -mindepth 1 -type d)" ]
+	ln -s "$V1" "$BATS_TEST_TMPDIR/link"
+	run --separate-stderr cmkdir "$BATS_TEST_TMPDIR/link/evil"
+	assert_failure 1
+	[[ "$stderr" == *"not inside a mounted cgroup hierarchy"* ]]
+	[ ! -e "$V1/evil" ]
+}
+
+@test "a failure half-way removes every parent it made" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	echo 1 > "$V2/cgroup.max.descendants"
+	run --separate-stderr cmkdir -p ":$rel/a/b/c"
+	assert_failure 1
+	[[ "$stderr" == *"hierarchy limit reached"* ]]
+	[ ! -e "$V2/a" ]
+}
+
+@test "--enable: v1 refused; an unavailable controller changes nothing" {
+	run --separate-stderr cmkdir -e +cpu name=ctk-test:/e
+	assert_failure 1
+	[[ "$stderr" == *"--enable is for cgroup v2"* ]]
+	[ ! -e "$V1/e" ]
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	before=$(cat "$(ctk_v2_root)/cgroup.subtree_control")
+	run --separate-stderr cmkdir -p -e +nosuchctrl ":$rel/e/f"
+	assert_failure 1
+	[[ "$stderr" == *"nosuchctrl: no such controller"* ]]
+	[ ! -e "$V2/e" ]
+	[ "$(cat "$(ctk_v2_root)/cgroup.subtree_control")" = "$before" ]
+}
+
+@test "--enable turns a controller on down to the new container" {
+	root=$(ctk_v2_root)
+	ctk_v2_scratch
+	rel=${V2#$root}
+	# only where the machine's root already delegates one: the tests never
+	# change the root's subtree_control
+	ctrl=$(tr ' ' '\n' < "$root/cgroup.subtree_control" | grep -v '^$' | head -n1)
+	[ -n "$ctrl" ] || skip "the machine's v2 root enables no controller for its children (the tests do not change it)"
+	run cmkdir -p -e "+$ctrl" ":$rel/e/f"
+	assert_success
+	grep -qw "$ctrl" "$V2/cgroup.subtree_control"
+	grep -qw "$ctrl" "$V2/e/cgroup.subtree_control"
+	grep -qw "$ctrl" "$V2/e/f/cgroup.controllers"
+}
+
+@test "--config creates what a cgconfig.conf describes" {
+	run cmkdir --config "$FIXTURES/cgconfig-ok.conf"
+	assert_success
+	[ -d "$V1/ctk-cfg/child" ]
+	[ "$(stat -c %a "$V1/ctk-cfg")" = 755 ]
+	[ "$(stat -c %a "$V1/ctk-cfg/tasks")" = 660 ]
+	[ "$(stat -c %a "$V1/ctk-cfg/notify_on_release")" = 644 ]
+}
+
+@test "--config refuses '..' before libcgroup sees it" {
+	run cmkdir --config "$FIXTURES/cgconfig-dotdot.conf"
+	assert_failure 1
+	[ ! -e /tmp/ctk-escape ]
+	[ -z "$(find "$V1" -mindepth 1 -type d)" ]
+}

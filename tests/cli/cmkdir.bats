@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# cmkdir without root: help and every refusal that comes before a side effect.
+
+load helpers/common
+
+@test "cmkdir --help" {
+	run --separate-stderr cmkdir --help
+	assert_success
+	assert_output --partial "Usage: cmkdir"
+	assert_output --partial "--notify-on-release"
+}
+
+@test "no SPEC is a usage error" {
+	run --separate-stderr cmkdir -p
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "cmkdir: no container given" ]
+	[ "${stderr_lines[1]}" = "Try 'cmkdir --help' for more information." ]
+}
+
+@test "bad modes are usage errors" {
+	run --separate-stderr cmkdir -m 0999 name=ctk-test:/a
+	assert_failure 2
+	[[ "$stderr" == *"0999: invalid mode"* ]]
+	run cmkdir -f u+rwx name=ctk-test:/a
+	assert_failure 2
+	run cmkdir -m 17777 name=ctk-test:/a
+	assert_failure 2
+}
+
+@test "an unknown user or group is an error, not a silent success" {
+	run --separate-stderr cmkdir -u no-such-user-ctk name=ctk-test:/a
+	assert_failure 2
+	[[ "$stderr" == "cmkdir: no-such-user-ctk: no such user or group"* ]]
+	run --separate-stderr cmkdir -t root:no-such-group-ctk name=ctk-test:/a
+	assert_failure 2
+	[[ "$stderr" == "cmkdir: no-such-group-ctk: no such user or group"* ]]
+	run cmkdir -u : name=ctk-test:/a
+	assert_failure 2
+}
+
+@test "-N takes only 0 or 1; anything else after it is a SPEC" {
+	run --separate-stderr cmkdir -N 2 name=ctk-test:/a
+	assert_failure 2
+	[[ "$stderr" == *"--notify-on-release takes 0 or 1"* ]]
+	# -N followed by a spec: the spec is not swallowed
+	run --separate-stderr cmkdir -N 'name=ctk-test:/../x'
+	assert_failure 1
+	[[ "$stderr" == *"'..' leads above the hierarchy root"* ]]
+}
+
+@test "bad --enable lists are usage errors" {
+	# never a live hierarchy here: name=ctk-test is not mounted in this file
+	run cmkdir -e '+cpu;rm' name=ctk-test:/a
+	assert_failure 2
+	run --separate-stderr cmkdir -e '' name=ctk-test:/a
+	assert_failure 2
+	[[ "$stderr" == *"empty controller list"* ]]
+}
+
+@test "--config takes no SPEC, and refuses names that leave cgroupfs" {
+	run cmkdir --config "$FIXTURES/cgconfig-ok.conf" name=ctk-test:/a
+	assert_failure 2
+	run --separate-stderr cmkdir --config "$FIXTURES/cgconfig-dotdot.conf"
+	assert_failure 1
+	[[ "$stderr" == *"line 3: group '../../../tmp/ctk-escape': '.' and '..' are refused"* ]]
+	[ ! -e /tmp/ctk-escape ]
+}
+
+@test "a hierarchy that does not exist is named" {
+	run --separate-stderr cmkdir name=no-such-hierarchy-ctk:/a
+	assert_failure 1
+	[[ "$stderr" == "cmkdir: name=no-such-hierarchy-ctk:/a: no such hierarchy"* ]]
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* pid syntax, /proc parsing, cgconfig.conf name checks. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctk/attach.h"
+#include "ctk/cgconf.h"
+#include "ctk/create.h"
+#include "tap.h"
+
+int main(void)
+{
+	struct ctk_proc_info pi;
+	struct ctk_err e = { 0 };
+	pid_t pid = 0;
+
+	ok(ctk_parse_pid("1", &pid) == 0 && pid == 1, "pid 1");
+	ok(ctk_parse_pid("4194304", &pid) == 0, "the largest pid_max");
+	ok(ctk_parse_pid("4194305", &pid) < 0, "over pid_max");
+	ok(ctk_parse_pid("0", &pid) < 0, "pid 0 (would mean the writer)");
+	ok(ctk_parse_pid("-1", &pid) < 0, "negative");
+	ok(ctk_parse_pid("1 2", &pid) < 0, "'1 2'");
+	ok(ctk_parse_pid("12abc", &pid) < 0, "junk after digits");
+	ok(ctk_parse_pid("", &pid) < 0, "empty");
+	ok(ctk_parse_pid("+5", &pid) < 0, "a sign");
+	ok(ctk_parse_pid("99999999999999999999", &pid) < 0, "overflow");
+
+	ok(ctk_proc_info(getpid(), &pi) == 0, "own /proc info");
+	ok(pi.state == 'R', "running (%c)", pi.state);
+	ok(pi.ppid == getppid(), "ppid");
+	ok(!(pi.flags & CTK_PF_KTHREAD), "not a kernel thread");
+	is_str(pi.comm, "test_attach", "comm");
+	ok(ctk_proc_info(2, &pi) == 0 && (pi.flags & CTK_PF_KTHREAD),
+	   "kthreadd is a kernel thread (flags %#lx)", pi.flags);
+	ok(ctk_proc_info(4194304, &pi) == -ESRCH, "no such pid");
+
+	ok(ctk_is_task_file(CTK_HIER_V1, "tasks"), "v1 tasks");
+	ok(ctk_is_task_file(CTK_HIER_V1, "cgroup.procs"), "v1 procs");
+	ok(!ctk_is_task_file(CTK_HIER_V1, "cgroup.threads"), "no v1 threads");
+	ok(ctk_is_task_file(CTK_HIER_V2, "cgroup.subtree_control"),
+	   "v2 subtree_control");
+	ok(!ctk_is_task_file(CTK_HIER_V2, "tasks"), "no v2 tasks");
+
+	ok(ctk_cgconfig_check(fixture("cgconfig-ok.conf"), &e) == 0,
+	   "a plain cgconfig.conf passes (%s)", e.msg);
+	ok(ctk_cgconfig_check(fixture("cgconfig-dotdot.conf"), &e) < 0 &&
+	   strstr(e.msg, "line 3") && strstr(e.msg, ".."),
+	   "'../' group refused: %s", e.msg);
+	ok(ctk_cgconfig_check(fixture("cgconfig-quoted.conf"), &e) < 0,
+	   "a quoted '..' refused: %s", e.msg);
+	ok(ctk_cgconfig_check(fixture("cgconfig-abs.conf"), &e) < 0 &&
+	   strstr(e.msg, "absolute"), "an absolute name refused: %s", e.msg);
+	ok(ctk_cgconfig_check("/nonexistent.conf", &e) < 0 && e.code == ENOENT,
+	   "a missing file");
+	is_str(ctk_cgroup_strerror(50030), "container is not empty",
+	       "ECGNONEMPTY worded without libcgroup's crash");
+	return tap_done();
+}

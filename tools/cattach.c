@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cattach: move processes or threads into containers, or run a command
+ * inside one (move itself, then exec, as s6's chain loaders do).
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ctk/attach.h"
+#include "ctk/cgconf.h"
+#include "ctk/container.h"
+#include "ctk/hierarchy.h"
+#include "ctk/spec.h"
+
+#define ALL_ROUNDS 100
+
+struct cattach_control {
+	struct ctk_cli cli;
+	int threads, cgroupns, all, rules, verbose;
+	const char *groups[64];
+	char *group_args[64];
+	size_t ngroups;
+	struct ctk_target targets[64];
+	int fds[64];
+	size_t ntargets;
+	pid_t *pids;
+	size_t npids;
+	char **cmd;
+	struct ctk_hierarchies hier;
+};
+
+enum { OPT_GROUP = 'g' };
+
+static int open_targets(struct cattach_control *ctl)
+{
+	struct ctk_err e;
+
+	for (size_t i = 0; i < ctl->ngroups; i++) {
+		struct ctk_target *t = &ctl->targets[i];
+		char where[512];
+		int fd;
+
+		if (ctk_target_from_string(ctl->groups[i], &ctl->hier, t, &e)) {
+			ctk_msg_errno(&ctl->cli, ctl->groups[i], e.msg,
+				      CTK_OP_OPEN, e.code);
+			return CTK_EXIT_FAILURE;
+		}
+		ctl->ntargets++;
+		fd = ctk_container_open(t);
+		if (fd < 0) {
+			ctk_target_format(t, where, sizeof(where));
+			ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN, fd);
+			return CTK_EXIT_FAILURE;
+		}
+		ctl->fds[i] = fd;
+	}
+	return 0;
+}
+
+static int run_command(struct cattach_control *ctl)
+{
+	struct ctk_err e;
+	char where[512];
+
+	for (size_t i = 0; i < ctl->ntargets; i++) {
+		if (ctk_attach(ctl->fds[i], &ctl->targets[i], getpid(), false,
+			       &e)) {
+			ctk_target_format(&ctl->targets[i], where,
+					  sizeof(where));
+			ctk_msg(&ctl->cli, "%s: cannot move itself: %s: %s",
+				where, e.msg, strerror(e.code));
+			return CTK_EXIT_FAILURE;
+		}
+		close(ctl->fds[i]);
+		ctl->fds[i] = -1;
+	}
+	if (ctl->cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
+		ctk_msg(&ctl->cli, "cannot make a cgroup namespace: %s",
+			strerror(errno));
+		return ctk_exit_for_errno(errno);
+	}
+	execvp(ctl->cmd[0], ctl->cmd);
+	if (errno == ENOENT) {
+		ctk_msg(&ctl->cli, "%s: command not found", ctl->cmd[0]);
+		return CTK_EXIT_NOT_FOUND;
+	}
+	ctk_msg(&ctl->cli, "%s: cannot execute: %s", ctl->cmd[0],
+		strerror(errno));
+	return CTK_EXIT_CANNOT_EXEC;
+}
+
+static int move_pids(struct cattach_control *ctl)
+{
+	size_t moved = 0, failed = 0;
+	struct ctk_err e;
+	char where[512];
+
+	for (size_t p = 0; p < ctl->npids; p++) {
+		bool ok = true;
+
+		for (size_t i = 0; i < ctl->ntargets; i++) {
+			if (ctk_attach(ctl->fds[i], &ctl->targets[i],
+				       ctl->pids[p], ctl->threads, &e)) {
+				ctk_target_format(&ctl->targets[i], where,
+						  sizeof(where));
+				ctk_msg(&ctl->cli, "%d: cannot move to %s: %s: %s",
+					(int)ctl->pids[p], where, e.msg,
+					strerror(e.code));
+				ok = false;
+			}
+		}
+		if (ok)
+			moved++;
+		else
+			failed++;
+	}
+	if (!failed)
+		return CTK_EXIT_OK;
+	return moved ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
+}
+
+/* -a FROM SPEC: repeat until FROM stays empty or the bound is hit. */
+static int move_all(struct cattach_control *ctl)
+{
+	struct ctk_target *from = &ctl->targets[0], *to = &ctl->targets[1];
+	size_t moved = 0, stuck_n = 0;
+	pid_t *stuck = NULL;
+	char where[512];
+	struct ctk_err e;
+
+	if (from->hier != to->hier) {
+		ctk_msg(&ctl->cli, "%s: not in the same hierarchy as %s",
+			ctl->groups[0], ctl->groups[1]);
+		return CTK_EXIT_FAILURE;
+	}
+	for (int round = 0; round < ALL_ROUNDS; round++) {
+		const char *files[] = { "cgroup.procs", "tasks" };
+		size_t progress = 0, seen = 0;
+
+		for (size_t f = 0; f < 2; f++) {
+			pid_t *pids = NULL;
+			size_t n = 0;
+			bool thread = f == 1;
+			int rc;
+
+			if (thread && from->hier->type != CTK_HIER_V1)
+				break;
+			rc = ctk_container_pids(ctl->fds[0], files[f], &pids, &n);
+			if (rc) {
+				ctk_msg_errno(&ctl->cli, ctl->groups[0],
+					      "cannot read", CTK_OP_OPEN, rc);
+				free(stuck);
+				return CTK_EXIT_FAILURE;
+			}
+			seen += n;
+			for (size_t i = 0; i < n; i++) {
+				if (!ctk_attach(ctl->fds[1], to, pids[i], thread,
+						&e)) {
+					progress++;
+					moved++;
+					continue;
+				}
+				if (round == 0 || stuck_n == 0 ||
+				    stuck[stuck_n - 1] != pids[i]) {
+					pid_t *ns = realloc(stuck, (stuck_n + 1) *
+							    sizeof(*ns));
+					if (ns) {
+						stuck = ns;
+						stuck[stuck_n++] = pids[i];
+					}
+				}
+			}
+			free(pids);
+		}
+		if (!seen)
+			break;		/* FROM is empty */
+		if (!progress)
+			break;		/* what is left will not move */
+		stuck_n = 0;		/* retry the rest in the next round */
+	}
+	/* report what is still there */
+	{
+		pid_t *left = NULL;
+		size_t nleft = 0;
+
+		ctk_container_pids(ctl->fds[0], "cgroup.procs", &left, &nleft);
+		ctk_target_format(to, where, sizeof(where));
+		for (size_t i = 0; i < nleft; i++) {
+			ctk_attach(ctl->fds[1], to, left[i], false, &e);
+			ctk_msg(&ctl->cli, "%d: cannot move to %s: %s",
+				(int)left[i], where, e.msg);
+		}
+		free(left);
+		free(stuck);
+		if (!nleft)
+			return CTK_EXIT_OK;
+		return moved ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
+	}
+}
+
+static int classify(struct cattach_control *ctl)
+{
+	size_t failed = 0;
+	struct ctk_err e;
+
+	for (size_t p = 0; p < ctl->npids; p++) {
+		if (ctk_cgrules_classify(ctl->pids[p], &e)) {
+			ctk_msg(&ctl->cli, "%d: cannot classify: %s",
+				(int)ctl->pids[p], e.msg);
+			failed++;
+		}
+	}
+	if (!failed)
+		return CTK_EXIT_OK;
+	return failed < ctl->npids ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
+}
+
+int main(int argc, const char **argv)
+{
+	struct cattach_control ctl = { .cli = { .tool = "cattach" } };
+	struct poptOption common[CTK_CLI_NOPTS];
+	struct poptOption opts[] = {
+		{ "threads", 't', POPT_ARG_NONE, &ctl.threads, 0,
+		  "move single threads (tasks / cgroup.threads)", NULL },
+		{ "group", 'g', POPT_ARG_STRING, NULL, OPT_GROUP,
+		  "a container to attach to (repeatable: several "
+		  "hierarchies)", "SPEC" },
+		{ "cgroupns", 'C', POPT_ARG_NONE, &ctl.cgroupns, 0,
+		  "with a command: a new cgroup namespace rooted at the "
+		  "container", NULL },
+		{ "all", 'a', POPT_ARG_NONE, &ctl.all, 0,
+		  "move every task of FROM to SPEC", NULL },
+		{ "rules", '\0', POPT_ARG_NONE, &ctl.rules, 0,
+		  "classify PIDs by /etc/cgrules.conf (libcgroup)", NULL },
+		{ "verbose", 'v', POPT_ARG_NONE, &ctl.verbose, 0,
+		  "say what moved", NULL },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
+		  "Common options:", NULL },
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
+	int optc = argc, rc, ret = CTK_EXIT_USAGE;
+	const char **args;
+	size_t nargs = 0, first_pid = 0;
+	poptContext pc;
+
+	/* what follows the first "--" is the command */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			optc = i;
+			ctl.cmd = (char **)argv + i + 1;
+			break;
+		}
+	}
+	ctk_cli_options(common, &ctl.cli);
+	pc = poptGetContext("cattach", optc, argv, opts, 0);
+	poptSetOtherOptionHelp(pc, "[options] SPEC PID... | [options] SPEC "
+			       "-- COMMAND [ARG...] | -a FROM SPEC | --rules "
+			       "PID...");
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		if (rc == OPT_GROUP) {
+			char *a = poptGetOptArg(pc);
+
+			if (ctl.ngroups == CTK_ARRAY_SIZE(ctl.groups)) {
+				free(a);
+				ret = ctk_usage_error(&ctl.cli, "too many -g");
+				goto out;
+			}
+			ctl.group_args[ctl.ngroups] = a;
+			ctl.groups[ctl.ngroups++] = a;
+		} else {
+			ctk_cli_handle(&ctl.cli, rc);
+		}
+	}
+	if (rc < -1) {
+		ret = ctk_popt_error(&ctl.cli, pc, rc);
+		goto out;
+	}
+	args = poptGetArgs(pc);
+	while (args && args[nargs])
+		nargs++;
+
+	/* validate everything before the first move */
+	if (ctl.cmd && !ctl.cmd[0]) {
+		ret = ctk_usage_error(&ctl.cli, "no command after '--'");
+		goto out;
+	}
+	if (ctl.all + ctl.rules + (ctl.cmd != NULL) > 1) {
+		ret = ctk_usage_error(&ctl.cli, "-a, --rules and '-- COMMAND' "
+				      "are exclusive");
+		goto out;
+	}
+	if (ctl.cgroupns && !ctl.cmd) {
+		ret = ctk_usage_error(&ctl.cli, "--cgroupns goes with a command");
+		goto out;
+	}
+	if (ctl.all) {
+		if (ctl.ngroups || nargs != 2 || ctl.threads) {
+			ret = ctk_usage_error(&ctl.cli, "-a takes FROM and SPEC");
+			goto out;
+		}
+		ctl.groups[ctl.ngroups++] = args[0];
+		ctl.groups[ctl.ngroups++] = args[1];
+	} else if (!ctl.rules) {
+		if (!ctl.ngroups) {
+			if (!nargs) {
+				ret = ctk_usage_error(&ctl.cli, "no container "
+						      "given");
+				goto out;
+			}
+			ctl.groups[ctl.ngroups++] = args[0];
+			first_pid = 1;
+		}
+		if (ctl.cmd && nargs > first_pid) {
+			ret = ctk_usage_error(&ctl.cli, "%s: PIDs and a command "
+					      "do not mix", args[first_pid]);
+			goto out;
+		}
+		if (!ctl.cmd && nargs <= first_pid) {
+			ret = ctk_usage_error(&ctl.cli, "no PID given");
+			goto out;
+		}
+		if (ctl.cmd && ctl.threads) {
+			ret = ctk_usage_error(&ctl.cli, "--threads does not go "
+					      "with a command");
+			goto out;
+		}
+	} else if (ctl.ngroups || !nargs || ctl.threads) {
+		ret = ctk_usage_error(&ctl.cli, "--rules takes PIDs only");
+		goto out;
+	}
+	if (!ctl.all && !ctl.cmd) {
+		ctl.pids = calloc(nargs, sizeof(*ctl.pids));
+		if (!ctl.pids) {
+			ctk_msg(&ctl.cli, "out of memory");
+			ret = CTK_EXIT_FAILURE;
+			goto out;
+		}
+		for (size_t i = first_pid; i < nargs; i++) {
+			char safe[64];
+
+			if (ctk_parse_pid(args[i], &ctl.pids[ctl.npids++])) {
+				ret = ctk_usage_error(&ctl.cli, "%s: not a "
+						      "process ID",
+						      ctk_safe_name(args[i], safe,
+								    sizeof(safe)));
+				goto out;
+			}
+		}
+	}
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(ctl.fds); i++)
+		ctl.fds[i] = -1;
+	if (ctl.rules) {
+		ret = classify(&ctl);
+		goto out;
+	}
+	{
+		struct ctk_err e;
+
+		if (ctk_hierarchy_load(&ctl.hier, NULL, "/proc/self/cgroup",
+				       &e)) {
+			ctk_msg(&ctl.cli, "%s", e.msg);
+			ret = CTK_EXIT_FAILURE;
+			goto out;
+		}
+	}
+	ret = open_targets(&ctl);
+	if (ret)
+		goto out;
+	if (ctl.cmd)
+		ret = run_command(&ctl);
+	else if (ctl.all)
+		ret = move_all(&ctl);
+	else
+		ret = move_pids(&ctl);
+out:
+	for (size_t i = 0; i < ctl.ntargets; i++) {
+		if (ctl.fds[i] >= 0)
+			close(ctl.fds[i]);
+		ctk_target_free(&ctl.targets[i]);
+	}
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(ctl.group_args); i++)
+		free(ctl.group_args[i]);
+	free(ctl.pids);
+	ctk_hierarchy_free(&ctl.hier);
+	poptFreeContext(pc);
+	return ret;
+}

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmkdir: create containers. */
+#include "config.h"
+
+#include <string.h>
+
+#include "cli.h"
+#include "ctk/cgconf.h"
+#include "ctk/create.h"
+#include "ctk/hierarchy.h"
+#include "ctk/spec.h"
+
+struct cmkdir_control {
+	struct ctk_cli cli;
+	int parents, verbose;
+	char *mode, *file_mode, *owner, *task_owner, *notify, *enable,
+	     *config;
+	struct ctk_create_opts opts;
+	struct ctk_hierarchies hier;
+};
+
+enum { OPT_MODE = 'm', OPT_FMODE = 'f', OPT_OWNER = 'u', OPT_TOWNER = 't',
+       OPT_NOTIFY = 'N', OPT_ENABLE = 'e', OPT_CONFIG = 0x100 };
+
+static int owner_arg(struct cmkdir_control *ctl, const char *s, uid_t *uid,
+		     gid_t *gid)
+{
+	const char *bad;
+	int rc = ctk_parse_owner(s, uid, gid, &bad);
+
+	if (rc == -ENOENT)
+		return ctk_usage_error(&ctl->cli, "%s: no such user or group",
+				       bad);
+	if (rc)
+		return ctk_usage_error(&ctl->cli, "%s: invalid owner (USER, "
+				       "USER:GROUP, USER: or :GROUP)", s);
+	return 0;
+}
+
+static int validate(struct cmkdir_control *ctl)
+{
+	struct ctk_create_opts *o = &ctl->opts;
+
+	ctk_create_opts_init(o);
+	o->parents = ctl->parents;
+	if (ctl->mode) {
+		if (ctk_parse_mode(ctl->mode, &o->dir_mode))
+			return ctk_usage_error(&ctl->cli, "%s: invalid mode "
+					       "(octal, up to 07777)", ctl->mode);
+		o->set_dir_mode = true;
+	}
+	if (ctl->file_mode) {
+		if (ctk_parse_mode(ctl->file_mode, &o->file_mode))
+			return ctk_usage_error(&ctl->cli, "%s: invalid mode "
+					       "(octal, up to 07777)",
+					       ctl->file_mode);
+		o->set_file_mode = true;
+	}
+	if (ctl->owner && owner_arg(ctl, ctl->owner, &o->uid, &o->gid))
+		return CTK_EXIT_USAGE;
+	if (ctl->task_owner &&
+	    owner_arg(ctl, ctl->task_owner, &o->task_uid, &o->task_gid))
+		return CTK_EXIT_USAGE;
+	if (ctl->notify) {
+		if (!strcmp(ctl->notify, "1"))
+			o->notify = 1;
+		else if (!strcmp(ctl->notify, "0"))
+			o->notify = 0;
+		else
+			return ctk_usage_error(&ctl->cli, "%s: "
+					       "--notify-on-release takes 0 or 1",
+					       ctl->notify);
+		o->notify_trusted = geteuid() == 0;
+	}
+	if (ctl->enable) {
+		const char *p = ctl->enable;
+
+		if (!*p)
+			return ctk_usage_error(&ctl->cli, "--enable: empty "
+					       "controller list");
+		while (*p) {
+			size_t len;
+
+			if (*p == '+')
+				p++;
+			len = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_");
+			if (!len || (p[len] && p[len] != ','))
+				return ctk_usage_error(&ctl->cli, "%s: invalid "
+						       "controller list "
+						       "(+CTRL[,+CTRL...])",
+						       ctl->enable);
+			p += len + (p[len] == ',');
+		}
+		o->enable = ctl->enable;
+	}
+	return 0;
+}
+
+int main(int argc, const char **argv)
+{
+	struct cmkdir_control ctl = { .cli = { .tool = "cmkdir" } };
+	struct poptOption common[CTK_CLI_NOPTS];
+	struct poptOption opts[] = {
+		{ "parents", 'p', POPT_ARG_NONE, &ctl.parents, 0,
+		  "no error if existing, make parent containers as needed",
+		  NULL },
+		{ "mode", 'm', POPT_ARG_STRING, NULL, OPT_MODE,
+		  "mode of the new container directory (octal)", "MODE" },
+		{ "owner", 'u', POPT_ARG_STRING, NULL, OPT_OWNER,
+		  "owner of the directory and its control files",
+		  "USER[:GROUP]" },
+		{ "task-owner", 't', POPT_ARG_STRING, NULL, OPT_TOWNER,
+		  "owner of the files that take tasks", "USER[:GROUP]" },
+		{ "file-mode", 'f', POPT_ARG_STRING, NULL, OPT_FMODE,
+		  "mode of the control files (octal)", "MODE" },
+		{ "notify-on-release", 'N',
+		  POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL, OPT_NOTIFY,
+		  "v1 notify_on_release, v2 the crelease mark (default 1)",
+		  "0|1" },
+		{ "enable", 'e', POPT_ARG_STRING, NULL, OPT_ENABLE,
+		  "v2: enable controllers in the parents down to it",
+		  "+CTRL[,+CTRL...]" },
+		{ "config", '\0', POPT_ARG_STRING, NULL, OPT_CONFIG,
+		  "create what a libcgroup cgconfig.conf describes", "FILE" },
+		{ "verbose", 'v', POPT_ARG_NONE, &ctl.verbose, 0,
+		  "print each container created", NULL },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
+		  "Common options:", NULL },
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
+	poptContext pc;
+	const char **specs = NULL;
+	char **extra = calloc((size_t)argc + 1, sizeof(*extra));
+	size_t nspecs = 0, failed = 0, nextra = 0;
+	struct ctk_err e;
+	int rc, ret = CTK_EXIT_USAGE;
+
+	if (!extra) {
+		ctk_msg(&ctl.cli, "out of memory");
+		return CTK_EXIT_FAILURE;
+	}
+	ctk_cli_options(common, &ctl.cli);
+	pc = poptGetContext("cmkdir", argc, argv, opts, 0);
+	poptSetOtherOptionHelp(pc, "[options] SPEC...");
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		char **slot = NULL;
+
+		switch (rc) {
+		case OPT_MODE: slot = &ctl.mode; break;
+		case OPT_FMODE: slot = &ctl.file_mode; break;
+		case OPT_OWNER: slot = &ctl.owner; break;
+		case OPT_TOWNER: slot = &ctl.task_owner; break;
+		case OPT_NOTIFY: slot = &ctl.notify; break;
+		case OPT_ENABLE: slot = &ctl.enable; break;
+		case OPT_CONFIG: slot = &ctl.config; break;
+		default: ctk_cli_handle(&ctl.cli, rc);
+		}
+		if (slot) {
+			free(*slot);
+			*slot = poptGetOptArg(pc);
+		}
+		/*
+		 * -N takes an optional 0|1, and popt then takes the next word
+		 * whatever it is: anything else is a SPEC again.
+		 */
+		if (rc == OPT_NOTIFY && (!ctl.notify ||
+		    strspn(ctl.notify, "0123456789") != strlen(ctl.notify))) {
+			if (ctl.notify)
+				extra[nextra++] = CTK_TAKE_PTR(ctl.notify);
+			ctl.notify = strdup("1");
+		}
+	}
+	if (rc < -1) {
+		ret = ctk_popt_error(&ctl.cli, pc, rc);
+		goto out;
+	}
+	{
+		const char **rest = poptGetArgs(pc);
+		size_t nrest = 0;
+
+		while (rest && rest[nrest])
+			nrest++;
+		specs = calloc(nrest + nextra + 1, sizeof(*specs));
+		if (!specs) {
+			ctk_msg(&ctl.cli, "out of memory");
+			ret = CTK_EXIT_FAILURE;
+			goto out;
+		}
+		for (size_t i = 0; i < nextra; i++)
+			specs[nspecs++] = extra[i];
+		for (size_t i = 0; i < nrest; i++)
+			specs[nspecs++] = rest[i];
+	}
+	if (ctl.config) {
+		if (nspecs) {
+			ret = ctk_usage_error(&ctl.cli, "--config takes no SPEC");
+			goto out;
+		}
+		if (ctk_cgconfig_load(ctl.config, &e)) {
+			ctk_msg(&ctl.cli, "%s: %s", ctl.config, e.msg);
+			ret = CTK_EXIT_FAILURE;
+		} else {
+			ret = CTK_EXIT_OK;
+		}
+		goto out;
+	}
+	if (!nspecs) {
+		ret = ctk_usage_error(&ctl.cli, "no container given");
+		goto out;
+	}
+	ret = validate(&ctl);
+	if (ret)
+		goto out;
+	if (ctk_hierarchy_load(&ctl.hier, NULL, "/proc/self/cgroup", &e)) {
+		ctk_msg(&ctl.cli, "%s", e.msg);
+		ret = CTK_EXIT_FAILURE;
+		goto out;
+	}
+	for (size_t i = 0; i < nspecs; i++) {
+		struct ctk_target t;
+		char where[512];
+		bool existed;
+
+		if (ctk_target_from_string(specs[i], &ctl.hier, &t, &e)) {
+			ctk_msg_errno(&ctl.cli, specs[i], e.msg, CTK_OP_OPEN,
+				      e.code);
+			failed++;
+			continue;
+		}
+		ctk_target_format(&t, where, sizeof(where));
+		if (ctl.opts.enable && t.hier->type != CTK_HIER_V2) {
+			ctk_msg(&ctl.cli, "%s: --enable is for cgroup v2 "
+				"(v1 binds controllers at mount time)", where);
+			failed++;
+		} else if (ctk_container_create(&t, &ctl.opts, &existed, &e)) {
+			ctk_msg_errno(&ctl.cli, where, e.msg, CTK_OP_MKDIR,
+				      e.code);
+			failed++;
+		} else if (ctl.verbose && !existed) {
+			printf("created %s\n", where);
+		}
+		ctk_target_free(&t);
+	}
+	ret = !failed ? CTK_EXIT_OK : failed < nspecs ? CTK_EXIT_PARTIAL :
+	      CTK_EXIT_FAILURE;
+out:
+	ctk_hierarchy_free(&ctl.hier);
+	free(ctl.mode);
+	free(ctl.file_mode);
+	free(ctl.owner);
+	free(ctl.task_owner);
+	free(ctl.notify);
+	free(ctl.enable);
+	free(ctl.config);
+	free(specs);
+	for (size_t i = 0; i < nextra; i++)
+		free(extra[i]);
+	free(extra);
+	poptFreeContext(pc);
+	return ret;
+}
