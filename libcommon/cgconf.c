@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <libcgroup.h>
 #include <limits.h>
 #include <string.h>
@@ -10,15 +11,61 @@
 #include "ctk/attach.h"
 #include "ctk/cgconf.h"
 
+/*
+ * libcgroup is loaded only when --config or --rules needs it: linked in,
+ * it would cost every cattach and cmkdir call its load time. The header
+ * still types every entry point.
+ */
+static struct {
+	bool tried;
+	void *dl;
+	__typeof__(cgroup_init) *init;
+	__typeof__(cgroup_config_load_config) *load_config;
+	__typeof__(cgroup_change_cgroup_flags) *change_flags;
+	__typeof__(cgroup_strerror) *strerror;
+	__typeof__(cgroup_get_last_errno) *last_errno;
+} cg;
+
+static int cg_load(struct ctk_err *e)
+{
+	if (cg.dl)
+		return 0;
+	if (cg.tried)
+		return ctk_err_set(e, ENOSYS, "libcgroup is not available");
+	cg.tried = true;
+	cg.dl = dlopen(CTK_LIBCGROUP_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!cg.dl)
+		return ctk_err_set(e, ENOSYS, "cannot load %s: %s",
+				   CTK_LIBCGROUP_SONAME, dlerror());
+	cg.init = (__typeof__(cg.init))dlsym(cg.dl, "cgroup_init");
+	cg.load_config = (__typeof__(cg.load_config))
+		dlsym(cg.dl, "cgroup_config_load_config");
+	cg.change_flags = (__typeof__(cg.change_flags))
+		dlsym(cg.dl, "cgroup_change_cgroup_flags");
+	cg.strerror = (__typeof__(cg.strerror))dlsym(cg.dl, "cgroup_strerror");
+	cg.last_errno = (__typeof__(cg.last_errno))
+		dlsym(cg.dl, "cgroup_get_last_errno");
+	if (!cg.init || !cg.load_config || !cg.change_flags || !cg.strerror ||
+	    !cg.last_errno) {
+		dlclose(cg.dl);
+		cg.dl = NULL;
+		return ctk_err_set(e, ENOSYS, "%s lacks an entry point",
+				   CTK_LIBCGROUP_SONAME);
+	}
+	return 0;
+}
+
 const char *ctk_cgroup_strerror(int code)
 {
 	if (code == ECGNONEMPTY)
 		return "container is not empty";
+	if (!cg.dl)
+		return "libcgroup error";
 	if (code == ECGOTHER)
-		return strerror(cgroup_get_last_errno());
+		return strerror(cg.last_errno());
 	if (code < ECGROUPNOTCOMPILED || code > ECGNONEMPTY)
 		return "unknown libcgroup error";
-	return cgroup_strerror(code);
+	return cg.strerror(code);
 }
 
 /* A group name is safe when every component is a plain name. */
@@ -111,10 +158,13 @@ int ctk_cgconfig_load(const char *path, struct ctk_err *e)
 
 	if (rc)
 		return rc;
-	rc = cgroup_config_load_config(path);
+	rc = cg_load(e);
 	if (rc)
-		return ctk_err_set(e, rc == ECGOTHER ? cgroup_get_last_errno() :
-				   EIO, "libcgroup: %s", ctk_cgroup_strerror(rc));
+		return rc;
+	rc = cg.load_config(path);
+	if (rc)
+		return ctk_err_set(e, rc == ECGOTHER ? cg.last_errno() : EIO,
+				   "libcgroup: %s", ctk_cgroup_strerror(rc));
 	return 0;
 }
 
@@ -132,7 +182,10 @@ int ctk_cgrules_classify(pid_t pid, struct ctk_err *e)
 	if (pi.flags & CTK_PF_KTHREAD)
 		return ctk_err_set(e, EINVAL, "a kernel thread cannot be moved");
 	if (!inited) {
-		rc = cgroup_init();
+		rc = cg_load(e);
+		if (rc)
+			return rc;
+		rc = cg.init();
 		if (rc)
 			return ctk_err_set(e, EIO, "libcgroup: %s",
 					   ctk_cgroup_strerror(rc));
@@ -144,9 +197,9 @@ int ctk_cgrules_classify(pid_t pid, struct ctk_err *e)
 		snprintf(procname, sizeof(procname), "%s", pi.comm);
 	else
 		procname[n] = '\0';
-	rc = cgroup_change_cgroup_flags(pi.uid, pi.gid, procname, pid, 0);
+	rc = cg.change_flags(pi.uid, pi.gid, procname, pid, 0);
 	if (rc)
-		return ctk_err_set(e, rc == ECGOTHER ? cgroup_get_last_errno() :
-				   EIO, "libcgroup: %s", ctk_cgroup_strerror(rc));
+		return ctk_err_set(e, rc == ECGOTHER ? cg.last_errno() : EIO,
+				   "libcgroup: %s", ctk_cgroup_strerror(rc));
 	return 0;
 }

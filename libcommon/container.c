@@ -92,13 +92,11 @@ int ctk_openat_beneath(int rootfd, const char *rel, int flags, mode_t mode)
 
 int ctk_container_open(const struct ctk_target *t)
 {
-	int rootfd = ctk_hierarchy_open(t->hier), fd;
+	int rootfd = ctk_hierarchy_fd(t->hier);
 
 	if (rootfd < 0)
 		return rootfd;
-	fd = ctk_openat_beneath(rootfd, t->rel, O_RDONLY | O_DIRECTORY, 0);
-	close(rootfd);
-	return fd;
+	return ctk_openat_beneath(rootfd, t->rel, O_RDONLY | O_DIRECTORY, 0);
 }
 
 int ctk_container_open_parent(const struct ctk_target *t, const char **leaf)
@@ -108,25 +106,57 @@ int ctk_container_open_parent(const struct ctk_target *t, const char **leaf)
 
 	if (!strcmp(t->rel, "."))
 		return -EINVAL;
-	rootfd = ctk_hierarchy_open(t->hier);
+	rootfd = ctk_hierarchy_fd(t->hier);
 	if (rootfd < 0)
 		return rootfd;
 	if (!slash) {
 		*leaf = t->rel;
-		return rootfd;
+		fd = dup(rootfd);	/* the caller closes what it gets */
+		return fd < 0 ? -errno : fd;
 	} else {
 		char *dir = strndup(t->rel, (size_t)(slash - t->rel));
 
-		if (!dir) {
-			close(rootfd);
+		if (!dir)
 			return -ENOMEM;
-		}
 		fd = ctk_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
 		free(dir);
-		close(rootfd);
 		*leaf = slash + 1;
 		return fd;
 	}
+}
+
+int ctk_container_parent_fd(const struct ctk_target *t, const char **leaf)
+{
+	/* a cache: logically const */
+	struct ctk_hierarchy *hy = (struct ctk_hierarchy *)t->hier;
+	const char *slash = strrchr(t->rel, '/');
+	size_t len = slash ? (size_t)(slash - t->rel) : 0;
+	char *dir;
+	int fd;
+
+	if (!strcmp(t->rel, "."))
+		return -EINVAL;
+	*leaf = slash ? slash + 1 : t->rel;
+	if (!slash)
+		return ctk_hierarchy_fd(hy);
+	if (hy->parent_fd >= 0 && strlen(hy->parent_rel) == len &&
+	    !strncmp(hy->parent_rel, t->rel, len))
+		return hy->parent_fd;
+	dir = strndup(t->rel, len);
+	if (!dir)
+		return -ENOMEM;
+	fd = ctk_openat_beneath(ctk_hierarchy_fd(hy), dir,
+				O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0) {
+		free(dir);
+		return fd;
+	}
+	if (hy->parent_fd >= 0)
+		close(hy->parent_fd);
+	free(hy->parent_rel);
+	hy->parent_fd = fd;
+	hy->parent_rel = dir;
+	return fd;
 }
 
 ssize_t ctk_cfile_read(int dirfd, const char *name, char *buf, size_t size)

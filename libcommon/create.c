@@ -155,6 +155,78 @@ static int set_files(int fd, enum ctk_hier_type type,
 	return rc;
 }
 
+static bool wants_settings(const struct ctk_create_opts *o)
+{
+	return o->set_dir_mode || o->set_file_mode || o->notify >= 0 ||
+	       o->uid != (uid_t)-1 || o->gid != (gid_t)-1 ||
+	       o->task_uid != (uid_t)-1 || o->task_gid != (gid_t)-1;
+}
+
+/* Mode, owners, notify of a container this call created (open as @fd). */
+static int apply_settings(int fd, enum ctk_hier_type type,
+			  const struct ctk_create_opts *o, struct ctk_err *e)
+{
+	int rc;
+
+	if (o->set_dir_mode && fchmod(fd, o->dir_mode) < 0)
+		return ctk_err_set(e, errno, "cannot set the directory mode");
+	if ((o->uid != (uid_t)-1 || o->gid != (gid_t)-1) &&
+	    fchown(fd, o->uid, o->gid) < 0)
+		return ctk_err_set(e, errno, "cannot set the owner");
+	if (o->set_file_mode || o->uid != (uid_t)-1 || o->gid != (gid_t)-1 ||
+	    o->task_uid != (uid_t)-1 || o->task_gid != (gid_t)-1) {
+		rc = set_files(fd, type, o, e);
+		if (rc)
+			return rc;
+	}
+	if (o->notify >= 0) {
+		if (type == CTK_HIER_V1)
+			rc = ctk_cfile_write(fd, "notify_on_release",
+					     o->notify ? "1" : "0");
+		else
+			rc = ctk_v2_notify_set(fd, o->notify,
+					       o->notify_trusted);
+		if (rc)
+			return ctk_err_set(e, -rc, "cannot set notify on "
+					   "release");
+	}
+	return 0;
+}
+
+/*
+ * The common case, no -p and no -e: one openat2 for the parent (none for a
+ * child of the root), one mkdirat, and the leaf opened only when settings
+ * need it.
+ */
+static int create_leaf(const struct ctk_target *t,
+		       const struct ctk_create_opts *o, struct ctk_err *e)
+{
+	const char *leaf;
+	int pfd = ctk_container_parent_fd(t, &leaf), fd, rc = 0;
+
+	if (pfd < 0)
+		return ctk_err_set(e, -pfd, pfd == -ENOENT ?
+				   "cannot create container (-p makes parents)" :
+				   "cannot open the parent container");
+	if (mkdirat(pfd, leaf, 0755) < 0) {
+		rc = ctk_err_set(e, errno, "cannot create container");
+		goto out;
+	}
+	if (!wants_settings(o))
+		goto out;
+	fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		rc = ctk_err_set(e, errno, "cannot open the new container");
+	else
+		rc = apply_settings(fd, t->hier->type, o, e);
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		unlinkat(pfd, leaf, AT_REMOVEDIR);
+out:
+	return rc;	/* pfd is the hierarchy's cache */
+}
+
 int ctk_container_create(const struct ctk_target *t,
 			 const struct ctk_create_opts *o, bool *existed,
 			 struct ctk_err *e)
@@ -171,9 +243,14 @@ int ctk_container_create(const struct ctk_target *t,
 	if (o->enable && type != CTK_HIER_V2)
 		return ctk_err_set(e, EINVAL, "controllers are enabled on "
 				   "cgroup v2 only");
-	dfd = ctk_hierarchy_open(t->hier);
+	if (!o->parents && !o->enable)
+		return create_leaf(t, o, e);
+	dfd = ctk_hierarchy_fd(t->hier);
 	if (dfd < 0)
 		return ctk_err_set(e, -dfd, "cannot open the hierarchy");
+	dfd = dup(dfd);
+	if (dfd < 0)
+		return ctk_err_set(e, errno, "cannot open the hierarchy");
 	fds[nfds++] = dfd;
 	rel = strdup(t->rel);
 	if (!rel) {
@@ -241,35 +318,9 @@ int ctk_container_create(const struct ctk_target *t,
 	}
 	if (*existed)
 		goto out;
-	/* the new leaf: dfd */
-	if (o->set_dir_mode && fchmod(dfd, o->dir_mode) < 0) {
-		rc = ctk_err_set(e, errno, "cannot set the directory mode");
+	rc = apply_settings(dfd, type, o, e);
+	if (rc)
 		goto fail;
-	}
-	if ((o->uid != (uid_t)-1 || o->gid != (gid_t)-1) &&
-	    fchown(dfd, o->uid, o->gid) < 0) {
-		rc = ctk_err_set(e, errno, "cannot set the owner");
-		goto fail;
-	}
-	if (o->set_file_mode || o->uid != (uid_t)-1 || o->gid != (gid_t)-1 ||
-	    o->task_uid != (uid_t)-1 || o->task_gid != (gid_t)-1) {
-		rc = set_files(dfd, type, o, e);
-		if (rc)
-			goto fail;
-	}
-	if (o->notify >= 0) {
-		if (type == CTK_HIER_V1)
-			rc = ctk_cfile_write(dfd, "notify_on_release",
-					     o->notify ? "1" : "0");
-		else
-			rc = ctk_v2_notify_set(dfd, o->notify,
-					       o->notify_trusted);
-		if (rc) {
-			rc = ctk_err_set(e, -rc, "cannot set notify on "
-					 "release");
-			goto fail;
-		}
-	}
 	goto out;
 fail:
 	undo_all(&u);

@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <fcntl.h>
-#include <libmount.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -47,8 +46,39 @@ static int append(char **list, const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * The kernel escapes ' ', '\t', '\n', '\\' (and in option values ',' and
+ * '=') as \ooo. Decode @len bytes of @s into a new string.
+ */
+static char *unescape(const char *s, size_t len)
+{
+	char *out = malloc(len + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 3 < len &&
+		    s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '7' &&
+		    s[i + 3] >= '0' && s[i + 3] <= '7') {
+			*o++ = (char)(((s[i + 1] - '0') << 6) |
+				      ((s[i + 2] - '0') << 3) | (s[i + 3] - '0'));
+			i += 3;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 static void hier_clear(struct ctk_hierarchy *hy)
 {
+	if (hy->rootfd >= 0)
+		close(hy->rootfd);
+	if (hy->parent_fd >= 0)
+		close(hy->parent_fd);
+	free(hy->parent_rel);
 	free(hy->controllers);
 	free(hy->name);
 	free(hy->target);
@@ -78,111 +108,124 @@ static struct ctk_hierarchy *hier_add(struct ctk_hierarchies *h)
 	memset(&n[h->n], 0, sizeof(*n));
 	n[h->n].mount_id = -1;
 	n[h->n].hier_id = -1;
+	n[h->n].rootfd = -1;
+	n[h->n].parent_fd = -1;
 	return &n[h->n++];
 }
 
-/* Split v1 superblock options into controllers, name and agent. */
+/* Split v1 superblock options (still escaped) into controllers, name,
+ * agent. Values are decoded after the split, so an escaped ',' stays. */
 static int parse_v1_options(struct ctk_hierarchy *hy, const char *opts)
 {
-	char *optstr = (char *)opts, *name, *value;
-	size_t nsz, vsz;
+	const char *p = opts;
 	int rc;
 
-	while (opts && !mnt_optstr_next_option(&optstr, &name, &nsz, &value,
-					       &vsz)) {
-		if (nsz == 4 && !strncmp(name, "name", 4) && value) {
+	while (*p) {
+		size_t len = strcspn(p, ","), nlen = strcspn(p, "=,");
+
+		if (nlen < len && nlen == 4 && !strncmp(p, "name", 4)) {
 			free(hy->name);
-			hy->name = strndup(value, vsz);
+			hy->name = unescape(p + 5, len - 5);
 			if (!hy->name)
 				return -ENOMEM;
-		} else if (nsz == 13 && !strncmp(name, "release_agent", 13) &&
-			   value) {
+		} else if (nlen < len && nlen == 13 &&
+			   !strncmp(p, "release_agent", 13)) {
 			free(hy->release_agent);
-			hy->release_agent = strndup(value, vsz);
+			hy->release_agent = unescape(p + 14, len - 14);
 			if (!hy->release_agent)
 				return -ENOMEM;
-		} else if (!value && !is_v1_flag(name, nsz)) {
-			rc = append(&hy->controllers, name, nsz);
+		} else if (nlen == len && len && !is_v1_flag(p, len)) {
+			rc = append(&hy->controllers, p, len);
 			if (rc)
 				return rc;
 		}
+		p += len + (p[len] == ',');
 	}
 	if (!hy->controllers)
 		hy->controllers = strdup("");
 	return hy->controllers ? 0 : -ENOMEM;
 }
 
-static int dup_or_null(char **dst, const char *src)
+/*
+ * One mountinfo line: "ID PARENT MAJ:MIN ROOT TARGET VFSOPTS [OPTIONAL...]
+ * - FSTYPE SOURCE SUPEROPTS". 1 for a cgroup mount added, 0 for another
+ * filesystem, -errno.
+ */
+static int parse_line(struct ctk_hierarchies *h, char *line)
 {
-	*dst = src ? strdup(src) : NULL;
-	return (src && !*dst) ? -ENOMEM : 0;
+	char *f[64];
+	size_t n = 0, sep = 0;
+	struct ctk_hierarchy *hy;
+	char *save = NULL;
+	int rc = 0;
+
+	for (char *tok = strtok_r(line, " \n", &save); tok && n < 64;
+	     tok = strtok_r(NULL, " \n", &save))
+		f[n++] = tok;
+	for (size_t i = 6; i < n; i++)
+		if (!strcmp(f[i], "-")) {
+			sep = i;
+			break;
+		}
+	if (!sep || sep + 3 > n)
+		return -EINVAL;
+	if (strcmp(f[sep + 1], "cgroup") && strcmp(f[sep + 1], "cgroup2"))
+		return 0;
+	hy = hier_add(h);
+	if (!hy)
+		return -ENOMEM;
+	hy->type = strcmp(f[sep + 1], "cgroup2") ? CTK_HIER_V1 : CTK_HIER_V2;
+	hy->mount_id = atoi(f[0]);
+	hy->hier_id = hy->type == CTK_HIER_V2 ? 0 : -1;
+	hy->root = unescape(f[3], strlen(f[3]));
+	hy->target = unescape(f[4], strlen(f[4]));
+	hy->vfs_options = strdup(f[5]);
+	hy->fs_options = sep + 3 < n ? strdup(f[sep + 3]) : strdup("");
+	if (!hy->root || !hy->target || !hy->vfs_options || !hy->fs_options)
+		return -ENOMEM;
+	if (hy->type == CTK_HIER_V1)
+		rc = parse_v1_options(hy, hy->fs_options);
+	else if (!(hy->controllers = strdup("")))
+		rc = -ENOMEM;
+	return rc < 0 ? rc : 1;
 }
 
 static int load_mounts(struct ctk_hierarchies *h, const char *mountinfo,
 		       struct ctk_err *e)
 {
-	struct libmnt_table *tb;
-	struct libmnt_iter *itr;
-	struct libmnt_fs *fs;
-	int rc = 0;
+	_cleanup_fclose_ FILE *f = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, rc = 0;
 
 	if (!mountinfo)
 		mountinfo = "/proc/self/mountinfo";
-	tb = mnt_new_table();
-	itr = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!tb || !itr) {
-		rc = ctk_err_set(e, ENOMEM, "%s: out of memory", mountinfo);
-		goto out;
-	}
-	rc = mnt_table_parse_file(tb, mountinfo);
-	if (rc) {
-		int err = rc < 0 ? -rc : EINVAL;
-
-		if (access(mountinfo, R_OK) != 0)
-			err = errno;
-		rc = ctk_err_set(e, err, "%s: cannot read mount table",
-				 mountinfo);
-		goto out;
-	}
-	while (mnt_table_next_fs(tb, itr, &fs) == 0) {
-		const char *type = mnt_fs_get_fstype(fs);
-		struct ctk_hierarchy *hy;
-
-		if (!type || (strcmp(type, "cgroup") && strcmp(type, "cgroup2")))
-			continue;
-		hy = hier_add(h);
-		if (!hy) {
+	f = fopen(mountinfo, "re");
+	if (!f)
+		return ctk_err_set(e, errno, "%s: cannot read mount table",
+				   mountinfo);
+	while (getline(&line, &cap, f) > 0) {
+		lineno++;
+		rc = parse_line(h, line);
+		if (rc == -ENOMEM) {
 			rc = ctk_err_set(e, ENOMEM, "out of memory");
-			goto out;
+			break;
 		}
-		hy->type = strcmp(type, "cgroup2") ? CTK_HIER_V1 : CTK_HIER_V2;
-		hy->mount_id = mnt_fs_get_id(fs);
-		hy->hier_id = hy->type == CTK_HIER_V2 ? 0 : -1;
-		rc = dup_or_null(&hy->target, mnt_fs_get_target(fs));
-		if (!rc)
-			rc = dup_or_null(&hy->root, mnt_fs_get_root(fs) ?
-					 mnt_fs_get_root(fs) : "/");
-		if (!rc)
-			rc = dup_or_null(&hy->fs_options,
-					 mnt_fs_get_fs_options(fs) ?
-					 mnt_fs_get_fs_options(fs) : "");
-		if (!rc)
-			rc = dup_or_null(&hy->vfs_options,
-					 mnt_fs_get_vfs_options(fs) ?
-					 mnt_fs_get_vfs_options(fs) : "");
-		if (!rc && hy->type == CTK_HIER_V1)
-			rc = parse_v1_options(hy, hy->fs_options);
-		else if (!rc)
-			rc = dup_or_null(&hy->controllers, "");
-		if (rc) {
-			rc = ctk_err_set(e, ENOMEM, "out of memory");
-			goto out;
+		if (rc < 0) {
+			rc = ctk_err_set(e, EINVAL, "%s: line %d: not a "
+					 "mountinfo line", mountinfo, lineno);
+			break;
 		}
+		rc = 0;
 	}
-out:
-	mnt_free_iter(itr);
-	mnt_unref_table(tb);
+	free(line);
 	return rc;
+}
+
+static int dup_or_null(char **dst, const char *src)
+{
+	*dst = src ? strdup(src) : NULL;
+	return (src && !*dst) ? -ENOMEM : 0;
 }
 
 /* Controllers are compared as sets. */
@@ -387,6 +430,16 @@ int ctk_hierarchy_open(const struct ctk_hierarchy *hy)
 		return -ENOTDIR;
 	}
 	return fd;
+}
+
+int ctk_hierarchy_fd(const struct ctk_hierarchy *hy)
+{
+	/* a cache: logically const */
+	struct ctk_hierarchy *mut = (struct ctk_hierarchy *)hy;
+
+	if (mut->rootfd < 0)
+		mut->rootfd = ctk_hierarchy_open(hy);
+	return mut->rootfd;
 }
 
 bool ctk_hierarchy_name_valid(const char *name)

@@ -24,6 +24,13 @@ int ctk_container_open(const struct ctk_target *t);
  */
 int ctk_container_open_parent(const struct ctk_target *t, const char **leaf);
 
+/*
+ * The same as ctk_container_open_parent(), but the fd is cached in the
+ * hierarchy (one entry: many containers with one parent cost one openat2)
+ * and must not be closed.
+ */
+int ctk_container_parent_fd(const struct ctk_target *t, const char **leaf);
+
 /* Read a control file into @buf (NUL terminated). Bytes read or -errno. */
 ssize_t ctk_cfile_read(int dirfd, const char *name, char *buf, size_t size);
 /* Read a whole control file into a malloc'd string. -errno. */

@@ -21,6 +21,9 @@ struct ctk_hierarchy {
 	char *release_agent;	/* v1 only, NULL when unset */
 	char *fs_options;	/* the superblock options (hierarchy flags) */
 	char *vfs_options;	/* the mount's own options */
+	int rootfd;		/* cache of ctk_hierarchy_fd(), -1 */
+	char *parent_rel;	/* cache of ctk_container_parent_fd(): */
+	int parent_fd;		/* the last parent resolved, -1 */
 };
 
 struct ctk_hierarchies {
@@ -59,6 +62,12 @@ int ctk_hierarchy_label(const struct ctk_hierarchy *hy, char *buf,
  * a cgroup filesystem of the right version. -errno on failure.
  */
 int ctk_hierarchy_open(const struct ctk_hierarchy *hy);
+
+/*
+ * The same, opened once and cached in @hy until ctk_hierarchy_free(): for
+ * tools that resolve many containers. The caller must not close it.
+ */
+int ctk_hierarchy_fd(const struct ctk_hierarchy *hy);
 
 /* True when @name is an allowed v1 hierarchy name ([A-Za-z0-9._-], < 64). */
 bool ctk_hierarchy_name_valid(const char *name);

@@ -50,3 +50,34 @@ complete_words() {
 	assert_success
 	assert_line ":/"
 }
+
+@test "cmkdir completes options and users" {
+	run complete_words cmkdir _cmkdir cmkdir --notify
+	assert_success
+	assert_output "--notify-on-release"
+	run complete_words cmkdir _cmkdir cmkdir -u roo
+	assert_success
+	assert_line root
+}
+
+@test "cmkdir completes the mounted hierarchies as spec prefixes" {
+	grep -q ' - cgroup2 ' /proc/self/mountinfo || skip "no cgroup2 mount here"
+	run complete_words cmkdir _cmkdir cmkdir :
+	assert_success
+	assert_line ":/"
+}
+
+@test "cattach completes options, then commands after --" {
+	run complete_words cattach _cattach cattach --cg
+	assert_success
+	assert_output "--cgroupns"
+	run complete_words cattach _cattach cattach :/ -- bas
+	assert_success
+	assert_line bash
+}
+
+@test "cattach completes PIDs after the container" {
+	run complete_words cattach _cattach cattach name=x:/ 1
+	assert_success
+	assert_line 1
+}
