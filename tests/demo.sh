@@ -25,10 +25,15 @@ run() { printf '\n$ %s\n' "$*"; "$@"; }
 agent=/bin/true
 run cmount -n ctk-demo -r "$agent" "$dir/h"
 run cmount -o TYPE,NAME,TARGET,AGENT,CONTAINERS
-mkdir -p "$dir/h/web/frontend" "$dir/h/batch"
-echo 1 > "$dir/h/web/frontend/notify_on_release"
+run cmkdir -v -p -N name=ctk-demo:/web/frontend
+run cmkdir -v -m 0750 name=ctk-demo:/batch
+run cattach name=ctk-demo:/web/frontend -- sh -c 'grep ctk-demo /proc/self/cgroup'
+sleep 1000 >/dev/null 2>&1 &
+worker=$!
+run cattach name=ctk-demo:/batch "$worker"
 run cmount -T name=ctk-demo:/
-run cmount -T -J -o PATH,RELEASABLE name=ctk-demo:/web
+run cmount -T -J -o PATH,TASKS,RELEASABLE name=ctk-demo:/web
+kill "$worker"; wait "$worker" 2>/dev/null || true
 rmdir "$dir/h/web/frontend" "$dir/h/web" "$dir/h/batch"
 sleep 0.1
 run cmount -u "$dir/h"
