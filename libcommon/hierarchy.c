@@ -204,6 +204,7 @@ static int load_mounts(struct ctk_hierarchies *h, const char *mountinfo,
 	if (!f)
 		return ctk_err_set(e, errno, "%s: cannot read mount table",
 				   mountinfo);
+	setvbuf(f, NULL, _IOFBF, 16384);	/* /proc reads 1 KiB otherwise */
 	while (getline(&line, &cap, f) > 0) {
 		lineno++;
 		rc = parse_line(h, line);
@@ -286,6 +287,7 @@ static int load_selfcgroup(struct ctk_hierarchies *h, const char *path,
 
 	if (!f)
 		return ctk_err_set(e, errno, "%s: cannot open", path);
+	setvbuf(f, NULL, _IOFBF, 8192);
 	while (fgets(line, sizeof(line), f)) {
 		char *c1 = strchr(line, ':'), *c2, *name = NULL, *ctrls;
 		char *ctrl_list = NULL;

@@ -4,7 +4,6 @@
 #include <libmount.h>
 #include <limits.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "ctk/container.h"
 #include "ctk/mountops.h"
@@ -132,56 +131,4 @@ int ctk_umount(const char *target, struct ctk_err *e)
 	rc = context_errno(cxt, rc);
 	mnt_free_context(cxt);
 	return ctk_err_set(e, rc, "unmount failed");
-}
-
-int ctk_release_agent_get(int rootfd, char *buf, size_t size)
-{
-	ssize_t n = ctk_cfile_read(rootfd, "release_agent", buf, size);
-
-	if (n < 0)
-		return (int)n;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-int ctk_release_agent_set(int rootfd, const char *path, struct ctk_err *e)
-{
-	char back[PATH_MAX + 2];
-	/* a zero-length write never reaches the kernel: "\n" clears */
-	int rc = ctk_cfile_write(rootfd, "release_agent", *path ? path : "\n");
-
-	if (rc)
-		return ctk_err_set(e, -rc, "cannot set the release agent");
-	rc = ctk_release_agent_get(rootfd, back, sizeof(back));
-	if (rc)
-		return ctk_err_set(e, -rc, "cannot read the release agent "
-				   "back");
-	if (strcmp(back, path))
-		return ctk_err_set(e, EIO, "release agent reads back as '%s'",
-				   back);
-	return 0;
-}
-
-int ctk_release_agent_check(const char *path, struct ctk_err *e)
-{
-	struct stat st;
-
-	if (!*path)
-		return 0;	/* empty: unset the agent */
-	if (path[0] != '/')
-		return ctk_err_set(e, EINVAL, "release agent must be an "
-				   "absolute path");
-	if (strlen(path) >= PATH_MAX)
-		return ctk_err_set(e, ENAMETOOLONG, "release agent path too "
-				   "long");
-	for (const char *p = path; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ',')
-			return ctk_err_set(e, EINVAL, "release agent path has "
-					   "a control character or a comma");
-	if (stat(path, &st) < 0)
-		return ctk_err_set(e, errno, "release agent not found");
-	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
-		return ctk_err_set(e, EACCES, "release agent is not an "
-				   "executable file");
-	return 0;
 }

@@ -13,8 +13,15 @@ if [ -z "${CTK_DEMO_INNER:-}" ]; then
 fi
 PATH=$bin:$PATH
 dir=$(mktemp -d /tmp/ctk-demo.XXXXXX)
-cleanup() {
+clean_tree() {	# the demo's own hierarchy: kill, then rmdir deepest first
+	for d in $(find "$dir/h" -mindepth 1 -type d 2>/dev/null); do
+		for p in $(cat "$d/cgroup.procs"); do kill "$p" 2>/dev/null; done
+	done
+	sleep 0.1
 	for d in $(find "$dir/h" -mindepth 1 -depth -type d 2>/dev/null); do rmdir "$d"; done
+}
+cleanup() {
+	clean_tree
 	sleep 0.1
 	mountpoint -q "$dir/h" && umount "$dir/h"
 	rm -rf "$dir"
@@ -22,19 +29,31 @@ cleanup() {
 trap cleanup EXIT
 run() { printf '\n$ %s\n' "$*"; "$@"; }
 
-agent=/bin/true
+# the kernel runs the agent with HOME and PATH only: a wrapper with
+# absolute paths, logging to a file the demo can show
+chmod 755 "$dir"
+agent=$dir/agent
+printf '#!/bin/sh\nexec %s --agent "$0" --log %s "$@"\n' "$bin/crelease" "$dir/release.log" > "$agent"
+chmod 755 "$agent"
 run cmount -n ctk-demo -r "$agent" "$dir/h"
+clean_tree	# what an interrupted earlier run may have left
 run cmount -o TYPE,NAME,TARGET,AGENT,CONTAINERS
 run cmkdir -v -p -N name=ctk-demo:/web/frontend
 run cmkdir -v -m 0750 name=ctk-demo:/batch
-run cattach name=ctk-demo:/web/frontend -- sh -c 'grep ctk-demo /proc/self/cgroup'
+run cattach name=ctk-demo:/batch -- sh -c 'grep ctk-demo /proc/self/cgroup'
 sleep 1000 >/dev/null 2>&1 &
 worker=$!
 run cattach name=ctk-demo:/batch "$worker"
 run cmount -T name=ctk-demo:/
 run cmount -T -J -o PATH,TASKS,RELEASABLE name=ctk-demo:/web
+echo
+echo "# a job runs in /web/frontend and exits: the kernel calls crelease"
+run cattach name=ctk-demo:/web/frontend -- sleep 0.2
+for _ in $(seq 100); do [ -d "$dir/h/web/frontend" ] || break; sleep 0.02; done
+run cat "$dir/release.log"
+run cmount -T name=ctk-demo:/
 kill "$worker"; wait "$worker" 2>/dev/null || true
-rmdir "$dir/h/web/frontend" "$dir/h/web" "$dir/h/batch"
+run crelease --sweep --all name=ctk-demo:/
 sleep 0.1
 run cmount -u "$dir/h"
 echo

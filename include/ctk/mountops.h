@@ -5,6 +5,7 @@
 
 #include "ctk/c.h"
 #include "ctk/hierarchy.h"
+#include "ctk/release.h"
 
 struct ctk_mount_req {
 	enum ctk_hier_type type;
@@ -33,13 +34,5 @@ int ctk_mount_options(const struct ctk_mount_req *req,
 int ctk_mount(const struct ctk_mount_req *req, const char *opts,
 	      struct ctk_err *e);
 int ctk_umount(const char *target, struct ctk_err *e);
-
-/* Write the release agent of the hierarchy root @rootfd, read it back. */
-int ctk_release_agent_set(int rootfd, const char *path, struct ctk_err *e);
-/* Read it ("" when unset). */
-int ctk_release_agent_get(int rootfd, char *buf, size_t size);
-
-/* A release agent path the kernel will run: absolute, printable, < 4096. */
-int ctk_release_agent_check(const char *path, struct ctk_err *e);
 
 #endif

@@ -81,3 +81,12 @@ complete_words() {
 	assert_success
 	assert_line 1
 }
+
+@test "crelease completes its modes" {
+	run complete_words crelease _crelease crelease --sw
+	assert_success
+	assert_output "--sweep"
+	run complete_words crelease _crelease crelease --w
+	assert_success
+	assert_output "--watch"
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Releasing containers: the agent's checks, sweeps, and the v2 watcher. */
+#ifndef CTK_RELEASE_H
+#define CTK_RELEASE_H
+
+#include "ctk/c.h"
+#include "ctk/hierarchy.h"
+#include "ctk/spec.h"
+
+enum ctk_release_outcome {
+	CTK_REL_REMOVED,	/* empty, childless, notify set: rmdir done */
+	CTK_REL_WOULD_REMOVE,	/* the same, dry run */
+	CTK_REL_GONE,		/* already removed (ENOENT): done */
+	CTK_REL_POPULATED,	/* has tasks: kept */
+	CTK_REL_CHILDREN,	/* has child containers: kept */
+	CTK_REL_NO_NOTIFY,	/* notify not set: kept */
+	CTK_REL_BUSY,		/* rmdir said EBUSY: a task arrived: kept */
+	CTK_REL_ROOT,		/* the hierarchy root: never */
+	CTK_REL_REFUSED,	/* a path that is not a plain container path */
+	CTK_REL_ERROR,		/* anything else; code says */
+};
+
+#define CTK_REL_NEED_NOTIFY	(1u << 0)	/* notify must be set */
+#define CTK_REL_DRY_RUN		(1u << 1)
+
+struct ctk_release_result {
+	enum ctk_release_outcome outcome;
+	int code;		/* errno for ERROR/REFUSED */
+	long tasks;		/* with POPULATED */
+	char why[160];		/* with REFUSED */
+};
+
+/* The outcome in a few words ("removed", "kept: has tasks", ...). */
+const char *ctk_release_outcome_str(enum ctk_release_outcome o);
+
+/*
+ * A path as the kernel hands it to a release agent: absolute, canonical
+ * (no "//", ".", ".."), no control characters, not longer than the kernel
+ * makes one, not the root. 0, or -EINVAL with r->why.
+ */
+int ctk_release_check_path(const char *cpath, struct ctk_release_result *r);
+
+/*
+ * Remove the container @rel (relative to @rootfd, the hierarchy root, "a/b")
+ * if it is empty, has no children and (with CTK_REL_NEED_NOTIFY) has
+ * notify_on_release or the v2 mark set. The kernel refuses the rmdir of a
+ * container with tasks or children (EBUSY), so a task that arrives after
+ * the checks keeps it. Returns 0 and fills @r.
+ */
+int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
+		    unsigned flags, struct ctk_release_result *r);
+
+/*
+ * Open the root of a v1 hierarchy that is not mounted here, through a
+ * detached mount (fsopen/fsmount: no mount point, no namespace change;
+ * closing the fd drops it). Needs CAP_SYS_ADMIN. -errno.
+ */
+int ctk_hierarchy_open_detached(const struct ctk_hierarchy *hy);
+
+/* Write the release agent of the v1 hierarchy root @rootfd, read it back. */
+int ctk_release_agent_set(int rootfd, const char *path, struct ctk_err *e);
+/* Read it ("" when unset). */
+int ctk_release_agent_get(int rootfd, char *buf, size_t size);
+/* A release agent path the kernel will run: absolute, printable, < 4096. */
+int ctk_release_agent_check(const char *path, struct ctk_err *e);
+
+/* Event callback of the watcher and the sweeps. */
+typedef void (*ctk_release_report_fn)(void *arg, const char *cpath,
+				      const struct ctk_release_result *r);
+
+/*
+ * Sweep below @t: every releasable container, deepest first, @t itself
+ * excluded; a parent emptied by the sweep is considered in turn. Reports
+ * each candidate; counts removed and failed.
+ */
+int ctk_release_sweep(const struct ctk_target *t, unsigned flags,
+		      ctk_release_report_fn report, void *arg, size_t *removed,
+		      size_t *failed, struct ctk_err *e);
+
+/*
+ * cgroup v2 watcher: follow every container below the @n targets (one
+ * hierarchy) with inotify, and remove a marked container once it is empty
+ * and childless after having been populated or having had children; its
+ * marked parent is then considered in turn. The targets themselves are
+ * watched, never removed. Runs until @stop_fd (a signalfd or pipe) is
+ * readable. With @once: release what is releasable now (as --sweep) and
+ * return.
+ */
+int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
+		      int stop_fd, ctk_release_report_fn report, void *arg,
+		      struct ctk_err *e);
+
+#endif

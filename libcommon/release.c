@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Release: remove a container that is still empty, and never anything else.
+ * The checks here make the common refusals cheap and explicit; the kernel's
+ * own EBUSY on rmdir of a container with tasks or children is the last
+ * word, so a task that arrives after the checks keeps its container.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/mount.h>
+
+#include "ctk/container.h"
+#include "ctk/release.h"
+#include "ctk/tree.h"
+
+const char *ctk_release_outcome_str(enum ctk_release_outcome o)
+{
+	switch (o) {
+	case CTK_REL_REMOVED: return "removed";
+	case CTK_REL_WOULD_REMOVE: return "would remove";
+	case CTK_REL_GONE: return "already gone";
+	case CTK_REL_POPULATED: return "kept: has tasks";
+	case CTK_REL_CHILDREN: return "kept: has child containers";
+	case CTK_REL_NO_NOTIFY: return "kept: notify on release not set";
+	case CTK_REL_BUSY: return "kept: a task arrived (busy)";
+	case CTK_REL_ROOT: return "refused: the hierarchy root";
+	case CTK_REL_REFUSED: return "refused";
+	case CTK_REL_ERROR: return "error";
+	}
+	return "?";
+}
+
+int ctk_release_check_path(const char *cpath, struct ctk_release_result *r)
+{
+	struct ctk_err e = { 0 };
+	char *norm = NULL;
+
+	memset(r, 0, sizeof(*r));
+	r->outcome = CTK_REL_REFUSED;
+	r->code = EINVAL;
+	if (cpath[0] != '/') {
+		snprintf(r->why, sizeof(r->why), "not an absolute path");
+		return -EINVAL;
+	}
+	if (ctk_cpath_normalize(cpath, &norm, &e)) {
+		snprintf(r->why, sizeof(r->why), "%.150s", e.msg);
+		return -EINVAL;
+	}
+	if (strcmp(norm, cpath)) {
+		free(norm);
+		snprintf(r->why, sizeof(r->why), "not a canonical path (the "
+			 "kernel sends none with '//', '.' or '..')");
+		return -EINVAL;
+	}
+	free(norm);
+	if (!strcmp(cpath, "/")) {
+		r->outcome = CTK_REL_ROOT;
+		snprintf(r->why, sizeof(r->why), "the hierarchy root");
+		return -EINVAL;
+	}
+	r->outcome = CTK_REL_REMOVED;	/* placeholder: not decided */
+	r->code = 0;
+	return 0;
+}
+
+static int has_subdirs(int fd)
+{
+	int dfd = dup(fd);
+	struct dirent *de;
+	int found = 0;
+	DIR *d;
+
+	if (dfd < 0)
+		return -errno;
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -errno;
+	}
+	while ((de = readdir(d)))
+		if (de->d_type == DT_DIR && strcmp(de->d_name, ".") &&
+		    strcmp(de->d_name, "..")) {
+			found = 1;
+			break;
+		}
+	closedir(d);
+	return found;
+}
+
+static void set_error(struct ctk_release_result *r, int err)
+{
+	r->outcome = err == ELOOP || err == EXDEV ? CTK_REL_REFUSED :
+		     CTK_REL_ERROR;
+	r->code = err;
+	if (r->outcome == CTK_REL_REFUSED)
+		snprintf(r->why, sizeof(r->why), "%s", err == ELOOP ?
+			 "path crosses a symbolic link" :
+			 "path leaves the hierarchy");
+}
+
+int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
+		    unsigned flags, struct ctk_release_result *r)
+{
+	_cleanup_close_ int fd = -1, pfd = -1;
+	const char *slash, *leaf;
+	long v;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (!*rel || !strcmp(rel, ".")) {
+		r->outcome = CTK_REL_ROOT;
+		return 0;
+	}
+	fd = ctk_openat_beneath(rootfd, rel, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0) {
+		if (fd == -ENOENT)
+			r->outcome = CTK_REL_GONE;
+		else
+			set_error(r, -fd);
+		return 0;
+	}
+	if (flags & CTK_REL_NEED_NOTIFY) {
+		if (type == CTK_HIER_V1)
+			rc = ctk_cfile_read_long(fd, "notify_on_release", &v) ?
+			     -1 : v != 0;
+		else
+			rc = ctk_v2_notify_get(fd);
+		if (rc != 1) {
+			r->outcome = CTK_REL_NO_NOTIFY;
+			return 0;
+		}
+	}
+	if (type == CTK_HIER_V1) {
+		rc = ctk_cfile_count_lines(fd, "tasks", &r->tasks);
+	} else {
+		char buf[128], *p;
+
+		rc = ctk_cfile_read(fd, "cgroup.events", buf, sizeof(buf)) < 0 ?
+		     -errno : 0;
+		p = strstr(buf, "populated ");
+		r->tasks = (!rc && p && p[10] == '1') ? 1 : 0;
+		if (r->tasks)
+			ctk_cfile_count_lines(fd, "cgroup.procs", &r->tasks);
+	}
+	if (rc) {
+		set_error(r, rc == -ENODEV ? ENOENT : -rc);
+		if (rc == -ENODEV || rc == -ENOENT)
+			r->outcome = CTK_REL_GONE;
+		return 0;
+	}
+	if (r->tasks > 0) {
+		r->outcome = CTK_REL_POPULATED;
+		return 0;
+	}
+	rc = has_subdirs(fd);
+	if (rc) {
+		if (rc > 0)
+			r->outcome = CTK_REL_CHILDREN;
+		else
+			set_error(r, -rc);
+		return 0;
+	}
+	if (flags & CTK_REL_DRY_RUN) {
+		r->outcome = CTK_REL_WOULD_REMOVE;
+		return 0;
+	}
+	/* rmdir through the parent, itself resolved beneath the root */
+	slash = strrchr(rel, '/');
+	if (slash) {
+		char *dir = strndup(rel, (size_t)(slash - rel));
+
+		if (!dir) {
+			set_error(r, ENOMEM);
+			return 0;
+		}
+		pfd = ctk_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
+		free(dir);
+		if (pfd < 0) {
+			if (pfd == -ENOENT)
+				r->outcome = CTK_REL_GONE;
+			else
+				set_error(r, -pfd);
+			return 0;
+		}
+		leaf = slash + 1;
+	} else {
+		leaf = rel;
+	}
+	if (unlinkat(pfd >= 0 ? pfd : rootfd, leaf, AT_REMOVEDIR) == 0) {
+		r->outcome = CTK_REL_REMOVED;
+		return 0;
+	}
+	switch (errno) {
+	case ENOENT:
+		r->outcome = CTK_REL_GONE;
+		break;
+	case EBUSY:
+		r->outcome = CTK_REL_BUSY;
+		break;
+	case ENOTEMPTY:
+		r->outcome = CTK_REL_CHILDREN;
+		break;
+	default:
+		set_error(r, errno);
+	}
+	return 0;
+}
+
+/* The new mount API, through syscall(): glibc 2.36 has the wrappers, but
+ * not every libc does. */
+static int sys_fsopen(const char *fs, unsigned flags)
+{
+	return (int)syscall(SYS_fsopen, fs, flags);
+}
+
+static int sys_fsconfig(int fd, unsigned cmd, const char *key,
+			const void *val, int aux)
+{
+	return (int)syscall(SYS_fsconfig, fd, cmd, key, val, aux);
+}
+
+static int sys_fsmount(int fd, unsigned flags, unsigned attrs)
+{
+	return (int)syscall(SYS_fsmount, fd, flags, attrs);
+}
+
+int ctk_hierarchy_open_detached(const struct ctk_hierarchy *hy)
+{
+	_cleanup_close_ int fsfd = -1;
+	int mfd;
+
+	if (hy->type != CTK_HIER_V1)
+		return -EINVAL;
+	fsfd = sys_fsopen("cgroup", FSOPEN_CLOEXEC);
+	if (fsfd < 0)
+		return -errno;
+	if (hy->controllers && *hy->controllers) {
+		const char *p = hy->controllers;
+
+		while (*p) {
+			char c[64];
+			size_t len = strcspn(p, ",");
+
+			if (len >= sizeof(c))
+				return -EINVAL;
+			memcpy(c, p, len);
+			c[len] = '\0';
+			if (sys_fsconfig(fsfd, FSCONFIG_SET_FLAG, c, NULL, 0) < 0)
+				return -errno;
+			p += len + (p[len] == ',');
+		}
+	} else if (sys_fsconfig(fsfd, FSCONFIG_SET_FLAG, "none", NULL, 0) < 0) {
+		return -errno;
+	}
+	if (hy->name &&
+	    sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "name", hy->name, 0) < 0)
+		return -errno;
+	if (sys_fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	mfd = sys_fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID |
+			  MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	return mfd < 0 ? -errno : mfd;
+}
+
+/* "a/b" below the target's rel, for a node cpath below the target cpath */
+static char *node_rel(const struct ctk_target *t, const char *cpath)
+{
+	const char *below = cpath + strlen(t->cpath);
+	char *rel;
+
+	while (*below == '/')
+		below++;
+	if (!strcmp(t->rel, "."))
+		return strdup(*below ? below : ".");
+	if (asprintf(&rel, "%s%s%s", t->rel, *below ? "/" : "", below) < 0)
+		return NULL;
+	return rel;
+}
+
+int ctk_release_sweep(const struct ctk_target *t, unsigned flags,
+		      ctk_release_report_fn report, void *arg, size_t *removed,
+		      size_t *failed, struct ctk_err *e)
+{
+	int rootfd = ctk_hierarchy_fd(t->hier), fd, rc;
+	enum ctk_hier_type type = t->hier->type;
+	unsigned *left;
+	struct ctk_tree tr;
+
+	*removed = *failed = 0;
+	if (rootfd < 0)
+		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
+	fd = ctk_openat_beneath(rootfd, t->rel, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return ctk_err_set(e, -fd, "cannot open");
+	rc = ctk_tree_load(fd, t->cpath, type, CTK_TREE_STATE, &tr, e);
+	close(fd);
+	if (rc)
+		return rc;
+	left = calloc(tr.n, sizeof(*left));
+	if (!left) {
+		ctk_tree_free(&tr);
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < tr.n; i++)
+		left[i] = tr.v[i].nchildren;
+	/* reverse preorder: every container after all of its descendants */
+	for (size_t i = tr.n; i-- > 1;) {
+		const struct ctk_node *nd = &tr.v[i];
+		bool empty = type == CTK_HIER_V1 ? nd->tasks == 0 :
+			     nd->populated == 0;
+		struct ctk_release_result r;
+		char *rel;
+
+		if (nd->is_root || left[i] || !empty ||
+		    ((flags & CTK_REL_NEED_NOTIFY) && nd->notify != 1))
+			continue;
+		rel = node_rel(t, nd->cpath);
+		if (!rel) {
+			free(left);
+			ctk_tree_free(&tr);
+			return ctk_err_set(e, ENOMEM, "out of memory");
+		}
+		if ((flags & CTK_REL_DRY_RUN))
+			/* the tree's view, children already counted out */
+			r = (struct ctk_release_result){
+				.outcome = CTK_REL_WOULD_REMOVE };
+		else
+			ctk_release_try(rootfd, rel, type, flags, &r);
+		free(rel);
+		if (r.outcome == CTK_REL_REMOVED ||
+		    r.outcome == CTK_REL_WOULD_REMOVE ||
+		    r.outcome == CTK_REL_GONE) {
+			if (nd->parent >= 0)
+				left[nd->parent]--;
+			if (r.outcome != CTK_REL_GONE)
+				(*removed)++;
+		} else if (r.outcome != CTK_REL_NO_NOTIFY &&
+			   r.outcome != CTK_REL_POPULATED) {
+			(*failed)++;
+		}
+		if (report)
+			report(arg, nd->cpath, &r);
+	}
+	free(left);
+	ctk_tree_free(&tr);
+	return 0;
+}
+
+int ctk_release_agent_get(int rootfd, char *buf, size_t size)
+{
+	ssize_t n = ctk_cfile_read(rootfd, "release_agent", buf, size);
+
+	if (n < 0)
+		return (int)n;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int ctk_release_agent_set(int rootfd, const char *path, struct ctk_err *e)
+{
+	char back[PATH_MAX + 2];
+	/* a zero-length write never reaches the kernel: "\n" clears */
+	int rc = ctk_cfile_write(rootfd, "release_agent", *path ? path : "\n");
+
+	if (rc)
+		return ctk_err_set(e, -rc, "cannot set the release agent");
+	rc = ctk_release_agent_get(rootfd, back, sizeof(back));
+	if (rc)
+		return ctk_err_set(e, -rc, "cannot read the release agent "
+				   "back");
+	if (strcmp(back, path))
+		return ctk_err_set(e, EIO, "release agent reads back as '%s'",
+				   back);
+	return 0;
+}
+
+int ctk_release_agent_check(const char *path, struct ctk_err *e)
+{
+	struct stat st;
+
+	if (!*path)
+		return 0;	/* empty: unset the agent */
+	if (path[0] != '/')
+		return ctk_err_set(e, EINVAL, "release agent must be an "
+				   "absolute path");
+	if (strlen(path) >= PATH_MAX)
+		return ctk_err_set(e, ENAMETOOLONG, "release agent path too "
+				   "long");
+	for (const char *p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ',')
+			return ctk_err_set(e, EINVAL, "release agent path has "
+					   "a control character or a comma");
+	if (stat(path, &st) < 0)
+		return ctk_err_set(e, errno, "release agent not found");
+	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
+		return ctk_err_set(e, EACCES, "release agent is not an "
+				   "executable file");
+	return 0;
+}

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The cgroup v2 release watcher. v2 has no release agent; this gives it the
+ * v1 behaviour for marked containers: inotify on every container directory
+ * (children created and removed) and on its cgroup.events (populated), a
+ * scan at start (events before the watch are not replayed), and removal of
+ * a marked container once it is empty and childless after having been
+ * populated or having had children (a fresh empty container stays).
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/inotify.h>
+
+#include "ctk/container.h"
+#include "ctk/release.h"
+
+struct wnode {
+	char *cpath;
+	char *rel;
+	int wd_dir, wd_ev;
+	bool armed;		/* has been populated or had children */
+	bool top;		/* a watched target: never removed */
+	bool used;
+};
+
+struct watcher {
+	int ifd, rootfd;
+	const struct ctk_target *t;
+	struct wnode *v;
+	size_t n, cap;
+	size_t *freelist;
+	size_t nfree;
+	long *wdmap;		/* wd -> node index, -1 */
+	size_t wdcap;
+	ctk_release_report_fn report;
+	void *arg;
+};
+
+static int map_wd(struct watcher *w, int wd, size_t idx)
+{
+	if ((size_t)wd >= w->wdcap) {
+		size_t cap = w->wdcap ? w->wdcap : 256;
+		long *m;
+
+		while (cap <= (size_t)wd)
+			cap *= 2;
+		m = realloc(w->wdmap, cap * sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		for (size_t i = w->wdcap; i < cap; i++)
+			m[i] = -1;
+		w->wdmap = m;
+		w->wdcap = cap;
+	}
+	w->wdmap[wd] = (long)idx;
+	return 0;
+}
+
+static long node_of(struct watcher *w, int wd)
+{
+	return wd >= 0 && (size_t)wd < w->wdcap ? w->wdmap[wd] : -1;
+}
+
+static long node_new(struct watcher *w)
+{
+	size_t i;
+
+	if (w->nfree) {
+		i = w->freelist[--w->nfree];
+	} else {
+		if (w->n == w->cap) {
+			size_t cap = w->cap ? w->cap * 2 : 64;
+			struct wnode *v = realloc(w->v, cap * sizeof(*v));
+			size_t *f = realloc(w->freelist, cap * sizeof(*f));
+
+			if (v)
+				w->v = v;
+			if (f)
+				w->freelist = f;
+			if (!v || !f)
+				return -ENOMEM;
+			w->cap = cap;
+		}
+		i = w->n++;
+	}
+	memset(&w->v[i], 0, sizeof(w->v[i]));
+	w->v[i].wd_dir = w->v[i].wd_ev = -1;
+	w->v[i].used = true;
+	return (long)i;
+}
+
+static void node_drop(struct watcher *w, size_t i)
+{
+	struct wnode *nd = &w->v[i];
+
+	if (!nd->used)
+		return;
+	if (nd->wd_dir >= 0 && node_of(w, nd->wd_dir) == (long)i)
+		w->wdmap[nd->wd_dir] = -1;
+	if (nd->wd_ev >= 0 && node_of(w, nd->wd_ev) == (long)i)
+		w->wdmap[nd->wd_ev] = -1;
+	free(nd->cpath);
+	free(nd->rel);
+	memset(nd, 0, sizeof(*nd));
+	w->freelist[w->nfree++] = i;
+}
+
+static char *join(const char *a, const char *b, bool rel)
+{
+	char *s;
+
+	if (rel && !strcmp(a, "."))
+		return strdup(b);
+	if (!rel && !strcmp(a, "/"))
+		return asprintf(&s, "/%s", b) < 0 ? NULL : s;
+	return asprintf(&s, "%s/%s", a, b) < 0 ? NULL : s;
+}
+
+static int populated(int fd)
+{
+	char buf[128], *p;
+
+	if (ctk_cfile_read(fd, "cgroup.events", buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, "populated ");
+	return p ? p[10] == '1' : -1;
+}
+
+/*
+ * Watch one container and everything below it: the directory watch is in
+ * place before its children are listed, so none can slip in between.
+ */
+static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
+		    bool top)
+{
+	char **queue = NULL, **cqueue = NULL;
+	size_t qn = 0, qcap = 0, qi = 0;
+	int rc = 0;
+
+	queue = malloc(sizeof(*queue));
+	cqueue = malloc(sizeof(*cqueue));
+	if (!queue || !cqueue) {
+		free(queue);
+		free(cqueue);
+		return -ENOMEM;
+	}
+	queue[0] = strdup(rel0);
+	cqueue[0] = strdup(cpath0);
+	qn = qcap = 1;
+	for (; qi < qn; qi++) {
+		char proc[64], procev[96];
+		struct dirent *de;
+		int fd, dfd, wd, wde;
+		long i;
+		DIR *d;
+
+		if (!queue[qi] || !cqueue[qi]) {
+			rc = -ENOMEM;
+			continue;
+		}
+		fd = ctk_openat_beneath(w->rootfd, queue[qi],
+					O_RDONLY | O_DIRECTORY, 0);
+		if (fd < 0)
+			continue;	/* removed meanwhile */
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		snprintf(procev, sizeof(procev), "%s/cgroup.events", proc);
+		wd = inotify_add_watch(w->ifd, proc, IN_CREATE | IN_DELETE |
+				       IN_ONLYDIR);
+		wde = inotify_add_watch(w->ifd, procev, IN_MODIFY);
+		if (wd < 0 || wde < 0) {
+			close(fd);	/* removed meanwhile */
+			continue;
+		}
+		i = node_of(w, wd);
+		if (i < 0) {
+			i = node_new(w);
+			if (i < 0 || map_wd(w, wd, (size_t)i) ||
+			    map_wd(w, wde, (size_t)i)) {
+				close(fd);
+				rc = -ENOMEM;
+				break;
+			}
+			w->v[i].rel = CTK_TAKE_PTR(queue[qi]);
+			w->v[i].cpath = CTK_TAKE_PTR(cqueue[qi]);
+			w->v[i].wd_dir = wd;
+			w->v[i].wd_ev = wde;
+			w->v[i].top = top && qi == 0;
+		}
+		/* already watched (a race, or a rescan): still list below */
+		if (populated(fd) == 1)
+			w->v[i].armed = true;
+		dfd = dup(fd);
+		d = dfd >= 0 ? fdopendir(dfd) : NULL;
+		while (d && (de = readdir(d))) {
+			if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, ".."))
+				continue;
+			w->v[i].armed = true;	/* it has children */
+			if (qn == qcap) {
+				char **nq = realloc(queue, 2 * qcap *
+						    sizeof(*nq));
+				char **nc = nq ? realloc(cqueue, 2 * qcap *
+							 sizeof(*nc)) : NULL;
+
+				if (nq)
+					queue = nq;
+				if (nc)
+					cqueue = nc;
+				if (!nq || !nc) {
+					rc = -ENOMEM;
+					break;
+				}
+				qcap *= 2;
+			}
+			queue[qn] = join(w->v[i].rel, de->d_name, true);
+			cqueue[qn] = join(w->v[i].cpath, de->d_name, false);
+			qn++;
+		}
+		if (d)
+			closedir(d);
+		else if (dfd >= 0)
+			close(dfd);
+		close(fd);
+	}
+	for (size_t k = 0; k < qn; k++) {
+		free(queue[k]);
+		free(cqueue[k]);
+	}
+	free(queue);
+	free(cqueue);
+	return rc;
+}
+
+static void evaluate(struct watcher *w, size_t i)
+{
+	struct wnode *nd = &w->v[i];
+	struct ctk_release_result r;
+
+	if (!nd->used || nd->top || !nd->armed)
+		return;
+	ctk_release_try(w->rootfd, nd->rel, CTK_HIER_V2, CTK_REL_NEED_NOTIFY,
+			&r);
+	switch (r.outcome) {
+	case CTK_REL_NO_NOTIFY:
+	case CTK_REL_POPULATED:
+	case CTK_REL_CHILDREN:
+	case CTK_REL_GONE:
+		return;		/* not a decision: nothing to say */
+	default:
+		if (w->report)
+			w->report(w->arg, nd->cpath, &r);
+	}
+}
+
+static void on_event(struct watcher *w, const struct inotify_event *ev)
+{
+	long i = node_of(w, ev->wd);
+	struct wnode *nd;
+
+	if (i < 0)
+		return;
+	nd = &w->v[i];
+	if (ev->mask & IN_IGNORED) {
+		/* the directory (and so both watches) is gone */
+		w->wdmap[ev->wd] = -1;
+		if (ev->wd == nd->wd_dir)
+			nd->wd_dir = -1;
+		if (ev->wd == nd->wd_ev)
+			nd->wd_ev = -1;
+		if (nd->wd_dir < 0 && nd->wd_ev < 0)
+			node_drop(w, (size_t)i);
+		return;
+	}
+	if (ev->wd == nd->wd_ev && (ev->mask & IN_MODIFY)) {
+		int fd = ctk_openat_beneath(w->rootfd, nd->rel,
+					    O_RDONLY | O_DIRECTORY, 0);
+		int pop = fd >= 0 ? populated(fd) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		if (pop == 1)
+			nd->armed = true;
+		else if (pop == 0)
+			evaluate(w, (size_t)i);
+		return;
+	}
+	if (ev->wd != nd->wd_dir || !(ev->mask & IN_ISDIR) || !ev->len)
+		return;
+	if (ev->mask & IN_CREATE) {
+		char *rel = join(nd->rel, ev->name, true);
+		char *cpath = join(nd->cpath, ev->name, false);
+
+		nd->armed = true;
+		if (rel && cpath)
+			add_tree(w, rel, cpath, false);
+		free(rel);
+		free(cpath);
+	} else if (ev->mask & IN_DELETE) {
+		nd->armed = true;
+		evaluate(w, (size_t)i);
+	}
+}
+
+static void rescan(struct watcher *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].used && w->v[i].armed)
+			evaluate(w, i);
+}
+
+int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
+		      int stop_fd, ctk_release_report_fn report, void *arg,
+		      struct ctk_err *e)
+{
+	struct watcher w = { .ifd = -1, .t = t, .report = report, .arg = arg };
+	char buf[64 * 1024] __attribute__((aligned(8)));
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		if (t[k].hier != t[0].hier || t[k].hier->type != CTK_HIER_V2)
+			return ctk_err_set(e, EINVAL, "the watched containers "
+					   "must be in the one v2 hierarchy");
+	if (once) {
+		for (size_t k = 0; k < n; k++) {
+			size_t removed, failed;
+
+			rc = ctk_release_sweep(&t[k], CTK_REL_NEED_NOTIFY, report,
+					       arg, &removed, &failed, e);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	w.rootfd = ctk_hierarchy_fd(t[0].hier);
+	if (w.rootfd < 0)
+		return ctk_err_set(e, -w.rootfd, "cannot open the hierarchy");
+	w.ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (w.ifd < 0)
+		return ctk_err_set(e, errno, "cannot start inotify");
+	for (size_t k = 0; k < n && !rc; k++) {
+		rc = add_tree(&w, t[k].rel, t[k].cpath, true);
+		if (rc)
+			ctk_err_set(e, -rc, "%s: cannot watch", t[k].cpath);
+	}
+	/* anything armed and already empty (emptied during the scan) */
+	if (!rc)
+		rescan(&w);
+	while (!rc) {
+		struct pollfd p[2] = {
+			{ .fd = w.ifd, .events = POLLIN },
+			{ .fd = stop_fd, .events = POLLIN },
+		};
+		ssize_t len;
+
+		if (poll(p, stop_fd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = ctk_err_set(e, errno, "poll");
+			break;
+		}
+		if (stop_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP)))
+			break;
+		while ((len = read(w.ifd, buf, sizeof(buf))) > 0) {
+			for (char *q = buf; q < buf + len;) {
+				const struct inotify_event *ev = (void *)q;
+
+				if (ev->mask & IN_Q_OVERFLOW) {
+					/* lost events: look at everything */
+					for (size_t k = 0; k < n; k++)
+						add_tree(&w, t[k].rel,
+							 t[k].cpath, true);
+					rescan(&w);
+				} else {
+					on_event(&w, ev);
+				}
+				q += sizeof(*ev) + ev->len;
+			}
+		}
+	}
+	for (size_t i = 0; i < w.n; i++)
+		if (w.v[i].used) {
+			free(w.v[i].cpath);
+			free(w.v[i].rel);
+		}
+	free(w.v);
+	free(w.freelist);
+	free(w.wdmap);
+	close(w.ifd);
+	return rc;
+}

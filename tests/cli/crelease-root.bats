@@ -1,0 +1,241 @@
+#!/usr/bin/env bats
+# bats file_tags=root
+# crelease on the real kernel. The suite's name=ctk-test is mounted only in
+# this file's private mount namespace, so the kernel's agent (in the init
+# mount namespace) must find the hierarchy without that mount: the normal
+# case here.
+
+load helpers/common
+
+setup_file() {
+	ctk_root_setup_file
+	[ -f "$BATS_FILE_TMPDIR/skip" ] && return 0
+	# the agent: a wrapper with absolute paths (the kernel gives it only
+	# HOME and PATH), logging to a file the tests read
+	W=$BATS_FILE_TMPDIR/agent
+	printf '#!/bin/sh\nexec %s --agent "$0" --log %s "$@"\n' \
+		"$CTK_BUILDDIR/crelease" "$BATS_FILE_TMPDIR/agent.log" > "$W"
+	chmod 755 "$W"
+	chmod 755 "$BATS_FILE_TMPDIR"
+}
+setup() {
+	ctk_root_setup
+	V1=$(ctk_v1_path)
+	W=$BATS_FILE_TMPDIR/agent
+	LOG=$BATS_FILE_TMPDIR/agent.log
+	: > "$LOG"
+	echo "$W" > "$V1/release_agent"
+}
+teardown() { ctk_root_teardown; }
+teardown_file() { ctk_root_teardown_file; }
+
+# wait_gone DIR...: until every DIR is removed (10 s at most)
+wait_gone() {
+	for _ in $(seq 1000); do
+		local left=0
+		for d in "$@"; do [ -e "$d" ] && left=1; done
+		[ $left = 0 ] && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+# empty_it SPEC: a short-lived process in the container
+empty_it() { cattach "$1" -- true; }
+
+@test "v1: containers with notify set are removed once their last task exits, and logged" {
+	! grep -q 'ctk-test' /proc/1/mountinfo	# not mounted where the agent runs
+	cmkdir -N name=ctk-test:/a name=ctk-test:/b name=ctk-test:/c
+	for c in a b c; do empty_it "name=ctk-test:/$c"; done
+	wait_gone "$V1/a" "$V1/b" "$V1/c"
+	for c in a b c; do grep -q "crelease\[[0-9]*\]: name=ctk-test:/$c: removed$" "$LOG"; done
+}
+
+@test "v1: a nested release cascades" {
+	cmkdir -p name=ctk-test:/p
+	echo 1 > "$V1/p/notify_on_release"
+	cmkdir -N name=ctk-test:/p/q
+	empty_it name=ctk-test:/p/q
+	wait_gone "$V1/p/q" "$V1/p"
+	grep -q 'name=ctk-test:/p/q: removed' "$LOG"
+	grep -q 'name=ctk-test:/p: removed' "$LOG"
+}
+
+@test "v1: notify 0 is never removed" {
+	cmkdir -N 0 name=ctk-test:/zero
+	cmkdir -N name=ctk-test:/one
+	empty_it name=ctk-test:/zero
+	empty_it name=ctk-test:/one
+	wait_gone "$V1/one"	# the agent has run by now
+	sleep 0.2
+	[ -d "$V1/zero" ]
+	! grep -q '/zero' "$LOG"
+}
+
+@test "v1: the root is never removed, a populated container is kept" {
+	run crelease --agent "$W" --log "$LOG" /
+	assert_failure 1
+	grep -q 'name=ctk-test\|?:/: refused: the hierarchy root' "$LOG"
+	cmkdir -N name=ctk-test:/busy
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V1/busy/cgroup.procs"
+	# as if the kernel had called it just before the task arrived
+	run crelease --agent "$W" --log "$LOG" /busy
+	assert_success
+	[ -d "$V1/busy" ]
+	grep -q 'name=ctk-test:/busy: kept: has 1 task$' "$LOG"
+	cmkdir -N name=ctk-test:/busy/kid
+	kill -9 "$SLEEPER"; wait "$SLEEPER" 2>/dev/null || true
+	run crelease --agent "$W" --log "$LOG" /busy
+	assert_success
+	[ -d "$V1/busy" ]
+	grep -q 'name=ctk-test:/busy: kept: has child containers$' "$LOG"
+}
+
+@test "v1: an agent path that no hierarchy has is said, nothing removed" {
+	cmkdir -N name=ctk-test:/x
+	run crelease --agent /not/the/agent --log "$LOG" /x
+	assert_failure 1
+	[ -d "$V1/x" ]
+	grep -q '/x: no hierarchy has /not/the/agent as its release agent' "$LOG"
+}
+
+@test "v1: hostile arguments are refused, logged, and remove nothing" {
+	cmkdir -N name=ctk-test:/a name=ctk-test:/a/b
+	before=$(find "$V1" -type d | sort)
+	for p in /../.. // /a//b /a/../a "$(printf '/a\nb')" "/$(head -c 5000 /dev/zero | tr '\0' a)"; do
+		run crelease --agent "$W" --log "$LOG" "$p"
+		assert_failure 1
+	done
+	[ "$(find "$V1" -type d | sort)" = "$before" ]
+	[ "$(grep -c ': refused: ' "$LOG")" = 6 ]
+	# and cgroupfs takes no symlink, so none can be planted in a path
+	! ln -s /tmp "$V1/a/link" 2>/dev/null
+}
+
+@test "v1: 1000 containers emptied at once are all removed, no populated one" {
+	for i in $(seq 1000); do mkdir "$V1/r$i"; done
+	for i in $(seq 10); do mkdir "$V1/stay$i"; done
+	echo 1 > "$V1/notify_on_release"	# copied to children at mkdir
+	for i in $(seq 10); do mkdir "$V1/stay$i/kid"; done
+	echo 0 > "$V1/notify_on_release"
+	for i in $(seq 1000); do echo 1 > "$V1/r$i/notify_on_release"; done
+	for i in $(seq 10); do echo 1 > "$V1/stay$i/notify_on_release"; done
+	pids=()
+	for i in $(seq 1000); do
+		sleep 1000 >/dev/null 2>&1 3>&- &
+		pids+=($!)
+		echo $! > "$V1/r$i/cgroup.procs"
+	done
+	stay=()
+	for i in $(seq 10); do
+		sleep 1000 >/dev/null 2>&1 3>&- &
+		stay+=($!)
+		echo $! > "$V1/stay$i/kid/cgroup.procs"
+	done
+	CTK_PIDS="${pids[*]} ${stay[*]}"
+	kill -9 "${pids[@]}"
+	wait "${pids[@]}" 2>/dev/null || true
+	dirs=()
+	for i in $(seq 1000); do dirs+=("$V1/r$i"); done
+	wait_gone "${dirs[@]}"
+	[ "$(grep -c ': removed$' "$LOG")" = 1000 ]
+	for i in $(seq 10); do [ -d "$V1/stay$i/kid" ]; done
+	! grep -q 'stay' "$LOG"
+}
+
+@test "--sweep removes what is releasable, deepest first; --dry-run only says" {
+	cmkdir -N name=ctk-test:/s name=ctk-test:/s/a name=ctk-test:/s/a/b name=ctk-test:/s/c
+	cmkdir -N 0 name=ctk-test:/s/plain	# v1 copies notify from the parent
+	cmkdir -N name=ctk-test:/s/busy
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V1/s/busy/cgroup.procs"
+	run crelease --dry-run --sweep name=ctk-test:/s
+	assert_success
+	assert_output $'name=ctk-test:/s/c: would remove\nname=ctk-test:/s/a/b: would remove\nname=ctk-test:/s/a: would remove'
+	[ -d "$V1/s/a/b" ]
+	run crelease --sweep name=ctk-test:/s
+	assert_success
+	assert_output $'name=ctk-test:/s/c: removed\nname=ctk-test:/s/a/b: removed\nname=ctk-test:/s/a: removed'
+	[ -d "$V1/s" ] && [ -d "$V1/s/plain" ] && [ -d "$V1/s/busy" ]
+	run crelease --sweep --all name=ctk-test:/s
+	assert_success
+	assert_output "name=ctk-test:/s/plain: removed"
+}
+
+@test "--remove: empty now, a populated one refused with its task count" {
+	cmkdir name=ctk-test:/e name=ctk-test:/full
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V1/full/cgroup.procs"
+	run --separate-stderr crelease --remove name=ctk-test:/e
+	assert_success
+	[ ! -e "$V1/e" ]
+	run --separate-stderr crelease --remove name=ctk-test:/full
+	assert_failure 1
+	[ "$stderr" = "crelease: name=ctk-test:/full: container still has 1 task" ]
+	[ -d "$V1/full" ]
+	cmkdir name=ctk-test:/e2
+	run --separate-stderr crelease --remove name=ctk-test:/e2 name=ctk-test:/full name=ctk-test:/
+	assert_failure 4
+	[ ! -e "$V1/e2" ]
+	[[ "${stderr_lines[1]}" == *"the hierarchy root is never removed" ]]
+}
+
+watch_start() {	# watch_start SPEC: the watcher in the background
+	crelease --watch --log "$LOG" "$1" >/dev/null 2>&1 3>&- &
+	WATCHER=$!
+	CTK_PIDS="${CTK_PIDS:-} $WATCHER"
+	sleep 0.3
+}
+
+@test "v2 --watch: marked containers are removed after their tasks exit; unmarked and fresh ones stay" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	cmkdir -N ":$rel/before"
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V2/before/cgroup.procs"
+	watch_start ":$rel"
+	cmkdir -N ":$rel/m" ":$rel/fresh"
+	cmkdir ":$rel/u"
+	cattach ":$rel/m" -- true
+	cattach ":$rel/u" -- true
+	kill -9 "$SLEEPER"
+	wait_gone "$V2/m" "$V2/before"
+	sleep 0.2
+	[ -d "$V2/u" ] && [ -d "$V2/fresh" ]
+	grep -q ":$rel/m: removed" "$LOG"
+	grep -q ":$rel/before: removed" "$LOG"
+	! grep -q ":$rel/u\|:$rel/fresh" "$LOG"
+	kill "$WATCHER"
+	wait "$WATCHER"	# SIGTERM: a clean exit 0
+}
+
+@test "v2 --watch: a marked parent follows its last child, as v1 cascades" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	watch_start ":$rel"
+	cmkdir -N ":$rel/par"
+	cmkdir -N ":$rel/par/kid"
+	cmkdir -N ":$rel/par/kid/grandkid"
+	cattach ":$rel/par/kid/grandkid" -- true
+	wait_gone "$V2/par"
+	grep -q ":$rel/par/kid/grandkid: removed" "$LOG"
+	grep -q ":$rel/par: removed" "$LOG"
+}
+
+@test "v2 --watch honours the user.* mark, and --once releases what is releasable now" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir "$V2/um" "$V2/now" "$V2/keep"
+	setfattr -n user.ctk.notify_on_release -v 1 "$V2/um"
+	setfattr -n trusted.ctk.notify_on_release -v 1 "$V2/now"
+	run crelease --watch --once --log "$LOG" ":$rel"
+	assert_success
+	[ ! -e "$V2/um" ] && [ ! -e "$V2/now" ] && [ -d "$V2/keep" ]
+}
+
+@test "--watch refuses v1" {
+	run --separate-stderr crelease --watch name=ctk-test:/
+	assert_failure 3
+	[[ "$stderr" == *"--watch is for cgroup v2"* ]]
+}

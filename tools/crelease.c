@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * crelease: the release agent, and its sweep, remove and v2 watch modes.
+ *
+ * As the kernel's agent it starts with fds 0-2 closed, HOME and PATH only,
+ * in the init namespaces, once per released container and possibly a
+ * thousand times at once: it does no work that does not serve this call
+ * (no option parser, no listing), and its first act is to put /dev/null
+ * on fds 0-2.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "cli.h"
+#include "ctk/container.h"
+#include "ctk/hierarchy.h"
+#include "ctk/release.h"
+#include "ctk/spec.h"
+
+struct logger {
+	bool ready, system;	/* opened; syslog or kmsg wanted */
+	const char *path;	/* --log FILE */
+	bool syslog;		/* /dev/log exists */
+	int kmsg;		/* else /dev/kmsg, -1 */
+	int file;		/* --log FILE, -1 */
+	bool to_stdout;		/* admin modes print their lines too */
+};
+
+struct crelease_control {
+	struct ctk_cli cli;
+	int sweep, remove, watch, once, dry_run, all, verbose;
+	char *log_path, *agent;
+	struct logger log;
+	char label[256];	/* the hierarchy of what is reported */
+	struct ctk_hierarchies hier;
+	size_t removed, failed;
+};
+
+static void std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			int n = open("/dev/null", O_RDWR);
+
+			if (n >= 0 && n != fd) {	/* 0-2 fill in order */
+				dup2(n, fd);
+				close(n);
+			}
+		}
+}
+
+/* Where the lines go is settled at the first line (not before: a call
+ * that says nothing costs nothing). */
+static void log_open(struct logger *l, const char *file)
+{
+	l->kmsg = l->file = -1;
+	l->path = file;
+	l->system = true;
+}
+
+static void log_ready(struct logger *l)
+{
+	if (l->ready)
+		return;
+	l->ready = true;
+	if (l->system && access("/dev/log", W_OK) == 0) {
+		openlog("crelease", LOG_PID, LOG_DAEMON);
+		l->syslog = true;
+	} else if (l->system) {
+		l->kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	}
+	if (l->path)
+		l->file = open(l->path, O_WRONLY | O_APPEND | O_CREAT |
+			       O_CLOEXEC, 0640);
+}
+
+/* One line per decision; names are made safe before they get here. */
+static void log_line(struct logger *l, int prio, const char *fmt, ...)
+	CTK_ATTR_PRINTF(3, 4);
+static void log_line(struct logger *l, int prio, const char *fmt, ...)
+{
+	char msg[1024], line[1200];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_ready(l);
+	if (l->syslog)
+		syslog(prio, "%s", msg);
+	else if (l->kmsg >= 0) {
+		n = snprintf(line, sizeof(line), "<%d>crelease[%d]: %s\n",
+			     LOG_DAEMON | prio, (int)getpid(), msg);
+		if (write(l->kmsg, line, (size_t)n) < 0) {
+			/* nothing else to tell it to */
+		}
+	}
+	if (l->file >= 0) {
+		struct timespec ts;
+		struct tm tm;
+		char when[32];
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		n = snprintf(line, sizeof(line), "%s.%03ldZ crelease[%d]: %s\n",
+			     when, ts.tv_nsec / 1000000, (int)getpid(), msg);
+		if (write(l->file, line, (size_t)n) < 0) {
+			/* the other logs still have it */
+		}
+	}
+	if (l->to_stdout)
+		printf("%s\n", msg);
+}
+
+static int prio_of(const struct ctk_release_result *r)
+{
+	switch (r->outcome) {
+	case CTK_REL_REMOVED:
+	case CTK_REL_WOULD_REMOVE:
+	case CTK_REL_GONE:
+		return LOG_INFO;
+	case CTK_REL_REFUSED:
+	case CTK_REL_ROOT:
+	case CTK_REL_ERROR:
+		return LOG_WARNING;
+	default:
+		return LOG_NOTICE;
+	}
+}
+
+static void log_result(struct logger *l, const char *label, const char *cpath,
+		       const struct ctk_release_result *r)
+{
+	char safe[400];
+
+	ctk_safe_name(cpath, safe, sizeof(safe));
+	if (r->outcome == CTK_REL_REFUSED || r->outcome == CTK_REL_ROOT)
+		log_line(l, prio_of(r), "%s:%s: refused: %s", label, safe,
+			 r->why[0] ? r->why : "the hierarchy root");
+	else if (r->outcome == CTK_REL_ERROR)
+		log_line(l, prio_of(r), "%s:%s: error: %s", label, safe,
+			 strerror(r->code));
+	else if (r->outcome == CTK_REL_POPULATED)
+		log_line(l, prio_of(r), "%s:%s: kept: has %ld task%s", label,
+			 safe, r->tasks, r->tasks == 1 ? "" : "s");
+	else
+		log_line(l, prio_of(r), "%s:%s: %s", label, safe,
+			 ctk_release_outcome_str(r->outcome));
+}
+
+/* ---- the kernel's agent ------------------------------------------------ */
+
+static int agent(const char *argv0, const char *agent_path,
+		 const char *log_path, const char *cpath)
+{
+	struct ctk_hierarchies h;
+	struct ctk_release_result r;
+	struct ctk_err e;
+	struct logger l = { 0 };
+	char self[PATH_MAX];
+	int matched = 0, ret = CTK_EXIT_OK;
+
+	log_open(&l, log_path);
+	if (ctk_release_check_path(cpath, &r)) {
+		log_result(&l, "?", cpath, &r);
+		return CTK_EXIT_FAILURE;
+	}
+	if (!agent_path) {
+		if (argv0[0] == '/') {
+			agent_path = argv0;
+		} else {
+			ssize_t n = readlink("/proc/self/exe", self,
+					     sizeof(self) - 1);
+
+			self[n > 0 ? n : 0] = '\0';
+			agent_path = self;
+		}
+	}
+	if (ctk_hierarchy_load(&h, NULL, "/proc/self/cgroup", &e)) {
+		log_line(&l, LOG_ERR, "%s", e.msg);
+		return CTK_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < h.n; i++) {
+		const struct ctk_hierarchy *hy = &h.v[i];
+		bool whole = hy->target && hy->root && !strcmp(hy->root, "/");
+		char label[256], agentbuf[PATH_MAX + 2];
+		int fd;
+
+		if (hy->type != CTK_HIER_V1)
+			continue;
+		/* one look per hierarchy: skip later mounts of the same one */
+		for (size_t k = 0; k < i; k++)
+			if (h.v[k].type == CTK_HIER_V1 &&
+			    h.v[k].hier_id == hy->hier_id && hy->hier_id > 0)
+				goto next;
+		if (whole) {
+			if (!hy->release_agent ||
+			    strcmp(hy->release_agent, agent_path))
+				continue;
+			fd = ctk_hierarchy_fd(hy);
+			if (fd < 0)
+				continue;
+			fd = dup(fd);
+		} else {
+			/* not mounted here (the agent runs in the init mount
+			 * namespace): a detached mount of it */
+			fd = ctk_hierarchy_open_detached(hy);
+			if (fd < 0)
+				continue;
+			if (ctk_release_agent_get(fd, agentbuf,
+						   sizeof(agentbuf)) ||
+			    strcmp(agentbuf, agent_path)) {
+				close(fd);
+				continue;
+			}
+		}
+		matched++;
+		ctk_hierarchy_label(hy, label, sizeof(label));
+		ctk_release_try(fd, cpath + 1, CTK_HIER_V1, CTK_REL_NEED_NOTIFY,
+				&r);
+		close(fd);
+		log_result(&l, label, cpath, &r);
+		if (r.outcome == CTK_REL_ERROR || r.outcome == CTK_REL_REFUSED)
+			ret = CTK_EXIT_FAILURE;
+next:
+		;
+	}
+	if (!matched) {
+		char safe[400];
+
+		log_line(&l, LOG_WARNING, "%s: no hierarchy has %s as its "
+			 "release agent", ctk_safe_name(cpath, safe,
+							sizeof(safe)),
+			 agent_path);
+		ret = CTK_EXIT_FAILURE;
+	}
+	ctk_hierarchy_free(&h);
+	return ret;
+}
+
+/* An agent call: [--agent PATH] [--log FILE] CPATH, CPATH absolute. */
+static bool agent_call(int argc, const char **argv, const char **agent_path,
+		       const char **log_path, const char **cpath)
+{
+	int i = 1;
+
+	*agent_path = *log_path = *cpath = NULL;
+	while (i + 1 < argc) {
+		if (!strcmp(argv[i], "--agent"))
+			*agent_path = argv[i + 1];
+		else if (!strcmp(argv[i], "--log"))
+			*log_path = argv[i + 1];
+		else
+			break;
+		i += 2;
+	}
+	if (i != argc - 1 || argv[i][0] != '/')
+		return false;
+	*cpath = argv[i];
+	return true;
+}
+
+/* ---- admin modes -------------------------------------------------------- */
+
+static void report(void *arg, const char *cpath,
+		   const struct ctk_release_result *r)
+{
+	struct crelease_control *ctl = arg;
+
+	log_result(&ctl->log, ctl->label, cpath, r);
+}
+
+static void set_label(struct crelease_control *ctl, const struct ctk_target *t)
+{
+	if (t->hier->type == CTK_HIER_V2)
+		ctl->label[0] = '\0';	/* ":/path", the v2 spec */
+	else
+		ctk_hierarchy_label(t->hier, ctl->label, sizeof(ctl->label));
+}
+
+static struct ctk_target *resolve_all(struct crelease_control *ctl,
+				      const char **specs, size_t n)
+{
+	struct ctk_target *t = calloc(n ? n : 1, sizeof(*t));
+	struct ctk_err e;
+
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (ctk_target_from_string(specs[i], &ctl->hier, &t[i], &e)) {
+			char safe[160];
+
+			ctk_msg(&ctl->cli, "%s: %s", ctk_safe_name(specs[i],
+				safe, sizeof(safe)), e.msg);
+			for (size_t k = 0; k < i; k++)
+				ctk_target_free(&t[k]);
+			free(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
+static int do_sweep(struct crelease_control *ctl, const char **specs,
+		    size_t n)
+{
+	unsigned flags = (ctl->all ? 0 : CTK_REL_NEED_NOTIFY) |
+			 (ctl->dry_run ? CTK_REL_DRY_RUN : 0);
+	struct ctk_target *t = resolve_all(ctl, specs, n);
+	size_t removed = 0, failed = 0, errs = 0;
+	struct ctk_err e;
+
+	if (!t)
+		return CTK_EXIT_FAILURE;
+	for (size_t i = 0; i < n; i++) {
+		size_t r1, f1;
+		char where[512];
+
+		ctk_target_format(&t[i], where, sizeof(where));
+		set_label(ctl, &t[i]);
+		if (ctk_release_sweep(&t[i], flags, report, ctl, &r1, &f1,
+				      &e)) {
+			ctk_msg_errno(&ctl->cli, where, e.msg, CTK_OP_OPEN,
+				      e.code);
+			errs++;
+		}
+		removed += r1;
+		failed += f1;
+		ctk_target_free(&t[i]);
+	}
+	free(t);
+	if (errs == n)
+		return CTK_EXIT_FAILURE;
+	return failed || errs ? CTK_EXIT_PARTIAL : CTK_EXIT_OK;
+}
+
+static int do_remove(struct crelease_control *ctl, const char **specs,
+		     size_t n)
+{
+	size_t failed = 0;
+	struct ctk_err e;
+
+	for (size_t i = 0; i < n; i++) {
+		struct ctk_release_result r;
+		struct ctk_target t;
+		char where[512];
+		int rootfd;
+
+		if (ctk_target_from_string(specs[i], &ctl->hier, &t, &e)) {
+			ctk_msg_errno(&ctl->cli, specs[i], e.msg, CTK_OP_OPEN,
+				      e.code);
+			failed++;
+			continue;
+		}
+		ctk_target_format(&t, where, sizeof(where));
+		rootfd = ctk_hierarchy_fd(t.hier);
+		if (rootfd < 0) {
+			ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN,
+				      rootfd);
+			failed++;
+		} else {
+			ctk_release_try(rootfd, t.rel, t.hier->type,
+					ctl->dry_run ? CTK_REL_DRY_RUN : 0, &r);
+			switch (r.outcome) {
+			case CTK_REL_REMOVED:
+			case CTK_REL_WOULD_REMOVE:
+				if (ctl->verbose || ctl->dry_run)
+					printf("%s %s\n",
+					       ctk_release_outcome_str(r.outcome),
+					       where);
+				break;
+			case CTK_REL_POPULATED:
+				ctk_msg(&ctl->cli, "%s: container still has %ld "
+					"task%s", where, r.tasks,
+					r.tasks == 1 ? "" : "s");
+				failed++;
+				break;
+			case CTK_REL_CHILDREN:
+				ctk_msg(&ctl->cli, "%s: container still has "
+					"child containers", where);
+				failed++;
+				break;
+			case CTK_REL_GONE:
+				ctk_msg(&ctl->cli, "%s: no such container",
+					where);
+				failed++;
+				break;
+			case CTK_REL_BUSY:
+				ctk_msg(&ctl->cli, "%s: a task arrived: container "
+					"kept", where);
+				failed++;
+				break;
+			case CTK_REL_ROOT:
+				ctk_msg(&ctl->cli, "%s: the hierarchy root is "
+					"never removed", where);
+				failed++;
+				break;
+			default:
+				ctk_msg(&ctl->cli, "%s: %s: %s", where,
+					r.why[0] ? r.why : "cannot remove",
+					strerror(r.code));
+				failed++;
+			}
+		}
+		ctk_target_free(&t);
+	}
+	if (!failed)
+		return CTK_EXIT_OK;
+	return failed < n ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
+}
+
+static int do_watch(struct crelease_control *ctl, const char **specs,
+		    size_t n)
+{
+	struct ctk_target *t = resolve_all(ctl, specs, n);
+	struct ctk_err e;
+	sigset_t mask;
+	int sfd = -1, ret = CTK_EXIT_OK;
+
+	if (!t)
+		return CTK_EXIT_FAILURE;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].hier->type != CTK_HIER_V2) {
+			ctk_msg(&ctl->cli, "%s: --watch is for cgroup v2 (v1 "
+				"hierarchies call the release agent)", specs[i]);
+			ret = CTK_EXIT_UNSUPPORTED;
+			goto out;
+		}
+		if (t[i].hier != t[0].hier) {
+			ctk_msg(&ctl->cli, "%s: not in the same hierarchy as %s",
+				specs[i], specs[0]);
+			ret = CTK_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (!ctl->once) {
+		sigemptyset(&mask);
+		sigaddset(&mask, SIGTERM);
+		sigaddset(&mask, SIGINT);
+		sigprocmask(SIG_BLOCK, &mask, NULL);
+		sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+		if (sfd < 0) {
+			ctk_msg(&ctl->cli, "signalfd: %s", strerror(errno));
+			ret = CTK_EXIT_FAILURE;
+			goto out;
+		}
+	}
+	set_label(ctl, &t[0]);
+	if (ctk_release_watch(t, n, ctl->once, sfd, report, ctl, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s", e.msg, strerror(e.code));
+		ret = CTK_EXIT_FAILURE;
+	}
+out:
+	if (sfd >= 0)
+		close(sfd);
+	for (size_t i = 0; i < n; i++)
+		ctk_target_free(&t[i]);
+	free(t);
+	return ret;
+}
+
+int main(int argc, const char **argv)
+{
+	struct crelease_control ctl = { .cli = { .tool = "crelease" } };
+	struct poptOption common[CTK_CLI_NOPTS];
+	struct poptOption opts[] = {
+		{ "sweep", 's', POPT_ARG_NONE, &ctl.sweep, 0,
+		  "remove every releasable container below each SPEC", NULL },
+		{ "remove", 'R', POPT_ARG_NONE, &ctl.remove, 0,
+		  "remove these empty containers now", NULL },
+		{ "watch", 'w', POPT_ARG_NONE, &ctl.watch, 0,
+		  "cgroup v2: release marked containers below each SPEC",
+		  NULL },
+		{ "once", '\0', POPT_ARG_NONE, &ctl.once, 0,
+		  "with --watch: release what is releasable now, then exit",
+		  NULL },
+		{ "dry-run", 'n', POPT_ARG_NONE, &ctl.dry_run, 0,
+		  "say what would be removed, remove nothing", NULL },
+		{ "all", 'a', POPT_ARG_NONE, &ctl.all, 0,
+		  "with --sweep: notify on release not required", NULL },
+		{ "log", 'l', POPT_ARG_STRING, &ctl.log_path, 0,
+		  "also log to FILE", "FILE" },
+		{ "agent", '\0', POPT_ARG_STRING, &ctl.agent, 0,
+		  "the agent path to match (a wrapper script's own path)",
+		  "PATH" },
+		{ "verbose", 'v', POPT_ARG_NONE, &ctl.verbose, 0,
+		  "print what is removed", NULL },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
+		  "Common options:", NULL },
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
+	const char *agent_path, *log_path, *cpath, **specs;
+	size_t nspecs = 0;
+	poptContext pc;
+	struct ctk_err e;
+	int rc, ret = CTK_EXIT_USAGE;
+
+	std_fds();
+	if (agent_call(argc, argv, &agent_path, &log_path, &cpath))
+		return agent(argv[0], agent_path, log_path, cpath);
+
+	ctk_cli_options(common, &ctl.cli);
+	pc = poptGetContext("crelease", argc, argv, opts, 0);
+	poptSetOtherOptionHelp(pc, "CPATH | --sweep SPEC... | --remove SPEC... "
+			       "| --watch SPEC...");
+	while ((rc = poptGetNextOpt(pc)) > 0)
+		ctk_cli_handle(&ctl.cli, rc);
+	if (rc < -1) {
+		ret = ctk_popt_error(&ctl.cli, pc, rc);
+		goto out;
+	}
+	specs = poptGetArgs(pc);
+	while (specs && specs[nspecs])
+		nspecs++;
+	if (ctl.sweep + ctl.remove + ctl.watch != 1) {
+		ret = ctk_usage_error(&ctl.cli, ctl.sweep + ctl.remove +
+				      ctl.watch ? "--sweep, --remove and --watch "
+				      "are exclusive" : "no mode (CPATH as the "
+				      "kernel's agent, --sweep, --remove or "
+				      "--watch)");
+		goto out;
+	}
+	if (!nspecs) {
+		ret = ctk_usage_error(&ctl.cli, "no container given");
+		goto out;
+	}
+	if (ctl.once && !ctl.watch) {
+		ret = ctk_usage_error(&ctl.cli, "--once goes with --watch");
+		goto out;
+	}
+	if (ctl.all && !ctl.sweep) {
+		ret = ctk_usage_error(&ctl.cli, "--all goes with --sweep");
+		goto out;
+	}
+	if (ctl.dry_run && ctl.watch) {
+		ret = ctk_usage_error(&ctl.cli, "--dry-run goes with --sweep "
+				      "or --remove");
+		goto out;
+	}
+	if (ctk_hierarchy_load(&ctl.hier, NULL, "/proc/self/cgroup", &e)) {
+		ctk_msg(&ctl.cli, "%s", e.msg);
+		ret = CTK_EXIT_FAILURE;
+		goto out;
+	}
+	if (ctl.watch) {
+		log_open(&ctl.log, ctl.log_path);
+		ctl.log.to_stdout = ctl.verbose;
+		ret = do_watch(&ctl, specs, nspecs);
+	} else {
+		/* sweeps print their lines; --log keeps them too */
+		log_open(&ctl.log, ctl.log_path);
+		ctl.log.system = false;
+		ctl.log.to_stdout = true;
+		ret = ctl.sweep ? do_sweep(&ctl, specs, nspecs) :
+				  do_remove(&ctl, specs, nspecs);
+	}
+out:
+	ctk_hierarchy_free(&ctl.hier);
+	free(ctl.log_path);
+	free(ctl.agent);
+	poptFreeContext(pc);
+	return ret;
+}
