@@ -1,0 +1,614 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Checkpoint collection. Every number comes from /proc/TID/status (NSpid,
+ * NStgid, NSpgid, NSsid: one column per pid-namespace level, from the level
+ * of this procfs down to the task's own), cut to the levels at and below
+ * the checkpoint root's namespace.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "ctk/attach.h"
+#include "ctk/container.h"
+#include "ctk/dump.h"
+#include "ctk/tree.h"
+
+#define LEVELS 33	/* a task's NS* columns: up to 32 nested levels + 1 */
+
+struct dtask {
+	pid_t tid, tgid, ppid;
+	uint32_t nlev;
+	uint32_t pid[LEVELS], tgidv[LEVELS], pgid[LEVELS], sid[LEVELS];
+};
+
+struct dobj {
+	uint32_t key;		/* the number at level 0 */
+	uint32_t depth;
+	uint32_t num[LEVELS];
+};
+
+static int parse_ns_line(const char *buf, const char *name, uint32_t *out,
+			 uint32_t *n)
+{
+	const char *p = strstr(buf, name);
+	uint32_t k = 0;
+
+	if (!p)
+		return -ENOENT;
+	p += strlen(name);
+	while (*p && *p != '\n') {
+		char *end;
+		unsigned long v = strtoul(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (k == LEVELS)
+			return -E2BIG;
+		out[k++] = (uint32_t)v;
+		p = end;
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	*n = k;
+	return k ? 0 : -EINVAL;
+}
+
+static int read_task(pid_t tgid, pid_t tid, struct dtask *t,
+		     struct ctk_err *e)
+{
+	char path[64], buf[4096];
+	uint32_t n1, n2, n3, n4;
+	struct ctk_proc_info pi;
+	const char *p;
+	int fd, rc;
+	ssize_t len;
+
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	rc = ctk_proc_info(tid, &pi);
+	if (rc)
+		return ctk_err_set(e, -rc, "task %d: gone", (int)tid);
+	if (pi.flags & CTK_PF_KTHREAD)
+		return ctk_err_set(e, EINVAL, "task %d is a kernel thread: "
+				   "refused", (int)tid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)tgid,
+		 (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ctk_err_set(e, errno, "task %d: cannot read its status",
+				   (int)tid);
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return ctk_err_set(e, EIO, "task %d: cannot read its status",
+				   (int)tid);
+	buf[len] = '\0';
+	p = strstr(buf, "\nTgid:");
+	t->tgid = p ? (pid_t)atoi(p + 6) : 0;
+	p = strstr(buf, "\nPPid:");
+	t->ppid = p ? (pid_t)atoi(p + 6) : 0;
+	if (parse_ns_line(buf, "\nNSpid:", t->pid, &n1) ||
+	    parse_ns_line(buf, "\nNStgid:", t->tgidv, &n2) ||
+	    parse_ns_line(buf, "\nNSpgid:", t->pgid, &n3) ||
+	    parse_ns_line(buf, "\nNSsid:", t->sid, &n4) ||
+	    n1 != n2 || n1 != n3 || n1 != n4)
+		return ctk_err_set(e, EINVAL, "task %d: no usable NSpid, "
+				   "NStgid, NSpgid, NSsid (kernel 4.1+)",
+				   (int)tid);
+	t->nlev = n1;
+	return 0;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int push_pid(pid_t **v, size_t *n, size_t *cap, pid_t pid)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		pid_t *nv = realloc(*v, nc * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = pid;
+	return 0;
+}
+
+int ctk_container_procs(const struct ctk_target *t, pid_t **pids, size_t *n,
+			struct ctk_err *e)
+{
+	int rootfd = ctk_hierarchy_fd(t->hier), fd, rc;
+	size_t cnt = 0, cap = 0;
+	pid_t *v = NULL;
+	struct ctk_tree tr;
+
+	if (rootfd < 0)
+		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
+	fd = ctk_openat_beneath(rootfd, t->rel, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return ctk_err_set(e, -fd, "cannot open the container");
+	rc = ctk_tree_load(fd, t->cpath, t->hier->type, 0, &tr, e);
+	close(fd);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < tr.n && !rc; i++) {
+		const char *below = tr.v[i].cpath + strlen(t->cpath);
+		char *rel;
+		pid_t *p = NULL;
+		size_t np = 0;
+
+		while (*below == '/')
+			below++;
+		if (asprintf(&rel, "%s%s%s", t->rel, *below ? "/" : "",
+			     below) < 0) {
+			rc = ctk_err_set(e, ENOMEM, "out of memory");
+			break;
+		}
+		fd = ctk_openat_beneath(rootfd, rel, O_RDONLY | O_DIRECTORY, 0);
+		free(rel);
+		if (fd < 0)
+			continue;
+		rc = ctk_container_pids(fd, "cgroup.procs", &p, &np);
+		close(fd);
+		if (rc) {
+			rc = ctk_err_set(e, -rc, "%s: cannot read its processes",
+					 tr.v[i].cpath);
+			break;
+		}
+		for (size_t k = 0; k < np && !rc; k++)
+			if (push_pid(&v, &cnt, &cap, p[k]))
+				rc = ctk_err_set(e, ENOMEM, "out of memory");
+		free(p);
+	}
+	ctk_tree_free(&tr);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	if (cnt > 1)
+		qsort(v, cnt, sizeof(*v), cmp_pid);
+	*pids = v;
+	*n = cnt;
+	return 0;
+}
+
+int ctk_proc_descendants(pid_t root, pid_t **pids, size_t *n,
+			 struct ctk_err *e)
+{
+	pid_t *all = NULL, *par = NULL, *v = NULL;
+	size_t na = 0, capa = 0, capp = 0, np = 0, cnt = 0, cap = 0;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int rc = 0;
+
+	if (!d)
+		return ctk_err_set(e, errno, "cannot read /proc");
+	while ((de = readdir(d))) {
+		pid_t pid;
+		struct ctk_proc_info pi;
+
+		if (ctk_parse_pid(de->d_name, &pid) || ctk_proc_info(pid, &pi))
+			continue;
+		if (push_pid(&all, &na, &capa, pid) ||
+		    push_pid(&par, &np, &capp, pi.ppid)) {
+			rc = ctk_err_set(e, ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (push_pid(&v, &cnt, &cap, root)) {
+		rc = ctk_err_set(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	/* breadth first over the parent links: iterative */
+	for (size_t i = 0; i < cnt; i++)
+		for (size_t k = 0; k < na; k++)
+			if (par[k] == v[i] && all[k] != root &&
+			    push_pid(&v, &cnt, &cap, all[k])) {
+				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				goto out;
+			}
+	qsort(v, cnt, sizeof(*v), cmp_pid);
+	*pids = v;
+	*n = cnt;
+	v = NULL;
+out:
+	closedir(d);
+	free(all);
+	free(par);
+	free(v);
+	return rc;
+}
+
+static int cmp_obj(const void *a, const void *b)
+{
+	const struct dobj *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* The pid object of the numbers @num[L..L+depth], 0 at level L: none. */
+static int add_obj(struct dobj **v, size_t *n, size_t *cap,
+		   const uint32_t *num, uint32_t nlev, uint32_t L)
+{
+	uint32_t depth = 0;
+	struct dobj *o;
+
+	if (nlev <= L || num[L] == 0)
+		return 1;	/* not visible in the root pid namespace */
+	for (uint32_t k = L; k < nlev && num[k]; k++)
+		depth = k - L;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		struct dobj *nv = realloc(*v, nc * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	o = &(*v)[(*n)++];
+	o->key = num[L];
+	o->depth = depth;
+	for (uint32_t k = 0; k <= depth; k++)
+		o->num[k] = num[L + k];
+	return 0;
+}
+
+static long find_obj(const struct dobj *v, size_t n, uint32_t key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (v[mid].key == key)
+			return (long)mid;
+		if (v[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* The tag of the object numbered @num[L] (0: not visible there). */
+static uint32_t tag_of(const struct dobj *v, size_t n, const uint32_t *num,
+		       uint32_t nlev, uint32_t L)
+{
+	long o = nlev > L && num[L] ? find_obj(v, n, num[L]) : -1;
+
+	return o < 0 ? 0 : (uint32_t)o + 1;
+}
+
+static long find_task(const struct dtask *t, size_t n, pid_t tgid)
+{
+	for (size_t i = 0; i < n; i++)	/* leaders only: few */
+		if (t[i].tid == tgid && t[i].tgid == tgid)
+			return (long)i;
+	return -1;
+}
+
+static int cmp_task(const void *a, const void *b)
+{
+	const struct dtask *x = a, *y = b;
+
+	/* by process, the leader first, then threads by tid */
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	if (x->tid == x->tgid)
+		return -1;
+	if (y->tid == y->tgid)
+		return 1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
+		   bool subtree, struct ckpt_image *img, struct ctk_err *e)
+{
+	struct dtask *t = NULL;
+	struct dobj *obj = NULL;
+	size_t nt = 0, capt = 0, no = 0, capo = 0, nroots = 0;
+	uint32_t *order = NULL, norder = 0, L, maxd = 0;
+	long *stack = NULL;
+	bool *done = NULL;
+	int rc = 0;
+
+	memset(img, 0, sizeof(*img));
+	if (!nprocs)
+		return ctk_err_set(e, ESRCH, "no process to checkpoint");
+	/* every thread of every process */
+	for (size_t i = 0; i < nprocs && !rc; i++) {
+		char path[64];
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)procs[i]);
+		d = opendir(path);
+		if (!d) {
+			rc = ctk_err_set(e, errno == ENOENT ? ESRCH : errno,
+					 "process %d: gone", (int)procs[i]);
+			break;
+		}
+		while (!rc && (de = readdir(d))) {
+			pid_t tid;
+
+			if (ctk_parse_pid(de->d_name, &tid))
+				continue;
+			if (nt == capt) {
+				size_t nc = capt ? capt * 2 : 64;
+				struct dtask *nv = realloc(t, nc * sizeof(*nv));
+
+				if (!nv) {
+					rc = ctk_err_set(e, ENOMEM,
+							 "out of memory");
+					break;
+				}
+				t = nv;
+				capt = nc;
+			}
+			rc = read_task(procs[i], tid, &t[nt], e);
+			if (!rc)
+				nt++;
+		}
+		closedir(d);
+	}
+	if (rc)
+		goto out;
+	qsort(t, nt, sizeof(*t), cmp_task);
+	/* the roots: processes whose parent is not in the set */
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].tid == t[i].tgid && find_task(t, nt, t[i].ppid) < 0) {
+			if (!root || t[i].tid == root)
+				nroots++;
+			if (!root && nroots == 1)
+				root = t[i].tid;
+		}
+	{
+		long r = find_task(t, nt, root);
+
+		if (r < 0) {
+			rc = ctk_err_set(e, ESRCH, "process %d is not among the "
+					 "tasks", (int)root);
+			goto out;
+		}
+		L = t[r].nlev - 1;
+		if (!subtree) {
+			if (t[r].pid[L] != 1) {
+				rc = ctk_err_set(e, EBUSY, "process %d is not the "
+						 "init (pid 1) of a pid namespace:"
+						 " use --subtree", (int)root);
+				goto out;
+			}
+			for (size_t i = 0; i < nt; i++)
+				if (t[i].tid == t[i].tgid && t[i].tid != root &&
+				    find_task(t, nt, t[i].ppid) < 0) {
+					rc = ctk_err_set(e, EBUSY, "process %d is "
+						"not a descendant of the init "
+						"%d: use --subtree",
+						(int)t[i].tid, (int)root);
+					goto out;
+				}
+		}
+	}
+	/* pid objects: one per distinct number at level 0 */
+	for (size_t i = 0; i < nt; i++) {
+		const char *what[4] = { "pid", "tgid", "process group",
+					"session" };
+		const uint32_t *nums[4] = { t[i].pid, t[i].tgidv, t[i].pgid,
+					    t[i].sid };
+
+		if (t[i].nlev <= L || t[i].nlev - 1 - L > CKPT_MAX_DEPTH) {
+			rc = ctk_err_set(e, EINVAL, "task %d is not in the pid "
+					 "namespace of the root or below",
+					 (int)t[i].tid);
+			goto out;
+		}
+		for (int k = 0; k < 4; k++) {
+			int r = add_obj(&obj, &no, &capo, nums[k], t[i].nlev, L);
+
+			if (r < 0) {
+				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				goto out;
+			}
+			if (r == 1 && k < 2) {
+				rc = ctk_err_set(e, EINVAL, "task %d: not visible "
+						 "in the root's pid namespace",
+						 (int)t[i].tid);
+				goto out;
+			}
+			if (r == 1 && !subtree) {
+				rc = ctk_err_set(e, EBUSY, "task %d: its %s "
+						 "leader is outside the container "
+						 "(not in its pid namespace): "
+						 "use --subtree", (int)t[i].tid,
+						 what[k]);
+				goto out;
+			}
+		}
+	}
+	/* dedupe: the same number at level 0 must mean the same object */
+	qsort(obj, no, sizeof(*obj), cmp_obj);
+	{
+		size_t w = 0;
+
+		for (size_t i = 0; i < no; i++) {
+			if (w && obj[w - 1].key == obj[i].key) {
+				if (obj[w - 1].depth != obj[i].depth ||
+				    memcmp(obj[w - 1].num, obj[i].num,
+					   4 * (obj[i].depth + 1))) {
+					rc = ctk_err_set(e, EAGAIN, "pid %u seen "
+							 "with two sets of "
+							 "numbers (did a task "
+							 "exit meanwhile?)",
+							 obj[i].key);
+					goto out;
+				}
+				continue;
+			}
+			obj[w++] = obj[i];
+		}
+		no = w;
+	}
+	/* depth-first order: a process, its threads, then its children */
+	order = malloc(sizeof(*order) * (nt ? nt : 1));
+	stack = malloc(sizeof(*stack) * (nt ? nt : 1));
+	done = calloc(nt ? nt : 1, sizeof(*done));
+	if (!order || !stack || !done) {
+		rc = ctk_err_set(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	/* roots: @root first, then (subtree: a forest) the others by pid */
+	for (long pass = -1; pass < (long)nt; pass++) {
+		long sp = 0;
+
+		if (pass < 0)
+			stack[sp++] = find_task(t, nt, root);
+		else if (subtree && t[pass].tid == t[pass].tgid &&
+			 !done[pass] && find_task(t, nt, t[pass].ppid) < 0)
+			stack[sp++] = pass;
+		while (sp > 0) {
+			long cur = stack[--sp];
+
+			if (done[cur])
+				continue;
+			done[cur] = true;
+			order[norder++] = (uint32_t)cur;
+			for (size_t k = (size_t)cur + 1; k < nt &&
+			     t[k].tgid == t[cur].tgid; k++) {
+				done[k] = true;
+				order[norder++] = (uint32_t)k;
+			}
+			/* children, pushed in reverse to pop in pid order */
+			for (size_t k = nt; k-- > 0;)
+				if (t[k].tid == t[k].tgid && !done[k] &&
+				    t[k].ppid == t[cur].tid)
+					stack[sp++] = (long)k;
+		}
+	}
+	if (norder != nt) {
+		rc = ctk_err_set(e, EINVAL, "%u of %zu tasks are outside the "
+				 "tree of the root", (unsigned)(nt - norder), nt);
+		goto out;
+	}
+	/* the image */
+	img->major = CKPT_FORMAT_MAJOR;
+	img->minor = CKPT_FORMAT_MINOR;
+#if defined(__x86_64__)
+	img->arch_id = CKPT_ARCH_X86_64;
+#endif
+	img->uflags = subtree ? CKPT_UFLAG_SUBTREE : 0;
+	img->time_sec = (uint64_t)time(NULL);
+	{
+		struct utsname u;
+		unsigned a = 0, b = 0, c = 0;
+		char pm[32];
+		int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
+
+		uname(&u);
+		sscanf(u.release, "%u.%u.%u", &a, &b, &c);
+		img->kernel_version = a << 16 | (b & 0xff) << 8 | (c & 0xff);
+		img->strings[0] = strdup(u.release);
+		img->strings[1] = strdup(u.version);
+		img->strings[2] = strdup(u.machine);
+		if (fd >= 0) {
+			ssize_t len = read(fd, pm, sizeof(pm) - 1);
+
+			if (len > 0) {
+				pm[len] = '\0';
+				img->pid_max = (uint32_t)strtoul(pm, NULL, 10);
+			}
+			close(fd);
+		}
+		for (int i = 0; i < 3; i++) {
+			if (!img->strings[i]) {
+				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				goto out;
+			}
+			for (char *p = img->strings[i]; *p; p++)
+				if (*p < 0x20 || *p > 0x7e)
+					*p = '?';
+		}
+	}
+	img->offset = 1;
+	img->nr_pids = (uint32_t)no;
+	img->pid_depth = malloc(sizeof(uint32_t) * no);
+	img->pid_start = malloc(sizeof(uint64_t) * no);
+	{
+		uint64_t total = 0;
+
+		for (size_t i = 0; i < no; i++)
+			total += obj[i].depth + 1;
+		img->numbers = malloc(sizeof(uint32_t) * (total ? total : 1));
+	}
+	img->nr_tasks = (uint32_t)nt;
+	img->tasks = malloc(sizeof(*img->tasks) * nt);
+	if (!img->pid_depth || !img->pid_start || !img->numbers || !img->tasks) {
+		rc = ctk_err_set(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	{
+		uint64_t at = 0;
+
+		for (size_t i = 0; i < no; i++) {
+			img->pid_depth[i] = obj[i].depth;
+			img->pid_start[i] = at;
+			memcpy(img->numbers + at, obj[i].num,
+			       4 * (obj[i].depth + 1));
+			at += obj[i].depth + 1;
+			img->nr_vpids += obj[i].depth;
+			if (obj[i].depth > maxd)
+				maxd = obj[i].depth;
+		}
+	}
+	img->max_depth = maxd;
+	for (uint32_t i = 0; i < norder; i++) {
+		const struct dtask *d = &t[order[i]];
+		long pi = find_task(t, nt, d->ppid);
+
+		uint32_t vppid = 0;
+
+		if (pi >= 0 && d->tgid != root) {
+			long o = find_obj(obj, no, t[pi].pid[L]);
+
+			vppid = o < 0 ? 0 : (uint32_t)o + 1;
+		}
+		img->tasks[i] = (struct ckpt_task){
+			.vpid = tag_of(obj, no, d->pid, d->nlev, L),
+			.vtgid = tag_of(obj, no, d->tgidv, d->nlev, L),
+			.vppid = vppid,
+			.vpgid = tag_of(obj, no, d->pgid, d->nlev, L),
+			.vsid = tag_of(obj, no, d->sid, d->nlev, L),
+			.depth = d->nlev - 1 - L,
+		};
+	}
+	rc = ctk_ckpt_validate(img, e);
+	if (rc) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		rc = ctk_err_set(e, e->code, "the collected tree is not "
+				 "consistent (did it change meanwhile?): %.180s",
+				 msg);
+	}
+out:
+	if (rc)
+		ctk_ckpt_free(img);
+	free(t);
+	free(obj);
+	free(order);
+	free(stack);
+	free(done);
+	return rc;
+}

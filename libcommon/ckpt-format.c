@@ -1,0 +1,1009 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The checkpoint image reader and writer. The reader takes any byte
+ * sequence: 64-bit arithmetic with overflow checks, sizes checked before
+ * anything is allocated, iterative walks only (a 4-million-long parent
+ * chain is valid-looking input), and every rejection names the record, the
+ * byte offset and the rule.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ctk/ckpt.h"
+
+/* ---- little-endian fields ----------------------------------------------- */
+
+static uint16_t le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint64_t align8(uint64_t v)
+{
+	return (v + 7) & ~(uint64_t)7;
+}
+
+/* ---- CRC-32C ------------------------------------------------------------ */
+
+static uint32_t crc_table[8][256];
+
+static void crc_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+		crc_table[0][i] = c;
+	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
+					  crc_table[0][crc_table[t - 1][i] & 0xff];
+}
+
+uint32_t ctk_crc32c(uint32_t crc, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	if (!crc_table[0][1])
+		crc_init();
+	crc = ~crc;
+	while (len >= 8) {	/* slicing by 8 */
+		uint32_t a = crc ^ le32(p), b = le32(p + 4);
+
+		crc = crc_table[7][a & 0xff] ^ crc_table[6][(a >> 8) & 0xff] ^
+		      crc_table[5][(a >> 16) & 0xff] ^ crc_table[4][a >> 24] ^
+		      crc_table[3][b & 0xff] ^ crc_table[2][(b >> 8) & 0xff] ^
+		      crc_table[1][(b >> 16) & 0xff] ^ crc_table[0][b >> 24];
+		p += 8;
+		len -= 8;
+	}
+	while (len--)
+		crc = (crc >> 8) ^ crc_table[0][(crc ^ *p++) & 0xff];
+	return ~crc;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static const char *type_name(uint32_t type, char *buf, size_t size)
+{
+	switch (type) {
+	case CKPT_HDR_HEADER: return "HEADER";
+	case CKPT_HDR_BUFFER: return "BUFFER";
+	case CKPT_HDR_STRING: return "STRING";
+	case CKPT_HDR_PIDS: return "PIDS";
+	case CKPT_HDR_TREE: return "TREE";
+	case CKPT_HDR_TAIL: return "TAIL";
+	case CKPT_HDR_ERROR: return "ERROR";
+	}
+	snprintf(buf, size, "type %#x", type);
+	return buf;
+}
+
+#define REJECT(e, type, off, ...) reject(e, type, off, __VA_ARGS__)
+
+__attribute__((format(printf, 4, 5)))
+static int reject(struct ctk_err *e, uint32_t type, uint64_t off,
+		  const char *fmt, ...)
+{
+	char rule[200], tn[32];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rule, sizeof(rule), fmt, ap);
+	va_end(ap);
+	if (type == 0)
+		return ctk_err_set(e, EINVAL, "file: %s", rule);
+	return ctk_err_set(e, EINVAL, "record %s at offset %llu: %s",
+			   type_name(type, tn, sizeof(tn)),
+			   (unsigned long long)off, rule);
+}
+
+void ctk_ckpt_free(struct ckpt_image *img)
+{
+	for (int i = 0; i < 3; i++)
+		free(img->strings[i]);
+	free(img->pid_depth);
+	free(img->pid_start);
+	free(img->numbers);
+	free(img->tasks);
+	free(img->error);
+	memset(img, 0, sizeof(*img));
+}
+
+const uint32_t *ctk_ckpt_pid(const struct ckpt_image *img, uint32_t tag,
+			     uint32_t *depth)
+{
+	uint64_t i;
+
+	if (tag < img->offset || (uint64_t)tag - img->offset >= img->nr_pids)
+		return NULL;
+	i = tag - img->offset;
+	if (depth)
+		*depth = img->pid_depth[i];
+	return img->numbers + img->pid_start[i];
+}
+
+static int parse_header(const uint8_t *r, uint64_t off, uint32_t rlen,
+			struct ckpt_image *img, struct ctk_err *e)
+{
+	uint32_t order;
+
+	if (rlen != 64)
+		return REJECT(e, CKPT_HDR_HEADER, off, "length %u, not 64", rlen);
+	if (memcmp(r + 8, CKPT_MAGIC, 8))
+		return REJECT(e, CKPT_HDR_HEADER, off, "bad magic");
+	order = le32(r + 16);
+	if (order != CKPT_BYTE_ORDER)
+		return REJECT(e, CKPT_HDR_HEADER, off, "wrong byte order");
+	img->major = le16(r + 20);
+	img->minor = le16(r + 22);
+	img->arch_id = le16(r + 24);
+	if (img->major != CKPT_FORMAT_MAJOR)
+		return REJECT(e, CKPT_HDR_HEADER, off, "format %u.%u: only "
+			      "major 1 is read", img->major, img->minor);
+	if (le16(r + 26) || le32(r + 52) || le64(r + 56))
+		return REJECT(e, CKPT_HDR_HEADER, off, "reserved field not "
+			      "zero");
+	img->uflags = le32(r + 28);
+	if (img->uflags & ~CKPT_UFLAG_SUBTREE)
+		return REJECT(e, CKPT_HDR_HEADER, off, "unknown flags %#x",
+			      img->uflags & ~CKPT_UFLAG_SUBTREE);
+	img->time_sec = le64(r + 32);
+	img->kernel_version = le32(r + 40);
+	img->max_depth = le32(r + 44);
+	img->pid_max = le32(r + 48);
+	if (img->max_depth > CKPT_MAX_DEPTH)
+		return REJECT(e, CKPT_HDR_HEADER, off, "max_depth %u over %d",
+			      img->max_depth, CKPT_MAX_DEPTH);
+	return 0;
+}
+
+static int parse_string(const uint8_t *p, uint32_t plen, uint64_t off,
+			char **out, struct ctk_err *e)
+{
+	if (plen == 0 || plen > CKPT_STRING_MAX)
+		return REJECT(e, CKPT_HDR_STRING, off, "payload of %u bytes "
+			      "(1 to %d)", plen, CKPT_STRING_MAX);
+	if (p[plen - 1] != '\0')
+		return REJECT(e, CKPT_HDR_STRING, off, "not NUL-terminated");
+	for (uint32_t i = 0; i + 1 < plen; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return REJECT(e, CKPT_HDR_STRING, off, "byte %u is not "
+				      "printable (%#x)", i, p[i]);
+	*out = strdup((const char *)p);
+	return *out ? 0 : ctk_err_set(e, ENOMEM, "out of memory");
+}
+
+static int parse_pids(const uint8_t *r, uint64_t off, uint32_t rlen,
+		      struct ckpt_image *img, struct ctk_err *e)
+{
+	if (rlen != 24)
+		return REJECT(e, CKPT_HDR_PIDS, off, "length %u, not 24", rlen);
+	img->nr_pids = le32(r + 8);
+	img->nr_vpids = le32(r + 12);
+	img->offset = le32(r + 16);
+	if (img->nr_pids < 1 || img->nr_pids > CKPT_MAX_PIDS)
+		return REJECT(e, CKPT_HDR_PIDS, off, "nr_pids %u out of range "
+			      "(1 to %u)", img->nr_pids, CKPT_MAX_PIDS);
+	if ((uint64_t)img->nr_vpids > (uint64_t)CKPT_MAX_DEPTH * img->nr_pids)
+		return REJECT(e, CKPT_HDR_PIDS, off, "nr_vpids %u over 31 per "
+			      "pid", img->nr_vpids);
+	if (img->offset != 1)
+		return REJECT(e, CKPT_HDR_PIDS, off, "offset %u, not 1",
+			      img->offset);
+	if (le32(r + 20))
+		return REJECT(e, CKPT_HDR_PIDS, off, "reserved field not zero");
+	return 0;
+}
+
+static int parse_pid_buffer(const uint8_t *p, uint32_t plen, uint64_t off,
+			    struct ckpt_image *img, struct ctk_err *e)
+{
+	uint64_t want = 8ull * img->nr_pids + 4ull * img->nr_vpids;
+	uint64_t pos = 0, at = 0, sum = 0;
+
+	if (plen != want)
+		return REJECT(e, CKPT_HDR_BUFFER, off, "pid buffer of %u bytes, "
+			      "PIDS says %llu", plen, (unsigned long long)want);
+	img->pid_depth = malloc(sizeof(uint32_t) * img->nr_pids);
+	img->pid_start = malloc(sizeof(uint64_t) * img->nr_pids);
+	img->numbers = malloc(sizeof(uint32_t) *
+			      ((uint64_t)img->nr_pids + img->nr_vpids));
+	if (!img->pid_depth || !img->pid_start || !img->numbers)
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < img->nr_pids; i++) {
+		uint64_t eoff = off + 8 + pos;
+		uint32_t depth;
+
+		if (pos + 4 > plen)
+			return REJECT(e, CKPT_HDR_BUFFER, eoff, "pid %u runs "
+				      "past the buffer", i + img->offset);
+		depth = le32(p + pos);
+		if (depth > img->max_depth)
+			return REJECT(e, CKPT_HDR_BUFFER, eoff, "pid %u: depth "
+				      "%u over max_depth %u", i + img->offset,
+				      depth, img->max_depth);
+		if (pos + 4 + 4ull * (depth + 1) > plen)
+			return REJECT(e, CKPT_HDR_BUFFER, eoff, "pid %u runs "
+				      "past the buffer", i + img->offset);
+		sum += depth;
+		if (sum > img->nr_vpids)
+			return REJECT(e, CKPT_HDR_BUFFER, eoff, "depths add up "
+				      "to more than nr_vpids %u",
+				      img->nr_vpids);
+		img->pid_depth[i] = depth;
+		img->pid_start[i] = at;
+		for (uint32_t k = 0; k <= depth; k++) {
+			uint32_t v = le32(p + pos + 4 + 4ull * k);
+
+			if (v < 1 || v > CKPT_PID_LIMIT)
+				return REJECT(e, CKPT_HDR_BUFFER, eoff, "pid %u: "
+					      "number %u at level %u out of "
+					      "range (1 to %u)",
+					      i + img->offset, v, k,
+					      CKPT_PID_LIMIT);
+			img->numbers[at++] = v;
+		}
+		pos += 4 + 4ull * (depth + 1);
+	}
+	if (pos != plen || sum != img->nr_vpids)
+		return REJECT(e, CKPT_HDR_BUFFER, off, "the entries do not fill "
+			      "the buffer exactly (depths add up to %llu, "
+			      "nr_vpids %u)", (unsigned long long)sum,
+			      img->nr_vpids);
+	return 0;
+}
+
+static int parse_tree(const uint8_t *r, uint64_t off, uint32_t rlen,
+		      struct ckpt_image *img, struct ctk_err *e)
+{
+	if (rlen != 16)
+		return REJECT(e, CKPT_HDR_TREE, off, "length %u, not 16", rlen);
+	img->nr_tasks = le32(r + 8);
+	if (img->nr_tasks < 1 || img->nr_tasks > img->nr_pids)
+		return REJECT(e, CKPT_HDR_TREE, off, "nr_tasks %u out of range "
+			      "(1 to nr_pids %u)", img->nr_tasks, img->nr_pids);
+	if (le32(r + 12))
+		return REJECT(e, CKPT_HDR_TREE, off, "reserved field not zero");
+	return 0;
+}
+
+static int parse_tree_buffer(const uint8_t *p, uint32_t plen, uint64_t off,
+			     struct ckpt_image *img, struct ctk_err *e)
+{
+	uint64_t want = 24ull * img->nr_tasks;
+
+	if (plen != want)
+		return REJECT(e, CKPT_HDR_BUFFER, off, "task buffer of %u bytes, "
+			      "TREE says %llu", plen, (unsigned long long)want);
+	img->tasks = malloc(sizeof(*img->tasks) * img->nr_tasks);
+	if (!img->tasks)
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < img->nr_tasks; i++) {
+		const uint8_t *q = p + 24ull * i;
+
+		img->tasks[i] = (struct ckpt_task){
+			le32(q), le32(q + 4), le32(q + 8), le32(q + 12),
+			le32(q + 16), le32(q + 20) };
+	}
+	return 0;
+}
+
+enum state {
+	S_HEADER, S_STRINGS, S_ERROR_STRING, S_BEFORE_PIDS, S_PIDS_BUFFER,
+	S_BEFORE_TREE, S_TREE_BUFFER, S_BEFORE_TAIL, S_DONE,
+};
+
+static int parse(const uint8_t *b, size_t len, struct ckpt_image *img,
+		 uint64_t *pids_buf, uint64_t *tree_buf, struct ctk_err *e)
+{
+	enum state st = S_HEADER;
+	uint64_t off = 0;
+	uint32_t nrec = 0, nstrings = 0;
+	int rc;
+
+	if (len < CKPT_FILE_MIN)
+		return REJECT(e, 0, 0, "%zu bytes: shorter than %d", len,
+			      CKPT_FILE_MIN);
+	if (len > CKPT_FILE_MAX)
+		return REJECT(e, 0, 0, "%zu bytes: larger than the reader's cap "
+			      "of %llu", len, CKPT_FILE_MAX);
+	while (st != S_DONE) {
+		uint32_t type, rlen, plen;
+		const uint8_t *r, *p;
+		uint64_t next;
+		char tn[32];
+
+		if (off == len)
+			return REJECT(e, 0, off, "ends at offset %llu without a "
+				      "TAIL", (unsigned long long)off);
+		if (off + 8 > len)
+			return REJECT(e, 0, off, "record header at offset %llu "
+				      "cut short", (unsigned long long)off);
+		r = b + off;
+		type = le32(r);
+		rlen = le32(r + 4);
+		if (rlen < 8)
+			return REJECT(e, type, off, "length %u under 8", rlen);
+		if (off + rlen > len)
+			return REJECT(e, type, off, "length %u runs past the end "
+				      "of the file", rlen);
+		p = r + 8;
+		plen = rlen - 8;
+		next = align8(off + rlen);
+		if (type != CKPT_HDR_TAIL) {
+			if (next > len)
+				return REJECT(e, type, off, "padding runs past "
+					      "the end of the file");
+			for (uint64_t k = off + rlen; k < next; k++)
+				if (b[k])
+					return REJECT(e, type, off, "padding byte "
+						      "at %llu not zero",
+						      (unsigned long long)k);
+		}
+		switch (st) {
+		case S_HEADER:
+			if (type != CKPT_HDR_HEADER)
+				return REJECT(e, type, off, "the first record "
+					      "must be HEADER");
+			rc = parse_header(r, off, rlen, img, e);
+			if (rc)
+				return rc;
+			st = S_STRINGS;
+			break;
+		case S_STRINGS:
+			if (type == CKPT_HDR_ERROR && nstrings == 0) {
+				img->failed = true;
+				st = S_ERROR_STRING;
+				break;
+			}
+			if (type != CKPT_HDR_STRING)
+				return REJECT(e, type, off, "out of order: "
+					      "STRING %u of 3 expected",
+					      nstrings + 1);
+			rc = parse_string(p, plen, off,
+					  &img->strings[nstrings], e);
+			if (rc)
+				return rc;
+			if (++nstrings == 3)
+				st = S_BEFORE_PIDS;
+			break;
+		case S_ERROR_STRING:
+			if (type != CKPT_HDR_STRING)
+				return REJECT(e, type, off, "out of order: the "
+					      "STRING of an ERROR expected");
+			rc = parse_string(p, plen, off, &img->error, e);
+			if (rc)
+				return rc;
+			st = S_BEFORE_TAIL;
+			break;
+		case S_BEFORE_PIDS:
+		case S_BEFORE_TREE:
+		case S_BEFORE_TAIL:
+			if (type & CKPT_HDR_OPTIONAL)
+				break;	/* unknown optional: skipped */
+			if (st == S_BEFORE_PIDS && type == CKPT_HDR_PIDS) {
+				rc = parse_pids(r, off, rlen, img, e);
+				if (rc)
+					return rc;
+				st = S_PIDS_BUFFER;
+			} else if (st == S_BEFORE_TREE &&
+				   type == CKPT_HDR_TREE) {
+				rc = parse_tree(r, off, rlen, img, e);
+				if (rc)
+					return rc;
+				st = S_TREE_BUFFER;
+			} else if (st == S_BEFORE_TAIL &&
+				   type == CKPT_HDR_TAIL) {
+				if (rlen != 32)
+					return REJECT(e, type, off, "length %u, "
+						      "not 32", rlen);
+				if (off + 32 != len)
+					return REJECT(e, type, off, "%llu bytes "
+						      "follow the tail",
+						      (unsigned long long)
+						      (len - off - 32));
+				if (le64(r + 8) != CKPT_TAIL_MAGIC)
+					return REJECT(e, type, off, "bad magic");
+				if (le64(r + 24) != off)
+					return REJECT(e, type, off, "image_len "
+						      "%llu, not its offset",
+						      (unsigned long long)
+						      le64(r + 24));
+				if (le32(r + 20) != nrec)
+					return REJECT(e, type, off, "nr_records "
+						      "%u, the image has %u",
+						      le32(r + 20), nrec);
+				if (le32(r + 16) != ctk_crc32c(0, b, off))
+					return REJECT(e, type, off, "CRC-32C "
+						      "mismatch");
+				st = S_DONE;
+				continue;
+			} else if (type == CKPT_HDR_HEADER ||
+				   type == CKPT_HDR_PIDS ||
+				   type == CKPT_HDR_TREE ||
+				   type == CKPT_HDR_TAIL ||
+				   type == CKPT_HDR_STRING ||
+				   type == CKPT_HDR_BUFFER ||
+				   type == CKPT_HDR_ERROR) {
+				return REJECT(e, type, off, "out of order");
+			} else {
+				return REJECT(e, type, off, "unknown required "
+					      "record type");
+			}
+			break;
+		case S_PIDS_BUFFER:
+		case S_TREE_BUFFER:
+			if (type != CKPT_HDR_BUFFER)
+				return REJECT(e, type, off, "out of order: the "
+					      "BUFFER of %s expected",
+					      st == S_PIDS_BUFFER ? "PIDS" :
+					      "TREE");
+			if (st == S_PIDS_BUFFER) {
+				*pids_buf = off;
+				rc = parse_pid_buffer(p, plen, off, img, e);
+				st = S_BEFORE_TREE;
+			} else {
+				*tree_buf = off;
+				rc = parse_tree_buffer(p, plen, off, img, e);
+				st = S_BEFORE_TAIL;
+			}
+			if (rc)
+				return rc;
+			break;
+		case S_DONE:
+			break;
+		}
+		(void)tn;
+		nrec++;
+		off = next;
+	}
+	return 0;
+}
+
+/* ---- the tree's rules ----------------------------------------------------- */
+
+struct vstate {
+	const struct ckpt_image *img;
+	uint64_t tree_off;
+	struct ctk_err *e;
+};
+
+#define TASK_REJECT(vs, i, ...) \
+	reject((vs)->e, CKPT_HDR_BUFFER, (vs)->tree_off + 8 + 24ull * (i), \
+	       __VA_ARGS__)
+
+static bool tag_ok(const struct ckpt_image *img, uint32_t tag)
+{
+	return tag >= img->offset && (uint64_t)tag - img->offset < img->nr_pids;
+}
+
+struct nskey {
+	uint64_t key;	/* namespace (init task + 1, or 0 for level 0), number */
+	uint32_t tag, level;
+};
+
+static int cmp_nskey(const void *a, const void *b)
+{
+	const struct nskey *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int validate_tree(struct vstate *vs)
+{
+	const struct ckpt_image *img = vs->img;
+	uint32_t n = img->nr_tasks, np = img->nr_pids;
+	bool subtree = img->uflags & CKPT_UFLAG_SUBTREE;
+	/* per pid object (index = tag - offset) */
+	int64_t *leader = NULL;		/* tag -> task index of its process */
+	int64_t *thread_of = NULL;	/* tag -> task index if a thread */
+	int64_t *owner = NULL;		/* task defining its namespaces */
+	uint32_t *pg_sid = NULL;	/* pgrp tag -> session tag */
+	uint8_t *used = NULL;
+	/* per task: namespace chain, init task index per level 1..depth */
+	uint64_t *cstart = NULL;
+	uint32_t *chain = NULL;
+	struct nskey *keys = NULL;
+	uint64_t clen = 0, nkeys = 0;
+	int rc = 0;
+
+	leader = malloc(sizeof(*leader) * np);
+	thread_of = malloc(sizeof(*thread_of) * np);
+	owner = malloc(sizeof(*owner) * np);
+	pg_sid = calloc(np, sizeof(*pg_sid));
+	used = calloc(np, 1);
+	cstart = malloc(sizeof(*cstart) * n);
+	if (!leader || !thread_of || !owner || !pg_sid || !used || !cstart) {
+		rc = ctk_err_set(vs->e, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (uint32_t i = 0; i < np; i++)
+		leader[i] = thread_of[i] = owner[i] = -1;
+	for (uint32_t i = 0; i < n; i++)
+		clen += img->tasks[i].depth <= CKPT_MAX_DEPTH ?
+			img->tasks[i].depth : 0;
+	chain = malloc(sizeof(*chain) * (clen ? clen : 1));
+	if (!chain) {
+		rc = ctk_err_set(vs->e, ENOMEM, "out of memory");
+		goto out;
+	}
+	clen = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ckpt_task *t = &img->tasks[i];
+		uint32_t pdepth = 0;
+		const uint32_t *num;
+		const char *why = NULL;
+
+		/* tags */
+		if (!tag_ok(img, t->vpid))
+			why = "vpid";
+		else if (!tag_ok(img, t->vtgid))
+			why = "vtgid";
+		else if (t->vppid && !tag_ok(img, t->vppid))
+			why = "vppid";
+		else if (t->vpgid && !tag_ok(img, t->vpgid))
+			why = "vpgid";
+		else if (t->vsid && !tag_ok(img, t->vsid))
+			why = "vsid";
+		if (why) {
+			rc = TASK_REJECT(vs, i, "task %u: %s tag out of range",
+					 i, why);
+			goto out;
+		}
+		if (!subtree && (!t->vpgid || !t->vsid)) {
+			rc = TASK_REJECT(vs, i, "task %u: pgrp or session 0 in a "
+					 "container image", i);
+			goto out;
+		}
+		if (t->vppid == 0 && i > 0 && !subtree) {
+			rc = TASK_REJECT(vs, i, "task %u: no parent, and only "
+					 "subtree images are forests", i);
+			goto out;
+		}
+		if (i == 0 && t->vppid) {
+			rc = TASK_REJECT(vs, i, "task 0 has a parent");
+			goto out;
+		}
+		num = ctk_ckpt_pid(img, t->vpid, &pdepth);
+		if (t->depth != pdepth) {
+			rc = TASK_REJECT(vs, i, "task %u: depth %u, its pid has "
+					 "depth %u", i, t->depth, pdepth);
+			goto out;
+		}
+		if (used[t->vpid - img->offset] & 1) {
+			rc = TASK_REJECT(vs, i, "task %u: vpid %u used twice", i,
+					 t->vpid);
+			goto out;
+		}
+		used[t->vpid - img->offset] |= 1;
+		if (i == 0 && !subtree && num[0] != 1) {
+			rc = TASK_REJECT(vs, i, "the root of a container image "
+					 "is pid %u, not 1", num[0]);
+			goto out;
+		}
+		cstart[i] = clen;
+		if (t->vpid != t->vtgid) {
+			/* a thread: its leader came before, same everything */
+			int64_t l = leader[t->vtgid - img->offset];
+			const struct ckpt_task *lt;
+
+			if (l < 0) {
+				rc = TASK_REJECT(vs, i, "thread %u: no leader "
+						 "before it", i);
+				goto out;
+			}
+			lt = &img->tasks[l];
+			if (lt->vppid != t->vppid || lt->vpgid != t->vpgid ||
+			    lt->vsid != t->vsid || lt->depth != t->depth) {
+				rc = TASK_REJECT(vs, i, "thread %u: parent, pgrp, "
+						 "session or depth differ from "
+						 "its leader's", i);
+				goto out;
+			}
+			thread_of[t->vpid - img->offset] = i;
+			memcpy(chain + clen, chain + cstart[l],
+			       sizeof(*chain) * t->depth);
+		} else {
+			leader[t->vpid - img->offset] = i;
+			if (t->vppid) {
+				int64_t pi = leader[t->vppid - img->offset];
+				const struct ckpt_task *pt;
+
+				if (pi < 0) {
+					rc = TASK_REJECT(vs, i, "task %u: %s", i,
+						thread_of[t->vppid - img->offset]
+						>= 0 ? "its parent is a thread "
+						"(threads have no children)" :
+						"its parent does not come before "
+						"it");
+					goto out;
+				}
+				pt = &img->tasks[pi];
+				if (t->depth != pt->depth &&
+				    t->depth != pt->depth + 1) {
+					rc = TASK_REJECT(vs, i, "task %u: depth "
+							 "%u under a parent at "
+							 "depth %u", i, t->depth,
+							 pt->depth);
+					goto out;
+				}
+				memcpy(chain + clen, chain + cstart[pi],
+				       sizeof(*chain) * pt->depth);
+				if (t->depth == pt->depth + 1) {
+					if (num[t->depth] != 1) {
+						rc = TASK_REJECT(vs, i, "task %u "
+							"starts a pid namespace "
+							"but is pid %u there, "
+							"not 1", i,
+							num[t->depth]);
+						goto out;
+					}
+					chain[clen + t->depth - 1] = i;
+				}
+			} else if (t->depth != 0) {
+				rc = TASK_REJECT(vs, i, "task %u: no parent, "
+						 "depth %u, not 0", i, t->depth);
+				goto out;
+			}
+		}
+		clen += t->depth;
+		/* sessions and groups */
+		if (t->vsid && t->vsid == t->vpid && t->vpgid != t->vpid) {
+			rc = TASK_REJECT(vs, i, "task %u: a session leader whose "
+					 "pgrp is not itself", i);
+			goto out;
+		}
+		if (t->vpgid) {
+			uint32_t *s = &pg_sid[t->vpgid - img->offset];
+
+			if (*s && *s != t->vsid) {
+				rc = TASK_REJECT(vs, i, "task %u: pgrp %u lies in "
+						 "two sessions", i, t->vpgid);
+				goto out;
+			}
+			*s = t->vsid ? t->vsid : *s;
+		}
+		/* every object it names lies in its namespaces */
+		{
+			const uint32_t refs[4] = { t->vpid, t->vtgid, t->vpgid,
+						   t->vsid };
+
+			for (int k = 0; k < 4; k++) {
+				uint32_t tag = refs[k], od = 0;
+				int64_t *o;
+
+				if (!tag)
+					continue;
+				used[tag - img->offset] |= 2;
+				ctk_ckpt_pid(img, tag, &od);
+				if (od > t->depth || (k < 2 && od != t->depth)) {
+					rc = TASK_REJECT(vs, i, "task %u: its %s "
+						"lies in a deeper pid namespace",
+						i, k < 2 ? "tgid" : k == 2 ?
+						"pgrp" : "session");
+					goto out;
+				}
+				o = &owner[tag - img->offset];
+				if (*o < 0) {
+					*o = i;
+				} else if (od && memcmp(chain + cstart[*o],
+							chain + cstart[i],
+							sizeof(*chain) * od)) {
+					rc = TASK_REJECT(vs, i, "task %u: pid %u is "
+						"used in two pid namespaces", i,
+						tag);
+					goto out;
+				}
+			}
+		}
+	}
+	/* no pid object unreferenced; numbers unique per namespace */
+	keys = malloc(sizeof(*keys) * ((uint64_t)np + img->nr_vpids));
+	if (!keys) {
+		rc = ctk_err_set(vs->e, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (uint32_t p = 0; p < np; p++) {
+		uint32_t tag = p + img->offset, d = 0;
+		const uint32_t *num = ctk_ckpt_pid(img, tag, &d);
+
+		if (!(used[p] & 2) || owner[p] < 0) {
+			rc = reject(vs->e, CKPT_HDR_BUFFER, 0, "pid object %u is "
+				    "used by no task", tag);
+			goto out;
+		}
+		for (uint32_t k = 0; k <= d; k++) {
+			uint64_t ns = k ? (uint64_t)chain[cstart[owner[p]] +
+							  k - 1] + 1 : 0;
+
+			keys[nkeys++] = (struct nskey){ ns << 32 | num[k], tag,
+							k };
+		}
+	}
+	qsort(keys, nkeys, sizeof(*keys), cmp_nskey);
+	for (uint64_t k = 1; k < nkeys; k++)
+		if (keys[k].key == keys[k - 1].key) {
+			rc = reject(vs->e, CKPT_HDR_BUFFER, 0, "pid objects %u and "
+				    "%u both have number %u at level %u in one pid "
+				    "namespace", keys[k - 1].tag, keys[k].tag,
+				    (uint32_t)keys[k].key, keys[k].level);
+			goto out;
+		}
+out:
+	free(leader);
+	free(thread_of);
+	free(owner);
+	free(pg_sid);
+	free(used);
+	free(cstart);
+	free(chain);
+	free(keys);
+	return rc;
+}
+
+int ctk_ckpt_validate(const struct ckpt_image *img, struct ctk_err *e)
+{
+	struct vstate vs = { .img = img, .e = e };
+
+	if (img->failed)
+		return 0;
+	return validate_tree(&vs);
+}
+
+int ctk_ckpt_parse(const uint8_t *buf, size_t len, struct ckpt_image *img,
+		   struct ctk_err *e)
+{
+	uint64_t pids_buf = 0, tree_buf = 0;
+	struct vstate vs = { .img = img, .e = e };
+	int rc;
+
+	memset(img, 0, sizeof(*img));
+	rc = parse(buf, len, img, &pids_buf, &tree_buf, e);
+	if (!rc && !img->failed) {
+		vs.tree_off = tree_buf;
+		rc = validate_tree(&vs);
+	}
+	if (rc)
+		ctk_ckpt_free(img);
+	return rc;
+}
+
+int ctk_ckpt_load(const char *path, struct ckpt_image *img,
+		  struct ctk_err *e)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	uint8_t *buf;
+	size_t off = 0;
+	int rc;
+
+	memset(img, 0, sizeof(*img));
+	if (fd < 0)
+		return ctk_err_set(e, errno, "cannot open");
+	if (fstat(fd, &st) < 0)
+		return ctk_err_set(e, errno, "cannot stat");
+	if (!S_ISREG(st.st_mode))
+		return ctk_err_set(e, EINVAL, "not a regular file");
+	if ((uint64_t)st.st_size > CKPT_FILE_MAX)
+		return reject(e, 0, 0, "%llu bytes: larger than the reader's "
+			      "cap of %llu", (unsigned long long)st.st_size,
+			      CKPT_FILE_MAX);
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf)
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	while (off < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + off, (size_t)st.st_size - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(buf);
+			return ctk_err_set(e, n < 0 ? errno : EIO, "cannot read");
+		}
+		off += (size_t)n;
+	}
+	rc = ctk_ckpt_parse(buf, off, img, e);
+	free(buf);
+	return rc;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+struct wbuf {
+	uint8_t *b;
+	size_t len, cap;
+	uint32_t nrec;
+	bool oom;
+};
+
+static uint8_t *wb_record(struct wbuf *w, uint32_t type, uint64_t plen)
+{
+	uint64_t need = align8(w->len + 8 + plen);
+	uint8_t *r;
+
+	if (w->oom || need > CKPT_FILE_MAX) {
+		w->oom = true;
+		return NULL;
+	}
+	if (need > w->cap) {
+		size_t cap = w->cap ? w->cap : 4096;
+		uint8_t *nb;
+
+		while (cap < need)
+			cap *= 2;
+		nb = realloc(w->b, cap);
+		if (!nb) {
+			w->oom = true;
+			return NULL;
+		}
+		w->b = nb;
+		w->cap = cap;
+	}
+	r = w->b + w->len;
+	memset(r, 0, (size_t)(need - w->len));	/* padding is zero */
+	put32(r, type);
+	put32(r + 4, (uint32_t)(8 + plen));
+	w->len = (size_t)need;
+	w->nrec++;
+	return r + 8;
+}
+
+int ctk_ckpt_encode(const struct ckpt_image *img, uint8_t **out, size_t *len)
+{
+	struct wbuf w = { 0 };
+	uint8_t *p;
+
+	p = wb_record(&w, CKPT_HDR_HEADER, 56);
+	if (p) {
+		memcpy(p, CKPT_MAGIC, 8);
+		put32(p + 8, CKPT_BYTE_ORDER);
+		put16(p + 12, CKPT_FORMAT_MAJOR);
+		put16(p + 14, CKPT_FORMAT_MINOR);
+		put16(p + 16, img->arch_id);
+		put32(p + 20, img->uflags);
+		put64(p + 24, img->time_sec);
+		put32(p + 32, img->kernel_version);
+		put32(p + 36, img->max_depth);
+		put32(p + 40, img->pid_max);
+	}
+	for (int i = 0; i < 3; i++) {
+		const char *s = img->strings[i] ? img->strings[i] : "";
+		size_t sl = strnlen(s, CKPT_STRING_MAX - 1);
+
+		p = wb_record(&w, CKPT_HDR_STRING, sl + 1);
+		if (p)
+			memcpy(p, s, sl);
+	}
+	p = wb_record(&w, CKPT_HDR_PIDS, 16);
+	if (p) {
+		put32(p, img->nr_pids);
+		put32(p + 4, img->nr_vpids);
+		put32(p + 8, img->offset);
+	}
+	p = wb_record(&w, CKPT_HDR_BUFFER, 8ull * img->nr_pids +
+		      4ull * img->nr_vpids);
+	for (uint32_t i = 0; p && i < img->nr_pids; i++) {
+		uint32_t d = img->pid_depth[i];
+
+		put32(p, d);
+		for (uint32_t k = 0; k <= d; k++)
+			put32(p + 4 + 4 * k, img->numbers[img->pid_start[i] + k]);
+		p += 4 + 4ull * (d + 1);
+	}
+	p = wb_record(&w, CKPT_HDR_TREE, 8);
+	if (p)
+		put32(p, img->nr_tasks);
+	p = wb_record(&w, CKPT_HDR_BUFFER, 24ull * img->nr_tasks);
+	for (uint32_t i = 0; p && i < img->nr_tasks; i++) {
+		const struct ckpt_task *t = &img->tasks[i];
+
+		put32(p, t->vpid);
+		put32(p + 4, t->vppid);
+		put32(p + 8, t->vtgid);
+		put32(p + 12, t->vpgid);
+		put32(p + 16, t->vsid);
+		put32(p + 20, t->depth);
+		p += 24;
+	}
+	{
+		uint64_t toff = w.len;
+		uint32_t nrec = w.nrec;
+
+		p = wb_record(&w, CKPT_HDR_TAIL, 24);
+		if (p) {
+			put64(p, CKPT_TAIL_MAGIC);
+			put32(p + 8, ctk_crc32c(0, w.b, (size_t)toff));
+			put32(p + 12, nrec);
+			put64(p + 16, toff);
+		}
+	}
+	if (w.oom) {
+		free(w.b);
+		return -ENOMEM;
+	}
+	*out = w.b;
+	*len = w.len;
+	return 0;
+}
+
+int ctk_ckpt_write_file(const char *path, const struct ckpt_image *img,
+			struct ctk_err *e)
+{
+	uint8_t *buf;
+	size_t len, off = 0;
+	char *tmp;
+	int fd, rc = ctk_ckpt_encode(img, &buf, &len);
+
+	if (rc)
+		return ctk_err_set(e, -rc, "cannot encode the image");
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
+		free(buf);
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = ctk_err_set(e, errno, "cannot create a temporary file");
+		goto out;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, buf + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = ctk_err_set(e, n < 0 ? errno : EIO, "cannot write");
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (!rc && fsync(fd) < 0)
+		rc = ctk_err_set(e, errno, "cannot sync");
+	if (!rc && fchmod(fd, 0644) < 0)
+		rc = ctk_err_set(e, errno, "cannot set the mode");
+	if (close(fd) < 0 && !rc)
+		rc = ctk_err_set(e, errno, "cannot close");
+	if (!rc && rename(tmp, path) < 0)
+		rc = ctk_err_set(e, errno, "cannot rename into place");
+	if (rc)
+		unlink(tmp);
+out:
+	free(tmp);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include "ctk/attach.h"
+#include "ctk/container.h"
+#include "ctk/freeze.h"
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int is_frozen(int cgfd, bool v1)
+{
+	char buf[256], *p;
+
+	if (v1) {
+		if (ctk_cfile_read(cgfd, "freezer.state", buf, sizeof(buf)) < 0)
+			return -errno;
+		return !strncmp(buf, "FROZEN", 6);
+	}
+	if (ctk_cfile_read(cgfd, "cgroup.events", buf, sizeof(buf)) < 0)
+		return -errno;
+	p = strstr(buf, "frozen ");
+	return p && p[7] == '1';
+}
+
+int ctk_freeze_cgroup(struct ctk_freezer *f, int cgfd, bool v1,
+		      int timeout_ms, struct ctk_err *e)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->kind = v1 ? CTK_FREEZE_V1 : CTK_FREEZE_V2;
+	f->cgfd = cgfd;
+	rc = ctk_cfile_write(cgfd, v1 ? "freezer.state" : "cgroup.freeze",
+			     v1 ? "FROZEN" : "1");
+	if (rc) {
+		f->kind = CTK_FREEZE_NONE;
+		close(cgfd);
+		return ctk_err_set(e, -rc, "cannot freeze the container");
+	}
+	f->held = true;
+	for (;;) {
+		int fz = is_frozen(cgfd, v1);
+
+		if (fz == 1)
+			return 0;
+		if (fz < 0) {
+			ctk_thaw(f);
+			return ctk_err_set(e, -fz, "cannot read the freeze state");
+		}
+		if (now_ms() >= deadline) {
+			ctk_thaw(f);
+			return ctk_err_set(e, ETIMEDOUT, "the container did not "
+					   "freeze in time (a kernel thread "
+					   "inside never does)");
+		}
+		if (!v1) {
+			/* cgroup.events signals changes with POLLPRI */
+			struct pollfd p = { .events = POLLPRI };
+
+			p.fd = openat(cgfd, "cgroup.events", O_RDONLY |
+				      O_CLOEXEC);
+			if (p.fd >= 0) {
+				char b[128];
+
+				if (read(p.fd, b, sizeof(b)) < 0) {
+					/* polled anyway */
+				}
+				poll(&p, 1, 10);
+				close(p.fd);
+				continue;
+			}
+		}
+		usleep(1000);
+	}
+}
+
+static char proc_state(pid_t pid)
+{
+	struct ctk_proc_info pi;
+
+	return ctk_proc_info(pid, &pi) ? 0 : pi.state;
+}
+
+int ctk_freeze_stop(struct ctk_freezer *f, const pid_t *pids, size_t n,
+		    int timeout_ms, struct ctk_err *e)
+{
+	long long deadline = now_ms() + timeout_ms;
+
+	memset(f, 0, sizeof(*f));
+	f->kind = CTK_FREEZE_STOP;
+	f->cgfd = -1;
+	f->stopped = calloc(n ? n : 1, sizeof(*f->stopped));
+	if (!f->stopped)
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	f->held = true;
+	for (size_t i = 0; i < n; i++) {
+		char s = proc_state(pids[i]);
+
+		if (s == 'T' || s == 't' || s == 0)
+			continue;	/* stopped already (or gone): leave it */
+		if (kill(pids[i], SIGSTOP) == 0)
+			f->stopped[f->nstopped++] = pids[i];
+	}
+	for (size_t i = 0; i < f->nstopped; i++) {
+		for (;;) {
+			char s = proc_state(f->stopped[i]);
+
+			if (s == 'T' || s == 't' || s == 'Z' || s == 0)
+				break;
+			if (now_ms() >= deadline) {
+				ctk_thaw(f);
+				return ctk_err_set(e, ETIMEDOUT, "process %d did "
+						   "not stop in time",
+						   (int)f->stopped[i]);
+			}
+			usleep(200);
+		}
+	}
+	return 0;
+}
+
+void ctk_thaw(struct ctk_freezer *f)
+{
+	if (!f->held)
+		return;
+	f->held = false;
+	switch (f->kind) {
+	case CTK_FREEZE_V2:
+	case CTK_FREEZE_V1:
+		ctk_cfile_write(f->cgfd, f->kind == CTK_FREEZE_V1 ?
+				"freezer.state" : "cgroup.freeze",
+				f->kind == CTK_FREEZE_V1 ? "THAWED" : "0");
+		close(f->cgfd);
+		f->cgfd = -1;
+		break;
+	case CTK_FREEZE_STOP:
+		for (size_t i = 0; i < f->nstopped; i++)
+			kill(f->stopped[i], SIGCONT);
+		free(f->stopped);
+		f->stopped = NULL;
+		f->nstopped = 0;
+		break;
+	case CTK_FREEZE_NONE:
+		break;
+	}
+}

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cckpt: checkpoint the pid objects and task tree of a container in the
+ * linux-cr derived image format (every pid-namespace level), show it,
+ * verify it.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "ctk/attach.h"
+#include "ctk/ckpt.h"
+#include "ctk/container.h"
+#include "ctk/dump.h"
+#include "ctk/freeze.h"
+#include "ctk/hierarchy.h"
+#include "ctk/spec.h"
+
+struct cckpt_control {
+	struct ctk_cli cli;
+	const char *cmd;
+	int subtree, no_freeze, json;
+	char *output, *pid_arg, *timeout_arg;
+	int timeout_ms;
+	const char **operands;
+	size_t noperands;
+	struct ctk_hierarchies hier;
+};
+
+enum { OPT_OUTPUT = 'o', OPT_PID = 'p', OPT_TIMEOUT = 0x100 };
+
+/* ---- show --------------------------------------------------------------- */
+
+static void print_levels(const struct ckpt_image *img, uint32_t tag)
+{
+	uint32_t d;
+	const uint32_t *n = ctk_ckpt_pid(img, tag, &d);
+
+	if (!n) {
+		fputs("-", stdout);
+		return;
+	}
+	for (uint32_t k = 0; k <= d; k++)
+		printf("%s%u", k ? "/" : "", n[k]);
+}
+
+static void json_levels(const struct ckpt_image *img, uint32_t tag)
+{
+	uint32_t d;
+	const uint32_t *n = ctk_ckpt_pid(img, tag, &d);
+
+	if (!n) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('[');
+	for (uint32_t k = 0; k <= d; k++)
+		printf("%s%u", k ? "," : "", n[k]);
+	putchar(']');
+}
+
+/* strings in an image are printable ASCII: only '"' and '\\' escape */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void show_text(const char *file, const struct ckpt_image *img)
+{
+	char when[32];
+	time_t ts = (time_t)img->time_sec;
+	struct tm tm;
+	uint32_t *level;	/* tree indentation per task */
+
+	gmtime_r(&ts, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("image:       %s\n", file);
+	printf("format:      %u.%u, %s checkpoint, arch %u, taken %s\n",
+	       img->major, img->minor,
+	       img->uflags & CKPT_UFLAG_SUBTREE ? "subtree" : "container",
+	       img->arch_id, when);
+	printf("kernel:      %s %s (%s)\n", img->strings[0], img->strings[2],
+	       img->strings[1]);
+	printf("pid levels:  %u below the root's namespace, pid_max %u\n",
+	       img->max_depth, img->pid_max);
+	printf("pid objects: %u\n", img->nr_pids);
+	printf("  %5s %5s  %s\n", "TAG", "DEPTH", "NUMBERS (outer/inner)");
+	for (uint32_t i = 0; i < img->nr_pids; i++) {
+		printf("  %5u %5u  ", i + img->offset, img->pid_depth[i]);
+		print_levels(img, i + img->offset);
+		putchar('\n');
+	}
+	printf("tasks:       %u\n", img->nr_tasks);
+	level = calloc(img->nr_pids + 1, sizeof(*level));
+	for (uint32_t i = 0; i < img->nr_tasks; i++) {
+		const struct ckpt_task *t = &img->tasks[i];
+		uint32_t indent = 0;
+
+		if (level && t->vppid && t->vppid - img->offset < img->nr_pids)
+			indent = level[t->vppid - img->offset] + 1;
+		if (level && t->vpid == t->vtgid)
+			level[t->vpid - img->offset] = indent;
+		else if (level && t->vtgid - img->offset < img->nr_pids)
+			indent = level[t->vtgid - img->offset] + 1;
+		printf("  %*s%s", (int)(2 * indent), "",
+		       indent ? (t->vpid == t->vtgid ? "`- " : "{} ") : "");
+		fputs("pid ", stdout);
+		print_levels(img, t->vpid);
+		fputs("  tgid ", stdout);
+		print_levels(img, t->vtgid);
+		fputs("  pgrp ", stdout);
+		print_levels(img, t->vpgid);
+		fputs("  session ", stdout);
+		print_levels(img, t->vsid);
+		printf("%s\n", t->vpid != t->vtgid ? "  (thread)" : "");
+	}
+	free(level);
+}
+
+static void show_json(const struct ckpt_image *img)
+{
+	printf("{\n   \"header\": {\"format\": \"%u.%u\", \"subtree\": %s, "
+	       "\"arch_id\": %u, \"time\": %llu, \"kernel_version\": %u, "
+	       "\"max_depth\": %u, \"pid_max\": %u, \"kernel\": ",
+	       img->major, img->minor,
+	       img->uflags & CKPT_UFLAG_SUBTREE ? "true" : "false",
+	       img->arch_id, (unsigned long long)img->time_sec,
+	       img->kernel_version, img->max_depth, img->pid_max);
+	json_str(img->strings[0]);
+	fputs(", \"version\": ", stdout);
+	json_str(img->strings[1]);
+	fputs(", \"machine\": ", stdout);
+	json_str(img->strings[2]);
+	fputs("},\n   \"pids\": [", stdout);
+	for (uint32_t i = 0; i < img->nr_pids; i++) {
+		printf("%s\n      {\"tag\": %u, \"depth\": %u, \"numbers\": ",
+		       i ? "," : "", i + img->offset, img->pid_depth[i]);
+		json_levels(img, i + img->offset);
+		putchar('}');
+	}
+	fputs("\n   ],\n   \"tasks\": [", stdout);
+	for (uint32_t i = 0; i < img->nr_tasks; i++) {
+		const struct ckpt_task *t = &img->tasks[i];
+
+		printf("%s\n      {\"index\": %u, \"depth\": %u, \"thread\": %s, "
+		       "\"pid\": ", i ? "," : "", i, t->depth,
+		       t->vpid != t->vtgid ? "true" : "false");
+		json_levels(img, t->vpid);
+		fputs(", \"tgid\": ", stdout);
+		json_levels(img, t->vtgid);
+		fputs(", \"ppid\": ", stdout);
+		json_levels(img, t->vppid);
+		fputs(", \"pgid\": ", stdout);
+		json_levels(img, t->vpgid);
+		fputs(", \"sid\": ", stdout);
+		json_levels(img, t->vsid);
+		putchar('}');
+	}
+	fputs("\n   ]\n}\n", stdout);
+}
+
+static int load(struct cckpt_control *ctl, const char *file,
+		struct ckpt_image *img)
+{
+	struct ctk_err e = { 0 };
+	char safe[160];
+
+	if (ctk_ckpt_load(file, img, &e)) {
+		/* a rule names itself; a system error adds its words */
+		ctk_msg(&ctl->cli, "%s: %s%s%s", ctk_safe_name(file, safe,
+			sizeof(safe)), e.msg, e.code == EINVAL ? "" : ": ",
+			e.code == EINVAL ? "" : strerror(e.code));
+		return CTK_EXIT_FAILURE;
+	}
+	if (img->failed) {
+		ctk_msg(&ctl->cli, "%s: the image of a failed checkpoint: %s",
+			ctk_safe_name(file, safe, sizeof(safe)), img->error);
+		ctk_ckpt_free(img);
+		return CTK_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+static int do_show(struct cckpt_control *ctl)
+{
+	struct ckpt_image img;
+	int ret = load(ctl, ctl->operands[0], &img);
+
+	if (ret)
+		return ret;
+	if (ctl->json)
+		show_json(&img);
+	else
+		show_text(ctl->operands[0], &img);
+	ctk_ckpt_free(&img);
+	return CTK_EXIT_OK;
+}
+
+static int do_verify(struct cckpt_control *ctl)
+{
+	struct ckpt_image img;
+	int ret = load(ctl, ctl->operands[0], &img);
+
+	if (ret)
+		return ret;
+	if (!ctl->cli.quiet)
+		printf("%s: valid: format %u.%u, %s, %u pid objects, %u tasks, "
+		       "%u pid levels\n", ctl->operands[0], img.major, img.minor,
+		       img.uflags & CKPT_UFLAG_SUBTREE ? "subtree" : "container",
+		       img.nr_pids, img.nr_tasks, img.max_depth + 1);
+	ctk_ckpt_free(&img);
+	return CTK_EXIT_OK;
+}
+
+/* ---- dump ----------------------------------------------------------------- */
+
+/* Is this process inside @t (it would freeze itself)? */
+static bool self_inside(const struct ctk_target *t)
+{
+	char path[4096 + 8];
+	size_t len = strlen(t->cpath);
+
+	if (ctk_proc_cgroup_path(getpid(), t->hier, path, sizeof(path)))
+		return false;
+	return !strcmp(t->cpath, "/") || (!strncmp(path, t->cpath, len) &&
+					  (path[len] == '/' || !path[len]));
+}
+
+static int collect(struct cckpt_control *ctl, const struct ctk_target *t,
+		   pid_t root, pid_t **pids, size_t *n, struct ctk_err *e)
+{
+	return t ? ctk_container_procs(t, pids, n, e) :
+		   ctk_proc_descendants(root, pids, n, e);
+}
+
+static int do_dump(struct cckpt_control *ctl)
+{
+	struct ctk_freezer fz = { .kind = CTK_FREEZE_NONE };
+	struct ctk_target t = { 0 };
+	struct ckpt_image img = { 0 };
+	struct ctk_err e = { 0 };
+	pid_t root = 0, *pids = NULL;
+	size_t n = 0;
+	bool have_t = false, subtree = ctl->subtree;
+	sigset_t block, old;
+	int ret = CTK_EXIT_FAILURE, rc;
+	char where[512] = "";
+
+	if (ctl->pid_arg) {
+		if (ctk_parse_pid(ctl->pid_arg, &root))
+			return ctk_usage_error(&ctl->cli, "%s: not a process ID",
+					       ctl->pid_arg);
+		snprintf(where, sizeof(where), "process %d", (int)root);
+	} else {
+		if (ctk_hierarchy_load(&ctl->hier, NULL, "/proc/self/cgroup",
+				       &e) ||
+		    ctk_target_from_string(ctl->operands[0], &ctl->hier, &t,
+					   &e)) {
+			ctk_msg(&ctl->cli, "%s: %s", ctl->operands[0], e.msg);
+			return CTK_EXIT_FAILURE;
+		}
+		have_t = true;
+		ctk_target_format(&t, where, sizeof(where));
+	}
+	/* a signal now would leave the tasks frozen: hold it until thawed */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &old);
+
+	if (!ctl->no_freeze && have_t) {
+		bool v1 = t.hier->type == CTK_HIER_V1;
+		int cgfd;
+
+		if (self_inside(&t)) {
+			ctk_msg(&ctl->cli, "%s: cckpt runs inside the container "
+				"and would freeze itself", where);
+			goto out;
+		}
+		if (!v1 || strstr(t.hier->controllers, "freezer")) {
+			cgfd = ctk_container_open(&t);
+			if (cgfd < 0) {
+				ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN,
+					      cgfd);
+				goto out;
+			}
+			if (ctk_freeze_cgroup(&fz, cgfd, v1, ctl->timeout_ms,
+					      &e)) {
+				ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
+				goto out;
+			}
+		}
+	}
+	if (collect(ctl, have_t ? &t : NULL, root, &pids, &n, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
+		goto out;
+	}
+	if (!ctl->no_freeze && fz.kind == CTK_FREEZE_NONE) {
+		/* no freezer here: SIGSTOP, then look again for children
+		 * forked before the stop */
+		for (int round = 0; round < 10; round++) {
+			pid_t *again = NULL;
+			size_t m = 0;
+
+			ctk_thaw(&fz);
+			if (ctk_freeze_stop(&fz, pids, n, ctl->timeout_ms, &e)) {
+				ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
+				goto out;
+			}
+			if (collect(ctl, have_t ? &t : NULL, root, &again, &m,
+				    &e)) {
+				ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
+				goto out;
+			}
+			if (m == n && !memcmp(again, pids, n * sizeof(*pids))) {
+				free(again);
+				break;
+			}
+			free(pids);
+			pids = again;
+			n = m;
+		}
+	}
+	if (!ctl->pid_arg && !n) {
+		ctk_msg(&ctl->cli, "%s: the container has no process", where);
+		goto out;
+	}
+	if (ctl->pid_arg && !subtree) {
+		/* -p: subtree mode unless PID is a pid-namespace init */
+		uint32_t last = 0;
+		char path[64], buf[4096], *p;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)root);
+		f = fopen(path, "re");
+		if (f) {
+			while (fgets(buf, sizeof(buf), f))
+				if (!strncmp(buf, "NSpid:", 6))
+					for (p = buf + 6; *p;) {
+						char *end;
+						unsigned long v = strtoul(p, &end,
+									  10);
+
+						if (end == p)
+							break;
+						last = (uint32_t)v;
+						p = end;
+					}
+			fclose(f);
+		}
+		subtree = last != 1;
+	}
+	rc = ctk_dump_build(pids, n, root, subtree, &img, &e);
+	ctk_thaw(&fz);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
+		goto out;
+	}
+	if (ctk_ckpt_write_file(ctl->output, &img, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s: %s", ctl->output, e.msg,
+			strerror(e.code));
+		goto out;
+	}
+	ret = CTK_EXIT_OK;
+out:
+	ctk_thaw(&fz);	/* always, on every path */
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	ctk_ckpt_free(&img);
+	free(pids);
+	if (have_t)
+		ctk_target_free(&t);
+	return ret;
+}
+
+int main(int argc, const char **argv)
+{
+	struct cckpt_control ctl = { .cli = { .tool = "cckpt" },
+				     .timeout_ms = 10000 };
+	struct poptOption common[CTK_CLI_NOPTS];
+	struct poptOption opts[] = {
+		{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
+		  "dump: the image file to write", "FILE" },
+		{ "pid", 'p', POPT_ARG_STRING, NULL, OPT_PID,
+		  "dump: the process tree rooted at PID", "PID" },
+		{ "subtree", '\0', POPT_ARG_NONE, &ctl.subtree, 0,
+		  "dump: any set of tasks (outside pgrp/session as 0)", NULL },
+		{ "no-freeze", '\0', POPT_ARG_NONE, &ctl.no_freeze, 0,
+		  "dump: do not freeze or stop the tasks", NULL },
+		{ "timeout", '\0', POPT_ARG_STRING, NULL, OPT_TIMEOUT,
+		  "dump: seconds to wait for the freeze (default 10)", "SEC" },
+		{ "json", 'J', POPT_ARG_NONE, &ctl.json, 0,
+		  "show: JSON output", NULL },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
+		  "Common options:", NULL },
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
+	poptContext pc;
+	const char **rest;
+	int rc, ret = CTK_EXIT_USAGE;
+
+	ctk_cli_options(common, &ctl.cli);
+	pc = poptGetContext("cckpt", argc, argv, opts, 0);
+	poptSetOtherOptionHelp(pc, "dump [--subtree] [--no-freeze] [--timeout "
+			       "SEC] -o FILE (SPEC | -p PID) | show [-J] FILE | "
+			       "verify FILE");
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		char **slot = rc == OPT_OUTPUT ? &ctl.output :
+			      rc == OPT_PID ? &ctl.pid_arg :
+			      rc == OPT_TIMEOUT ? &ctl.timeout_arg : NULL;
+
+		if (slot) {
+			free(*slot);
+			*slot = poptGetOptArg(pc);
+		} else {
+			ctk_cli_handle(&ctl.cli, rc);
+		}
+	}
+	if (rc < -1) {
+		ret = ctk_popt_error(&ctl.cli, pc, rc);
+		goto out;
+	}
+	rest = poptGetArgs(pc);
+	if (!rest || !rest[0]) {
+		ret = ctk_usage_error(&ctl.cli, "no command (dump, show, "
+				      "verify)");
+		goto out;
+	}
+	ctl.cmd = rest[0];
+	ctl.operands = rest + 1;
+	while (ctl.operands[ctl.noperands])
+		ctl.noperands++;
+	if (ctl.timeout_arg) {
+		char *end;
+		double s = strtod(ctl.timeout_arg, &end);
+
+		if (*end || end == ctl.timeout_arg || !(s > 0) || s > 86400) {
+			ret = ctk_usage_error(&ctl.cli, "%s: --timeout takes "
+					      "seconds (0 to 86400)",
+					      ctl.timeout_arg);
+			goto out;
+		}
+		ctl.timeout_ms = (int)(s * 1000);
+	}
+	if (!strcmp(ctl.cmd, "dump")) {
+		if (!ctl.output) {
+			ret = ctk_usage_error(&ctl.cli, "dump needs -o FILE");
+			goto out;
+		}
+		if (ctl.json) {
+			ret = ctk_usage_error(&ctl.cli, "-J goes with show");
+			goto out;
+		}
+		if ((ctl.pid_arg != NULL) + ctl.noperands != 1) {
+			ret = ctk_usage_error(&ctl.cli, "dump takes one SPEC or "
+					      "-p PID");
+			goto out;
+		}
+		ret = do_dump(&ctl);
+	} else if (!strcmp(ctl.cmd, "show") || !strcmp(ctl.cmd, "verify")) {
+		if (ctl.output || ctl.pid_arg || ctl.subtree || ctl.no_freeze ||
+		    ctl.timeout_arg) {
+			ret = ctk_usage_error(&ctl.cli, "dump options go with "
+					      "dump");
+			goto out;
+		}
+		if (ctl.noperands != 1) {
+			ret = ctk_usage_error(&ctl.cli, "%s takes one FILE",
+					      ctl.cmd);
+			goto out;
+		}
+		if (ctl.json && strcmp(ctl.cmd, "show")) {
+			ret = ctk_usage_error(&ctl.cli, "-J goes with show");
+			goto out;
+		}
+		ret = !strcmp(ctl.cmd, "show") ? do_show(&ctl) :
+						  do_verify(&ctl);
+	} else {
+		char safe[64];
+
+		ret = ctk_usage_error(&ctl.cli, "%s: unknown command (dump, "
+				      "show, verify)", ctk_safe_name(ctl.cmd,
+				      safe, sizeof(safe)));
+	}
+out:
+	ctk_hierarchy_free(&ctl.hier);
+	free(ctl.output);
+	free(ctl.pid_arg);
+	free(ctl.timeout_arg);
+	poptFreeContext(pc);
+	return ret;
+}
