@@ -500,7 +500,7 @@ static int parse(const uint8_t *b, size_t len, struct ckpt_image *img,
 
 struct vstate {
 	const struct ckpt_image *img;
-	uint64_t tree_off;
+	uint64_t tree_off, pids_off;
 	struct ctk_err *e;
 };
 
@@ -744,7 +744,8 @@ static int validate_tree(struct vstate *vs)
 		const uint32_t *num = ctk_ckpt_pid(img, tag, &d);
 
 		if (!(used[p] & 2) || owner[p] < 0) {
-			rc = reject(vs->e, CKPT_HDR_BUFFER, 0, "pid object %u is "
+			rc = reject(vs->e, CKPT_HDR_BUFFER, vs->pids_off, "pid "
+				    "object %u is "
 				    "used by no task", tag);
 			goto out;
 		}
@@ -759,7 +760,8 @@ static int validate_tree(struct vstate *vs)
 	qsort(keys, nkeys, sizeof(*keys), cmp_nskey);
 	for (uint64_t k = 1; k < nkeys; k++)
 		if (keys[k].key == keys[k - 1].key) {
-			rc = reject(vs->e, CKPT_HDR_BUFFER, 0, "pid objects %u and "
+			rc = reject(vs->e, CKPT_HDR_BUFFER, vs->pids_off, "pid "
+				    "objects %u and "
 				    "%u both have number %u at level %u in one pid "
 				    "namespace", keys[k - 1].tag, keys[k].tag,
 				    (uint32_t)keys[k].key, keys[k].level);
@@ -797,6 +799,7 @@ int ctk_ckpt_parse(const uint8_t *buf, size_t len, struct ckpt_image *img,
 	rc = parse(buf, len, img, &pids_buf, &tree_buf, e);
 	if (!rc && !img->failed) {
 		vs.tree_off = tree_buf;
+		vs.pids_off = pids_buf;
 		rc = validate_tree(&vs);
 	}
 	if (rc)

@@ -105,6 +105,17 @@ int ctk_freeze_stop(struct ctk_freezer *f, const pid_t *pids, size_t n,
 	f->stopped = calloc(n ? n : 1, sizeof(*f->stopped));
 	if (!f->stopped)
 		return ctk_err_set(e, ENOMEM, "out of memory");
+	/* kernel threads ignore SIGSTOP: refuse before any signal is sent */
+	for (size_t i = 0; i < n; i++) {
+		struct ctk_proc_info pi;
+
+		if (!ctk_proc_info(pids[i], &pi) && (pi.flags & CTK_PF_KTHREAD)) {
+			free(f->stopped);
+			f->stopped = NULL;
+			return ctk_err_set(e, EINVAL, "process %d is a kernel "
+					   "thread: refused", (int)pids[i]);
+		}
+	}
 	f->held = true;
 	for (size_t i = 0; i < n; i++) {
 		char s = proc_state(pids[i]);
@@ -121,10 +132,11 @@ int ctk_freeze_stop(struct ctk_freezer *f, const pid_t *pids, size_t n,
 			if (s == 'T' || s == 't' || s == 'Z' || s == 0)
 				break;
 			if (now_ms() >= deadline) {
-				ctk_thaw(f);
+				pid_t late = f->stopped[i];
+
+				ctk_thaw(f);	/* frees f->stopped */
 				return ctk_err_set(e, ETIMEDOUT, "process %d did "
-						   "not stop in time",
-						   (int)f->stopped[i]);
+						   "not stop in time", (int)late);
 			}
 			usleep(200);
 		}

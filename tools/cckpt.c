@@ -22,7 +22,7 @@
 struct cckpt_control {
 	struct ctk_cli cli;
 	const char *cmd;
-	int subtree, no_freeze, json;
+	int subtree, no_freeze, json, pause_ms;
 	char *output, *pid_arg, *timeout_arg;
 	int timeout_ms;
 	const char **operands;
@@ -362,6 +362,8 @@ static int do_dump(struct cckpt_control *ctl)
 		subtree = last != 1;
 	}
 	rc = ctk_dump_build(pids, n, root, subtree, &img, &e);
+	if (ctl->pause_ms > 0)
+		usleep((useconds_t)ctl->pause_ms * 1000);
 	ctk_thaw(&fz);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (rc) {
@@ -402,6 +404,9 @@ int main(int argc, const char **argv)
 		  "dump: seconds to wait for the freeze (default 10)", "SEC" },
 		{ "json", 'J', POPT_ARG_NONE, &ctl.json, 0,
 		  "show: JSON output", NULL },
+		{ "pause-frozen", '\0', POPT_ARG_INT | POPT_ARGFLAG_DOC_HIDDEN,
+		  &ctl.pause_ms, 0, "dump: hold the freeze MS milliseconds "
+		  "(for tests)", "MS" },
 		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
 		  "Common options:", NULL },
 		POPT_AUTOHELP

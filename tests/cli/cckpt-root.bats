@@ -1,0 +1,186 @@
+#!/usr/bin/env bats
+# bats file_tags=root
+# cckpt dump on the real kernel: trees of nested pid namespaces (two and
+# three levels) with sessions, process groups and threads, inside a v2
+# scratch container; every level of every task checked against /proc.
+
+load helpers/common
+
+setup_file() { ctk_root_setup_file; }
+setup() {
+	ctk_root_setup
+	command -v unshare >/dev/null || skip "no unshare"
+	THREADS=$CTK_BUILDDIR/tests/helpers/ctk-threads
+}
+teardown() { ctk_root_teardown; }
+teardown_file() { ctk_root_teardown_file; }
+
+# spawn_tree LEVELS [nosetsid]: a tree in $V2/c, its outer unshare moved to
+# $V2/out so the container holds one pid-namespace init and its descendants
+spawn_tree() {
+	local levels=$1 lead=setsid inner
+	[ "${2:-}" = nosetsid ] && lead=
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c" "$V2/out"
+	inner='sleep 1000 & setsid sh -c "sleep 1000 & wait" & wait'
+	[ "$levels" -ge 3 ] && inner='sleep 1000 & setsid sh -c "sleep 1000 & wait" & unshare --pid --fork sh -c "sleep 1000 & wait" & wait'
+	cattach ":$REL/c" -- unshare --pid --fork $lead bash -c "
+		setsid sleep 1000 &
+		sleep 1000 &
+		$THREADS 2 >/dev/null &
+		bash -c 'set -m; sleep 1000 & sleep 1000 & wait' &
+		unshare --pid --fork sh -c '$inner' &
+		wait" >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	local want=$((levels >= 3 ? 12 : 10)) have i p snap
+	for i in $(seq 300); do
+		have=$(wc -l < "$V2/c/cgroup.procs")
+		[ "$have" -ge "$want" ] && break
+		sleep 0.01
+	done
+	snap=$(cat "$V2/c/cgroup.procs")
+	for p in $snap; do
+		echo "$snap" | grep -qx "$(awk '{print $4}' "/proc/$p/stat")" ||
+			echo "$p" > "$V2/out/cgroup.procs"
+	done
+	sleep 0.1
+	INIT=$(for p in $(cat "$V2/c/cgroup.procs"); do
+		awk '/^NSpid:/ { if ($NF == 1 && NF == 3) print FILENAME }' "/proc/$p/status"; done |
+		head -n1 | cut -d/ -f3)
+}
+
+# the tasks of the container as "pid pgid sid" per level, from /proc
+proc_view() {
+	local L=$1 tid
+	for tid in $(cat "$V2/c/cgroup.threads"); do
+		awk -v L="$L" '
+		function lv(  i, s) { s = ""; for (i = L + 2; i <= NF; i++) { if ($i == 0) break; s = s (s == "" ? "" : "/") $i } return s == "" ? "-" : s }
+		/^NSpid:/ { p = lv() } /^NSpgid:/ { g = lv() } /^NSsid:/ { s = lv() }
+		END { print p, g, s }' "/proc/$tid/status"
+	done | sort
+}
+
+image_view() {
+	cckpt show -J "$1" | jq -r '.tasks[] | [(.pid | join("/")), (.pgid // ["-"] | join("/")), (.sid // ["-"] | join("/"))] | join(" ")' | sort
+}
+
+host_level() { awk '/^NSpid:/ { print NF - 2 }' "/proc/$INIT/status"; }
+
+@test "two levels: the image agrees with /proc for every task and level" {
+	spawn_tree 2
+	run cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	assert_success
+	cckpt verify "$BATS_TEST_TMPDIR/a.img"
+	diff <(proc_view "$(host_level)") <(image_view "$BATS_TEST_TMPDIR/a.img")
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '.header.max_depth')" = 1 ]
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '[.tasks[] | select(.thread)] | length')" = 2 ]
+	# several sessions and process groups
+	[ "$(image_view "$BATS_TEST_TMPDIR/a.img" | awk '{print $3}' | sort -u | wc -l)" -ge 3 ]
+	[ "$(image_view "$BATS_TEST_TMPDIR/a.img" | awk '{print $2}' | sort -u | wc -l)" -ge 5 ]
+	# thawed and running after
+	grep -qx 'frozen 0' "$V2/c/cgroup.events"
+}
+
+@test "three levels" {
+	spawn_tree 3
+	run cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	assert_success
+	diff <(proc_view "$(host_level)") <(image_view "$BATS_TEST_TMPDIR/a.img")
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '.header.max_depth')" = 2 ]
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '[.pids[] | select(.depth == 2)] | length')" -ge 2 ]
+}
+
+@test "tasks are frozen during the dump and running after it" {
+	spawn_tree 2
+	cckpt dump --pause-frozen 800 -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c" &
+	dumper=$!
+	for i in $(seq 100); do grep -qx 'frozen 1' "$V2/c/cgroup.events" && break; sleep 0.01; done
+	grep -qx 'frozen 1' "$V2/c/cgroup.events"
+	wait "$dumper"
+	grep -qx 'frozen 0' "$V2/c/cgroup.events"
+	for p in $(cat "$V2/c/cgroup.procs"); do
+		[ "$(awk '{print $3}' "/proc/$p/stat")" != T ]
+	done
+}
+
+@test "container mode refuses a session from outside; --subtree writes 0; thawed either way" {
+	spawn_tree 2 nosetsid
+	run --separate-stderr cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	assert_failure 1
+	[[ "$stderr" == *"leader is outside the container"*"use --subtree"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/a.img" ]
+	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep a.img)" ]	# no temporary left
+	grep -qx 'frozen 0' "$V2/c/cgroup.events"
+	run cckpt dump --subtree -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	assert_success
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '.header.subtree')" = true ]
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '.tasks[0].sid')" = null ]
+	diff <(proc_view "$(host_level)") <(image_view "$BATS_TEST_TMPDIR/a.img")
+}
+
+@test "two dumps of the same tasks differ only in the header time and the tail CRC" {
+	spawn_tree 2
+	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	sleep 1.1	# a different second
+	cckpt dump -o "$BATS_TEST_TMPDIR/b.img" ":$REL/c"
+	len=$(stat -c %s "$BATS_TEST_TMPDIR/a.img")
+	[ "$len" = "$(stat -c %s "$BATS_TEST_TMPDIR/b.img")" ]
+	run bash -c "cmp -l '$BATS_TEST_TMPDIR/a.img' '$BATS_TEST_TMPDIR/b.img' | awk -v n=$len '{ o = \$1 - 1; if (!((o >= 32 && o < 40) || (o >= n - 16 && o < n - 12))) print o }'"
+	assert_output ""
+	! cmp -s "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
+}
+
+@test "-p PID of the init: the same tree as the container" {
+	spawn_tree 2
+	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	run cckpt dump -o "$BATS_TEST_TMPDIR/p.img" -p "$INIT"
+	assert_success
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/p.img" | jq '.header.subtree')" = false ]
+	diff <(image_view "$BATS_TEST_TMPDIR/a.img") <(image_view "$BATS_TEST_TMPDIR/p.img")
+	for p in $(cat "$V2/c/cgroup.procs"); do
+		[ "$(awk '{print $3}' "/proc/$p/stat")" != T ]	# SIGCONT after
+	done
+}
+
+@test "v1 (no freezer in the hierarchy): stopped during, running after; stopped ones stay stopped" {
+	V1=$(ctk_v1_path)
+	mkdir "$V1/k"
+	ctk_spawn_sleeper; a=$SLEEPER
+	ctk_spawn_sleeper; b=$SLEEPER
+	echo "$a" > "$V1/k/cgroup.procs"
+	echo "$b" > "$V1/k/cgroup.procs"
+	kill -STOP "$b"
+	run cckpt dump --subtree -o "$BATS_TEST_TMPDIR/k.img" name=ctk-test:/k
+	assert_success
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/k.img" | jq '.tasks | length')" = 2 ]
+	[ "$(awk '{print $3}' "/proc/$a/stat")" != T ]
+	[ "$(awk '{print $3}' "/proc/$b/stat")" = T ]
+	kill -CONT "$b"
+}
+
+@test "refusals: a kernel thread, itself inside, an unwritable FILE (nothing left)" {
+	run --separate-stderr cckpt dump -o "$BATS_TEST_TMPDIR/x.img" -p 2
+	assert_failure 1
+	[[ "$stderr" == *"kernel thread"* ]]
+	spawn_tree 2
+	run --separate-stderr cattach ":$REL/c" -- cckpt dump -o "$BATS_TEST_TMPDIR/x.img" ":$REL/c"
+	assert_failure 1
+	[[ "$stderr" == *"would freeze itself"* ]]
+	run --separate-stderr cckpt dump -o /nonexistent/dir/x.img ":$REL/c"
+	assert_failure 1
+	grep -qx 'frozen 0' "$V2/c/cgroup.events"
+	[ ! -e "$BATS_TEST_TMPDIR/x.img" ]
+}
+
+@test "the writer is valgrind-clean" {
+	command -v valgrind >/dev/null || skip "no valgrind"
+	if ldd "$CTK_BUILDDIR/cckpt" | grep -q libasan; then
+		skip "a sanitizer build: valgrind cannot run it (./ctk-dev demo builds one it can)"
+	fi
+	spawn_tree 2
+	run valgrind -q --error-exitcode=9 --leak-check=full "$CTK_BUILDDIR/cckpt" dump -o "$BATS_TEST_TMPDIR/v.img" ":$REL/c"
+	assert_success
+	run valgrind -q --error-exitcode=9 --leak-check=full "$CTK_BUILDDIR/cckpt" show -J "$BATS_TEST_TMPDIR/v.img"
+	assert_success
+}

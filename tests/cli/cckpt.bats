@@ -1,0 +1,113 @@
+#!/usr/bin/env bats
+# cckpt without root: usage, and show/verify of the crafted images.
+
+load helpers/common
+
+CK=$FIXTURES/ckpt
+
+@test "cckpt --help" {
+	run --separate-stderr cckpt --help
+	assert_success
+	assert_output --partial "Usage: cckpt"
+}
+
+@test "usage errors" {
+	run cckpt
+	assert_failure 2
+	run --separate-stderr cckpt frobnicate
+	assert_failure 2
+	[[ "$stderr" == *"frobnicate: unknown command"* ]]
+	run cckpt dump name=ctk-test:/a
+	assert_failure 2
+	run cckpt dump -o x.img
+	assert_failure 2
+	run cckpt dump -o x.img -p 1 name=ctk-test:/a
+	assert_failure 2
+	run cckpt dump -o x.img -p 0
+	assert_failure 2
+	run cckpt dump --timeout -1 -o x.img -p 1
+	assert_failure 2
+	run cckpt show
+	assert_failure 2
+	run cckpt verify -o x "$CK/valid-container.img"
+	assert_failure 2
+	run cckpt verify -J "$CK/valid-container.img"
+	assert_failure 2
+	[ ! -e x.img ]
+}
+
+@test "verify: valid images exit 0" {
+	for f in valid-container valid-subtree valid-optional; do
+		run cckpt verify "$CK/$f.img"
+		assert_success
+		assert_output --partial ": valid: format 1.0"
+	done
+}
+
+@test "verify: every crafted image is rejected with one line naming record, offset and rule" {
+	n=0
+	for f in "$CK"/*.img; do
+		case ${f##*/} in valid-*) continue ;; esac
+		run --separate-stderr cckpt verify "$f"
+		assert_failure 1
+		[ "${#stderr_lines[@]}" = 1 ]
+		[[ "$stderr" =~ ^cckpt:\ .*\.img:\ (record\ [A-Z0-9a-z\ ]+\ at\ offset\ [0-9]+|file|the\ image\ of\ a\ failed\ checkpoint) ]]
+		n=$((n + 1))
+	done
+	[ "$n" -ge 60 ]
+}
+
+@test "show verifies first" {
+	run --separate-stderr cckpt show "$CK/crc.img"
+	assert_failure 1
+	[[ "$stderr" == *"CRC-32C mismatch"* ]]
+	[ -z "$output" ]
+}
+
+@test "show: the tree, indented, every level" {
+	run cckpt show "$CK/valid-container.img"
+	assert_success
+	assert_line "pid objects: 7"
+	assert_line --partial "pid 1  tgid 1  pgrp 1  session 1"
+	assert_line --partial "  \`- pid 5/1  tgid 5/1  pgrp 1  session 1"
+	assert_line --partial "    \`- pid 6/2  tgid 6/2  pgrp 7  session 1"
+	assert_line --partial "pid 4  tgid 3  pgrp 1  session 1  (thread)"
+}
+
+@test "show -J: header, pid objects, tasks" {
+	run cckpt show -J "$CK/valid-container.img"
+	assert_success
+	j=$output
+	[ "$(jq -r .header.format <<< "$j")" = 1.0 ]
+	[ "$(jq -r .header.subtree <<< "$j")" = false ]
+	[ "$(jq -c '.pids[5]' <<< "$j")" = '{"tag":6,"depth":1,"numbers":[6,2]}' ]
+	[ "$(jq -c '[.tasks[] | .pid]' <<< "$j")" = '[[1],[2],[3],[4],[5,1],[6,2]]' ]
+	[ "$(jq -c '.tasks[5] | [.ppid, .pgid, .sid, .depth]' <<< "$j")" = '[[5,1],[7],[1],1]' ]
+	[ "$(jq -c '[.tasks[] | .thread]' <<< "$j")" = '[false,false,false,true,false,false]' ]
+}
+
+@test "truncated, bit-flipped and oversized files are rejected, never a crash" {
+	img=$BATS_TEST_TMPDIR/x.img
+	size=$(stat -c %s "$CK/valid-container.img")
+	for n in 0 1 95 96 200 $((size - 1)); do
+		head -c "$n" "$CK/valid-container.img" > "$img"
+		run cckpt verify "$img"
+		assert_failure 1
+	done
+	for off in 0 17 70 130 170 250 300 $((size - 9)); do
+		cp "$CK/valid-container.img" "$img"
+		printf '\xff' | dd of="$img" bs=1 seek="$off" conv=notrunc status=none
+		run cckpt verify "$img"
+		assert_failure 1
+	done
+	truncate -s 300M "$img"
+	run --separate-stderr cckpt verify "$img"
+	assert_failure 1
+	[[ "$stderr" == *"larger than the reader's cap"* ]]
+	head -c 4096 /dev/urandom > "$img"
+	run cckpt verify "$img"
+	assert_failure 1
+	run --separate-stderr cckpt verify /nonexistent.img
+	assert_failure 1
+	[[ "$stderr" == *"No such file or directory"* ]]
+}

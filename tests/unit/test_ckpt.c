@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The checkpoint reader: every rejection rule on its crafted image under
+ * tests/fixtures/ckpt (made by tests/helpers/ckpt-mkfixtures), round trips
+ * and the CRC.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctk/ckpt.h"
+#include "tap.h"
+
+static const struct { const char *file, *rule; } rejects[] = {
+	{ "short", "file: 95 bytes: shorter than 96" },
+	{ "first-not-header", "record STRING at offset 0: the first record must be HEADER" },
+	{ "len-under-8", "record STRING at offset 64: length 4 under 8" },
+	{ "len-past-end", "runs past the end of the file" },
+	{ "padding", "record STRING at offset 80: padding byte at 107 not zero" },
+	{ "header-len", "record HEADER at offset 0: length 72, not 64" },
+	{ "magic", "record HEADER at offset 0: bad magic" },
+	{ "byte-order", "record HEADER at offset 0: wrong byte order" },
+	{ "major", "only major 1 is read" },
+	{ "header-reserved", "record HEADER at offset 0: reserved field not zero" },
+	{ "header-reserved64", "record HEADER at offset 0: reserved field not zero" },
+	{ "flags", "unknown flags 0x4" },
+	{ "max-depth", "max_depth 32 over 31" },
+	{ "string-no-nul", "not NUL-terminated" },
+	{ "string-control", "byte 1 is not printable (0xa)" },
+	{ "string-nul", "byte 1 is not printable (0)" },
+	{ "string-missing", "out of order: STRING 3 of 3 expected" },
+	{ "unknown-required", "record type 0x1000 at offset 128: unknown required record type" },
+	{ "pids-len", "record PIDS at offset 128: length 16, not 24" },
+	{ "nr-pids-zero", "nr_pids 0 out of range" },
+	{ "nr-pids-big", "nr_pids 4194305 out of range" },
+	{ "nr-vpids", "nr_vpids 218 over 31 per pid" },
+	{ "pids-offset", "offset 2, not 1" },
+	{ "pids-reserved", "record PIDS at offset 128: reserved field not zero" },
+	{ "pid-buffer-size", "pid buffer of 64 bytes, PIDS says 56" },
+	{ "pid-depth", "pid 1: depth 2 over max_depth 1" },
+	{ "pid-zero", "number 0 at level 0 out of range" },
+	{ "pid-big", "number 4194304 at level 0 out of range" },
+	{ "pid-past", "pid 7 runs past the buffer" },
+	{ "pid-walk", "the entries do not fill the buffer exactly" },
+	{ "tree-len", "record TREE at offset 224: length 12, not 16" },
+	{ "nr-tasks-zero", "nr_tasks 0 out of range" },
+	{ "nr-tasks-over", "nr_tasks 8 out of range (1 to nr_pids 7)" },
+	{ "tree-reserved", "record TREE at offset 224: reserved field not zero" },
+	{ "tree-buffer-size", "task buffer of 144 bytes, TREE says 120" },
+	{ "pids-no-buffer", "out of order: the BUFFER of PIDS expected" },
+	{ "two-headers", "record HEADER at offset 224: out of order" },
+	{ "no-tail", "without a TAIL" },
+	{ "tail-len", "record TAIL at offset 392: length 40, not 32" },
+	{ "trailing", "8 bytes follow the tail" },
+	{ "tail-magic", "record TAIL at offset 392: bad magic" },
+	{ "tail-offset", "image_len 384, not its offset" },
+	{ "tail-records", "nr_records 9, the image has 8" },
+	{ "crc", "CRC-32C mismatch" },
+	{ "truncated", "length 16 runs past the end of the file" },
+	{ "tag-range", "task 2: vpid tag out of range" },
+	{ "tgid-zero", "task 2: vtgid tag out of range" },
+	{ "pgrp-zero", "task 1: pgrp or session 0 in a container image" },
+	{ "forest-in-container", "only subtree images are forests" },
+	{ "task0-parent", "task 0 has a parent" },
+	{ "depth-mismatch", "task 2: depth 1, its pid has depth 0" },
+	{ "vpid-twice", "task 2: vpid 3 used twice" },
+	{ "root-not-1", "the root of a container image is pid 9, not 1" },
+	{ "thread-no-leader", "thread 2: no leader before it" },
+	{ "thread-differs", "differ from its leader's" },
+	{ "parent-later", "task 4: its parent does not come before it" },
+	{ "parent-thread", "its parent is a thread" },
+	{ "depth-jump", "depth 2 under a parent at depth 0" },
+	{ "ns-init-not-1", "starts a pid namespace but is pid 3 there, not 1" },
+	{ "forest-depth", "task 4: no parent, depth 1, not 0" },
+	{ "session-pgrp", "a session leader whose pgrp is not itself" },
+	{ "pgrp-two-sessions", "pgrp 1 lies in two sessions" },
+	{ "pgrp-deeper", "its pgrp lies in a deeper pid namespace" },
+	{ "pid-two-namespaces", "pid 9 is used in two pid namespaces" },
+	{ "unreferenced", "record BUFFER at offset 152: pid object 8 is used by no task" },
+	{ "pid-dup-level0", "record BUFFER at offset 152: pid objects 3 and 7 both have number 3 at level 0" },
+	{ "pid-dup-inner", "pid objects 5 and 6 both have number 1 at level 1" },
+};
+
+static char *path(const char *name)
+{
+	static char buf[4096];
+	const char *src = getenv("CTK_SRCDIR");
+
+	snprintf(buf, sizeof(buf), "%s/tests/fixtures/ckpt/%s.img",
+		 src ? src : ".", name);
+	return buf;
+}
+
+int main(void)
+{
+	struct ckpt_image img, again;
+	struct ctk_err e = { 0 };
+	uint8_t *b1 = NULL, *b2 = NULL;
+	size_t l1 = 0, l2 = 0;
+	uint32_t d;
+
+	is_int(ctk_crc32c(0, "123456789", 9), 0xe3069283u,
+	       "CRC-32C check value");
+	is_int(ctk_crc32c(ctk_crc32c(0, "1234", 4), "56789", 5), 0xe3069283u,
+	       "CRC-32C continues");
+
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(rejects); i++) {
+		int rc = ctk_ckpt_load(path(rejects[i].file), &img, &e);
+
+		ok(rc < 0 && e.code == EINVAL && strstr(e.msg, rejects[i].rule) &&
+		   (!strncmp(e.msg, "record ", 7) || !strncmp(e.msg, "file: ", 6)),
+		   "%s: rejected: %s", rejects[i].file, e.msg);
+		if (!rc)
+			ctk_ckpt_free(&img);
+	}
+
+	/* valid images, and what they hold */
+	ok(ctk_ckpt_load(path("valid-container"), &img, &e) == 0,
+	   "valid-container loads (%s)", e.msg);
+	is_int(img.nr_pids, 7, "7 pid objects");
+	is_int(img.nr_tasks, 6, "6 tasks");
+	ok(!(img.uflags & CKPT_UFLAG_SUBTREE), "a container image");
+	is_str(img.strings[2], "x86_64", "machine string");
+	ok(ctk_ckpt_pid(&img, 6, &d)[1] == 2 && d == 1, "pid 6 is 2 inside");
+	ok(ctk_ckpt_pid(&img, 0, NULL) == NULL && !ctk_ckpt_pid(&img, 8, NULL),
+	   "tags 0 and past the end have no pid");
+	/* encode again: the same bytes */
+	ok(ctk_ckpt_encode(&img, &b1, &l1) == 0, "encode");
+	{
+		FILE *f = fopen(path("valid-container"), "rb");
+		uint8_t file[4096];
+		size_t n = f ? fread(file, 1, sizeof(file), f) : 0;
+
+		if (f)
+			fclose(f);
+		ok(n == l1 && !memcmp(file, b1, n), "round trip: the same bytes");
+	}
+	ok(ctk_ckpt_parse(b1, l1, &again, &e) == 0 && again.nr_tasks == 6,
+	   "the encoding parses");
+	ok(ctk_ckpt_encode(&again, &b2, &l2) == 0 && l1 == l2 &&
+	   !memcmp(b1, b2, l1), "and encodes to the same bytes again");
+	ctk_ckpt_free(&again);
+	/* every single-byte change of a valid image is caught */
+	{
+		size_t caught = 0;
+
+		for (size_t i = 0; i < l1; i++) {
+			b1[i] ^= 0x10;
+			if (ctk_ckpt_parse(b1, l1, &again, &e) < 0)
+				caught++;
+			else
+				ctk_ckpt_free(&again);
+			b1[i] ^= 0x10;
+		}
+		is_int(caught, l1, "each of %zu bit flips is rejected", l1);
+		/* and every truncation */
+		caught = 0;
+		for (size_t n = 0; n < l1; n++) {
+			if (ctk_ckpt_parse(b1, n, &again, &e) < 0)
+				caught++;
+			else
+				ctk_ckpt_free(&again);
+		}
+		is_int(caught, l1, "each of %zu truncations is rejected", l1);
+	}
+	ok(ctk_ckpt_parse(b1, CKPT_FILE_MAX + 1, &again, &e) < 0 &&
+	   strstr(e.msg, "larger than the reader's cap"),
+	   "over the cap: refused before reading (%s)", e.msg);
+	free(b1);
+	free(b2);
+	ctk_ckpt_free(&img);
+
+	ok(ctk_ckpt_load(path("valid-subtree"), &img, &e) == 0 &&
+	   (img.uflags & CKPT_UFLAG_SUBTREE), "valid-subtree: a forest");
+	ctk_ckpt_free(&img);
+	ok(ctk_ckpt_load(path("valid-optional"), &img, &e) == 0,
+	   "an unknown optional record is skipped (%s)", e.msg);
+	ctk_ckpt_free(&img);
+	ok(ctk_ckpt_load(path("failed"), &img, &e) == 0 && img.failed &&
+	   !strcmp(img.error, "task 42 did not freeze"),
+	   "a failed checkpoint reads as one");
+	ctk_ckpt_free(&img);
+	ok(ctk_ckpt_load("/nonexistent.img", &img, &e) < 0 && e.code == ENOENT,
+	   "a missing file");
+	return tap_done();
+}
