@@ -58,40 +58,47 @@ static int parse_ns_line(const char *buf, const char *name, uint32_t *out,
 	return k ? 0 : -EINVAL;
 }
 
+/*
+ * One read of /proc/TGID/task/TID/status gives everything: Tgid, PPid, the
+ * NS* columns, Threads, and (since 6.x) Kthread; /proc/TID/stat is read only
+ * where Kthread is missing. *nthreads gets the Threads count.
+ */
 static int read_task(pid_t tgid, pid_t tid, struct dtask *t,
-		     struct ctk_err *e)
+		     uint32_t *nthreads, struct ctk_err *e)
 {
 	char path[64], buf[4096];
 	uint32_t n1, n2, n3, n4;
-	struct ctk_proc_info pi;
 	const char *p;
-	int fd, rc;
+	int fd;
 	ssize_t len;
 
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
-	rc = ctk_proc_info(tid, &pi);
-	if (rc)
-		return ctk_err_set(e, -rc, "task %d: gone", (int)tid);
-	if (pi.flags & CTK_PF_KTHREAD)
-		return ctk_err_set(e, EINVAL, "task %d is a kernel thread: "
-				   "refused", (int)tid);
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)tgid,
 		 (int)tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return ctk_err_set(e, errno, "task %d: cannot read its status",
-				   (int)tid);
+		return ctk_err_set(e, errno == ENOENT ? ESRCH : errno,
+				   "task %d: gone", (int)tid);
 	len = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (len <= 0)
-		return ctk_err_set(e, EIO, "task %d: cannot read its status",
-				   (int)tid);
+		return ctk_err_set(e, ESRCH, "task %d: gone", (int)tid);
 	buf[len] = '\0';
+	p = strstr(buf, "\nKthread:");
+	if (p ? atoi(p + 9) != 0 : ({
+		struct ctk_proc_info pi;
+
+		!ctk_proc_info(tid, &pi) && (pi.flags & CTK_PF_KTHREAD); }))
+		return ctk_err_set(e, EINVAL, "task %d is a kernel thread: "
+				   "refused", (int)tid);
 	p = strstr(buf, "\nTgid:");
 	t->tgid = p ? (pid_t)atoi(p + 6) : 0;
 	p = strstr(buf, "\nPPid:");
 	t->ppid = p ? (pid_t)atoi(p + 6) : 0;
+	p = strstr(buf, "\nThreads:");
+	if (nthreads)
+		*nthreads = p ? (uint32_t)atoi(p + 9) : 0;
 	if (parse_ns_line(buf, "\nNSpid:", t->pid, &n1) ||
 	    parse_ns_line(buf, "\nNStgid:", t->tgidv, &n2) ||
 	    parse_ns_line(buf, "\nNSpgid:", t->pgid, &n3) ||
@@ -101,6 +108,22 @@ static int read_task(pid_t tgid, pid_t tid, struct dtask *t,
 				   "NStgid, NSpgid, NSsid (kernel 4.1+)",
 				   (int)tid);
 	t->nlev = n1;
+	return 0;
+}
+
+static int grow_tasks(struct dtask **t, size_t n, size_t *cap)
+{
+	if (n < *cap)
+		return 0;
+	{
+		size_t nc = *cap ? *cap * 2 : 64;
+		struct dtask *nv = realloc(*t, nc * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		*t = nv;
+		*cap = nc;
+	}
 	return 0;
 }
 
@@ -328,37 +351,40 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 	memset(img, 0, sizeof(*img));
 	if (!nprocs)
 		return ctk_err_set(e, ESRCH, "no process to checkpoint");
-	/* every thread of every process */
+	/* every process, and the threads of those that have more */
 	for (size_t i = 0; i < nprocs && !rc; i++) {
+		uint32_t nthreads = 0;
 		char path[64];
 		struct dirent *de;
 		DIR *d;
 
+		if (grow_tasks(&t, nt, &capt)) {
+			rc = ctk_err_set(e, ENOMEM, "out of memory");
+			break;
+		}
+		rc = read_task(procs[i], procs[i], &t[nt], &nthreads, e);
+		if (rc)
+			break;
+		nt++;
+		if (nthreads <= 1)
+			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task", (int)procs[i]);
 		d = opendir(path);
 		if (!d) {
-			rc = ctk_err_set(e, errno == ENOENT ? ESRCH : errno,
-					 "process %d: gone", (int)procs[i]);
+			rc = ctk_err_set(e, ESRCH, "process %d: gone",
+					 (int)procs[i]);
 			break;
 		}
 		while (!rc && (de = readdir(d))) {
 			pid_t tid;
 
-			if (ctk_parse_pid(de->d_name, &tid))
+			if (ctk_parse_pid(de->d_name, &tid) || tid == procs[i])
 				continue;
-			if (nt == capt) {
-				size_t nc = capt ? capt * 2 : 64;
-				struct dtask *nv = realloc(t, nc * sizeof(*nv));
-
-				if (!nv) {
-					rc = ctk_err_set(e, ENOMEM,
-							 "out of memory");
-					break;
-				}
-				t = nv;
-				capt = nc;
+			if (grow_tasks(&t, nt, &capt)) {
+				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				break;
 			}
-			rc = read_task(procs[i], tid, &t[nt], e);
+			rc = read_task(procs[i], tid, &t[nt], NULL, e);
 			if (!rc)
 				nt++;
 		}

@@ -56,5 +56,36 @@ kill "$worker"; wait "$worker" 2>/dev/null || true
 run crelease --sweep --all name=ctk-demo:/
 sleep 0.1
 run cmount -u "$dir/h"
+
+echo
+echo "# a checkpoint: a tree of two nested pid namespaces in a v2 container"
+v2root=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
+	if ($(i + 1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo)
+if [ -n "$v2root" ]; then
+	ck=$v2root/ctk-demo.$$
+	mkdir "$ck" "$ck/app" "$ck/launcher"
+	v2clean() {
+		[ -d "$ck" ] || return 0
+		echo 1 > "$ck/cgroup.kill"
+		sleep 0.2
+		rmdir "$ck/app" "$ck/launcher" "$ck" 2>/dev/null
+	}
+	trap 'v2clean; cleanup' EXIT
+	cattach ":/${ck##*/}/app" -- unshare --pid --fork setsid sh -c \
+		'sleep 1000 & setsid sleep 1000 & unshare --pid --fork sh -c "sleep 1000 & wait" & wait' \
+		>/dev/null 2>&1 &
+	disown $!	# its end is no news
+	sleep 0.3
+	# the outer unshare is not part of the application: it stays outside
+	snap=$(cat "$ck/app/cgroup.procs")
+	for p in $snap; do
+		echo "$snap" | grep -qx "$(awk '{print $4}' "/proc/$p/stat")" ||
+			echo "$p" > "$ck/launcher/cgroup.procs"
+	done
+	run cckpt dump -o "$dir/app.img" ":/${ck##*/}/app"
+	run cckpt show "$dir/app.img"
+	run cckpt verify "$dir/app.img"
+	v2clean
+fi
 echo
 echo "demo: done"

@@ -90,3 +90,15 @@ complete_words() {
 	assert_success
 	assert_output "--watch"
 }
+
+@test "cckpt completes its commands and their options" {
+	run complete_words cckpt _cckpt cckpt ver
+	assert_success
+	assert_output "verify"
+	run complete_words cckpt _cckpt cckpt dump --sub
+	assert_success
+	assert_output "--subtree"
+	run complete_words cckpt _cckpt cckpt show -
+	assert_success
+	assert_line "--json"
+}
