@@ -323,6 +323,23 @@ static long find_task(const struct dtask *t, size_t n, pid_t tgid)
 	return -1;
 }
 
+static uint32_t sort_level;	/* cmp_task_level's L (qsort has no arg) */
+
+static int cmp_task_level(const void *a, const void *b)
+{
+	const struct dtask *x = a, *y = b;
+	uint32_t xg = x->tgidv[sort_level], yg = y->tgidv[sort_level];
+
+	if (xg != yg)
+		return xg < yg ? -1 : 1;
+	if (x->tid == x->tgid)
+		return -1;
+	if (y->tid == y->tgid)
+		return 1;
+	return x->pid[sort_level] < y->pid[sort_level] ? -1 :
+	       x->pid[sort_level] > y->pid[sort_level];
+}
+
 static int cmp_task(const void *a, const void *b)
 {
 	const struct dtask *x = a, *y = b;
@@ -428,6 +445,18 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 				}
 		}
 	}
+	/* from here on, order by the numbers in the root's namespace (not
+	 * host pids, which follow creation order): a restored tree dumps
+	 * the same */
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].nlev <= L) {
+			rc = ctk_err_set(e, EINVAL, "task %d is not in the pid "
+					 "namespace of the root or below",
+					 (int)t[i].tid);
+			goto out;
+		}
+	sort_level = L;
+	qsort(t, nt, sizeof(*t), cmp_task_level);
 	/* pid objects: one per distinct number at level 0 */
 	for (size_t i = 0; i < nt; i++) {
 		const char *what[4] = { "pid", "tgid", "process group",

@@ -16,21 +16,24 @@
 #include "ctk/container.h"
 #include "ctk/dump.h"
 #include "ctk/freeze.h"
+#include "ctk/create.h"
 #include "ctk/hierarchy.h"
+#include "ctk/restore.h"
 #include "ctk/spec.h"
 
 struct cckpt_control {
 	struct ctk_cli cli;
 	const char *cmd;
-	int subtree, no_freeze, json, pause_ms;
-	char *output, *pid_arg, *timeout_arg;
+	int subtree, no_freeze, json, pause_ms, freeze;
+	char *output, *pid_arg, *timeout_arg, *into;
+	char **command;
 	int timeout_ms;
 	const char **operands;
 	size_t noperands;
 	struct ctk_hierarchies hier;
 };
 
-enum { OPT_OUTPUT = 'o', OPT_PID = 'p', OPT_TIMEOUT = 0x100 };
+enum { OPT_OUTPUT = 'o', OPT_PID = 'p', OPT_TIMEOUT = 0x100, OPT_INTO };
 
 /* ---- show --------------------------------------------------------------- */
 
@@ -221,6 +224,164 @@ static int do_verify(struct cckpt_control *ctl)
 	return CTK_EXIT_OK;
 }
 
+/* ---- diff, restore --------------------------------------------------------- */
+
+static int do_diff(struct cckpt_control *ctl)
+{
+	struct ckpt_image a, b;
+	unsigned shown = 0, diffs = 0;
+	int ret = load(ctl, ctl->operands[0], &a);
+
+#define SAY(...) do { if (shown++ < 20) printf(__VA_ARGS__); diffs++; } while (0)
+	if (ret)
+		return ret;
+	ret = load(ctl, ctl->operands[1], &b);
+	if (ret) {
+		ctk_ckpt_free(&a);
+		return ret;
+	}
+	if (a.uflags != b.uflags)
+		SAY("kind: %s vs %s\n", a.uflags ? "subtree" : "container",
+		    b.uflags ? "subtree" : "container");
+	if (a.nr_pids != b.nr_pids)
+		SAY("pid objects: %u vs %u\n", a.nr_pids, b.nr_pids);
+	for (uint32_t i = 0; i < a.nr_pids && i < b.nr_pids; i++) {
+		uint32_t da, db, tag = i + a.offset;
+		const uint32_t *na = ctk_ckpt_pid(&a, tag, &da),
+			       *nb = ctk_ckpt_pid(&b, tag, &db);
+
+		if (da != db || memcmp(na, nb, 4 * (da + 1))) {
+			if (shown < 20) {
+				printf("pid %u: ", tag);
+				print_levels(&a, tag);
+				fputs(" vs ", stdout);
+				print_levels(&b, tag);
+				putchar('\n');
+			}
+			shown++;
+			diffs++;
+		}
+	}
+	if (a.nr_tasks != b.nr_tasks)
+		SAY("tasks: %u vs %u\n", a.nr_tasks, b.nr_tasks);
+	for (uint32_t i = 0; i < a.nr_tasks && i < b.nr_tasks; i++) {
+		const struct ckpt_task *x = &a.tasks[i], *y = &b.tasks[i];
+
+		if (memcmp(x, y, sizeof(*x)))
+			SAY("task %u: pid/ppid/tgid/pgrp/session/depth %u/%u/%u/"
+			    "%u/%u/%u vs %u/%u/%u/%u/%u/%u (tags)\n", i, x->vpid,
+			    x->vppid, x->vtgid, x->vpgid, x->vsid, x->depth,
+			    y->vpid, y->vppid, y->vtgid, y->vpgid, y->vsid,
+			    y->depth);
+	}
+#undef SAY
+	if (shown > 20)
+		printf("... %u differences in all\n", diffs);
+	ctk_ckpt_free(&a);
+	ctk_ckpt_free(&b);
+	return diffs ? CTK_EXIT_FAILURE : CTK_EXIT_OK;
+}
+
+static int do_restore(struct cckpt_control *ctl)
+{
+	struct ctk_restore_opts o = { .into_fd = -1, .command = ctl->command,
+				      .stop = !ctl->freeze && !ctl->command };
+	struct ckpt_image img;
+	struct ctk_target t = { 0 };
+	struct ctk_err e = { 0 };
+	struct ctk_freezer fz;
+	bool made = false;
+	pid_t *roots = NULL;
+	size_t nroots = 0;
+	sigset_t block, old;
+	char where[512] = "";
+	int ret = load(ctl, ctl->operands[0], &img);
+
+	if (ret)
+		return ret;
+	if (ctk_restore_check(&img, &e)) {
+		ctk_msg(&ctl->cli, "%s: cannot be restored: %s", ctl->operands[0],
+			e.msg);
+		ctk_ckpt_free(&img);
+		return CTK_EXIT_FAILURE;
+	}
+	ret = CTK_EXIT_FAILURE;
+	if (ctl->into) {
+		struct ctk_create_opts co;
+		bool existed;
+
+		if (ctk_hierarchy_load(&ctl->hier, NULL, "/proc/self/cgroup",
+				       &e) ||
+		    ctk_target_from_string(ctl->into, &ctl->hier, &t, &e)) {
+			ctk_msg(&ctl->cli, "%s: %s", ctl->into, e.msg);
+			goto out;
+		}
+		ctk_target_format(&t, where, sizeof(where));
+		if (ctl->freeze && t.hier->type != CTK_HIER_V2) {
+			ret = ctk_usage_error(&ctl->cli, "%s: --freeze needs a "
+					      "cgroup v2 container", where);
+			goto out;
+		}
+		ctk_create_opts_init(&co);
+		co.parents = true;
+		if (ctk_container_create(&t, &co, &existed, &e)) {
+			ctk_msg_errno(&ctl->cli, where, e.msg, CTK_OP_MKDIR,
+				      e.code);
+			goto out;
+		}
+		made = !existed;
+		o.into = &t;
+		o.into_fd = ctk_container_open(&t);
+		if (o.into_fd < 0) {
+			ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN,
+				      o.into_fd);
+			goto out;
+		}
+	}
+	/* nothing half-made on a signal either: hold them until done */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (ctk_restore(&img, &o, &roots, &nroots, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s", ctl->operands[0], e.msg);
+	} else if (ctl->freeze &&
+		   ctk_freeze_cgroup(&fz, dup(o.into_fd), false,
+				     ctl->timeout_ms, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
+		ctk_cfile_write(o.into_fd, "cgroup.kill", "1");
+	} else {
+		if (!ctl->cli.quiet) {
+			printf("restored %u tasks; %s", img.nr_tasks,
+			       nroots > 1 ? "roots" : "root");
+			for (size_t i = 0; i < nroots; i++)
+				printf(" %d", (int)roots[i]);
+			printf("%s%s\n", where[0] ? " in " : "", where);
+		}
+		ret = CTK_EXIT_OK;
+		made = false;
+		if (ctl->freeze)
+			fz.held = false;	/* stays frozen: that was asked */
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+	if (o.into_fd >= 0)
+		close(o.into_fd);
+	if (made) {
+		/* what this call made goes again (its tasks are gone) */
+		for (int i = 0; i < 100 && ctk_container_remove(&t) == -EBUSY;
+		     i++)
+			usleep(10000);
+	}
+	if (t.hier)
+		ctk_target_free(&t);
+	free(roots);
+	ctk_ckpt_free(&img);
+	return ret;
+}
+
 /* ---- dump ----------------------------------------------------------------- */
 
 /* Is this process inside @t (it would freeze itself)? */
@@ -404,6 +565,11 @@ int main(int argc, const char **argv)
 		  "dump: seconds to wait for the freeze (default 10)", "SEC" },
 		{ "json", 'J', POPT_ARG_NONE, &ctl.json, 0,
 		  "show: JSON output", NULL },
+		{ "into", '\0', POPT_ARG_STRING, NULL, OPT_INTO,
+		  "restore: into this container (made if needed)", "SPEC" },
+		{ "freeze", '\0', POPT_ARG_NONE, &ctl.freeze, 0,
+		  "restore: leave the restored tasks frozen (v2 --into)",
+		  NULL },
 		{ "pause-frozen", '\0', POPT_ARG_INT | POPT_ARGFLAG_DOC_HIDDEN,
 		  &ctl.pause_ms, 0, "dump: hold the freeze MS milliseconds "
 		  "(for tests)", "MS" },
@@ -414,16 +580,25 @@ int main(int argc, const char **argv)
 	};
 	poptContext pc;
 	const char **rest;
-	int rc, ret = CTK_EXIT_USAGE;
+	int rc, ret = CTK_EXIT_USAGE, optc = argc;
 
+	/* what follows the first "--" is restore's command */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			optc = i;
+			ctl.command = (char **)argv + i + 1;
+			break;
+		}
 	ctk_cli_options(common, &ctl.cli);
-	pc = poptGetContext("cckpt", argc, argv, opts, 0);
+	pc = poptGetContext("cckpt", optc, argv, opts, 0);
 	poptSetOtherOptionHelp(pc, "dump [--subtree] [--no-freeze] [--timeout "
 			       "SEC] -o FILE (SPEC | -p PID) | show [-J] FILE | "
-			       "verify FILE");
+			       "verify FILE | restore [--into SPEC] [--freeze] FILE [-- "
+			       "COMMAND...] | diff FILE FILE");
 	while ((rc = poptGetNextOpt(pc)) > 0) {
 		char **slot = rc == OPT_OUTPUT ? &ctl.output :
 			      rc == OPT_PID ? &ctl.pid_arg :
+			      rc == OPT_INTO ? &ctl.into :
 			      rc == OPT_TIMEOUT ? &ctl.timeout_arg : NULL;
 
 		if (slot) {
@@ -440,7 +615,7 @@ int main(int argc, const char **argv)
 	rest = poptGetArgs(pc);
 	if (!rest || !rest[0]) {
 		ret = ctk_usage_error(&ctl.cli, "no command (dump, show, "
-				      "verify)");
+				      "verify, restore, diff)");
 		goto out;
 	}
 	ctl.cmd = rest[0];
@@ -459,7 +634,51 @@ int main(int argc, const char **argv)
 		}
 		ctl.timeout_ms = (int)(s * 1000);
 	}
-	if (!strcmp(ctl.cmd, "dump")) {
+	if (ctl.command && strcmp(ctl.cmd, "restore")) {
+		ret = ctk_usage_error(&ctl.cli, "'-- COMMAND' goes with restore");
+		goto out;
+	}
+	if ((ctl.into || ctl.freeze) && strcmp(ctl.cmd, "restore")) {
+		ret = ctk_usage_error(&ctl.cli, "--into and --freeze go with "
+				      "restore");
+		goto out;
+	}
+	if (!strcmp(ctl.cmd, "restore") || !strcmp(ctl.cmd, "diff")) {
+		bool restore = !strcmp(ctl.cmd, "restore");
+
+		if (ctl.output || ctl.pid_arg || ctl.subtree || ctl.no_freeze ||
+		    ctl.json) {
+			ret = ctk_usage_error(&ctl.cli, "%s takes no dump or show "
+					      "option", ctl.cmd);
+			goto out;
+		}
+		if (ctl.noperands != (restore ? 1u : 2u)) {
+			ret = ctk_usage_error(&ctl.cli, restore ? "restore takes "
+					      "one FILE" : "diff takes two FILEs");
+			goto out;
+		}
+		if (restore && ctl.command && !ctl.command[0]) {
+			ret = ctk_usage_error(&ctl.cli, "no command after '--'");
+			goto out;
+		}
+		if (restore && ctl.freeze && !ctl.into) {
+			ret = ctk_usage_error(&ctl.cli, "--freeze needs --into a "
+					      "v2 container");
+			goto out;
+		}
+		if (restore && ctl.freeze && ctl.command) {
+			ret = ctk_usage_error(&ctl.cli, "--freeze and a command "
+					      "do not mix");
+			goto out;
+		}
+		if (restore && geteuid() != 0) {
+			ctk_msg(&ctl.cli, "%s: restoring pids needs root",
+				ctl.operands[0]);
+			ret = CTK_EXIT_FAILURE;
+			goto out;
+		}
+		ret = restore ? do_restore(&ctl) : do_diff(&ctl);
+	} else if (!strcmp(ctl.cmd, "dump")) {
 		if (!ctl.output) {
 			ret = ctk_usage_error(&ctl.cli, "dump needs -o FILE");
 			goto out;
@@ -496,7 +715,8 @@ int main(int argc, const char **argv)
 		char safe[64];
 
 		ret = ctk_usage_error(&ctl.cli, "%s: unknown command (dump, "
-				      "show, verify)", ctk_safe_name(ctl.cmd,
+				      "show, verify, restore, diff)",
+				      ctk_safe_name(ctl.cmd,
 				      safe, sizeof(safe)));
 	}
 out:
@@ -504,6 +724,7 @@ out:
 	free(ctl.output);
 	free(ctl.pid_arg);
 	free(ctl.timeout_arg);
+	free(ctl.into);
 	poptFreeContext(pc);
 	return ret;
 }

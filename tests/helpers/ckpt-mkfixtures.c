@@ -437,5 +437,9 @@ int main(int argc, char **argv)
 		m.tasks[m.i.nr_tasks++] = (struct ckpt_task){ 8, 1, 8, 9, 1, 1 };
 		emit("pid-two-namespaces", &m);
 	}
+	/* valid, but no Linux history makes it: task 2 is in the session of
+	 * its sibling, task 1, whose leader is alive. restore refuses it. */
+	TREE("unrestorable", (m.tasks[2].vsid = 2, m.tasks[2].vpgid = 2,
+			      m.tasks[3].vsid = 2, m.tasks[3].vpgid = 2));
 	return 0;
 }

@@ -1,0 +1,729 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Restart of a checkpointed pid tree: clone3 with set_tid gives every task
+ * its numbers at every level (the host level is left to the kernel); fresh
+ * pid namespaces where the image has them.
+ *
+ * Sessions and groups follow Linux's rules, so their order matters: a
+ * child's session is its parent's at fork time; setsid() makes a new one
+ * led by the caller; setpgid() joins a group of the caller's session whose
+ * leader (or a helper holding the leader's pid) exists. The whole plan is
+ * made and checked before any process exists (ctk_restore_check). The
+ * restored tasks then obey this process's commands through futexes in
+ * shared memory, one at a time, so the order lives in one place. A session
+ * or group whose leader is gone is recreated by a short-lived helper that
+ * takes the leader's pid (linux-cr's ghosts, CRIU's helpers); the members a
+ * session helper forks are reparented to their real parent, which is a
+ * child subreaper for that moment.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "ctk/container.h"
+#include "ctk/restore.h"
+
+#define NONE		UINT32_MAX
+#define OUTSIDE		UINT32_MAX	/* a session/group not in the image */
+#define RESTORER	UINT32_MAX
+
+struct ptask {
+	uint32_t creator;	/* slot that forks it (RESTORER for roots) */
+	char phase;		/* 'A' before the creator's setsid, 'C' after */
+	bool setsid, newpid, thread;
+	uint32_t inh_sid, inh_pg;	/* what it inherits at fork */
+	uint32_t sid, pg;	/* after phase 1 (tags, or OUTSIDE) */
+	uint32_t ghost;		/* the session helper that forks it, or NONE */
+	bool join;		/* phase 2: setpgid */
+};
+
+struct pghost {
+	uint32_t tag;		/* the pid it takes */
+	uint32_t forker;	/* the task that forks it */
+	bool session;		/* session helper; else group helper */
+};
+
+struct plan {
+	const struct ckpt_image *img;
+	struct ptask *t;
+	struct pghost *g;
+	uint32_t ng;
+	int64_t *task_of;	/* tag -> task index (its vpid), -1 */
+};
+
+struct ctk_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		 stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+enum cmd {
+	CMD_NONE, CMD_FORK, CMD_FORK_GHOST, CMD_SETSID, CMD_SETPGID,
+	CMD_SUBREAPER, CMD_REAP, CMD_THREAD, CMD_EXIT, CMD_REPORT, CMD_FINAL,
+};
+
+struct rslot {
+	uint32_t cmd;		/* futex: the command to run, 0 idle */
+	uint32_t done;		/* futex: commands completed */
+	int32_t arg, err;
+	int32_t local_pid;	/* as its creator sees it */
+	int32_t rpid, rpgid, rsid;
+};
+
+struct rctx {
+	struct plan *p;
+	const struct ctk_restore_opts *o;
+	struct rslot *slot;
+	size_t nslots;
+	uint32_t me;		/* in a restored task: its slot */
+};
+
+/* ---- planning --------------------------------------------------------------- */
+
+static uint32_t tdepth(const struct ckpt_image *img, uint32_t tag)
+{
+	uint32_t d = 0;
+
+	ctk_ckpt_pid(img, tag, &d);
+	return d;
+}
+
+static bool visible(const struct ckpt_image *img, uint32_t tag, uint32_t depth)
+{
+	return tag && tdepth(img, tag) == depth;
+}
+
+/* The tag of the level-0 pid object numbered @num, or OUTSIDE. */
+static uint32_t tag_of_number(const struct ckpt_image *img, uint32_t num)
+{
+	for (uint32_t i = 0; i < img->nr_pids; i++)
+		if (img->numbers[img->pid_start[i]] == num)
+			return i + img->offset;
+	return OUTSIDE;
+}
+
+static uint32_t add_ghost(struct plan *p, uint32_t tag, uint32_t forker,
+			  bool session)
+{
+	for (uint32_t i = 0; i < p->ng; i++)
+		if (p->g[i].tag == tag && p->g[i].forker == forker &&
+		    p->g[i].session == session)
+			return i;
+	p->g[p->ng] = (struct pghost){ tag, forker, session };
+	return p->ng++;
+}
+
+static void plan_free(struct plan *p)
+{
+	free(p->t);
+	free(p->g);
+	free(p->task_of);
+	memset(p, 0, sizeof(*p));
+}
+
+static int plan_make(const struct ckpt_image *img, struct plan *p,
+		     struct ctk_err *e)
+{
+	uint32_t n = img->nr_tasks;
+
+	memset(p, 0, sizeof(*p));
+	p->img = img;
+	if (img->failed)
+		return ctk_err_set(e, EINVAL, "the image of a failed checkpoint "
+				   "is never restored");
+#if !defined(__x86_64__)
+	for (uint32_t i = 0; i < n; i++)
+		if (img->tasks[i].vpid != img->tasks[i].vtgid)
+			return ctk_err_set(e, ENOTSUP, "restoring threads is done "
+					   "on x86_64 only");
+#endif
+	p->t = calloc(n, sizeof(*p->t));
+	p->g = calloc(2ull * n + 1, sizeof(*p->g));	/* at most 2 per task */
+	p->task_of = malloc(sizeof(*p->task_of) * img->nr_pids);
+	if (!p->t || !p->g || !p->task_of) {
+		plan_free(p);
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	}
+	for (uint32_t i = 0; i < img->nr_pids; i++)
+		p->task_of[i] = -1;
+	for (uint32_t i = 0; i < n; i++)
+		p->task_of[img->tasks[i].vpid - img->offset] = i;
+
+	/* phase 1: every process's session and inherited group */
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ckpt_task *c = &img->tasks[i];
+		struct ptask *pt = &p->t[i];
+		uint32_t want_sid = c->vsid ? c->vsid : OUTSIDE;
+		uint32_t want_pg = c->vpgid ? c->vpgid : OUTSIDE;
+		bool any_pg;
+
+		pt->ghost = NONE;
+		if (c->vpid != c->vtgid) {
+			uint32_t l = (uint32_t)p->task_of[c->vtgid - img->offset];
+
+			pt->thread = true;
+			pt->creator = l;
+			pt->sid = p->t[l].sid;
+			pt->pg = p->t[l].pg;
+			continue;
+		}
+		pt->setsid = c->vsid == c->vpid;
+		/* a group visible in its own namespace can be joined later;
+		 * one that is not must come with the fork */
+		any_pg = pt->setsid || visible(img, c->vpgid, c->depth);
+		if (!c->vppid) {
+			/* a root inherits this process's session and group:
+			 * in a subtree image they may be the ones it names */
+			pt->creator = RESTORER;
+			pt->phase = 'C';
+			pt->newpid = !(img->uflags & CKPT_UFLAG_SUBTREE);
+			pt->inh_sid = pt->inh_pg = OUTSIDE;
+			if (!pt->newpid) {
+				pt->inh_sid = tag_of_number(img, (uint32_t)getsid(0));
+				pt->inh_pg = tag_of_number(img,
+							   (uint32_t)getpgid(0));
+			}
+			if (pt->inh_sid == OUTSIDE && want_sid != OUTSIDE &&
+			    !pt->setsid && p->task_of[want_sid - img->offset] < 0)
+				return ctk_err_set(e, EINVAL, "task %u: its session "
+						   "%u is led from outside the "
+						   "image, and this is not it",
+						   i, ctk_ckpt_pid(img, want_sid,
+						   NULL)[0]);
+		} else {
+			uint32_t pi = (uint32_t)p->task_of[c->vppid - img->offset];
+			const struct ckpt_task *par = &img->tasks[pi];
+			const struct ptask *pp = &p->t[pi];
+
+			pt->creator = pi;
+			pt->newpid = c->depth == par->depth + 1;
+			if (pp->setsid && (pt->setsid || pp->inh_sid == want_sid) &&
+			    (any_pg || pp->inh_pg == want_pg)) {
+				/* the parent's earlier session: before its setsid */
+				pt->phase = 'A';
+				pt->inh_sid = pp->inh_sid;
+				pt->inh_pg = pp->inh_pg;
+			} else if ((pt->setsid || pp->sid == want_sid) &&
+				   (any_pg || pp->pg == want_pg)) {
+				pt->phase = 'C';
+				pt->inh_sid = pp->sid;
+				pt->inh_pg = pp->pg;
+			} else if (want_sid != OUTSIDE &&
+				   p->task_of[want_sid - img->offset] < 0 &&
+				   tdepth(img, want_sid) == par->depth &&
+				   (any_pg || want_pg == want_sid)) {
+				/* the leader is gone: a helper takes its pid */
+				pt->phase = 'C';
+				pt->ghost = add_ghost(p, want_sid, pi, true);
+				pt->inh_sid = pt->inh_pg = want_sid;
+			} else {
+				return ctk_err_set(e, EINVAL, "task %u: its %s cannot "
+						   "be had from its parent (task "
+						   "%u) or a helper",
+						   i, pp->sid == want_sid ?
+						   "process group" : "session",
+						   pi);
+			}
+		}
+		if (!pt->setsid && pt->inh_sid != want_sid)
+			return ctk_err_set(e, EINVAL, "task %u: a root whose "
+					   "session is not its own", i);
+		if (!any_pg && pt->inh_pg != want_pg)
+			return ctk_err_set(e, EINVAL, "task %u: a group it cannot "
+					   "join from its namespace", i);
+		pt->sid = pt->setsid ? c->vpid : pt->inh_sid;
+		pt->pg = pt->setsid ? c->vpid : pt->inh_pg;
+	}
+	/* phase 2: joins; a group with no member and no leader left gets a
+	 * helper, forked by its first member */
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ckpt_task *c = &img->tasks[i];
+		struct ptask *pt = &p->t[i];
+		bool exists = false;
+
+		if (pt->thread || !c->vpgid || pt->pg == c->vpgid)
+			continue;
+		pt->join = true;
+		if (p->task_of[c->vpgid - img->offset] >= 0)
+			continue;	/* its leader joins its own group first */
+		for (uint32_t k = 0; k < n && !exists; k++)
+			exists = !p->t[k].thread && p->t[k].pg == c->vpgid;
+		for (uint32_t k = 0; k < p->ng && !exists; k++)
+			exists = !p->g[k].session && p->g[k].tag == c->vpgid;
+		if (!exists) {
+			if (tdepth(img, c->vpgid) != c->depth)
+				return ctk_err_set(e, EINVAL, "task %u: group %u "
+						   "has no leader in its namespace",
+						   i, c->vpgid);
+			add_ghost(p, c->vpgid, i, false);
+		}
+	}
+	return 0;
+}
+
+int ctk_restore_check(const struct ckpt_image *img, struct ctk_err *e)
+{
+	struct plan p;
+	int rc = plan_make(img, &p, e);
+
+	plan_free(&p);
+	return rc;
+}
+
+/* ---- the executors ------------------------------------------------------------ */
+
+static long futex(uint32_t *addr, int op, uint32_t val,
+		  const struct timespec *ts)
+{
+	return syscall(SYS_futex, addr, op, val, ts, NULL, 0);
+}
+
+static pid_t clone_task(uint64_t flags, const pid_t *set_tid, size_t n)
+{
+	struct ctk_clone_args a = {
+		.flags = flags,
+		.exit_signal = SIGCHLD,
+		.set_tid = (uintptr_t)set_tid,
+		.set_tid_size = n,
+	};
+
+	return (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+}
+
+#if defined(__x86_64__)
+/*
+ * A thread that only ever sleeps: clone3(CLONE_THREAD) returns twice, and
+ * the new thread, on a stack of its own with no C frame, does nothing but
+ * pause(2) in a loop, never touching memory.
+ */
+static long clone_sleeping_thread(struct ctk_clone_args *a)
+{
+	long ret;
+
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n"
+			 "2:\n\t"
+			 "mov $34, %%eax\n\t"	/* __NR_pause */
+			 "syscall\n\t"
+			 "jmp 2b\n"
+			 "1:\n\t"
+			 : "=a"(ret)
+			 : "0"((long)SYS_clone3), "D"(a), "S"(sizeof(*a))
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+#endif
+
+/* set_tid wants the innermost level first */
+static size_t set_tid_of(const struct ckpt_image *img, uint32_t tag,
+			 pid_t *out)
+{
+	uint32_t d = 0;
+	const uint32_t *num = ctk_ckpt_pid(img, tag, &d);
+
+	for (uint32_t k = 0; k <= d; k++)
+		out[k] = (pid_t)num[d - k];
+	return d + 1;
+}
+
+static void executor(struct rctx *rc, uint32_t me) __attribute__((noreturn));
+
+static int do_fork(struct rctx *rc, uint32_t child, bool ghost)
+{
+	const struct ckpt_image *img = rc->p->img;
+	pid_t tids[CKPT_MAX_DEPTH + 1];
+	uint32_t tag = ghost ? rc->p->g[child - img->nr_tasks].tag :
+			       img->tasks[child].vpid;
+	bool newpid = !ghost && rc->p->t[child].newpid;
+	size_t n = set_tid_of(img, tag, tids);
+	pid_t pid = clone_task(newpid ? CLONE_NEWPID : 0, tids, n);
+
+	if (pid == 0)
+		executor(rc, child);
+	if (pid < 0)
+		return -errno;
+	rc->slot[child].local_pid = pid;
+	return 0;
+}
+
+static void final_state(struct rctx *rc)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	sigset_t none;
+	char buf[16];
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	if (rc->o->command) {
+		snprintf(buf, sizeof(buf), "%d", (int)getpid());
+		setenv("CKPT_PID", buf, 1);
+		snprintf(buf, sizeof(buf), "%d", (int)getpgid(0));
+		setenv("CKPT_PGID", buf, 1);
+		snprintf(buf, sizeof(buf), "%d", (int)getsid(0));
+		setenv("CKPT_SID", buf, 1);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			close(fd);
+		}
+		syscall(SYS_close_range, 3, ~0U, 0);
+		execvp(rc->o->command[0], rc->o->command);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	syscall(SYS_close_range, 3, ~0U, 0);	/* the shared memory stays */
+	if (rc->o->stop)
+		raise(SIGSTOP);
+	for (;;)
+		pause();
+}
+
+static void executor(struct rctx *rc, uint32_t me)
+{
+	struct rslot *s = &rc->slot[me];
+
+	rc->me = me;
+	for (;;) {
+		uint32_t cmd = __atomic_load_n(&s->cmd, __ATOMIC_ACQUIRE);
+		int err = 0;
+
+		if (cmd == CMD_NONE) {
+			futex(&s->cmd, FUTEX_WAIT, CMD_NONE, NULL);
+			continue;
+		}
+		switch (cmd) {
+		case CMD_FORK:
+		case CMD_FORK_GHOST:
+			err = do_fork(rc, (uint32_t)s->arg, cmd == CMD_FORK_GHOST);
+			break;
+		case CMD_SETSID:
+			err = setsid() < 0 ? -errno : 0;
+			break;
+		case CMD_SETPGID:
+			err = setpgid(0, s->arg) < 0 ? -errno : 0;
+			break;
+		case CMD_SUBREAPER:
+			err = prctl(PR_SET_CHILD_SUBREAPER, s->arg, 0, 0, 0) < 0 ?
+			      -errno : 0;
+			break;
+		case CMD_REAP:
+			err = waitpid(rc->slot[s->arg].local_pid, NULL, 0) < 0 ?
+			      -errno : 0;
+			break;
+		case CMD_THREAD: {
+#if defined(__x86_64__)
+			pid_t tids[CKPT_MAX_DEPTH + 1];
+			size_t n = set_tid_of(rc->p->img,
+					      rc->p->img->tasks[s->arg].vpid,
+					      tids);
+			void *stack = mmap(NULL, 16384, PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS |
+					   MAP_STACK, -1, 0);
+			struct ctk_clone_args a = {
+				.flags = CLONE_VM | CLONE_FS | CLONE_FILES |
+					 CLONE_SIGHAND | CLONE_THREAD |
+					 CLONE_SYSVSEM,
+				.stack = (uintptr_t)stack,
+				.stack_size = 16384,
+				.set_tid = (uintptr_t)tids,
+				.set_tid_size = n,
+			};
+			long r = stack == MAP_FAILED ? -ENOMEM :
+				 clone_sleeping_thread(&a);
+
+			err = r < 0 ? (int)r : 0;
+#else
+			err = -ENOTSUP;
+#endif
+			break;
+		}
+		case CMD_REPORT:
+			s->rpid = (int32_t)getpid();
+			s->rpgid = (int32_t)getpgid(0);
+			s->rsid = (int32_t)getsid(0);
+			break;
+		case CMD_EXIT:
+		case CMD_FINAL:
+			break;
+		}
+		s->err = err;
+		__atomic_store_n(&s->cmd, CMD_NONE, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&s->done, 1, __ATOMIC_RELEASE);
+		futex(&s->done, FUTEX_WAKE, INT_MAX, NULL);
+		if (cmd == CMD_EXIT)
+			_exit(0);
+		if (cmd == CMD_FINAL)
+			final_state(rc);
+	}
+}
+
+/* ---- the restorer ------------------------------------------------------------------ */
+
+/* Run @cmd in slot @who and wait (5 s) for it. -errno of the command. */
+static int command(struct rctx *rc, uint32_t who, enum cmd cmd, int32_t arg)
+{
+	struct rslot *s = &rc->slot[who];
+	uint32_t seq = __atomic_load_n(&s->done, __ATOMIC_ACQUIRE);
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
+
+	s->arg = arg;
+	s->err = 0;
+	__atomic_store_n(&s->cmd, cmd, __ATOMIC_RELEASE);
+	futex(&s->cmd, FUTEX_WAKE, INT_MAX, NULL);
+	for (int waited = 0; waited < 50; waited++) {
+		uint32_t now = __atomic_load_n(&s->done, __ATOMIC_ACQUIRE);
+
+		if (now != seq)
+			return s->err;
+		futex(&s->done, FUTEX_WAIT, now, &ts);
+	}
+	return -ETIMEDOUT;
+}
+
+/* The restorer forks the roots itself: its slot is "RESTORER". */
+static int fork_root(struct rctx *rc, uint32_t i)
+{
+	pid_t tids[CKPT_MAX_DEPTH + 1];
+	size_t n = set_tid_of(rc->p->img, rc->p->img->tasks[i].vpid, tids);
+	pid_t pid = clone_task(rc->p->t[i].newpid ? CLONE_NEWPID : 0, tids, n);
+
+	if (pid == 0)
+		executor(rc, i);
+	if (pid < 0)
+		return -errno;
+	rc->slot[i].local_pid = pid;
+	if (rc->o->into) {
+		char num[16];
+
+		snprintf(num, sizeof(num), "%d", (int)pid);
+		if (ctk_cfile_write(rc->o->into_fd, "cgroup.procs", num) < 0)
+			return -EIO;
+	}
+	return 0;
+}
+
+static const char *what(int err)
+{
+	return err == -EEXIST ? "a pid it needs is taken" : strerror(-err);
+}
+
+/* Kill what was made: everything in this pid namespace (depth 0) by its
+ * pid; deeper ones die with their namespace's init. Then reap. */
+static void destroy(struct rctx *rc)
+{
+	const struct ckpt_image *img = rc->p->img;
+
+	for (size_t k = 0; k < rc->nslots; k++) {
+		uint32_t tag = k < img->nr_tasks ? img->tasks[k].vpid :
+			       rc->p->g[k - img->nr_tasks].tag;
+
+		if (rc->slot[k].local_pid > 0 &&
+		    (tdepth(img, tag) == 0 ||
+		     (k < img->nr_tasks && rc->p->t[k].newpid)))
+			kill(rc->slot[k].local_pid, SIGKILL);
+	}
+	if (rc->o->into_fd >= 0)
+		ctk_cfile_write(rc->o->into_fd, "cgroup.kill", "1");
+	for (int i = 0; i < 1000; i++) {
+		pid_t w = waitpid(-1, NULL, WNOHANG);
+
+		if (w < 0 && errno == ECHILD)
+			break;
+		if (w == 0)
+			usleep(5000);
+	}
+}
+
+static int drive(struct rctx *rc, struct ctk_err *e)
+{
+	const struct ckpt_image *img = rc->p->img;
+	struct plan *p = rc->p;
+	uint32_t n = img->nr_tasks;
+	int err;
+
+#define DO(who, cmd, arg, ...) do { 		err = command(rc, who, cmd, arg); 		if (err) 			return ctk_err_set(e, -err, __VA_ARGS__); 	} while (0)
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (p->t[i].creator == RESTORER) {
+			err = fork_root(rc, i);
+			if (err)
+				return ctk_err_set(e, -err, "task %u (pid %u): %s",
+						   i, ctk_ckpt_pid(img,
+						   img->tasks[i].vpid, NULL)[0],
+						   what(err));
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ptask *pt = &p->t[i];
+		bool ghosts = false;
+
+		if (pt->thread)
+			continue;
+		for (uint32_t g = 0; g < p->ng; g++)
+			ghosts |= p->g[g].session && p->g[g].forker == i;
+		if (ghosts)
+			DO(i, CMD_SUBREAPER, 1, "task %u: subreaper", i);
+		for (char ph = 'A'; ph <= 'C'; ph += 2) {
+			if (ph == 'C' && pt->setsid)
+				DO(i, CMD_SETSID, 0, "task %u: setsid", i);
+			for (uint32_t c = i + 1; c < n; c++) {
+				const struct ptask *ct = &p->t[c];
+
+				if (ct->thread || ct->creator != i ||
+				    ct->phase != ph || ct->ghost != NONE)
+					continue;
+				DO(i, CMD_FORK, (int32_t)c, "task %u: %s", c,
+				   what(err));
+			}
+		}
+		for (uint32_t g = 0; g < p->ng; g++) {
+			uint32_t gs = n + g;
+
+			if (!p->g[g].session || p->g[g].forker != i)
+				continue;
+			DO(i, CMD_FORK_GHOST, (int32_t)gs, "helper for session "
+			   "%u: %s", p->g[g].tag, what(err));
+			DO(gs, CMD_SETSID, 0, "helper %u: setsid", p->g[g].tag);
+			for (uint32_t c = i + 1; c < n; c++)
+				if (!p->t[c].thread && p->t[c].ghost == g)
+					DO(gs, CMD_FORK, (int32_t)c, "task %u: %s",
+					   c, what(err));
+			DO(gs, CMD_EXIT, 0, "helper %u: exit", p->g[g].tag);
+			DO(i, CMD_REAP, (int32_t)gs, "task %u: reap", i);
+		}
+		if (ghosts)
+			DO(i, CMD_SUBREAPER, 0, "task %u: subreaper", i);
+		for (uint32_t t = i + 1; t < n; t++)
+			if (p->t[t].thread && p->t[t].creator == i)
+				DO(i, CMD_THREAD, (int32_t)t, "thread %u: %s", t,
+				   what(err));
+	}
+	/* groups: leaders first, then helpers, then the members */
+	for (uint32_t i = 0; i < n; i++)
+		if (p->t[i].join && img->tasks[i].vpgid == img->tasks[i].vpid)
+			DO(i, CMD_SETPGID, 0, "task %u: setpgid", i);
+	for (uint32_t g = 0; g < p->ng; g++) {
+		uint32_t gs = n + g, tag = p->g[g].tag;
+
+		if (p->g[g].session)
+			continue;
+		DO(p->g[g].forker, CMD_FORK_GHOST, (int32_t)gs, "helper for "
+		   "group %u: %s", tag, what(err));
+		DO(gs, CMD_SETPGID, 0, "helper %u: setpgid", tag);
+		for (uint32_t i = 0; i < n; i++) {
+			const struct ckpt_task *c = &img->tasks[i];
+
+			if (p->t[i].join && c->vpgid == tag) {
+				DO(i, CMD_SETPGID, (int32_t)ctk_ckpt_pid(img,
+				   tag, NULL)[c->depth], "task %u: setpgid", i);
+				p->t[i].join = false;
+			}
+		}
+		DO(gs, CMD_EXIT, 0, "helper %u: exit", tag);
+		DO(p->g[g].forker, CMD_REAP, (int32_t)gs, "reap helper %u", tag);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ckpt_task *c = &img->tasks[i];
+
+		if (p->t[i].join && c->vpgid != c->vpid)
+			DO(i, CMD_SETPGID, (int32_t)ctk_ckpt_pid(img, c->vpgid,
+			   NULL)[c->depth], "task %u: setpgid", i);
+	}
+	/* each process says what it got, in its own namespace */
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ckpt_task *c = &img->tasks[i];
+		const struct rslot *s = &rc->slot[i];
+		uint32_t want_pid = ctk_ckpt_pid(img, c->vpid, NULL)[c->depth];
+
+		if (p->t[i].thread)
+			continue;
+		DO(i, CMD_REPORT, 0, "task %u: report", i);
+		if ((uint32_t)s->rpid != want_pid ||
+		    (c->vpgid && (uint32_t)s->rpgid != (visible(img, c->vpgid,
+		     c->depth) ? ctk_ckpt_pid(img, c->vpgid, NULL)[c->depth] :
+		     0u)) ||
+		    (c->vsid && (uint32_t)s->rsid != (visible(img, c->vsid,
+		     c->depth) ? ctk_ckpt_pid(img, c->vsid, NULL)[c->depth] :
+		     0u)))
+			return ctk_err_set(e, EIO, "task %u came out as pid %d, "
+					   "pgrp %d, session %d", i, s->rpid,
+					   s->rpgid, s->rsid);
+	}
+#undef DO
+	return 0;
+}
+
+int ctk_restore(const struct ckpt_image *img,
+		const struct ctk_restore_opts *o, pid_t **roots, size_t *nroots,
+		struct ctk_err *e)
+{
+	struct plan p;
+	struct rctx rc = { .p = &p, .o = o };
+	size_t bytes;
+	int rc_ = plan_make(img, &p, e);
+
+	*roots = NULL;
+	*nroots = 0;
+	if (rc_)
+		return rc_;
+	/* subtree images live in this pid namespace: the pids they will
+	 * take (tasks and helpers) must be free */
+	if (img->uflags & CKPT_UFLAG_SUBTREE)
+		for (uint32_t i = 0; i < img->nr_tasks + p.ng; i++) {
+			uint32_t tag = i < img->nr_tasks ? img->tasks[i].vpid :
+				       p.g[i - img->nr_tasks].tag;
+			uint32_t num = ctk_ckpt_pid(img, tag, NULL)[0];
+
+			if (kill((pid_t)num, 0) == 0 || errno == EPERM) {
+				plan_free(&p);
+				return ctk_err_set(e, EEXIST, "pid %u (level 0) is "
+						   "taken", num);
+			}
+		}
+	rc.nslots = img->nr_tasks + p.ng;
+	bytes = sizeof(*rc.slot) * rc.nslots;
+	rc.slot = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (rc.slot == MAP_FAILED) {
+		plan_free(&p);
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	}
+	/* orphans of helpers and of a failed restore come back here */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	rc_ = drive(&rc, e);
+	if (!rc_) {
+		/* deepest first: a namespace's init that runs a command and
+		 * exits takes its namespace with it */
+		for (uint32_t i = img->nr_tasks; i-- > 0;)
+			if (!p.t[i].thread && command(&rc, i, CMD_FINAL, 0))
+				rc_ = ctk_err_set(e, ETIMEDOUT, "task %u does not "
+						  "answer", i);
+	}
+	if (rc_) {
+		destroy(&rc);
+	} else {
+		*roots = calloc(img->nr_tasks, sizeof(**roots));
+		for (uint32_t i = 0; *roots && i < img->nr_tasks; i++)
+			if (p.t[i].creator == RESTORER)
+				(*roots)[(*nroots)++] = rc.slot[i].local_pid;
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	munmap(rc.slot, bytes);
+	plan_free(&p);
+	return rc_;
+}
