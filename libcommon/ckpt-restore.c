@@ -70,6 +70,7 @@ struct ctk_clone_args {
 enum cmd {
 	CMD_NONE, CMD_FORK, CMD_FORK_GHOST, CMD_SETSID, CMD_SETPGID,
 	CMD_SUBREAPER, CMD_REAP, CMD_THREAD, CMD_EXIT, CMD_REPORT, CMD_FINAL,
+	CMD_STOP,
 };
 
 struct rslot {
@@ -357,7 +358,12 @@ static int do_fork(struct rctx *rc, uint32_t child, bool ghost)
 	return 0;
 }
 
-static void final_state(struct rctx *rc)
+/*
+ * Before the last answer: nothing of the restorer's may outlive it here (its
+ * stdout may be a pipe someone reads to the end, and an init can be
+ * stopped by its creator right after answering).
+ */
+static void final_prepare(struct rctx *rc)
 {
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	sigset_t none;
@@ -373,22 +379,25 @@ static void final_state(struct rctx *rc)
 		setenv("CKPT_PGID", buf, 1);
 		snprintf(buf, sizeof(buf), "%d", (int)getsid(0));
 		setenv("CKPT_SID", buf, 1);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			close(fd);
-		}
-		syscall(SYS_close_range, 3, ~0U, 0);
-		execvp(rc->o->command[0], rc->o->command);
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	if (fd >= 0) {
+		if (fd >= 0)
+			dup2(fd, 0);	/* the command keeps stdout, stderr */
+	} else if (fd >= 0) {
 		dup2(fd, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
 	}
 	syscall(SYS_close_range, 3, ~0U, 0);	/* the shared memory stays */
+}
+
+static void final_state(struct rctx *rc) __attribute__((noreturn));
+static void final_state(struct rctx *rc)
+{
+	if (rc->o->command) {
+		execvp(rc->o->command[0], rc->o->command);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
 	if (rc->o->stop)
-		raise(SIGSTOP);
+		raise(SIGSTOP);	/* an init's own is ignored: see CMD_STOP */
 	for (;;)
 		pause();
 }
@@ -457,8 +466,16 @@ static void executor(struct rctx *rc, uint32_t me)
 			s->rpgid = (int32_t)getpgid(0);
 			s->rsid = (int32_t)getsid(0);
 			break;
-		case CMD_EXIT:
+		case CMD_STOP:
+			/* an init ignores a stop from inside its namespace:
+			 * its creator, outside, stops it */
+			err = kill(rc->slot[s->arg].local_pid, SIGSTOP) < 0 ?
+			      -errno : 0;
+			break;
 		case CMD_FINAL:
+			final_prepare(rc);
+			break;
+		case CMD_EXIT:
 			break;
 		}
 		s->err = err;
@@ -709,10 +726,22 @@ int ctk_restore(const struct ckpt_image *img,
 	if (!rc_) {
 		/* deepest first: a namespace's init that runs a command and
 		 * exits takes its namespace with it */
-		for (uint32_t i = img->nr_tasks; i-- > 0;)
-			if (!p.t[i].thread && command(&rc, i, CMD_FINAL, 0))
+		for (uint32_t i = img->nr_tasks; i-- > 0 && !rc_;) {
+			const struct ptask *pt = &p.t[i];
+
+			if (pt->thread)
+				continue;
+			if (command(&rc, i, CMD_FINAL, 0))
 				rc_ = ctk_err_set(e, ETIMEDOUT, "task %u does not "
 						  "answer", i);
+			else if (o->stop && pt->newpid &&
+				 pt->creator == RESTORER)
+				kill(rc.slot[i].local_pid, SIGSTOP);
+			else if (o->stop && pt->newpid &&
+				 command(&rc, pt->creator, CMD_STOP, (int32_t)i))
+				rc_ = ctk_err_set(e, EIO, "task %u cannot be "
+						  "stopped", i);
+		}
 	}
 	if (rc_) {
 		destroy(&rc);

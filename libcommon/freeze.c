@@ -43,6 +43,14 @@ int ctk_freeze_cgroup(struct ctk_freezer *f, int cgfd, bool v1,
 	memset(f, 0, sizeof(*f));
 	f->kind = v1 ? CTK_FREEZE_V1 : CTK_FREEZE_V2;
 	f->cgfd = cgfd;
+	if (is_frozen(cgfd, v1) == 1) {
+		/* frozen by someone else: use it, and leave it so */
+		f->kind = CTK_FREEZE_NONE;
+		f->already = true;
+		close(cgfd);
+		f->cgfd = -1;
+		return 0;
+	}
 	rc = ctk_cfile_write(cgfd, v1 ? "freezer.state" : "cgroup.freeze",
 			     v1 ? "FROZEN" : "1");
 	if (rc) {

@@ -467,7 +467,7 @@ static int do_dump(struct cckpt_control *ctl)
 		ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
 		goto out;
 	}
-	if (!ctl->no_freeze && fz.kind == CTK_FREEZE_NONE) {
+	if (!ctl->no_freeze && fz.kind == CTK_FREEZE_NONE && !fz.already) {
 		/* no freezer here: SIGSTOP, then look again for children
 		 * forked before the stop */
 		for (int round = 0; round < 10; round++) {

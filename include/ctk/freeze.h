@@ -20,6 +20,7 @@ struct ctk_freezer {
 	pid_t *stopped;		/* STOP: the ones this call stopped */
 	size_t nstopped;
 	bool held;
+	bool already;		/* V1/V2: frozen by someone else, left so */
 };
 
 /*

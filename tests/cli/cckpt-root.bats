@@ -18,22 +18,27 @@ teardown_file() { ctk_root_teardown_file; }
 # spawn_tree LEVELS [nosetsid]: a tree in $V2/c, its outer unshare moved to
 # $V2/out so the container holds one pid-namespace init and its descendants
 spawn_tree() {
-	local levels=$1 lead=setsid inner
+	local levels=$1 lead=setsid inner nested
 	[ "${2:-}" = nosetsid ] && lead=
 	ctk_v2_scratch
 	REL=${V2#$(ctk_v2_root)}
 	mkdir "$V2/c" "$V2/out"
 	inner='sleep 1000 & setsid sh -c "sleep 1000 & wait" & wait'
 	[ "$levels" -ge 3 ] && inner='sleep 1000 & setsid sh -c "sleep 1000 & wait" & unshare --pid --fork sh -c "sleep 1000 & wait" & wait'
+	if [ "$levels" -ge 2 ]; then
+		nested="unshare --pid --fork sh -c '$inner' &"
+	else
+		nested='sh -c "exec sleep 1000" &'
+	fi
 	cattach ":$REL/c" -- unshare --pid --fork $lead bash -c "
 		setsid sleep 1000 &
 		sleep 1000 &
 		$THREADS 2 >/dev/null &
 		bash -c 'set -m; sleep 1000 & sleep 1000 & wait' &
-		unshare --pid --fork sh -c '$inner' &
+		$nested
 		wait" >/dev/null 2>&1 3>&- &
 	CTK_PIDS="${CTK_PIDS:-} $!"
-	local want=$((levels >= 3 ? 12 : 10)) have i p snap
+	local want=$((levels >= 3 ? 12 : levels <= 1 ? 8 : 10)) have i p snap
 	for i in $(seq 300); do
 		have=$(wc -l < "$V2/c/cgroup.procs")
 		[ "$have" -ge "$want" ] && break
@@ -45,6 +50,7 @@ spawn_tree() {
 			echo "$p" > "$V2/out/cgroup.procs"
 	done
 	sleep 0.1
+	# the init of the container's own pid namespace
 	INIT=$(for p in $(cat "$V2/c/cgroup.procs"); do
 		awk '/^NSpid:/ { if ($NF == 1 && NF == 3) print FILENAME }' "/proc/$p/status"; done |
 		head -n1 | cut -d/ -f3)
@@ -183,4 +189,177 @@ host_level() { awk '/^NSpid:/ { print NF - 2 }' "/proc/$INIT/status"; }
 	assert_success
 	run valgrind -q --error-exitcode=9 --leak-check=full "$CTK_BUILDDIR/cckpt" show -J "$BATS_TEST_TMPDIR/v.img"
 	assert_success
+}
+
+# ---- restore -----------------------------------------------------------------
+
+# round_trip LEVELS: dump, kill, restore into $V2/r, dump again, diff
+round_trip() {
+	spawn_tree "$1"
+	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	echo 1 > "$V2/c/cgroup.kill"
+	echo 1 > "$V2/out/cgroup.kill"
+	for i in $(seq 100); do grep -qx 'populated 0' "$V2/c/cgroup.events" && break; sleep 0.01; done
+	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/a.img"
+	assert_success
+	assert_output --regexp "^restored [0-9]+ tasks; root [0-9]+ in :$REL/r$"
+	run cckpt dump -o "$BATS_TEST_TMPDIR/b.img" ":$REL/r"
+	assert_success
+	run cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
+	assert_success
+	assert_output ""
+}
+
+@test "restore, one level: dump -> restore -> dump -> diff" {
+	round_trip 1
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/b.img" | jq '.header.max_depth')" = 0 ]
+}
+
+@test "restore, two levels, sessions, groups and threads" {
+	round_trip 2
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/b.img" | jq '[.tasks[] | select(.thread)] | length')" = 2 ]
+	[ "$(image_view "$BATS_TEST_TMPDIR/b.img" | awk '{print $3}' | sort -u | wc -l)" -ge 3 ]
+	# the restored tasks wait stopped, threads included (each stops
+	# itself right after its last answer)
+	for i in $(seq 100); do
+		running=0
+		for t in $(cat "$V2/r/cgroup.threads"); do
+			[ "$(awk '{print $3}' "/proc/$t/stat")" = T ] || running=1
+		done
+		[ $running = 0 ] && break
+		sleep 0.02
+	done
+	[ $running = 0 ]
+}
+
+@test "restore, three levels" {
+	round_trip 3
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/b.img" | jq '.header.max_depth')" = 2 ]
+}
+
+@test "restore: a dead session leader and a dead group leader come back as helpers" {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c" "$V2/out"
+	cattach ":$REL/c" -- unshare --pid --fork setsid bash -c "
+		setsid sh -c 'sleep 1000 & sleep 1000 & exit'
+		bash -c 'set -m; sh -c \"sleep 1000 & exit\" & wait; sleep 1000' &
+		wait" >/dev/null 2>&1 3>&- &
+	sleep 0.6
+	snap=$(cat "$V2/c/cgroup.procs")
+	for p in $snap; do
+		echo "$snap" | grep -qx "$(awk '{print $4}' "/proc/$p/stat")" ||
+			echo "$p" > "$V2/out/cgroup.procs"
+	done
+	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	j=$(cckpt show -J "$BATS_TEST_TMPDIR/a.img")
+	# a session and a group whose leaders are not among the tasks
+	[ "$(jq '[.tasks[].pid[0]] as $p | [.tasks[].sid[0]] | unique | map(select(. as $s | $p | index($s) | not)) | length' <<< "$j")" -ge 1 ]
+	[ "$(jq '[.tasks[].pid[0]] as $p | [.tasks[].pgid[0]] | unique | map(select(. as $s | $p | index($s) | not)) | length' <<< "$j")" -ge 2 ]
+	echo 1 > "$V2/c/cgroup.kill"
+	echo 1 > "$V2/out/cgroup.kill"
+	sleep 0.2
+	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/a.img"
+	assert_success
+	cckpt dump -o "$BATS_TEST_TMPDIR/b.img" ":$REL/r"
+	run cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
+	assert_success
+	# the helpers are gone: only the image's tasks are there
+	[ "$(wc -l < "$V2/r/cgroup.procs")" = "$(jq '[.tasks[] | select(.thread | not)] | length' <<< "$j")" ]
+}
+
+@test "restore: a forest in subtree mode, and a pid collision" {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c"
+	ctk_spawn_sleeper; a=$SLEEPER
+	ctk_spawn_sleeper; b=$SLEEPER
+	echo "$a" > "$V2/c/cgroup.procs"
+	echo "$b" > "$V2/c/cgroup.procs"
+	cckpt dump --subtree -o "$BATS_TEST_TMPDIR/f.img" ":$REL/c"
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/f.img" | jq '[.tasks[] | select(.ppid == null)] | length')" = 2 ]
+	# the pids are still taken: refused, nothing made
+	run --separate-stderr cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/f.img"
+	assert_failure 1
+	[[ "$stderr" == *"pid $a (level 0) is taken"* || "$stderr" == *"pid $b (level 0) is taken"* ]]
+	[ ! -e "$V2/r" ]
+	kill -9 "$a" "$b"
+	wait "$a" "$b" 2>/dev/null || true
+	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/f.img"
+	assert_success
+	assert_output "restored 2 tasks; roots $a $b in :$REL/r"
+	cckpt dump --subtree -o "$BATS_TEST_TMPDIR/g.img" ":$REL/r"
+	cckpt diff "$BATS_TEST_TMPDIR/f.img" "$BATS_TEST_TMPDIR/g.img"
+}
+
+@test "restore: hostile images are refused before any process exists" {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	for f in pid-two-namespaces parent-later crc unrestorable; do
+		run --separate-stderr cckpt restore --into ":$REL/r" "$FIXTURES/ckpt/$f.img"
+		assert_failure 1
+		[ ! -e "$V2/r" ]
+	done
+	[[ "$stderr" == *"cannot be restored: task 2: its session cannot be had"* ]]
+	run cckpt restore --into ":$REL/r" "$FIXTURES/ckpt/failed.img"
+	assert_failure 1
+}
+
+@test "restore: a failure half-way kills and reaps what was made, and removes the container" {
+	round_trip 2
+	echo 1 > "$V2/r/cgroup.kill"
+	sleep 0.2
+	# an invalid threaded domain takes no process: the root, already
+	# cloned, cannot be placed
+	mkdir "$V2/t" "$V2/d"
+	echo threaded > "$V2/t/cgroup.type" || skip "no threaded cgroups"
+	run --separate-stderr cckpt restore --into ":$REL/d/x" "$BATS_TEST_TMPDIR/a.img"
+	assert_failure 1
+	[ ! -e "$V2/d/x" ]
+	# nothing it made runs on (zombies of the killed trees aside)
+	sleep 0.1
+	[ -z "$(ps -eo stat=,comm= | awk '$2 == "cckpt" && $1 !~ /^Z/')" ]
+}
+
+@test "restore -- COMMAND: each process runs it with CKPT_PID, CKPT_PGID, CKPT_SID" {
+	round_trip 2
+	echo 1 > "$V2/r/cgroup.kill"
+	sleep 0.2
+	out=$BATS_TEST_TMPDIR/cmd.out
+	# a command that stays: an init whose command ends takes its
+	# namespace with it (the kernel's rule)
+	run cckpt restore --into ":$REL/r2" "$BATS_TEST_TMPDIR/a.img" -- sh -c 'echo "$CKPT_PID $CKPT_PGID $CKPT_SID" >> "$0"; exec sleep 1000 >/dev/null 2>&1' "$out"
+	assert_success
+	want=$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '[.tasks[] | select(.thread | not)] | length')
+	for i in $(seq 200); do [ "$(wc -l < "$out" 2>/dev/null)" -ge "$want" ] && break; sleep 0.02; done
+	[ "$(wc -l < "$out")" = "$want" ]
+	# each line is a task of the image, numbered in its own namespace
+	diff <(sort -n "$out") <(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq -r '.tasks[] | select(.thread | not) | .depth as $d | "\(.pid[$d]) \(if (.pgid | length) > $d then .pgid[$d] else 0 end) \(if (.sid | length) > $d then .sid[$d] else 0 end)"' | sort -n)
+}
+
+@test "restore --freeze: frozen; a dump of it leaves it frozen" {
+	round_trip 1
+	echo 1 > "$V2/r/cgroup.kill"
+	sleep 0.2
+	run cckpt restore --freeze --into ":$REL/f" "$BATS_TEST_TMPDIR/a.img"
+	assert_success
+	grep -qx 'frozen 1' "$V2/f/cgroup.events"
+	cckpt dump -o "$BATS_TEST_TMPDIR/c.img" ":$REL/f"
+	grep -qx 'frozen 1' "$V2/f/cgroup.events"
+	cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/c.img"
+}
+
+@test "restore without --into: a fresh pid namespace whose root it prints" {
+	round_trip 1
+	echo 1 > "$V2/r/cgroup.kill"
+	sleep 0.2
+	run cckpt restore "$BATS_TEST_TMPDIR/a.img"
+	assert_success
+	root=$(awk '{print $NF}' <<< "$output")
+	CTK_PIDS="${CTK_PIDS:-} $root"
+	[ "$(awk '/^NSpid:/ { print $NF }' "/proc/$root/status")" = 1 ]
+	run cckpt dump -o "$BATS_TEST_TMPDIR/n.img" -p "$root"
+	assert_success
+	cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/n.img"
+	kill -9 "$root"
 }

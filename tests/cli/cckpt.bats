@@ -37,7 +37,7 @@ CK=$FIXTURES/ckpt
 }
 
 @test "verify: valid images exit 0" {
-	for f in valid-container valid-subtree valid-optional; do
+	for f in valid-container valid-subtree valid-optional unrestorable; do
 		run cckpt verify "$CK/$f.img"
 		assert_success
 		assert_output --partial ": valid: format 1.0"
@@ -47,7 +47,7 @@ CK=$FIXTURES/ckpt
 @test "verify: every crafted image is rejected with one line naming record, offset and rule" {
 	n=0
 	for f in "$CK"/*.img; do
-		case ${f##*/} in valid-*) continue ;; esac
+		case ${f##*/} in valid-*|unrestorable.img) continue ;; esac
 		run --separate-stderr cckpt verify "$f"
 		assert_failure 1
 		[ "${#stderr_lines[@]}" = 1 ]
@@ -110,4 +110,32 @@ CK=$FIXTURES/ckpt
 	run --separate-stderr cckpt verify /nonexistent.img
 	assert_failure 1
 	[[ "$stderr" == *"No such file or directory"* ]]
+}
+
+@test "restore and diff: usage" {
+	run cckpt restore
+	assert_failure 2
+	run --separate-stderr cckpt restore --freeze "$CK/valid-container.img"
+	assert_failure 2
+	[[ "$stderr" == *"--freeze needs --into"* ]]
+	run cckpt restore "$CK/valid-container.img" --
+	assert_failure 2
+	run cckpt restore -J "$CK/valid-container.img"
+	assert_failure 2
+	run cckpt show "$CK/valid-container.img" -- true
+	assert_failure 2
+	run cckpt diff "$CK/valid-container.img"
+	assert_failure 2
+}
+
+@test "diff: equal trees exit 0, different ones say how" {
+	run cckpt diff "$CK/valid-container.img" "$CK/valid-container.img"
+	assert_success
+	assert_output ""
+	run cckpt diff "$CK/valid-container.img" "$CK/valid-subtree.img"
+	assert_failure 1
+	assert_line "kind: container vs subtree"
+	assert_line --partial "task 1: "
+	run cckpt diff "$CK/valid-container.img" "$CK/crc.img"
+	assert_failure 1
 }
