@@ -70,13 +70,14 @@ struct ctk_clone_args {
 enum cmd {
 	CMD_NONE, CMD_FORK, CMD_FORK_GHOST, CMD_SETSID, CMD_SETPGID,
 	CMD_SUBREAPER, CMD_REAP, CMD_THREAD, CMD_EXIT, CMD_REPORT, CMD_FINAL,
-	CMD_STOP,
+	CMD_STOP, CMD_FORK_PHASE, CMD_FORK_GHOSTED, CMD_THREADS,
 };
 
 struct rslot {
 	uint32_t cmd;		/* futex: the command to run, 0 idle */
 	uint32_t done;		/* futex: commands completed */
 	int32_t arg, err;
+	int32_t who;		/* with an error of a batch: which task */
 	int32_t local_pid;	/* as its creator sees it */
 	int32_t rpid, rpgid, rsid;
 };
@@ -340,6 +341,29 @@ static size_t set_tid_of(const struct ckpt_image *img, uint32_t tag,
 
 static void executor(struct rctx *rc, uint32_t me) __attribute__((noreturn));
 
+static int do_thread(struct rctx *rc, uint32_t t)
+{
+#if defined(__x86_64__)
+	pid_t tids[CKPT_MAX_DEPTH + 1];
+	size_t n = set_tid_of(rc->p->img, rc->p->img->tasks[t].vpid, tids);
+	void *stack = mmap(NULL, 16384, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	struct ctk_clone_args a = {
+		.flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+			 CLONE_THREAD | CLONE_SYSVSEM,
+		.stack = (uintptr_t)stack,
+		.stack_size = 16384,
+		.set_tid = (uintptr_t)tids,
+		.set_tid_size = n,
+	};
+	long r = stack == MAP_FAILED ? -ENOMEM : clone_sleeping_thread(&a);
+
+	return r < 0 ? (int)r : 0;
+#else
+	return -ENOTSUP;
+#endif
+}
+
 static int do_fork(struct rctx *rc, uint32_t child, bool ghost)
 {
 	const struct ckpt_image *img = rc->p->img;
@@ -434,31 +458,34 @@ static void executor(struct rctx *rc, uint32_t me)
 			err = waitpid(rc->slot[s->arg].local_pid, NULL, 0) < 0 ?
 			      -errno : 0;
 			break;
-		case CMD_THREAD: {
-#if defined(__x86_64__)
-			pid_t tids[CKPT_MAX_DEPTH + 1];
-			size_t n = set_tid_of(rc->p->img,
-					      rc->p->img->tasks[s->arg].vpid,
-					      tids);
-			void *stack = mmap(NULL, 16384, PROT_READ | PROT_WRITE,
-					   MAP_PRIVATE | MAP_ANONYMOUS |
-					   MAP_STACK, -1, 0);
-			struct ctk_clone_args a = {
-				.flags = CLONE_VM | CLONE_FS | CLONE_FILES |
-					 CLONE_SIGHAND | CLONE_THREAD |
-					 CLONE_SYSVSEM,
-				.stack = (uintptr_t)stack,
-				.stack_size = 16384,
-				.set_tid = (uintptr_t)tids,
-				.set_tid_size = n,
-			};
-			long r = stack == MAP_FAILED ? -ENOMEM :
-				 clone_sleeping_thread(&a);
+		case CMD_THREAD:
+			err = do_thread(rc, (uint32_t)s->arg);
+			break;
+		case CMD_FORK_PHASE:
+		case CMD_FORK_GHOSTED:
+		case CMD_THREADS: {
+			/* a batch: every child of one phase, of a helper, or
+			 * every thread, in image order, with no round trip */
+			const struct plan *p = rc->p;
 
-			err = r < 0 ? (int)r : 0;
-#else
-			err = -ENOTSUP;
-#endif
+			for (uint32_t c = 0; !err && c < p->img->nr_tasks; c++) {
+				const struct ptask *ct = &p->t[c];
+				bool mine = cmd == CMD_THREADS ?
+					ct->thread && ct->creator == me :
+					cmd == CMD_FORK_GHOSTED ?
+					!ct->thread && ct->ghost ==
+					(uint32_t)s->arg :
+					!ct->thread && ct->creator == me &&
+					ct->ghost == NONE &&
+					ct->phase == (char)s->arg;
+
+				if (!mine)
+					continue;
+				err = cmd == CMD_THREADS ? do_thread(rc, c) :
+				      do_fork(rc, c, false);
+				if (err)
+					s->who = (int32_t)c;
+			}
 			break;
 		}
 		case CMD_REPORT:
@@ -510,6 +537,53 @@ static int command(struct rctx *rc, uint32_t who, enum cmd cmd, int32_t arg)
 		futex(&s->done, FUTEX_WAIT, now, &ts);
 	}
 	return -ETIMEDOUT;
+}
+
+/* Send @cmd to every process of the image (but those @skip marks) at
+ * once; wait for them all. */
+static int broadcast(struct rctx *rc, enum cmd cmd, const bool *skip)
+{
+	const struct plan *p = rc->p;
+	uint32_t n = p->img->nr_tasks, *seq = calloc(n, sizeof(*seq));
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
+	int err = 0;
+
+	if (!seq)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		struct rslot *s = &rc->slot[i];
+
+		if (p->t[i].thread || (skip && skip[i]))
+			continue;
+		seq[i] = __atomic_load_n(&s->done, __ATOMIC_ACQUIRE);
+		s->arg = 0;
+		s->err = 0;
+		__atomic_store_n(&s->cmd, cmd, __ATOMIC_RELEASE);
+		futex(&s->cmd, FUTEX_WAKE, INT_MAX, NULL);
+	}
+	for (uint32_t i = 0; i < n && !err; i++) {
+		struct rslot *s = &rc->slot[i];
+		int waited = 0;
+
+		if (p->t[i].thread || (skip && skip[i]))
+			continue;
+		for (;;) {
+			uint32_t now = __atomic_load_n(&s->done,
+						       __ATOMIC_ACQUIRE);
+
+			if (now != seq[i]) {
+				err = s->err;
+				break;
+			}
+			if (++waited > 50) {
+				err = -ETIMEDOUT;
+				break;
+			}
+			futex(&s->done, FUTEX_WAIT, now, &ts);
+		}
+	}
+	free(seq);
+	return err;
 }
 
 /* The restorer forks the roots itself: its slot is "RESTORER". */
@@ -596,17 +670,17 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 		if (ghosts)
 			DO(i, CMD_SUBREAPER, 1, "task %u: subreaper", i);
 		for (char ph = 'A'; ph <= 'C'; ph += 2) {
+			bool any = false;
+
 			if (ph == 'C' && pt->setsid)
 				DO(i, CMD_SETSID, 0, "task %u: setsid", i);
-			for (uint32_t c = i + 1; c < n; c++) {
-				const struct ptask *ct = &p->t[c];
-
-				if (ct->thread || ct->creator != i ||
-				    ct->phase != ph || ct->ghost != NONE)
-					continue;
-				DO(i, CMD_FORK, (int32_t)c, "task %u: %s", c,
-				   what(err));
-			}
+			for (uint32_t c = i + 1; c < n && !any; c++)
+				any = !p->t[c].thread && p->t[c].creator == i &&
+				      p->t[c].phase == ph &&
+				      p->t[c].ghost == NONE;
+			if (any)
+				DO(i, CMD_FORK_PHASE, ph, "task %d: %s",
+				   rc->slot[i].who, what(err));
 		}
 		for (uint32_t g = 0; g < p->ng; g++) {
 			uint32_t gs = n + g;
@@ -616,19 +690,19 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 			DO(i, CMD_FORK_GHOST, (int32_t)gs, "helper for session "
 			   "%u: %s", p->g[g].tag, what(err));
 			DO(gs, CMD_SETSID, 0, "helper %u: setsid", p->g[g].tag);
-			for (uint32_t c = i + 1; c < n; c++)
-				if (!p->t[c].thread && p->t[c].ghost == g)
-					DO(gs, CMD_FORK, (int32_t)c, "task %u: %s",
-					   c, what(err));
+			DO(gs, CMD_FORK_GHOSTED, (int32_t)g, "task %d: %s",
+			   rc->slot[gs].who, what(err));
 			DO(gs, CMD_EXIT, 0, "helper %u: exit", p->g[g].tag);
 			DO(i, CMD_REAP, (int32_t)gs, "task %u: reap", i);
 		}
 		if (ghosts)
 			DO(i, CMD_SUBREAPER, 0, "task %u: subreaper", i);
 		for (uint32_t t = i + 1; t < n; t++)
-			if (p->t[t].thread && p->t[t].creator == i)
-				DO(i, CMD_THREAD, (int32_t)t, "thread %u: %s", t,
-				   what(err));
+			if (p->t[t].thread && p->t[t].creator == i) {
+				DO(i, CMD_THREADS, 0, "thread %d: %s",
+				   rc->slot[i].who, what(err));
+				break;
+			}
 	}
 	/* groups: leaders first, then helpers, then the members */
 	for (uint32_t i = 0; i < n; i++)
@@ -661,7 +735,10 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 			DO(i, CMD_SETPGID, (int32_t)ctk_ckpt_pid(img, c->vpgid,
 			   NULL)[c->depth], "task %u: setpgid", i);
 	}
-	/* each process says what it got, in its own namespace */
+	/* each process says what it got, in its own namespace: all at once */
+	err = broadcast(rc, CMD_REPORT, NULL);
+	if (err)
+		return ctk_err_set(e, -err, "a task does not report");
 	for (uint32_t i = 0; i < n; i++) {
 		const struct ckpt_task *c = &img->tasks[i];
 		const struct rslot *s = &rc->slot[i];
@@ -669,7 +746,6 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 
 		if (p->t[i].thread)
 			continue;
-		DO(i, CMD_REPORT, 0, "task %u: report", i);
 		if ((uint32_t)s->rpid != want_pid ||
 		    (c->vpgid && (uint32_t)s->rpgid != (visible(img, c->vpgid,
 		     c->depth) ? ctk_ckpt_pid(img, c->vpgid, NULL)[c->depth] :
@@ -724,24 +800,48 @@ int ctk_restore(const struct ckpt_image *img,
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	rc_ = drive(&rc, e);
 	if (!rc_) {
-		/* deepest first: a namespace's init that runs a command and
-		 * exits takes its namespace with it */
-		for (uint32_t i = img->nr_tasks; i-- > 0 && !rc_;) {
-			const struct ptask *pt = &p.t[i];
+		/*
+		 * With a command: deepest first, one at a time (an init whose
+		 * command exits takes its namespace with it). Else all at
+		 * once, but for the creators of namespace inits: an init
+		 * ignores its own stop, so its creator, outside, stops it
+		 * before taking its own last command, deepest first.
+		 */
+		bool *creates = calloc(img->nr_tasks, sizeof(*creates));
 
-			if (pt->thread)
+		for (uint32_t i = 0; creates && i < img->nr_tasks; i++)
+			if (o->stop && !p.t[i].thread && p.t[i].newpid &&
+			    p.t[i].creator != RESTORER)
+				creates[p.t[i].creator] = true;
+		if (!creates) {
+			rc_ = ctk_err_set(e, ENOMEM, "out of memory");
+		} else if (o->command) {
+			for (uint32_t i = img->nr_tasks; i-- > 0 && !rc_;)
+				if (!p.t[i].thread &&
+				    command(&rc, i, CMD_FINAL, 0))
+					rc_ = ctk_err_set(e, ETIMEDOUT, "task %u "
+							  "does not answer", i);
+		} else if (broadcast(&rc, CMD_FINAL, creates)) {
+			rc_ = ctk_err_set(e, ETIMEDOUT, "a task does not answer");
+		}
+		for (uint32_t i = img->nr_tasks; creates && i-- > 0 && !rc_;) {
+			if (!creates[i])
 				continue;
-			if (command(&rc, i, CMD_FINAL, 0))
+			for (uint32_t c = i + 1; c < img->nr_tasks && !rc_; c++)
+				if (!p.t[c].thread && p.t[c].newpid &&
+				    p.t[c].creator == i &&
+				    command(&rc, i, CMD_STOP, (int32_t)c))
+					rc_ = ctk_err_set(e, EIO, "task %u cannot "
+							  "be stopped", c);
+			if (!rc_ && command(&rc, i, CMD_FINAL, 0))
 				rc_ = ctk_err_set(e, ETIMEDOUT, "task %u does not "
 						  "answer", i);
-			else if (o->stop && pt->newpid &&
-				 pt->creator == RESTORER)
-				kill(rc.slot[i].local_pid, SIGSTOP);
-			else if (o->stop && pt->newpid &&
-				 command(&rc, pt->creator, CMD_STOP, (int32_t)i))
-				rc_ = ctk_err_set(e, EIO, "task %u cannot be "
-						  "stopped", i);
 		}
+		for (uint32_t i = 0; !rc_ && o->stop && i < img->nr_tasks; i++)
+			if (!p.t[i].thread && p.t[i].newpid &&
+			    p.t[i].creator == RESTORER)
+				kill(rc.slot[i].local_pid, SIGSTOP);
+		free(creates);
 	}
 	if (rc_) {
 		destroy(&rc);
