@@ -67,8 +67,9 @@ if [ -n "$v2root" ]; then
 	v2clean() {
 		[ -d "$ck" ] || return 0
 		echo 1 > "$ck/cgroup.kill"
-		sleep 0.2
-		rmdir "$ck/app" "$ck/launcher" "$ck" 2>/dev/null
+		while grep -qx 'populated 1' "$ck/cgroup.events"; do sleep 0.01; done
+		sleep 0.1
+		rmdir "$ck/app" "$ck/launcher" "$ck/again" "$ck" 2>/dev/null
 	}
 	trap 'v2clean; cleanup' EXIT
 	cattach ":/${ck##*/}/app" -- unshare --pid --fork setsid sh -c \
@@ -85,6 +86,16 @@ if [ -n "$v2root" ]; then
 	run cckpt dump -o "$dir/app.img" ":/${ck##*/}/app"
 	run cckpt show "$dir/app.img"
 	run cckpt verify "$dir/app.img"
+	echo
+	echo "# the application stops; cckpt restarts it with the same pids at every level"
+	echo 1 > "$ck/app/cgroup.kill"
+	echo 1 > "$ck/launcher/cgroup.kill"
+	while grep -qx 'populated 1' "$ck/app/cgroup.events"; do sleep 0.01; done
+	mkdir "$ck/again"
+	run cckpt restore --into ":/${ck##*/}/again" "$dir/app.img"
+	run cckpt dump -o "$dir/again.img" ":/${ck##*/}/again"
+	run cckpt diff "$dir/app.img" "$dir/again.img"
+	echo "(no difference: the same tree, pids, groups and sessions)"
 	v2clean
 fi
 echo
