@@ -361,8 +361,8 @@ int main(int argc, const char **argv)
 	{
 		struct ctk_err e;
 
-		if (ctk_hierarchy_load(&ctl.hier, NULL, "/proc/self/cgroup",
-				       &e)) {
+		/* mounted hierarchies are all it needs (no /proc/self/cgroup) */
+		if (ctk_hierarchy_load(&ctl.hier, NULL, NULL, &e)) {
 			ctk_msg(&ctl.cli, "%s", e.msg);
 			ret = CTK_EXIT_FAILURE;
 			goto out;
