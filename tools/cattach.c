@@ -243,19 +243,12 @@ int main(int argc, const char **argv)
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};
-	int optc = argc, rc, ret = CTK_EXIT_USAGE;
+	int optc, rc, ret = CTK_EXIT_USAGE;
 	const char **args;
 	size_t nargs = 0, first_pid = 0;
 	poptContext pc;
 
-	/* what follows the first "--" is the command */
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--")) {
-			optc = i;
-			ctl.cmd = (char **)argv + i + 1;
-			break;
-		}
-	}
+	optc = ctk_cli_split_command(argc, argv, &ctl.cmd);
 	ctk_cli_options(common, &ctl.cli);
 	pc = poptGetContext("cattach", optc, argv, opts, 0);
 	poptSetOtherOptionHelp(pc, "[options] SPEC PID... | [options] SPEC "

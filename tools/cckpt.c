@@ -37,32 +37,32 @@ enum { OPT_OUTPUT = 'o', OPT_PID = 'p', OPT_TIMEOUT = 0x100, OPT_INTO };
 
 /* ---- show --------------------------------------------------------------- */
 
-static void print_levels(const struct ckpt_image *img, uint32_t tag)
+/* A pid's numbers, outer to inner: "5/1" in text, "[5,1]" in JSON. */
+static void put_levels(const struct ckpt_image *img, uint32_t tag, bool json)
 {
 	uint32_t d;
 	const uint32_t *n = ctk_ckpt_pid(img, tag, &d);
 
 	if (!n) {
-		fputs("-", stdout);
+		fputs(json ? "null" : "-", stdout);
 		return;
 	}
+	if (json)
+		putchar('[');
 	for (uint32_t k = 0; k <= d; k++)
-		printf("%s%u", k ? "/" : "", n[k]);
+		printf("%s%u", !k ? "" : json ? "," : "/", n[k]);
+	if (json)
+		putchar(']');
+}
+
+static void print_levels(const struct ckpt_image *img, uint32_t tag)
+{
+	put_levels(img, tag, false);
 }
 
 static void json_levels(const struct ckpt_image *img, uint32_t tag)
 {
-	uint32_t d;
-	const uint32_t *n = ctk_ckpt_pid(img, tag, &d);
-
-	if (!n) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('[');
-	for (uint32_t k = 0; k <= d; k++)
-		printf("%s%u", k ? "," : "", n[k]);
-	putchar(']');
+	put_levels(img, tag, true);
 }
 
 /* strings in an image are printable ASCII: only '"' and '\\' escape */
@@ -580,15 +580,9 @@ int main(int argc, const char **argv)
 	};
 	poptContext pc;
 	const char **rest;
-	int rc, ret = CTK_EXIT_USAGE, optc = argc;
+	int rc, ret = CTK_EXIT_USAGE;
+	int optc = ctk_cli_split_command(argc, argv, &ctl.command);
 
-	/* what follows the first "--" is restore's command */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			optc = i;
-			ctl.command = (char **)argv + i + 1;
-			break;
-		}
 	ctk_cli_options(common, &ctl.cli);
 	pc = poptGetContext("cckpt", optc, argv, opts, 0);
 	poptSetOtherOptionHelp(pc, "dump [--subtree] [--no-freeze] [--timeout "

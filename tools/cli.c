@@ -99,6 +99,17 @@ int ctk_exit_for_errno(int err)
 	       CTK_EXIT_UNSUPPORTED : CTK_EXIT_FAILURE;
 }
 
+int ctk_cli_split_command(int argc, const char **argv, char ***cmd)
+{
+	*cmd = NULL;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			*cmd = (char **)argv + i + 1;
+			return i;
+		}
+	return argc;
+}
+
 int ctk_cli_unbundle(int argc, const char **argv, const char *letters,
 		     int *nargc, const char ***nargv)
 {

@@ -44,6 +44,13 @@ int ctk_popt_error(const struct ctk_cli *cli, poptContext pc, int rc);
 /* CTK_EXIT_UNSUPPORTED for "the kernel has no such thing", else 1. */
 int ctk_exit_for_errno(int err);
 
+/*
+ * The words after the first "--" are a command: returns how many words
+ * come before it (what popt gets) and points *cmd at the command (NULL
+ * without "--"; an empty list with nothing after it).
+ */
+int ctk_cli_split_command(int argc, const char **argv, char ***cmd);
+
 /* Split bundles of argument-less short flags ("-rn" into "-r -n"). */
 int ctk_cli_unbundle(int argc, const char **argv, const char *letters,
 		     int *nargc, const char ***nargv);
