@@ -608,9 +608,25 @@ static int fork_root(struct rctx *rc, uint32_t i)
 	return 0;
 }
 
-static const char *what(int err)
+/* Why creating task @who failed, naming its pids at every level. */
+static const char *fork_failure(const struct ckpt_image *img, int32_t who,
+				int err, char *buf, size_t size)
 {
-	return err == -EEXIST ? "a pid it needs is taken" : strerror(-err);
+	uint32_t d = 0;
+	const uint32_t *num = who >= 0 && (uint32_t)who < img->nr_tasks ?
+		ctk_ckpt_pid(img, img->tasks[who].vpid, &d) : NULL;
+	size_t o = 0;
+
+	if (!num)
+		return strerror(-err);
+	o += (size_t)snprintf(buf, size, "pid ");
+	for (uint32_t k = 0; k <= d && o < size; k++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%u", k ? "/" : "",
+				      num[k]);
+	if (o < size)
+		snprintf(buf + o, size - o, " (levels 0 to %u, outer to inner): "
+			 "%s", d, err == -EEXIST ? "taken" : strerror(-err));
+	return buf;
 }
 
 /* Kill what was made: everything in this pid namespace (depth 0) by its
@@ -645,6 +661,7 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 	const struct ckpt_image *img = rc->p->img;
 	struct plan *p = rc->p;
 	uint32_t n = img->nr_tasks;
+	char why[160];
 	int err;
 
 #define DO(who, cmd, arg, ...) do { 		err = command(rc, who, cmd, arg); 		if (err) 			return ctk_err_set(e, -err, __VA_ARGS__); 	} while (0)
@@ -653,10 +670,9 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 		if (p->t[i].creator == RESTORER) {
 			err = fork_root(rc, i);
 			if (err)
-				return ctk_err_set(e, -err, "task %u (pid %u): %s",
-						   i, ctk_ckpt_pid(img,
-						   img->tasks[i].vpid, NULL)[0],
-						   what(err));
+				return ctk_err_set(e, -err, "task %u: %s", i,
+						   fork_failure(img, (int32_t)i,
+						   err, why, sizeof(why)));
 		}
 	}
 	for (uint32_t i = 0; i < n; i++) {
@@ -680,7 +696,8 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 				      p->t[c].ghost == NONE;
 			if (any)
 				DO(i, CMD_FORK_PHASE, ph, "task %d: %s",
-				   rc->slot[i].who, what(err));
+				   rc->slot[i].who, fork_failure(img,
+				   rc->slot[i].who, err, why, sizeof(why)));
 		}
 		for (uint32_t g = 0; g < p->ng; g++) {
 			uint32_t gs = n + g;
@@ -688,10 +705,13 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 			if (!p->g[g].session || p->g[g].forker != i)
 				continue;
 			DO(i, CMD_FORK_GHOST, (int32_t)gs, "helper for session "
-			   "%u: %s", p->g[g].tag, what(err));
+			   "%u: %s", ctk_ckpt_pid(img, p->g[g].tag, NULL)[0],
+			   err == -EEXIST ? "its pid is taken" :
+			   strerror(-err));
 			DO(gs, CMD_SETSID, 0, "helper %u: setsid", p->g[g].tag);
 			DO(gs, CMD_FORK_GHOSTED, (int32_t)g, "task %d: %s",
-			   rc->slot[gs].who, what(err));
+			   rc->slot[gs].who, fork_failure(img,
+			   rc->slot[gs].who, err, why, sizeof(why)));
 			DO(gs, CMD_EXIT, 0, "helper %u: exit", p->g[g].tag);
 			DO(i, CMD_REAP, (int32_t)gs, "task %u: reap", i);
 		}
@@ -700,7 +720,8 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 		for (uint32_t t = i + 1; t < n; t++)
 			if (p->t[t].thread && p->t[t].creator == i) {
 				DO(i, CMD_THREADS, 0, "thread %d: %s",
-				   rc->slot[i].who, what(err));
+				   rc->slot[i].who, fork_failure(img,
+				   rc->slot[i].who, err, why, sizeof(why)));
 				break;
 			}
 	}
@@ -714,7 +735,8 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 		if (p->g[g].session)
 			continue;
 		DO(p->g[g].forker, CMD_FORK_GHOST, (int32_t)gs, "helper for "
-		   "group %u: %s", tag, what(err));
+		   "group %u: %s", ctk_ckpt_pid(img, tag, NULL)[0],
+		   err == -EEXIST ? "its pid is taken" : strerror(-err));
 		DO(gs, CMD_SETPGID, 0, "helper %u: setpgid", tag);
 		for (uint32_t i = 0; i < n; i++) {
 			const struct ckpt_task *c = &img->tasks[i];
