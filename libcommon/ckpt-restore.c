@@ -500,6 +500,10 @@ static void executor(struct rctx *rc, uint32_t me)
 			      -errno : 0;
 			break;
 		case CMD_FINAL:
+			/* the report rides along: one round trip less */
+			s->rpid = (int32_t)getpid();
+			s->rpgid = (int32_t)getpgid(0);
+			s->rsid = (int32_t)getsid(0);
 			final_prepare(rc);
 			break;
 		case CMD_EXIT:
@@ -656,6 +660,33 @@ static void destroy(struct rctx *rc)
 	}
 }
 
+/* Each process's pid, pgrp and session, in its own namespace, as the
+ * image says. */
+static int check_reports(struct rctx *rc, struct ctk_err *e)
+{
+	const struct ckpt_image *img = rc->p->img;
+
+	for (uint32_t i = 0; i < img->nr_tasks; i++) {
+		const struct ckpt_task *c = &img->tasks[i];
+		const struct rslot *s = &rc->slot[i];
+		uint32_t want_pid = ctk_ckpt_pid(img, c->vpid, NULL)[c->depth];
+
+		if (rc->p->t[i].thread)
+			continue;
+		if ((uint32_t)s->rpid != want_pid ||
+		    (c->vpgid && (uint32_t)s->rpgid != (visible(img, c->vpgid,
+		     c->depth) ? ctk_ckpt_pid(img, c->vpgid, NULL)[c->depth] :
+		     0u)) ||
+		    (c->vsid && (uint32_t)s->rsid != (visible(img, c->vsid,
+		     c->depth) ? ctk_ckpt_pid(img, c->vsid, NULL)[c->depth] :
+		     0u)))
+			return ctk_err_set(e, EIO, "task %u came out as pid %d, "
+					   "pgrp %d, session %d", i, s->rpid,
+					   s->rpgid, s->rsid);
+	}
+	return 0;
+}
+
 static int drive(struct rctx *rc, struct ctk_err *e)
 {
 	const struct ckpt_image *img = rc->p->img;
@@ -757,27 +788,13 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 			DO(i, CMD_SETPGID, (int32_t)ctk_ckpt_pid(img, c->vpgid,
 			   NULL)[c->depth], "task %u: setpgid", i);
 	}
-	/* each process says what it got, in its own namespace: all at once */
-	err = broadcast(rc, CMD_REPORT, NULL);
-	if (err)
-		return ctk_err_set(e, -err, "a task does not report");
-	for (uint32_t i = 0; i < n; i++) {
-		const struct ckpt_task *c = &img->tasks[i];
-		const struct rslot *s = &rc->slot[i];
-		uint32_t want_pid = ctk_ckpt_pid(img, c->vpid, NULL)[c->depth];
-
-		if (p->t[i].thread)
-			continue;
-		if ((uint32_t)s->rpid != want_pid ||
-		    (c->vpgid && (uint32_t)s->rpgid != (visible(img, c->vpgid,
-		     c->depth) ? ctk_ckpt_pid(img, c->vpgid, NULL)[c->depth] :
-		     0u)) ||
-		    (c->vsid && (uint32_t)s->rsid != (visible(img, c->vsid,
-		     c->depth) ? ctk_ckpt_pid(img, c->vsid, NULL)[c->depth] :
-		     0u)))
-			return ctk_err_set(e, EIO, "task %u came out as pid %d, "
-					   "pgrp %d, session %d", i, s->rpid,
-					   s->rpgid, s->rsid);
+	/* with a command, check before any command starts; else the
+	 * report comes with the final step */
+	if (rc->o->command) {
+		err = broadcast(rc, CMD_REPORT, NULL);
+		if (err)
+			return ctk_err_set(e, -err, "a task does not report");
+		return check_reports(rc, e);
 	}
 #undef DO
 	return 0;
@@ -864,6 +881,8 @@ int ctk_restore(const struct ckpt_image *img,
 			    p.t[i].creator == RESTORER)
 				kill(rc.slot[i].local_pid, SIGSTOP);
 		free(creates);
+		if (!rc_ && !o->command)
+			rc_ = check_reports(&rc, e);
 	}
 	if (rc_) {
 		destroy(&rc);
