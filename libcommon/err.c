@@ -19,11 +19,3 @@ int ctk_err_set(struct ctk_err *e, int code, const char *fmt, ...)
 	}
 	return -code;
 }
-
-void ctk_err_clear(struct ctk_err *e)
-{
-	if (e) {
-		e->code = 0;
-		e->msg[0] = '\0';
-	}
-}

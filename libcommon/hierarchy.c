@@ -7,9 +7,7 @@
 #include "config.h"
 
 #include <fcntl.h>
-#include <sched.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <linux/magic.h>
@@ -471,56 +469,4 @@ int ctk_controller_known(const char *ctrl, const char *proc_cgroups)
 			return 1;
 	}
 	return 0;
-}
-
-int ctk_hierarchy_mount_temp(const struct ctk_hierarchy *hy,
-			     const char *tmpdir_parent, char **target,
-			     struct ctk_err *e)
-{
-	char label[512], opts[600], *dir;
-
-	if (hy->type != CTK_HIER_V1)
-		return ctk_err_set(e, EINVAL, "only v1 hierarchies are "
-				   "mounted by name");
-	ctk_hierarchy_label(hy, label, sizeof(label));
-	if (unshare(CLONE_NEWNS) < 0)
-		return ctk_err_set(e, errno, "cannot make a private mount "
-				   "namespace");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return ctk_err_set(e, errno, "cannot make mounts private");
-	if (asprintf(&dir, "%s/ctk.XXXXXX", tmpdir_parent ? tmpdir_parent :
-		     "/tmp") < 0)
-		return ctk_err_set(e, ENOMEM, "out of memory");
-	if (!mkdtemp(dir)) {
-		int err = errno;
-
-		free(dir);
-		return ctk_err_set(e, err, "cannot create a mount point");
-	}
-	if (hy->controllers && hy->controllers[0])
-		snprintf(opts, sizeof(opts), "%s%s%s", hy->controllers,
-			 hy->name ? ",name=" : "", hy->name ? hy->name : "");
-	else
-		snprintf(opts, sizeof(opts), "none,name=%s",
-			 hy->name ? hy->name : "");
-	if (mount("cgroup", dir, "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  opts) < 0) {
-		int err = errno;
-
-		rmdir(dir);
-		free(dir);
-		return ctk_err_set(e, err, "%s: cannot mount the hierarchy",
-				   label);
-	}
-	*target = dir;
-	return 0;
-}
-
-void ctk_hierarchy_unmount_temp(char *target)
-{
-	if (!target)
-		return;
-	umount2(target, MNT_DETACH);
-	rmdir(target);
-	free(target);
 }

@@ -40,7 +40,6 @@ struct ctk_err {
 /* Fill @e (may be NULL) and return -code, so "return ctk_err_set(...)". */
 int ctk_err_set(struct ctk_err *e, int code, const char *fmt, ...)
 	CTK_ATTR_PRINTF(3, 4);
-void ctk_err_clear(struct ctk_err *e);
 
 /* Cleanup helpers. */
 static inline void ctk_freep(void *p)

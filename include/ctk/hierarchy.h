@@ -78,16 +78,6 @@ bool ctk_hierarchy_name_valid(const char *name);
  */
 int ctk_controller_known(const char *ctrl, const char *proc_cgroups);
 
-/*
- * Make this process's mount namespace private (unshare CLONE_NEWNS and
- * MS_PRIVATE|MS_REC on /), then mount the v1 hierarchy @hy (found by its
- * name or controllers) on a fresh directory below @tmpdir_parent. The mount
- * point is returned in @target (caller frees; ctk_hierarchy_unmount_temp
- * undoes it).
- */
-int ctk_hierarchy_mount_temp(const struct ctk_hierarchy *hy,
-			     const char *tmpdir_parent, char **target,
-			     struct ctk_err *e);
-void ctk_hierarchy_unmount_temp(char *target);
+/* A hierarchy not mounted here: ctk_hierarchy_open_detached() (release.h). */
 
 #endif
