@@ -157,25 +157,15 @@ int ctk_container_procs(const struct ctk_target *t, pid_t **pids, size_t *n,
 	pid_t *v = NULL;
 	struct ctk_tree tr;
 
-	if (rootfd < 0)
-		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
-	fd = ctk_openat_beneath(rootfd, t->rel, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
-		return ctk_err_set(e, -fd, "cannot open the container");
-	rc = ctk_tree_load(fd, t->cpath, t->hier->type, 0, &tr, e);
-	close(fd);
+	rc = ctk_tree_load_target(t, 0, &tr, e);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < tr.n && !rc; i++) {
-		const char *below = tr.v[i].cpath + strlen(t->cpath);
-		char *rel;
+		char *rel = ctk_target_rel_below(t, tr.v[i].cpath);
 		pid_t *p = NULL;
 		size_t np = 0;
 
-		while (*below == '/')
-			below++;
-		if (asprintf(&rel, "%s%s%s", t->rel, *below ? "/" : "",
-			     below) < 0) {
+		if (!rel) {
 			rc = ctk_err_set(e, ENOMEM, "out of memory");
 			break;
 		}

@@ -268,38 +268,17 @@ int ctk_hierarchy_open_detached(const struct ctk_hierarchy *hy)
 	return mfd < 0 ? -errno : mfd;
 }
 
-/* "a/b" below the target's rel, for a node cpath below the target cpath */
-static char *node_rel(const struct ctk_target *t, const char *cpath)
-{
-	const char *below = cpath + strlen(t->cpath);
-	char *rel;
-
-	while (*below == '/')
-		below++;
-	if (!strcmp(t->rel, "."))
-		return strdup(*below ? below : ".");
-	if (asprintf(&rel, "%s%s%s", t->rel, *below ? "/" : "", below) < 0)
-		return NULL;
-	return rel;
-}
-
 int ctk_release_sweep(const struct ctk_target *t, unsigned flags,
 		      ctk_release_report_fn report, void *arg, size_t *removed,
 		      size_t *failed, struct ctk_err *e)
 {
-	int rootfd = ctk_hierarchy_fd(t->hier), fd, rc;
+	int rootfd = ctk_hierarchy_fd(t->hier), rc;
 	enum ctk_hier_type type = t->hier->type;
 	unsigned *left;
 	struct ctk_tree tr;
 
 	*removed = *failed = 0;
-	if (rootfd < 0)
-		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
-	fd = ctk_openat_beneath(rootfd, t->rel, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
-		return ctk_err_set(e, -fd, "cannot open");
-	rc = ctk_tree_load(fd, t->cpath, type, CTK_TREE_STATE, &tr, e);
-	close(fd);
+	rc = ctk_tree_load_target(t, CTK_TREE_STATE, &tr, e);
 	if (rc)
 		return rc;
 	left = calloc(tr.n, sizeof(*left));
@@ -320,7 +299,7 @@ int ctk_release_sweep(const struct ctk_target *t, unsigned flags,
 		if (nd->is_root || left[i] || !empty ||
 		    ((flags & CTK_REL_NEED_NOTIFY) && nd->notify != 1))
 			continue;
-		rel = node_rel(t, nd->cpath);
+		rel = ctk_target_rel_below(t, nd->cpath);
 		if (!rel) {
 			free(left);
 			ctk_tree_free(&tr);

@@ -330,6 +330,20 @@ int ctk_target_format(const struct ctk_target *t, char *buf, size_t size)
 	return snprintf(buf, size, "%s:%s", label, t->cpath);
 }
 
+char *ctk_target_rel_below(const struct ctk_target *t, const char *cpath)
+{
+	const char *below = cpath + strlen(t->cpath);
+	char *rel;
+
+	while (*below == '/')
+		below++;
+	if (!strcmp(t->rel, "."))
+		return strdup(*below ? below : ".");
+	if (asprintf(&rel, "%s%s%s", t->rel, *below ? "/" : "", below) < 0)
+		return NULL;
+	return rel;
+}
+
 int ctk_target_child(const struct ctk_target *t, const char *name,
 		     struct ctk_target *child)
 {

@@ -252,6 +252,22 @@ fail:
 	return rc;
 }
 
+int ctk_tree_load_target(const struct ctk_target *t, unsigned flags,
+			 struct ctk_tree *tr, struct ctk_err *e)
+{
+	int rootfd = ctk_hierarchy_fd(t->hier), fd, rc;
+
+	memset(tr, 0, sizeof(*tr));
+	if (rootfd < 0)
+		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
+	fd = ctk_openat_beneath(rootfd, t->rel, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return ctk_err_set(e, -fd, "cannot open the container");
+	rc = ctk_tree_load(fd, t->cpath, t->hier->type, flags, tr, e);
+	close(fd);
+	return rc;
+}
+
 void ctk_tree_free(struct ctk_tree *t)
 {
 	for (size_t i = 0; i < t->n; i++)

@@ -59,6 +59,12 @@ int ctk_target_from_string(const char *s, const struct ctk_hierarchies *h,
 /* "name=ctk-test:/a/b" for messages; returns snprintf's count. */
 int ctk_target_format(const struct ctk_target *t, char *buf, size_t size);
 
+/*
+ * The path relative to @t's mount of a container @cpath at or below @t
+ * ("." for the mount's root). Malloc'd; NULL without memory.
+ */
+char *ctk_target_rel_below(const struct ctk_target *t, const char *cpath);
+
 /* A target for a child @name of @t (caller frees with ctk_target_free). */
 int ctk_target_child(const struct ctk_target *t, const char *name,
 		     struct ctk_target *child);

@@ -5,6 +5,7 @@
 
 #include "ctk/c.h"
 #include "ctk/hierarchy.h"
+#include "ctk/spec.h"
 
 struct ctk_node {
 	char *cpath;		/* path inside the hierarchy */
@@ -33,6 +34,10 @@ struct ctk_tree {
 int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
 		  unsigned flags, struct ctk_tree *t, struct ctk_err *e);
 void ctk_tree_free(struct ctk_tree *t);
+
+/* The same for a target: opened beneath its hierarchy's root. */
+int ctk_tree_load_target(const struct ctk_target *t, unsigned flags,
+			 struct ctk_tree *tr, struct ctk_err *e);
 
 /* Count containers below @dirfd, itself included. -errno. */
 long ctk_tree_count(int dirfd);

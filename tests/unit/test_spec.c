@@ -151,6 +151,30 @@ int main(void)
 	ctk_target_free(&t);
 	ok(ctk_target_from_string("name=sub:/other", &h, &t, &e) < 0,
 	   "a path outside the mounted subtree: %s", e.msg);
+	/* paths below a target, relative to its mount */
+	ok(ctk_target_from_string("name=systemd:/", &h, &t, &e) == 0, "root");
+	{
+		char *r1 = ctk_target_rel_below(&t, "/");
+		char *r2 = ctk_target_rel_below(&t, "/a/b");
+
+		is_str(r1, ".", "the root itself is '.'");
+		is_str(r2, "a/b", "below the root");
+		free(r1);
+		free(r2);
+	}
+	ctk_target_free(&t);
+	ok(ctk_target_from_string("name=sub:/deep/x", &h, &t, &e) == 0,
+	   "a target in a bind-mounted subtree");
+	{
+		char *r1 = ctk_target_rel_below(&t, "/deep/x");
+		char *r2 = ctk_target_rel_below(&t, "/deep/x/y/z");
+
+		is_str(r1, "x", "the target itself");
+		is_str(r2, "x/y/z", "below it, relative to that mount");
+		free(r1);
+		free(r2);
+	}
+	ctk_target_free(&t);
 	/* child targets */
 	ok(ctk_target_from_string("name=systemd:/", &h, &t, &e) == 0, "root");
 	{
