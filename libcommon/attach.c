@@ -191,6 +191,10 @@ int ctk_attach(int cgfd, const struct ctk_target *t, pid_t pid, bool thread,
 			return ctk_err_set(e, EAGAIN, "did not move (still in "
 					   "%.200s)", now);
 	}
+	/* v2: the container has been populated, for a watcher that starts
+	 * after it empties (only root can say so; others leave it) */
+	if (t->hier->type == CTK_HIER_V2 && geteuid() == 0)
+		ctk_v2_arm(cgfd);
 	return 0;
 }
 

@@ -95,20 +95,38 @@ static int check_group_name(const char *name, int line, struct ctk_err *e)
 	return 0;
 }
 
+/*
+ * libcgroup's lexer takes a name as a run of [A-Za-z0-9_-/.,%@\\] or a
+ * quoted string, which may span lines. This scan is stricter: anything it
+ * cannot see whole (a line or a word longer than its buffers, a quote not
+ * closed on its line) is refused, never cut and scanned as if it were
+ * something else.
+ */
+#define CGCONF_LINE_MAX	4096
+
 int ctk_cgconfig_check(const char *path, struct ctk_err *e)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char line[4096];
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
 	int lineno = 0;
 	bool want_name = false;
+	ssize_t ll;
 
 	if (!f)
 		return ctk_err_set(e, errno, "%s: cannot open", path);
-	/* a token scan: the word after "group" is the name (may be quoted) */
-	while (fgets(line, sizeof(line), f)) {
+	/* a token scan: the word after "group" or "template" is a name */
+	while ((ll = getline(&line, &cap, f)) > 0) {
 		char *p = line;
 
 		lineno++;
+		if (ll > CGCONF_LINE_MAX)
+			return ctk_err_set(e, E2BIG, "line %d: longer than %d "
+					   "bytes: refused", lineno,
+					   CGCONF_LINE_MAX);
+		if (strlen(line) != (size_t)ll)
+			return ctk_err_set(e, EINVAL, "line %d: a NUL byte: "
+					   "refused", lineno);
 		while (*p) {
 			char tok[1024];
 			size_t len;
@@ -125,15 +143,27 @@ int ctk_cgconfig_check(const char *path, struct ctk_err *e)
 			if (*p == '"') {
 				char *end = strchr(p + 1, '"');
 
-				len = end ? (size_t)(end - p - 1) : strlen(p + 1);
+				if (!end)
+					return ctk_err_set(e, EINVAL, "line %d: "
+							   "a quote not closed "
+							   "on its line", lineno);
+				len = (size_t)(end - p - 1);
 				if (len >= sizeof(tok))
-					len = sizeof(tok) - 1;
+					return ctk_err_set(e, E2BIG, "line %d: "
+							   "a word longer than "
+							   "%zu bytes: refused",
+							   lineno,
+							   sizeof(tok) - 1);
 				memcpy(tok, p + 1, len);
-				p += len + 1 + (end != NULL);
+				p = end + 1;
 			} else {
-				len = strcspn(p, " \t\r\n{};=#");
+				len = strcspn(p, " \t\r\n{};=#\"");
 				if (len >= sizeof(tok))
-					len = sizeof(tok) - 1;
+					return ctk_err_set(e, E2BIG, "line %d: "
+							   "a word longer than "
+							   "%zu bytes: refused",
+							   lineno,
+							   sizeof(tok) - 1);
 				memcpy(tok, p, len);
 				p += len;
 			}
@@ -144,11 +174,14 @@ int ctk_cgconfig_check(const char *path, struct ctk_err *e)
 				if (rc)
 					return rc;
 				want_name = false;
-			} else if (!strcmp(tok, "group")) {
+			} else if (!strcmp(tok, "group") ||
+				   !strcmp(tok, "template")) {
 				want_name = true;
 			}
 		}
 	}
+	if (ferror(f))
+		return ctk_err_set(e, EIO, "%s: cannot read", path);
 	return 0;
 }
 

@@ -827,12 +827,20 @@ int ctk_restore(const struct ckpt_image *img,
 						   "taken", num);
 			}
 		}
+	/* the answer's room first: nothing forks that could not be told */
+	*roots = calloc(img->nr_tasks, sizeof(**roots));
+	if (!*roots) {
+		plan_free(&p);
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	}
 	rc.nslots = img->nr_tasks + p.ng;
 	bytes = sizeof(*rc.slot) * rc.nslots;
 	rc.slot = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (rc.slot == MAP_FAILED) {
 		plan_free(&p);
+		free(*roots);
+		*roots = NULL;
 		return ctk_err_set(e, ENOMEM, "out of memory");
 	}
 	/* orphans of helpers and of a failed restore come back here */
@@ -886,9 +894,10 @@ int ctk_restore(const struct ckpt_image *img,
 	}
 	if (rc_) {
 		destroy(&rc);
+		free(*roots);
+		*roots = NULL;
 	} else {
-		*roots = calloc(img->nr_tasks, sizeof(**roots));
-		for (uint32_t i = 0; *roots && i < img->nr_tasks; i++)
+		for (uint32_t i = 0; i < img->nr_tasks; i++)
 			if (p.t[i].creator == RESTORER)
 				(*roots)[(*nroots)++] = rc.slot[i].local_pid;
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Container creation, all or nothing: every directory made and every
- * subtree_control write is recorded, and undone in reverse on failure.
+ * subtree_control write is recorded, and undone in reverse on failure, for
+ * one container or for a whole call of several (a transaction).
  */
 #include "config.h"
 
@@ -15,14 +16,124 @@
 
 #define MAX_DEPTH 512
 
-struct undo {
-	int dirfd[MAX_DEPTH];	/* parent of a directory we made */
-	char *made[MAX_DEPTH];	/* its name */
-	size_t nmade;
-	int ctlfd[64];		/* where we enabled a controller */
-	char *ctl[64];
-	size_t nctl;
+/*
+ * The undo log of a transaction: what was made, in order. A directory is
+ * undone by rmdir through its parent, a controller by writing "-ctrl" to
+ * the subtree_control it was enabled in; both are found again beneath the
+ * hierarchy root (the root fd is the hierarchy's cache, open until the
+ * hierarchies are freed), so a long transaction holds no fd per entry.
+ */
+struct ctk_txn_entry {
+	int rootfd;
+	char *rel;		/* the directory made, or where @ctrl went on */
+	char *ctrl;		/* NULL for a directory */
 };
+
+static int txn_add(struct ctk_create_txn *x, int rootfd, const char *rel,
+		   size_t rel_len, const char *ctrl)
+{
+	struct ctk_txn_entry *en;
+
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 16;
+		struct ctk_txn_entry *v = realloc(x->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		x->v = v;
+		x->cap = cap;
+	}
+	en = &x->v[x->n];
+	en->rootfd = rootfd;
+	en->rel = strndup(rel, rel_len);
+	en->ctrl = ctrl ? strdup(ctrl) : NULL;
+	if (!en->rel || (ctrl && !en->ctrl)) {
+		free(en->rel);
+		free(en->ctrl);
+		return -ENOMEM;
+	}
+	x->n++;
+	return 0;
+}
+
+static void undo_entry(const struct ctk_txn_entry *en)
+{
+	if (en->ctrl) {
+		char buf[80];
+		int fd = ctk_openat_beneath(en->rootfd, en->rel,
+					    O_RDONLY | O_DIRECTORY, 0);
+
+		if (fd < 0)
+			return;
+		snprintf(buf, sizeof(buf), "-%s", en->ctrl);
+		ctk_cfile_write(fd, "cgroup.subtree_control", buf);
+		close(fd);
+	} else {
+		const char *slash = strrchr(en->rel, '/');
+		int pfd = en->rootfd;
+
+		if (slash) {
+			char *dir = strndup(en->rel,
+					    (size_t)(slash - en->rel));
+
+			pfd = dir ? ctk_openat_beneath(en->rootfd, dir,
+						       O_RDONLY | O_DIRECTORY,
+						       0) : -ENOMEM;
+			free(dir);
+			if (pfd < 0)
+				return;
+		}
+		unlinkat(pfd, slash ? slash + 1 : en->rel, AT_REMOVEDIR);
+		if (pfd != en->rootfd)
+			close(pfd);
+	}
+}
+
+/*
+ * v2, as root: the parent @pfd (@rel, @len bytes) now has had a child, the
+ * v2 memory of v1's "releasable" (CTK_XATTR_RELEASABLE); once per parent
+ * in a row of creations.
+ */
+static void arm_parent(struct ctk_create_txn *x, const struct ctk_target *t,
+		       int pfd, const char *rel, size_t len)
+{
+	if (t->hier->type != CTK_HIER_V2 || !len || geteuid() != 0)
+		return;
+	if (x->armed && strlen(x->armed) == len && !strncmp(x->armed, rel, len))
+		return;
+	ctk_v2_arm(pfd);
+	free(x->armed);
+	x->armed = strndup(rel, len);
+}
+
+/* Undo and drop the entries from @from on, newest first. */
+static void txn_rollback(struct ctk_create_txn *x, size_t from)
+{
+	while (x->n > from) {
+		struct ctk_txn_entry *en = &x->v[--x->n];
+
+		undo_entry(en);
+		free(en->rel);
+		free(en->ctrl);
+	}
+}
+
+void ctk_create_txn_undo(struct ctk_create_txn *x)
+{
+	txn_rollback(x, 0);
+	ctk_create_txn_free(x);
+}
+
+void ctk_create_txn_free(struct ctk_create_txn *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		free(x->v[i].rel);
+		free(x->v[i].ctrl);
+	}
+	free(x->v);
+	free(x->armed);
+	memset(x, 0, sizeof(*x));
+}
 
 void ctk_create_opts_init(struct ctk_create_opts *o)
 {
@@ -42,28 +153,13 @@ bool ctk_is_task_file(enum ctk_hier_type type, const char *name)
 	       !strcmp(name, "cgroup.subtree_control");
 }
 
-static void undo_all(struct undo *u)
+/* Enable each "+ctrl" of @list in @dfd's subtree_control when missing;
+ * @dfd is @rel (".": the root) beneath @rootfd. */
+static int enable_in(int rootfd, int dfd, const char *rel, size_t rel_len,
+		     const char *list, struct ctk_create_txn *x,
+		     struct ctk_err *e)
 {
-	while (u->nmade > 0) {
-		u->nmade--;
-		unlinkat(u->dirfd[u->nmade], u->made[u->nmade], AT_REMOVEDIR);
-		free(u->made[u->nmade]);
-	}
-	while (u->nctl > 0) {
-		char buf[80];
-
-		u->nctl--;
-		snprintf(buf, sizeof(buf), "-%s", u->ctl[u->nctl]);
-		ctk_cfile_write(u->ctlfd[u->nctl], "cgroup.subtree_control",
-				buf);
-		free(u->ctl[u->nctl]);
-	}
-}
-
-/* Enable each "+ctrl" of @list in @dfd's subtree_control when missing. */
-static int enable_in(int dfd, const char *list, struct undo *u,
-		     const char *where, struct ctk_err *e)
-{
+	const char *where = rel_len ? "parent" : "/";
 	char have[1024];
 	const char *p = list;
 
@@ -106,13 +202,9 @@ static int enable_in(int dfd, const char *list, struct undo *u,
 			return ctk_err_set(e, -rc, "%s: %s: %s", where, name,
 					   why);
 		}
-		if (u->nctl == CTK_ARRAY_SIZE(u->ctl))
-			return ctk_err_set(e, E2BIG, "too many controllers");
-		u->ctlfd[u->nctl] = dfd;
-		u->ctl[u->nctl] = strdup(name);
-		if (!u->ctl[u->nctl])
+		if (txn_add(x, rootfd, rel_len ? rel : ".", rel_len ? rel_len :
+			    1, name))
 			return ctk_err_set(e, ENOMEM, "out of memory");
-		u->nctl++;
 	}
 	return 0;
 }
@@ -199,7 +291,8 @@ static int apply_settings(int fd, enum ctk_hier_type type,
  * need it.
  */
 static int create_leaf(const struct ctk_target *t,
-		       const struct ctk_create_opts *o, struct ctk_err *e)
+		       const struct ctk_create_opts *o,
+		       struct ctk_create_txn *x, struct ctk_err *e)
 {
 	const char *leaf;
 	int pfd = ctk_container_parent_fd(t, &leaf), fd, rc = 0;
@@ -208,130 +301,147 @@ static int create_leaf(const struct ctk_target *t,
 		return ctk_err_set(e, -pfd, pfd == -ENOENT ?
 				   "cannot create container (-p makes parents)" :
 				   "cannot open the parent container");
-	if (mkdirat(pfd, leaf, 0755) < 0) {
-		rc = ctk_err_set(e, errno, "cannot create container");
-		goto out;
-	}
-	if (!wants_settings(o))
-		goto out;
-	fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		rc = ctk_err_set(e, errno, "cannot open the new container");
-	else
-		rc = apply_settings(fd, t->hier->type, o, e);
-	if (fd >= 0)
-		close(fd);
-	if (rc)
+	if (mkdirat(pfd, leaf, 0755) < 0)
+		return ctk_err_set(e, errno, "cannot create container");
+	if (txn_add(x, ctk_hierarchy_fd(t->hier), t->rel, strlen(t->rel),
+		    NULL)) {
 		unlinkat(pfd, leaf, AT_REMOVEDIR);
-out:
-	return rc;	/* pfd is the hierarchy's cache */
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	}
+	arm_parent(x, t, pfd, t->rel, leaf == t->rel ? 0 :
+		   (size_t)(leaf - t->rel) - 1);
+	if (!wants_settings(o))
+		return 0;	/* pfd is the hierarchy's cache */
+	fd = ctk_openat_beneath(pfd, leaf, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return ctk_err_set(e, -fd, "cannot open the new container");
+	rc = apply_settings(fd, t->hier->type, o, e);
+	close(fd);
+	return rc;
 }
 
-int ctk_container_create(const struct ctk_target *t,
-			 const struct ctk_create_opts *o, bool *existed,
-			 struct ctk_err *e)
+/*
+ * With -p or -e: a walk one name at a time, each opened beneath the one
+ * before (openat2: a mount over a container on the way is refused, never
+ * entered), making what is missing.
+ */
+static int create_walk(const struct ctk_target *t,
+		       const struct ctk_create_opts *o,
+		       struct ctk_create_txn *x, bool *existed,
+		       struct ctk_err *e)
 {
-	enum ctk_hier_type type = t->hier->type;
-	struct undo u = { .nmade = 0 };
-	int fds[MAX_DEPTH + 1], nfds = 0, rc = 0, dfd;
-	char *rel = NULL, *save = NULL, *comp, *next;
+	int rootfd = ctk_hierarchy_fd(t->hier), fds[MAX_DEPTH + 1];
+	const char *rel = t->rel, *p = rel;
+	size_t nfds = 0;
+	int rc = 0, dfd;
 
-	*existed = false;
-	if (!strcmp(t->rel, "."))
-		return o->parents ? (*existed = true, 0) :
-		       ctk_err_set(e, EEXIST, "the hierarchy root exists");
-	if (o->enable && type != CTK_HIER_V2)
-		return ctk_err_set(e, EINVAL, "controllers are enabled on "
-				   "cgroup v2 only");
-	if (!o->parents && !o->enable)
-		return create_leaf(t, o, e);
-	dfd = ctk_hierarchy_fd(t->hier);
-	if (dfd < 0)
-		return ctk_err_set(e, -dfd, "cannot open the hierarchy");
-	dfd = dup(dfd);
-	if (dfd < 0)
-		return ctk_err_set(e, errno, "cannot open the hierarchy");
-	fds[nfds++] = dfd;
-	rel = strdup(t->rel);
-	if (!rel) {
-		rc = ctk_err_set(e, ENOMEM, "out of memory");
-		goto fail;
-	}
-	for (comp = strtok_r(rel, "/", &save); comp; comp = next) {
-		bool last;
+	if (rootfd < 0)
+		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
+	dfd = rootfd;
+	while (*p) {
+		size_t len = strcspn(p, "/"), upto = (size_t)(p - rel) + len;
+		bool last = p[len] == '\0';
+		char comp[CTK_CNAME_MAX + 1];
 		int fd;
 
-		next = strtok_r(NULL, "/", &save);
-		last = next == NULL;
-		if (nfds > MAX_DEPTH) {
+		if (nfds == MAX_DEPTH) {
 			rc = ctk_err_set(e, ENAMETOOLONG, "too deep");
-			goto fail;
+			break;
 		}
+		if (len > CTK_CNAME_MAX) {
+			rc = ctk_err_set(e, ENAMETOOLONG, "name too long");
+			break;
+		}
+		memcpy(comp, p, len);
+		comp[len] = '\0';
 		if (o->enable) {
-			rc = enable_in(dfd, o->enable, &u,
-				       nfds == 1 ? "/" : "parent", e);
+			size_t here = p == rel ? 0 : (size_t)(p - rel) - 1;
+
+			rc = enable_in(rootfd, dfd, rel, here, o->enable, x, e);
 			if (rc)
-				goto fail;
+				break;
 		}
-		fd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-			    O_CLOEXEC);
+		fd = ctk_openat_beneath(dfd, comp, O_RDONLY | O_DIRECTORY, 0);
 		if (fd >= 0 && last && !o->parents) {
 			close(fd);
 			rc = ctk_err_set(e, EEXIST, "cannot create container");
-			goto fail;
+			break;
 		}
 		if (fd >= 0 && last)
 			*existed = true;
-		if (fd < 0 && errno != ENOENT) {
-			rc = ctk_err_set(e, errno, "cannot open %s", comp);
-			goto fail;
+		if (fd == -EXDEV) {
+			rc = ctk_err_set(e, EXDEV, "%.*s: a mount covers this "
+					 "container", (int)upto, rel);
+			break;
+		}
+		if (fd < 0 && fd != -ENOENT) {
+			rc = ctk_err_set(e, -fd, "cannot open %.*s", (int)upto,
+					 rel);
+			break;
 		}
 		if (fd < 0 && !last && !o->parents) {
 			rc = ctk_err_set(e, ENOENT, "cannot create container "
 					 "(-p makes parents)");
-			goto fail;
+			break;
 		}
 		if (fd < 0) {
 			if (mkdirat(dfd, comp, 0755) < 0) {
 				rc = ctk_err_set(e, errno, "cannot create "
 						 "container");
-				goto fail;
+				break;
 			}
-			u.dirfd[u.nmade] = dfd;
-			u.made[u.nmade] = strdup(comp);
-			if (!u.made[u.nmade]) {
+			if (txn_add(x, rootfd, rel, upto, NULL)) {
 				unlinkat(dfd, comp, AT_REMOVEDIR);
 				rc = ctk_err_set(e, ENOMEM, "out of memory");
-				goto fail;
+				break;
 			}
-			u.nmade++;
-			fd = openat(dfd, comp, O_RDONLY | O_DIRECTORY |
-				    O_NOFOLLOW | O_CLOEXEC);
+			arm_parent(x, t, dfd, rel, p == rel ? 0 :
+				   (size_t)(p - rel) - 1);
+			fd = ctk_openat_beneath(dfd, comp,
+						O_RDONLY | O_DIRECTORY, 0);
 			if (fd < 0) {
-				rc = ctk_err_set(e, errno, "cannot open the new "
+				rc = ctk_err_set(e, -fd, "cannot open the new "
 						 "container");
-				goto fail;
+				break;
 			}
 		}
 		fds[nfds++] = fd;
 		dfd = fd;
+		p += len;
+		while (*p == '/')
+			p++;
 	}
-	if (*existed)
-		goto out;
-	rc = apply_settings(dfd, type, o, e);
-	if (rc)
-		goto fail;
-	goto out;
-fail:
-	undo_all(&u);
-out:
-	for (size_t i = 0; i < u.nmade; i++)
-		free(u.made[i]);
-	for (size_t i = 0; i < u.nctl; i++)
-		free(u.ctl[i]);
+	if (!rc && !*existed)
+		rc = apply_settings(dfd, t->hier->type, o, e);
 	while (nfds > 0)
 		close(fds[--nfds]);
-	free(rel);
+	return rc;
+}
+
+int ctk_container_create(const struct ctk_target *t,
+			 const struct ctk_create_opts *o,
+			 struct ctk_create_txn *txn, bool *existed,
+			 struct ctk_err *e)
+{
+	struct ctk_create_txn own = { 0 }, *x = txn ? txn : &own;
+	size_t start = x->n;
+	int rc;
+
+	*existed = false;
+	if (!strcmp(t->rel, "."))
+		return o->parents ? (*existed = true, 0) :
+		       ctk_err_set(e, EEXIST, "the hierarchy root exists");
+	if (o->enable && t->hier->type != CTK_HIER_V2)
+		return ctk_err_set(e, EINVAL, "controllers are enabled on "
+				   "cgroup v2 only");
+	if (!o->parents && !o->enable)
+		rc = create_leaf(t, o, x, e);
+	else
+		rc = create_walk(t, o, x, existed, e);
+	if (rc)
+		txn_rollback(x, start);
+	if (!txn)
+		ctk_create_txn_free(&own);
 	return rc;
 }
 

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <libmount.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
 
 #include "ctk/container.h"
 #include "ctk/mountops.h"
@@ -131,4 +136,63 @@ int ctk_umount(const char *target, struct ctk_err *e)
 	rc = context_errno(cxt, rc);
 	mnt_free_context(cxt);
 	return ctk_err_set(e, rc, "unmount failed");
+}
+
+/*
+ * The path is resolved once (as the kernel would: symbolic links followed),
+ * to its parent directory and a last name; what that name is now is
+ * checked (a cgroup mount's root, by mount ID), and that name, beneath the
+ * same parent fd (fchdir), is what umount2 gets, with UMOUNT_NOFOLLOW. A
+ * mount point cannot be renamed or removed meanwhile (EBUSY), so the check
+ * and the unmount see the same mount.
+ */
+int ctk_umount_checked(const char *path, const struct ctk_hierarchies *h,
+		       struct ctk_err *e)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	_cleanup_free_ char *canon = realpath(path, NULL);
+	_cleanup_close_ int pfd = -1, fd = -1, cwd = -1;
+	const struct ctk_hierarchy *hy = NULL;
+	struct statx stx;
+	char *slash, *leaf;
+	int rc = 0;
+
+	if (!canon)
+		return ctk_err_set(e, errno, "cannot resolve the path");
+	slash = strrchr(canon, '/');
+	if (!slash || !slash[1])
+		return ctk_err_set(e, EINVAL, "not a cgroup mount point");
+	leaf = slash + 1;
+	*slash = '\0';
+	pfd = (int)syscall(SYS_openat2, AT_FDCWD, canon[0] ? canon : "/",
+			   &how, sizeof(how));
+	if (pfd < 0)
+		return ctk_err_set(e, errno, "cannot open its parent");
+	fd = openat(pfd, leaf, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ctk_err_set(e, errno, "cannot open");
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID,
+		  &stx) < 0)
+		return ctk_err_set(e, errno, "cannot stat");
+	if (!(stx.stx_mask & STATX_MNT_ID))
+		return ctk_err_set(e, ENOSYS, "this kernel gives no mount IDs "
+				   "(Linux 5.8 or later is needed)");
+	for (size_t i = 0; i < h->n && !hy; i++)
+		if (h->v[i].mount_id >= 0 &&
+		    (uint64_t)h->v[i].mount_id == stx.stx_mnt_id)
+			hy = &h->v[i];
+	if (!hy || !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return ctk_err_set(e, EINVAL, "not a cgroup mount point");
+	close(CTK_TAKE_FD(fd));
+	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0 || fchdir(pfd) < 0)
+		return ctk_err_set(e, errno, "cannot enter its parent");
+	if (umount2(leaf, UMOUNT_NOFOLLOW) < 0)
+		rc = ctk_err_set(e, errno, "cannot unmount");
+	if (fchdir(cwd) < 0 && !rc)
+		rc = ctk_err_set(e, errno, "cannot return to the directory");
+	return rc;
 }

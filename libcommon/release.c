@@ -36,6 +36,20 @@ const char *ctk_release_outcome_str(enum ctk_release_outcome o)
 	return "?";
 }
 
+bool ctk_release_failed(const struct ctk_release_result *r)
+{
+	switch (r->outcome) {
+	case CTK_REL_REMOVED:
+	case CTK_REL_WOULD_REMOVE:
+	case CTK_REL_GONE:
+	case CTK_REL_NO_NOTIFY:
+	case CTK_REL_POPULATED:
+		return false;
+	default:
+		return true;
+	}
+}
+
 int ctk_release_check_path(const char *cpath, struct ctk_release_result *r)
 {
 	struct ctk_err e = { 0 };
@@ -101,7 +115,26 @@ static void set_error(struct ctk_release_result *r, int err)
 	if (r->outcome == CTK_REL_REFUSED)
 		snprintf(r->why, sizeof(r->why), "%s", err == ELOOP ?
 			 "path crosses a symbolic link" :
-			 "path leaves the hierarchy");
+			 "path crosses a mount or leaves the hierarchy");
+}
+
+/* How many tasks the container @fd has: 0 with r->tasks, or -errno. */
+static int count_tasks(int fd, enum ctk_hier_type type,
+		       struct ctk_release_result *r)
+{
+	char buf[128], *p;
+	ssize_t n;
+
+	if (type == CTK_HIER_V1)
+		return ctk_cfile_count_lines(fd, "tasks", &r->tasks);
+	n = ctk_cfile_read(fd, "cgroup.events", buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	p = strstr(buf, "populated ");
+	r->tasks = (p && p[10] == '1') ? 1 : 0;
+	if (r->tasks)
+		ctk_cfile_count_lines(fd, "cgroup.procs", &r->tasks);
+	return 0;
 }
 
 int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
@@ -109,15 +142,39 @@ int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 {
 	_cleanup_close_ int fd = -1, pfd = -1;
 	const char *slash, *leaf;
+	int dirfd, rc;
 	long v;
-	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (!*rel || !strcmp(rel, ".")) {
 		r->outcome = CTK_REL_ROOT;
 		return 0;
 	}
-	fd = ctk_openat_beneath(rootfd, rel, O_RDONLY | O_DIRECTORY, 0);
+	/* the parent beneath the root, then the container beneath it: the
+	 * one the checks look at is the one the rmdir removes */
+	slash = strrchr(rel, '/');
+	if (slash) {
+		char *dir = strndup(rel, (size_t)(slash - rel));
+
+		if (!dir) {
+			set_error(r, ENOMEM);
+			return 0;
+		}
+		pfd = ctk_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
+		free(dir);
+		if (pfd < 0) {
+			if (pfd == -ENOENT)
+				r->outcome = CTK_REL_GONE;
+			else
+				set_error(r, -pfd);
+			return 0;
+		}
+		leaf = slash + 1;
+	} else {
+		leaf = rel;
+	}
+	dirfd = pfd >= 0 ? pfd : rootfd;
+	fd = ctk_openat_beneath(dirfd, leaf, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0) {
 		if (fd == -ENOENT)
 			r->outcome = CTK_REL_GONE;
@@ -130,24 +187,13 @@ int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 			rc = ctk_cfile_read_long(fd, "notify_on_release", &v) ?
 			     -1 : v != 0;
 		else
-			rc = ctk_v2_notify_get(fd);
+			rc = ctk_v2_notify_get(dirfd, fd);
 		if (rc != 1) {
 			r->outcome = CTK_REL_NO_NOTIFY;
 			return 0;
 		}
 	}
-	if (type == CTK_HIER_V1) {
-		rc = ctk_cfile_count_lines(fd, "tasks", &r->tasks);
-	} else {
-		char buf[128], *p;
-
-		rc = ctk_cfile_read(fd, "cgroup.events", buf, sizeof(buf)) < 0 ?
-		     -errno : 0;
-		p = strstr(buf, "populated ");
-		r->tasks = (!rc && p && p[10] == '1') ? 1 : 0;
-		if (r->tasks)
-			ctk_cfile_count_lines(fd, "cgroup.procs", &r->tasks);
-	}
+	rc = count_tasks(fd, type, r);
 	if (rc) {
 		set_error(r, rc == -ENODEV ? ENOENT : -rc);
 		if (rc == -ENODEV || rc == -ENOENT)
@@ -170,29 +216,7 @@ int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 		r->outcome = CTK_REL_WOULD_REMOVE;
 		return 0;
 	}
-	/* rmdir through the parent, itself resolved beneath the root */
-	slash = strrchr(rel, '/');
-	if (slash) {
-		char *dir = strndup(rel, (size_t)(slash - rel));
-
-		if (!dir) {
-			set_error(r, ENOMEM);
-			return 0;
-		}
-		pfd = ctk_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
-		free(dir);
-		if (pfd < 0) {
-			if (pfd == -ENOENT)
-				r->outcome = CTK_REL_GONE;
-			else
-				set_error(r, -pfd);
-			return 0;
-		}
-		leaf = slash + 1;
-	} else {
-		leaf = rel;
-	}
-	if (unlinkat(pfd >= 0 ? pfd : rootfd, leaf, AT_REMOVEDIR) == 0) {
+	if (unlinkat(dirfd, leaf, AT_REMOVEDIR) == 0) {
 		r->outcome = CTK_REL_REMOVED;
 		return 0;
 	}
@@ -201,6 +225,7 @@ int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 		r->outcome = CTK_REL_GONE;
 		break;
 	case EBUSY:
+		/* a task arrived, or a mount was put over it meanwhile */
 		r->outcome = CTK_REL_BUSY;
 		break;
 	case ENOTEMPTY:
@@ -319,8 +344,7 @@ int ctk_release_sweep(const struct ctk_target *t, unsigned flags,
 				left[nd->parent]--;
 			if (r.outcome != CTK_REL_GONE)
 				(*removed)++;
-		} else if (r.outcome != CTK_REL_NO_NOTIFY &&
-			   r.outcome != CTK_REL_POPULATED) {
+		} else if (ctk_release_failed(&r)) {
 			(*failed)++;
 		}
 		if (report)
@@ -356,6 +380,100 @@ int ctk_release_agent_set(int rootfd, const char *path, struct ctk_err *e)
 	if (strcmp(back, path))
 		return ctk_err_set(e, EIO, "release agent reads back as '%s'",
 				   back);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ctk_release_agent_link_name(const char *name, const char *ctrls,
+				char *buf, size_t size)
+{
+	char *list = strdup(ctrls ? ctrls : ""), *tok[64], *save = NULL;
+	size_t n = 0, o;
+	int w;
+
+	if (!list)
+		return -ENOMEM;
+	for (char *c = strtok_r(list, ",", &save); c && n < 64;
+	     c = strtok_r(NULL, ",", &save))
+		tok[n++] = c;
+	qsort(tok, n, sizeof(*tok), cmp_str);
+	w = snprintf(buf, size, "%s%s%s", CTK_AGENT_PREFIX,
+		     name ? "name=" : "", name ? name : "");
+	for (size_t i = 0; w >= 0 && (size_t)w < size && i < n; i++) {
+		o = (size_t)w;
+		w += snprintf(buf + o, size - o, "%s%s",
+			      (name || i) ? "+" : "", tok[i]);
+	}
+	free(list);
+	if (w < 0 || (size_t)w >= size || (!name && !n))
+		return -EINVAL;
+	return 0;
+}
+
+int ctk_release_agent_names(const char *agent_path,
+			    const struct ctk_hierarchy *hy)
+{
+	const char *base = strrchr(agent_path, '/');
+	char want[256];
+
+	base = base ? base + 1 : agent_path;
+	if (strncmp(base, CTK_AGENT_PREFIX, strlen(CTK_AGENT_PREFIX)))
+		return -1;
+	if (hy->type != CTK_HIER_V1 ||
+	    ctk_release_agent_link_name(hy->name, hy->controllers, want,
+					sizeof(want)))
+		return 0;
+	return !strcmp(base, want);
+}
+
+int ctk_release_agent_link(const char *dir, const char *name,
+			   const char *ctrls, const char *target, char **out,
+			   struct ctk_err *e)
+{
+	_cleanup_close_ int dfd = -1;
+	char link[256], tmp[300];
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	if (dir[0] != '/')
+		return ctk_err_set(e, EINVAL, "%s: not an absolute path", dir);
+	rc = ctk_release_agent_link_name(name, ctrls, link, sizeof(link));
+	if (rc)
+		return ctk_err_set(e, -rc, "no name for this hierarchy's "
+				   "agent link");
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return ctk_err_set(e, errno, "%s: cannot create", dir);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return ctk_err_set(e, errno, "%s: cannot open", dir);
+	/* the kernel will run what is linked here as root: only a directory
+	 * that nobody else can write is fit for it */
+	if (fstat(dfd, &st) < 0)
+		return ctk_err_set(e, errno, "%s: cannot stat", dir);
+	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return ctk_err_set(e, EPERM, "%s: owned by another user or "
+				   "writable by others: no agent link there",
+				   dir);
+	snprintf(tmp, sizeof(tmp), ".%s.%d", link, (int)getpid());
+	unlinkat(dfd, tmp, 0);
+	if (symlinkat(target, dfd, tmp) < 0)
+		return ctk_err_set(e, errno, "%s/%s: cannot create the link",
+				   dir, tmp);
+	if (renameat(dfd, tmp, dfd, link) < 0) {
+		rc = errno;
+		unlinkat(dfd, tmp, 0);
+		return ctk_err_set(e, rc, "%s/%s: cannot create the link", dir,
+				   link);
+	}
+	if (asprintf(out, "%s/%s", dir, link) < 0) {
+		*out = NULL;
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	}
 	return 0;
 }
 

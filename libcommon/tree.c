@@ -2,7 +2,9 @@
 /*
  * Container tree walk: iterative (an explicit stack, so depth costs heap,
  * not C stack), children sorted by name, preorder, with v1 "populated"
- * aggregated bottom-up as frames are popped.
+ * aggregated bottom-up as frames are popped. Every child is opened beneath
+ * its parent with openat2: a directory covered by a mount is counted as a
+ * child (so its parent is never taken for childless) but not walked.
  */
 #include "config.h"
 
@@ -96,7 +98,8 @@ static struct ctk_node *node_add(struct ctk_tree *t)
 	return &t->v[t->n++];
 }
 
-static void read_state(int fd, enum ctk_hier_type type, struct ctk_node *nd)
+static void read_state(int pfd, int fd, enum ctk_hier_type type,
+		       struct ctk_node *nd)
 {
 	long v;
 
@@ -120,7 +123,7 @@ static void read_state(int fd, enum ctk_hier_type type, struct ctk_node *nd)
 			nd->populated = p[10] == '1';
 		else if (nd->is_root)
 			nd->populated = 1;	/* the root always is */
-		r = ctk_v2_notify_get(fd);
+		r = ctk_v2_notify_get(pfd, fd);
 		nd->notify = r < 0 ? -1 : r;
 	}
 }
@@ -136,8 +139,11 @@ static void finish_node(struct ctk_tree *t, size_t i, enum ctk_hier_type type)
 		t->v[nd->parent].populated = 1;
 }
 
-int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
-		  unsigned flags, struct ctk_tree *t, struct ctk_err *e)
+/* @pfd: the parent of @dirfd, or -1 (a user mark on the top then does
+ * not count: its owner's rights are not known). */
+static int tree_load(int pfd, int dirfd, const char *cpath,
+		     enum ctk_hier_type type, unsigned flags, struct ctk_tree *t,
+		     struct ctk_err *e)
 {
 	struct frame *stack = NULL;
 	size_t depth = 0, cap = 0;
@@ -157,7 +163,7 @@ int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
 	nd->parent = -1;
 	nd->is_root = !strcmp(cpath, "/");
 	if (flags & CTK_TREE_STATE)
-		read_state(fd, type, nd);
+		read_state(pfd, fd, type, nd);
 
 	for (;;) {
 		struct frame *fr;
@@ -208,14 +214,21 @@ int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
 			const char *pp = t->v[parent].cpath;
 			char *cp;
 
-			fd = openat(fr->fd, name, O_RDONLY | O_DIRECTORY |
-				    O_NOFOLLOW | O_CLOEXEC);
+			/* one name, beneath the parent: a mount over a
+			 * container (tmpfs, a bind mount) is not walked */
+			fd = ctk_openat_beneath(fr->fd, name,
+						O_RDONLY | O_DIRECTORY, 0);
+			if (fd == -ENOENT) {	/* removed meanwhile */
+				t->v[parent].nchildren--;
+				continue;
+			}
+			if (fd == -EXDEV || fd == -ELOOP) {
+				/* still a child: its parent is not empty */
+				t->v[parent].hidden++;
+				continue;
+			}
 			if (fd < 0) {
-				if (errno == ENOENT) {	/* removed meanwhile */
-					t->v[parent].nchildren--;
-					continue;
-				}
-				rc = ctk_err_set(e, errno, "%s/%s: cannot open",
+				rc = ctk_err_set(e, -fd, "%s/%s: cannot open",
 						 pp, name);
 				goto fail;
 			}
@@ -236,7 +249,7 @@ int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
 			nd->parent = (long)parent;
 			nd->depth = t->v[parent].depth + 1;
 			if (flags & CTK_TREE_STATE)
-				read_state(fd, type, nd);
+				read_state(fr->fd, fd, type, nd);
 		}
 	}
 	free(stack);
@@ -252,19 +265,38 @@ fail:
 	return rc;
 }
 
+int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
+		  unsigned flags, struct ctk_tree *t, struct ctk_err *e)
+{
+	return tree_load(-1, dirfd, cpath, type, flags, t, e);
+}
+
 int ctk_tree_load_target(const struct ctk_target *t, unsigned flags,
 			 struct ctk_tree *tr, struct ctk_err *e)
 {
-	int rootfd = ctk_hierarchy_fd(t->hier), fd, rc;
+	int rootfd = ctk_hierarchy_fd(t->hier), fd, pfd = -1, rc;
+	const char *leaf;
 
 	memset(tr, 0, sizeof(*tr));
 	if (rootfd < 0)
 		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
-	fd = ctk_openat_beneath(rootfd, t->rel, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
+	if (strcmp(t->rel, ".")) {
+		pfd = ctk_container_open_parent(t, &leaf);
+		fd = pfd < 0 ? pfd : ctk_openat_beneath(pfd, leaf,
+							O_RDONLY |
+							O_DIRECTORY, 0);
+	} else {
+		fd = ctk_openat_beneath(rootfd, ".", O_RDONLY | O_DIRECTORY, 0);
+	}
+	if (fd < 0) {
+		if (pfd >= 0)
+			close(pfd);
 		return ctk_err_set(e, -fd, "cannot open the container");
-	rc = ctk_tree_load(fd, t->cpath, t->hier->type, flags, tr, e);
+	}
+	rc = tree_load(pfd, fd, t->cpath, t->hier->type, flags, tr, e);
 	close(fd);
+	if (pfd >= 0)
+		close(pfd);
 	return rc;
 }
 

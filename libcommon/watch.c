@@ -5,7 +5,10 @@
  * (children created and removed) and on its cgroup.events (populated), a
  * scan at start (events before the watch are not replayed), and removal of
  * a marked container once it is empty and childless after having been
- * populated or having had children (a fresh empty container stays).
+ * populated or having had children (a fresh empty container stays). That
+ * "has been used" state is also kept in the container (CTK_XATTR_RELEASABLE,
+ * set here, by cattach and by cmkdir as root), so a watcher started after a
+ * container emptied releases it too.
  */
 #include "config.h"
 
@@ -23,6 +26,7 @@ struct wnode {
 	char *rel;
 	int wd_dir, wd_ev;
 	bool armed;		/* has been populated or had children */
+	bool recorded;		/* armed is in CTK_XATTR_RELEASABLE */
 	bool top;		/* a watched target: never removed */
 	bool used;
 };
@@ -120,6 +124,29 @@ static char *join(const char *a, const char *b, bool rel)
 	return asprintf(&s, "%s/%s", a, b) < 0 ? NULL : s;
 }
 
+/*
+ * The node has been populated or has had children: remember it, here and
+ * in the container itself (CTK_XATTR_RELEASABLE), so that a watcher that
+ * starts after it emptied still releases it. @fd: the container, or -1.
+ */
+static void arm(struct watcher *w, size_t i, int fd)
+{
+	struct wnode *nd = &w->v[i];
+	int own = -1;
+
+	nd->armed = true;
+	if (nd->recorded)
+		return;
+	nd->recorded = true;	/* once: a refusal (not root) stays one */
+	if (fd < 0)
+		fd = own = ctk_openat_beneath(w->rootfd, nd->rel,
+					      O_RDONLY | O_DIRECTORY, 0);
+	if (fd >= 0)
+		ctk_v2_arm(fd);
+	if (own >= 0)
+		close(own);
+}
+
 static int populated(int fd)
 {
 	char buf[128], *p;
@@ -191,15 +218,20 @@ static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 			w->v[i].top = top && qi == 0;
 		}
 		/* already watched (a race, or a rescan): still list below */
+		if (ctk_v2_armed_get(fd) == 1) {
+			w->v[i].armed = true;	/* from an earlier watcher */
+			w->v[i].recorded = true;
+		}
 		if (populated(fd) == 1)
-			w->v[i].armed = true;
+			arm(w, (size_t)i, fd);
 		dfd = dup(fd);
 		d = dfd >= 0 ? fdopendir(dfd) : NULL;
 		while (d && (de = readdir(d))) {
 			if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
 			    !strcmp(de->d_name, ".."))
 				continue;
-			w->v[i].armed = true;	/* it has children */
+			if (!w->v[i].armed || !w->v[i].recorded)
+				arm(w, (size_t)i, fd);	/* it has children */
 			if (qn == qcap) {
 				char **nq = realloc(queue, 2 * qcap *
 						    sizeof(*nq));
@@ -280,11 +312,11 @@ static void on_event(struct watcher *w, const struct inotify_event *ev)
 					    O_RDONLY | O_DIRECTORY, 0);
 		int pop = fd >= 0 ? populated(fd) : -1;
 
+		if (pop == 1)
+			arm(w, (size_t)i, fd);
 		if (fd >= 0)
 			close(fd);
-		if (pop == 1)
-			nd->armed = true;
-		else if (pop == 0)
+		if (pop == 0)
 			evaluate(w, (size_t)i);
 		return;
 	}
@@ -294,7 +326,7 @@ static void on_event(struct watcher *w, const struct inotify_event *ev)
 		char *rel = join(nd->rel, ev->name, true);
 		char *cpath = join(nd->cpath, ev->name, false);
 
-		nd->armed = true;
+		arm(w, (size_t)i, -1);
 		if (rel && cpath)
 			add_tree(w, rel, cpath, false);
 		free(rel);

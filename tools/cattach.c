@@ -182,21 +182,32 @@ static int move_all(struct cattach_control *ctl)
 			break;		/* what is left will not move */
 		stuck_n = 0;		/* retry the rest in the next round */
 	}
-	/* report what is still there */
+	/* report what is still there, after one last try each */
 	{
 		pid_t *left = NULL;
-		size_t nleft = 0;
+		size_t nleft = 0, stayed = 0;
+		int rc;
 
-		ctk_container_pids(ctl->fds[0], "cgroup.procs", &left, &nleft);
+		free(stuck);
+		rc = ctk_container_pids(ctl->fds[0], "cgroup.procs", &left,
+					&nleft);
+		if (rc) {
+			ctk_msg_errno(&ctl->cli, ctl->groups[0], "cannot read",
+				      CTK_OP_OPEN, rc);
+			return CTK_EXIT_FAILURE;
+		}
 		ctk_target_format(to, where, sizeof(where));
 		for (size_t i = 0; i < nleft; i++) {
-			ctk_attach(ctl->fds[1], to, left[i], false, &e);
+			if (!ctk_attach(ctl->fds[1], to, left[i], false, &e)) {
+				moved++;
+				continue;
+			}
 			ctk_msg(&ctl->cli, "%d: cannot move to %s: %s",
 				(int)left[i], where, e.msg);
+			stayed++;
 		}
 		free(left);
-		free(stuck);
-		if (!nleft)
+		if (!stayed)
 			return CTK_EXIT_OK;
 		return moved ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
 	}

@@ -290,7 +290,7 @@ static int do_restore(struct cckpt_control *ctl)
 	struct ctk_target t = { 0 };
 	struct ctk_err e = { 0 };
 	struct ctk_freezer fz;
-	bool made = false;
+	struct ctk_create_txn made = { 0 };
 	pid_t *roots = NULL;
 	size_t nroots = 0;
 	sigset_t block, old;
@@ -324,12 +324,11 @@ static int do_restore(struct cckpt_control *ctl)
 		}
 		ctk_create_opts_init(&co);
 		co.parents = true;
-		if (ctk_container_create(&t, &co, &existed, &e)) {
+		if (ctk_container_create(&t, &co, &made, &existed, &e)) {
 			ctk_msg_errno(&ctl->cli, where, e.msg, CTK_OP_MKDIR,
 				      e.code);
 			goto out;
 		}
-		made = !existed;
 		o.into = &t;
 		o.into_fd = ctk_container_open(&t);
 		if (o.into_fd < 0) {
@@ -361,7 +360,7 @@ static int do_restore(struct cckpt_control *ctl)
 			printf("%s%s\n", where[0] ? " in " : "", where);
 		}
 		ret = CTK_EXIT_OK;
-		made = false;
+		ctk_create_txn_free(&made);
 		if (ctl->freeze)
 			fz.held = false;	/* stays frozen: that was asked */
 	}
@@ -369,11 +368,13 @@ static int do_restore(struct cckpt_control *ctl)
 out:
 	if (o.into_fd >= 0)
 		close(o.into_fd);
-	if (made) {
-		/* what this call made goes again (its tasks are gone) */
+	if (made.n) {
+		/* what this call made goes again, its parents too (its tasks
+		 * are gone, but the kernel may still count them a moment) */
 		for (int i = 0; i < 100 && ctk_container_remove(&t) == -EBUSY;
 		     i++)
 			usleep(10000);
+		ctk_create_txn_undo(&made);
 	}
 	if (t.hier)
 		ctk_target_free(&t);

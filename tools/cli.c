@@ -5,6 +5,35 @@
 
 #include "cli.h"
 
+static const char *exit_tool = "ctk";
+
+/*
+ * At exit, as util-linux's close_stdout: a listing that could not be
+ * written (a full disk, a closed pipe's reader aside) is a failure, not
+ * exit 0.
+ */
+static void close_stdout(void)
+{
+	bool bad = ferror(stdout) != 0;
+	int err = 0;
+
+	if (fflush(stdout) != 0 || bad) {
+		err = errno;
+		bad = true;
+	}
+	if (fclose(stdout) != 0 && !bad) {
+		err = errno;
+		bad = true;
+	}
+	if (bad && err != EPIPE) {
+		fprintf(stderr, "%s: write error%s%s\n", exit_tool,
+			err ? ": " : "", err ? strerror(err) : "");
+		_exit(CTK_EXIT_FAILURE);
+	}
+	if (fflush(stderr) != 0 && errno != EBADF)
+		_exit(CTK_EXIT_FAILURE);
+}
+
 void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
 		     struct ctk_cli *cli)
 {
@@ -17,6 +46,8 @@ void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
 	};
 
 	memcpy(opts, tbl, sizeof(tbl));
+	exit_tool = cli->tool;
+	atexit(close_stdout);
 }
 
 bool ctk_cli_handle(struct ctk_cli *cli, int val)

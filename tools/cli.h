@@ -19,7 +19,10 @@ struct ctk_cli {
 #define CTK_CLI_NOPTS	3
 #define CTK_OPT_VERSION	0x5601
 
-/* Fill the shared table (-q, --version, end) for POPT_ARG_INCLUDE_TABLE. */
+/*
+ * Fill the shared table (-q, --version, end) for POPT_ARG_INCLUDE_TABLE, and
+ * check at exit that stdout was written (a write error exits 1).
+ */
 void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
 		     struct ctk_cli *cli);
 

@@ -96,6 +96,71 @@ static int validate(struct cmkdir_control *ctl)
 	return 0;
 }
 
+/*
+ * One call is one transaction: every SPEC is resolved before the first
+ * mkdir, and when one cannot be created, what the call made for the others
+ * is removed again (exit 1, nothing left).
+ */
+static int create_all(struct cmkdir_control *ctl, const char **specs,
+		      size_t n)
+{
+	struct ctk_target *t = calloc(n, sizeof(*t));
+	struct ctk_create_txn txn = { 0 };
+	bool *existed = calloc(n, sizeof(*existed));
+	int ret = CTK_EXIT_OK;
+	struct ctk_err e;
+	char where[512];
+	size_t i, nres;
+
+	if (!t || !existed) {
+		free(t);
+		free(existed);
+		ctk_msg(&ctl->cli, "out of memory");
+		return CTK_EXIT_FAILURE;
+	}
+	for (nres = 0; nres < n; nres++) {
+		if (ctk_target_from_string(specs[nres], &ctl->hier, &t[nres],
+					   &e)) {
+			ctk_msg_errno(&ctl->cli, specs[nres], e.msg,
+				      CTK_OP_OPEN, e.code);
+			ret = CTK_EXIT_FAILURE;
+			break;
+		}
+		if (ctl->opts.enable && t[nres].hier->type != CTK_HIER_V2) {
+			ctk_target_format(&t[nres], where, sizeof(where));
+			ctk_msg(&ctl->cli, "%s: --enable is for cgroup v2 "
+				"(v1 binds controllers at mount time)", where);
+			nres++;
+			ret = CTK_EXIT_FAILURE;
+			break;
+		}
+	}
+	for (i = 0; !ret && i < n; i++) {
+		if (ctk_container_create(&t[i], &ctl->opts, &txn, &existed[i],
+					 &e)) {
+			ctk_target_format(&t[i], where, sizeof(where));
+			ctk_msg_errno(&ctl->cli, where, e.msg, CTK_OP_MKDIR,
+				      e.code);
+			ret = CTK_EXIT_FAILURE;
+		}
+	}
+	if (ret) {
+		ctk_create_txn_undo(&txn);
+	} else {
+		ctk_create_txn_free(&txn);
+		for (i = 0; ctl->verbose && i < n; i++)
+			if (!existed[i]) {
+				ctk_target_format(&t[i], where, sizeof(where));
+				printf("created %s\n", where);
+			}
+	}
+	for (i = 0; i < nres; i++)
+		ctk_target_free(&t[i]);
+	free(t);
+	free(existed);
+	return ret;
+}
+
 int main(int argc, const char **argv)
 {
 	struct cmkdir_control ctl = { .cli = { .tool = "cmkdir" } };
@@ -132,7 +197,7 @@ int main(int argc, const char **argv)
 	poptContext pc;
 	const char **specs = NULL;
 	char **extra = calloc((size_t)argc + 1, sizeof(*extra));
-	size_t nspecs = 0, failed = 0, nextra = 0;
+	size_t nspecs = 0, nextra = 0;
 	struct ctk_err e;
 	int rc, ret = CTK_EXIT_USAGE;
 
@@ -217,33 +282,7 @@ int main(int argc, const char **argv)
 		ret = CTK_EXIT_FAILURE;
 		goto out;
 	}
-	for (size_t i = 0; i < nspecs; i++) {
-		struct ctk_target t;
-		char where[512];
-		bool existed;
-
-		if (ctk_target_from_string(specs[i], &ctl.hier, &t, &e)) {
-			ctk_msg_errno(&ctl.cli, specs[i], e.msg, CTK_OP_OPEN,
-				      e.code);
-			failed++;
-			continue;
-		}
-		ctk_target_format(&t, where, sizeof(where));
-		if (ctl.opts.enable && t.hier->type != CTK_HIER_V2) {
-			ctk_msg(&ctl.cli, "%s: --enable is for cgroup v2 "
-				"(v1 binds controllers at mount time)", where);
-			failed++;
-		} else if (ctk_container_create(&t, &ctl.opts, &existed, &e)) {
-			ctk_msg_errno(&ctl.cli, where, e.msg, CTK_OP_MKDIR,
-				      e.code);
-			failed++;
-		} else if (ctl.verbose && !existed) {
-			printf("created %s\n", where);
-		}
-		ctk_target_free(&t);
-	}
-	ret = !failed ? CTK_EXIT_OK : failed < nspecs ? CTK_EXIT_PARTIAL :
-	      CTK_EXIT_FAILURE;
+	ret = create_all(&ctl, specs, nspecs);
 out:
 	ctk_hierarchy_free(&ctl.hier);
 	free(ctl.mode);

@@ -145,6 +145,54 @@ static struct libscols_table *new_table(struct cmount_control *ctl,
 	return tb;
 }
 
+/* The same v1 hierarchy (several mounts of it)? */
+static bool same_hierarchy(const struct ctk_hierarchy *a,
+			   const struct ctk_hierarchy *b)
+{
+	if (a->hier_id > 0 || b->hier_id > 0)
+		return a->hier_id == b->hier_id;
+	return !strcmp(a->name ? a->name : "", b->name ? b->name : "") &&
+	       ctk_hierarchy_has_controllers(a, b->controllers);
+}
+
+/*
+ * A release call says only the agent path: hierarchies that share one
+ * cannot be told apart, and crelease removes nothing for any of them.
+ */
+static void warn_shared_agents(struct cmount_control *ctl)
+{
+	const struct ctk_hierarchies *h = &ctl->hier;
+
+	for (size_t i = 0; i < h->n; i++) {
+		const struct ctk_hierarchy *a = &h->v[i];
+		char la[256], lb[256];
+		bool said = false;
+
+		if (a->type != CTK_HIER_V1 || !a->release_agent ||
+		    !*a->release_agent)
+			continue;
+		for (size_t k = 0; k < i && !said; k++)
+			said = h->v[k].type == CTK_HIER_V1 &&
+			       h->v[k].release_agent &&
+			       !strcmp(h->v[k].release_agent, a->release_agent);
+		for (size_t k = i + 1; k < h->n && !said; k++) {
+			const struct ctk_hierarchy *b = &h->v[k];
+
+			if (b->type != CTK_HIER_V1 || !b->release_agent ||
+			    strcmp(b->release_agent, a->release_agent) ||
+			    same_hierarchy(a, b))
+				continue;
+			ctk_hierarchy_label(a, la, sizeof(la));
+			ctk_hierarchy_label(b, lb, sizeof(lb));
+			ctk_warn(&ctl->cli, "warning: %s and %s share the "
+				 "release agent %s: crelease removes nothing "
+				 "for either (cmount --set-release-agent gives "
+				 "each its own)", la, lb, a->release_agent);
+			said = true;
+		}
+	}
+}
+
 static int do_list(struct cmount_control *ctl, const int *ids, size_t n)
 {
 	struct libscols_table *tb = new_table(ctl, list_cols, ids, n, false);
@@ -228,6 +276,7 @@ static int do_list(struct cmount_control *ctl, const int *ids, size_t n)
 	}
 	scols_print_table(tb);
 	scols_unref_table(tb);
+	warn_shared_agents(ctl);
 	return CTK_EXIT_OK;
 }
 
@@ -246,9 +295,8 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 		ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN, fd);
 		return -fd;
 	}
-	rc = ctk_tree_load(fd, t->cpath, t->hier->type, CTK_TREE_STATE, &tr,
-			   &e);
 	close(fd);
+	rc = ctk_tree_load_target(t, CTK_TREE_STATE, &tr, &e);
 	if (rc) {
 		ctk_msg(&ctl->cli, "%s: %s: %s", where, e.msg,
 			strerror(e.code));
@@ -265,8 +313,12 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 		struct libscols_line *ln = scols_table_new_line(tb,
 				nd->parent >= 0 ? lines[nd->parent] : NULL);
 
-		if (!ln)
-			break;
+		if (!ln) {
+			ctk_msg(&ctl->cli, "%s: out of memory", where);
+			free(lines);
+			ctk_tree_free(&tr);
+			return ENOMEM;
+		}
 		lines[k] = ln;
 		for (size_t i = 0; i < n; i++) {
 			switch (ids[i]) {
@@ -368,6 +420,49 @@ static int do_tree(struct cmount_control *ctl, int *ids, size_t n,
 	return done ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
 }
 
+/*
+ * The agent string to give a hierarchy of @name/@ctrls: when @agent is
+ * crelease, a link of the hierarchy's own to it (a release call names no
+ * hierarchy: its agent path must); anything else as it is. *out malloc'd.
+ */
+static int agent_for(struct cmount_control *ctl, const char *name,
+		     const char *ctrls, const char *agent, char **out)
+{
+	_cleanup_free_ char *real = realpath(agent, NULL);
+	const char *dir = getenv("CTK_AGENT_DIR"), *base;
+	struct ctk_err e;
+
+	base = real ? strrchr(real, '/') : NULL;
+	if (!*agent || !base || strcmp(base + 1, "crelease")) {
+		*out = strdup(agent);
+		return *out ? 0 : -ENOMEM;
+	}
+	if (!dir || !*dir)
+		dir = CTK_AGENT_DIR;
+	if (ctk_release_agent_link(dir, name, ctrls, real, out, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s", agent, e.msg);
+		return -e.code;
+	}
+	return 0;
+}
+
+/* The hierarchy now mounted at @dir (the newest mount there). */
+static const struct ctk_hierarchy *mounted_at(struct ctk_hierarchies *h,
+					      const char *dir)
+{
+	_cleanup_free_ char *real = realpath(dir, NULL);
+	const struct ctk_hierarchy *hy = NULL;
+	struct ctk_err e;
+
+	ctk_hierarchy_free(h);
+	if (!real || ctk_hierarchy_load(h, NULL, NULL, &e))
+		return NULL;
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].target && !strcmp(h->v[i].target, real))
+			hy = &h->v[i];
+	return hy;
+}
+
 /* Turn a v1 EINVAL into the reason, checked in userspace. */
 static const char *mount_einval_reason(struct cmount_control *ctl,
 				       char *buf, size_t size)
@@ -399,7 +494,7 @@ static int do_mount(struct cmount_control *ctl)
 		.type = CTK_HIER_V2,
 		.controllers = ctl->controllers,
 		.name = ctl->name,
-		.release_agent = ctl->agent,
+		.release_agent = NULL,	/* written after the mount */
 		.noprefix = ctl->noprefix,
 		.clone_children = ctl->clone_children,
 		.options = ctl->options,
@@ -493,17 +588,22 @@ static int do_mount(struct cmount_control *ctl)
 		goto out;
 	}
 	if (req.type == CTK_HIER_V1 && ctl->agent) {
-		/* the option is ignored for an existing hierarchy */
-		char have[PATH_MAX + 2];
+		/* the option is ignored for an existing hierarchy, and the
+		 * link is named after what is mounted: write the file */
+		const struct ctk_hierarchy *hy = mounted_at(&ctl->hier, dir);
+		char have[PATH_MAX + 2], *agent = NULL;
 		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-		rc = fd < 0 ? -errno : ctk_release_agent_get(fd, have,
-							       sizeof(have));
-		if (!rc && strcmp(have, ctl->agent))
-			rc = ctk_release_agent_set(fd, ctl->agent, &e) ?
-			     -e.code : 0;
+		rc = fd < 0 ? -errno : !hy ? -ENOENT :
+		     agent_for(ctl, hy->name, hy->controllers, ctl->agent,
+			       &agent);
+		if (!rc)
+			rc = ctk_release_agent_get(fd, have, sizeof(have));
+		if (!rc && strcmp(have, agent))
+			rc = ctk_release_agent_set(fd, agent, &e) ? -e.code : 0;
 		if (fd >= 0)
 			close(fd);
+		free(agent);
 		if (rc) {
 			ctk_msg_errno(&ctl->cli, dir, "cannot set the release "
 				      "agent", CTK_OP_AGENT, rc);
@@ -530,27 +630,14 @@ static int do_unmount(struct cmount_control *ctl)
 	}
 	for (size_t i = 0; i < ctl->noperands; i++) {
 		const char *dir = ctl->operands[i];
-		struct ctk_spec spec;
 		struct ctk_err e;
-		bool found = false;
 
-		/* only cgroup mounts */
-		if (!ctk_spec_parse(dir, &spec, &e) &&
-		    spec.kind == CTK_SPEC_PATH) {
-			for (size_t h = 0; h < ctl->hier.n; h++)
-				if (ctl->hier.v[h].target &&
-				    !strcmp(ctl->hier.v[h].target, spec.path))
-					found = true;
-		}
-		ctk_spec_free(&spec);
-		if (!found) {
-			ctk_msg(&ctl->cli, "%s: not a cgroup mount point", dir);
-			failed++;
-			continue;
-		}
-		if (ctk_umount(dir, &e)) {
-			ctk_msg_errno(&ctl->cli, dir, "cannot unmount",
-				      CTK_OP_UMOUNT, e.code);
+		if (ctk_umount_checked(dir, &ctl->hier, &e)) {
+			if (e.code == EINVAL)
+				ctk_msg(&ctl->cli, "%s: %s", dir, e.msg);
+			else
+				ctk_msg_errno(&ctl->cli, dir, e.msg,
+					      CTK_OP_UMOUNT, e.code);
 			failed++;
 		}
 	}
@@ -590,10 +677,19 @@ static int do_set_agent(struct cmount_control *ctl)
 		ctk_msg_errno(&ctl->cli, dir, NULL, CTK_OP_OPEN, fd);
 		goto out;
 	}
-	if (ctk_release_agent_set(fd, ctl->set_agent, &e))
-		ctk_msg_errno(&ctl->cli, dir, e.msg, CTK_OP_AGENT, e.code);
-	else
-		ret = CTK_EXIT_OK;
+	{
+		char *agent = NULL;
+
+		if (agent_for(ctl, t.hier->name, t.hier->controllers,
+			      ctl->set_agent, &agent))
+			;	/* said */
+		else if (ctk_release_agent_set(fd, agent, &e))
+			ctk_msg_errno(&ctl->cli, dir, e.msg, CTK_OP_AGENT,
+				      e.code);
+		else
+			ret = CTK_EXIT_OK;
+		free(agent);
+	}
 	close(fd);
 out:
 	ctk_target_free(&t);
@@ -809,6 +905,11 @@ int main(int argc, const char **argv)
 		}
 		if (ctl.mode != M_UNMOUNT && ctl.noperands != 1) {
 			ret = ctk_usage_error(&ctl.cli, "exactly one DIR expected");
+			goto done;
+		}
+		if (ctl.mode == M_UNMOUNT && !ctl.noperands) {
+			ret = ctk_usage_error(&ctl.cli, "--unmount: no mount "
+					      "point given");
 			goto done;
 		}
 	}

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -65,25 +66,66 @@ static void log_open(struct logger *l, const char *file)
 	l->system = true;
 }
 
+/*
+ * --log FILE, appended to as root: never through a symbolic link, never
+ * to a device, FIFO or directory, never to a file with other names (a hard
+ * link to something else). -errno, -EINVAL for "not a regular file".
+ */
+static int log_file_open(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+		      O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0640);
+	struct stat st;
+
+	if (fd < 0)	/* ENXIO: a FIFO with no reader, a socket */
+		return errno == ENXIO ? -EINVAL : -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+static const char *log_file_why(int err)
+{
+	return err == ELOOP ? "is a symbolic link" :
+	       err == EINVAL ? "not a regular file with one name" :
+	       strerror(err);
+}
+
+static void log_line(struct logger *l, int prio, const char *fmt, ...)
+	CTK_ATTR_PRINTF(3, 4);
+
 static void log_ready(struct logger *l)
 {
+	int err = 0;
+
 	if (l->ready)
 		return;
 	l->ready = true;
+	if (l->path && l->file < 0) {
+		l->file = log_file_open(l->path);
+		if (l->file < 0) {
+			err = -l->file;
+			l->system = true;	/* the line goes somewhere */
+		}
+	}
 	if (l->system && access("/dev/log", W_OK) == 0) {
 		openlog("crelease", LOG_PID, LOG_DAEMON);
 		l->syslog = true;
 	} else if (l->system) {
 		l->kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	}
-	if (l->path)
-		l->file = open(l->path, O_WRONLY | O_APPEND | O_CREAT |
-			       O_CLOEXEC, 0640);
+	if (err) {
+		char safe[400];
+
+		log_line(l, LOG_WARNING, "--log %s: refused: %s",
+			 ctk_safe_name(l->path, safe, sizeof(safe)),
+			 log_file_why(err));
+	}
 }
 
 /* One line per decision; names are made safe before they get here. */
-static void log_line(struct logger *l, int prio, const char *fmt, ...)
-	CTK_ATTR_PRINTF(3, 4);
 static void log_line(struct logger *l, int prio, const char *fmt, ...)
 {
 	char msg[1024], line[1200];
@@ -159,6 +201,38 @@ static void log_result(struct logger *l, const char *label, const char *cpath,
 
 /* ---- the kernel's agent ------------------------------------------------ */
 
+/*
+ * The root of the v1 hierarchy @hy when its release agent is @agent_path
+ * (>= 0), -1 when it is another, -2 when it cannot be looked at. The agent
+ * string comes from mountinfo where the hierarchy is mounted here (the
+ * kernel shows the live value), else from a detached mount of it.
+ */
+static int agent_root(const struct ctk_hierarchy *hy, const char *agent_path)
+{
+	char have[PATH_MAX + 2];
+	int fd;
+
+	if (hy->target) {
+		if (!hy->release_agent || strcmp(hy->release_agent, agent_path))
+			return -1;
+		if (hy->root && !strcmp(hy->root, "/")) {
+			fd = ctk_hierarchy_fd(hy);
+			return fd < 0 ? -2 : dup(fd);
+		}
+	}
+	/* not mounted here (the agent runs in the init mount namespace), or
+	 * only a part of it: a detached mount of the whole */
+	fd = ctk_hierarchy_open_detached(hy);
+	if (fd < 0)
+		return -2;
+	if (ctk_release_agent_get(fd, have, sizeof(have)) ||
+	    strcmp(have, agent_path)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int agent(const char *argv0, const char *agent_path,
 		 const char *log_path, const char *cpath)
 {
@@ -166,8 +240,10 @@ static int agent(const char *argv0, const char *agent_path,
 	struct ctk_release_result r;
 	struct ctk_err e;
 	struct logger l = { 0 };
-	char self[PATH_MAX];
-	int matched = 0, ret = CTK_EXIT_OK;
+	char self[PATH_MAX], label[256], safe[400], names[512] = "";
+	const struct ctk_hierarchy *hit = NULL;
+	size_t matched = 0;
+	int fd = -1, ret = CTK_EXIT_FAILURE;
 
 	log_open(&l, log_path);
 	if (ctk_release_check_path(cpath, &r)) {
@@ -185,64 +261,77 @@ static int agent(const char *argv0, const char *agent_path,
 			agent_path = self;
 		}
 	}
+	ctk_safe_name(cpath, safe, sizeof(safe));
 	if (ctk_hierarchy_load(&h, NULL, "/proc/self/cgroup", &e)) {
-		log_line(&l, LOG_ERR, "%s", e.msg);
+		log_line(&l, LOG_ERR, "%s: %s", safe, e.msg);
 		return CTK_EXIT_FAILURE;
 	}
+	/*
+	 * The kernel says only which agent string it ran: the caller is the
+	 * hierarchy that has it. Every v1 hierarchy is looked at, once each;
+	 * when several have it, nothing tells them apart and nothing is
+	 * removed.
+	 */
 	for (size_t i = 0; i < h.n; i++) {
 		const struct ctk_hierarchy *hy = &h.v[i];
-		bool whole = hy->target && hy->root && !strcmp(hy->root, "/");
-		char label[256], agentbuf[PATH_MAX + 2];
-		int fd;
+		bool seen = false;
+		int rfd;
 
 		if (hy->type != CTK_HIER_V1)
 			continue;
-		/* one look per hierarchy: skip later mounts of the same one */
-		for (size_t k = 0; k < i; k++)
-			if (h.v[k].type == CTK_HIER_V1 &&
-			    h.v[k].hier_id == hy->hier_id && hy->hier_id > 0)
-				goto next;
-		if (whole) {
-			if (!hy->release_agent ||
-			    strcmp(hy->release_agent, agent_path))
-				continue;
-			fd = ctk_hierarchy_fd(hy);
-			if (fd < 0)
-				continue;
-			fd = dup(fd);
-		} else {
-			/* not mounted here (the agent runs in the init mount
-			 * namespace): a detached mount of it */
-			fd = ctk_hierarchy_open_detached(hy);
-			if (fd < 0)
-				continue;
-			if (ctk_release_agent_get(fd, agentbuf,
-						   sizeof(agentbuf)) ||
-			    strcmp(agentbuf, agent_path)) {
-				close(fd);
-				continue;
-			}
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = h.v[k].type == CTK_HIER_V1 &&
+			       h.v[k].hier_id == hy->hier_id && hy->hier_id > 0;
+		if (seen)
+			continue;
+		rfd = agent_root(hy, agent_path);
+		if (rfd == -1)
+			continue;
+		if (rfd < 0) {
+			/* cannot tell: it might be a second caller */
+			ctk_hierarchy_label(hy, label, sizeof(label));
+			log_line(&l, LOG_WARNING, "%s: %s: cannot read its "
+				 "release agent: nothing removed", safe, label);
+			goto out;
 		}
-		matched++;
 		ctk_hierarchy_label(hy, label, sizeof(label));
-		ctk_release_try(fd, cpath + 1, CTK_HIER_V1, CTK_REL_NEED_NOTIFY,
-				&r);
-		close(fd);
-		log_result(&l, label, cpath, &r);
-		if (r.outcome == CTK_REL_ERROR || r.outcome == CTK_REL_REFUSED)
-			ret = CTK_EXIT_FAILURE;
-next:
-		;
+		if (strlen(names) + strlen(label) + 3 < sizeof(names))
+			snprintf(names + strlen(names),
+				 sizeof(names) - strlen(names), "%s%s",
+				 matched ? ", " : "", label);
+		matched++;
+		if (fd >= 0)
+			close(fd);
+		fd = rfd;
+		hit = hy;
 	}
 	if (!matched) {
-		char safe[400];
-
 		log_line(&l, LOG_WARNING, "%s: no hierarchy has %s as its "
-			 "release agent", ctk_safe_name(cpath, safe,
-							sizeof(safe)),
-			 agent_path);
-		ret = CTK_EXIT_FAILURE;
+			 "release agent", safe, agent_path);
+		goto out;
 	}
+	if (matched > 1) {
+		log_line(&l, LOG_WARNING, "%s: refused: %zu hierarchies (%s) "
+			 "share the release agent %s, and a call does not say "
+			 "which one made it: nothing removed (give each its "
+			 "own: cmount --set-release-agent)", safe, matched,
+			 names, agent_path);
+		goto out;
+	}
+	ctk_hierarchy_label(hit, label, sizeof(label));
+	if (ctk_release_agent_names(agent_path, hit) == 0) {
+		log_line(&l, LOG_WARNING, "%s:%s: refused: the agent link %s "
+			 "names another hierarchy: nothing removed", label,
+			 safe, agent_path);
+		goto out;
+	}
+	ctk_release_try(fd, cpath + 1, CTK_HIER_V1, CTK_REL_NEED_NOTIFY, &r);
+	log_result(&l, label, cpath, &r);
+	ret = r.outcome == CTK_REL_ERROR || r.outcome == CTK_REL_REFUSED ?
+	      CTK_EXIT_FAILURE : CTK_EXIT_OK;
+out:
+	if (fd >= 0)
+		close(fd);
 	ctk_hierarchy_free(&h);
 	return ret;
 }
@@ -276,6 +365,8 @@ static void report(void *arg, const char *cpath,
 {
 	struct crelease_control *ctl = arg;
 
+	if (ctk_release_failed(r))
+		ctl->failed++;
 	log_result(&ctl->log, ctl->label, cpath, r);
 }
 
@@ -458,6 +549,8 @@ static int do_watch(struct crelease_control *ctl, const char **specs,
 	if (ctk_release_watch(t, n, ctl->once, sfd, report, ctl, &e)) {
 		ctk_msg(&ctl->cli, "%s: %s", e.msg, strerror(e.code));
 		ret = CTK_EXIT_FAILURE;
+	} else if (ctl->once && ctl->failed) {
+		ret = CTK_EXIT_PARTIAL;	/* as --sweep: something was kept */
 	}
 out:
 	if (sfd >= 0)
@@ -552,13 +645,22 @@ int main(int argc, const char **argv)
 		ret = CTK_EXIT_FAILURE;
 		goto out;
 	}
+	log_open(&ctl.log, ctl.log_path);
+	if (ctl.log_path) {
+		/* before the first removal: a refused log is said here */
+		ctl.log.file = log_file_open(ctl.log_path);
+		if (ctl.log.file < 0) {
+			ctk_msg(&ctl.cli, "--log %s: %s", ctl.log_path,
+				log_file_why(-ctl.log.file));
+			ret = CTK_EXIT_FAILURE;
+			goto out;
+		}
+	}
 	if (ctl.watch) {
-		log_open(&ctl.log, ctl.log_path);
 		ctl.log.to_stdout = ctl.verbose;
 		ret = do_watch(&ctl, specs, nspecs);
 	} else {
 		/* sweeps print their lines; --log keeps them too */
-		log_open(&ctl.log, ctl.log_path);
 		ctl.log.system = false;
 		ctl.log.to_stdout = true;
 		ret = ctl.sweep ? do_sweep(&ctl, specs, nspecs) :

@@ -9,9 +9,11 @@
 #include "ctk/spec.h"
 
 /*
- * Open @rel (a relative path, "." for the root itself) beneath @rootfd with
- * no symlinks, no mount crossings, no escape (openat2 RESOLVE_BENEATH, or a
- * component walk with O_NOFOLLOW where openat2 is missing).
+ * Open @rel (a relative path, "." for the root itself, or one name) beneath
+ * @rootfd with no symlinks, no mount crossings, no escape: openat2
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV. A mount point on
+ * the way (tmpfs or a bind mount) gives -EXDEV, a symlink -ELOOP, a kernel
+ * without openat2 -ENOSYS.
  */
 int ctk_openat_beneath(int rootfd, const char *rel, int flags, mode_t mode);
 
@@ -66,14 +68,36 @@ const char *ctk_explain(enum ctk_op op, int err);
 /* "sentence: strerror" or "strerror" into @buf. */
 const char *ctk_strerror(enum ctk_op op, int err, char *buf, size_t size);
 
-/* v2 release mark: extended attributes on the container directory. */
+/*
+ * v2 release mark: extended attributes on the container directory. The
+ * trusted one needs CAP_SYS_ADMIN to set; the user one can be set by the
+ * container's owner, and so counts only where that owner could remove the
+ * container itself (write and search on its parent): a delegate who marks
+ * its delegation root gets nothing it could not do.
+ */
 #define CTK_XATTR_NOTIFY_TRUSTED	"trusted.ctk.notify_on_release"
 #define CTK_XATTR_NOTIFY_USER		"user.ctk.notify_on_release"
+/*
+ * The v2 memory of the v1 kernel's "releasable" state: set (by root) once a
+ * container has been populated or has had children, so that a watcher that
+ * starts later can tell an emptied container from a fresh one.
+ */
+#define CTK_XATTR_RELEASABLE		"trusted.ctk.releasable"
 
-/* 1 when either mark reads "1", 0 when neither, -errno on a hard error. */
-int ctk_v2_notify_get(int dirfd);
+/*
+ * 1 when the container @dirfd (whose parent is @pfd, -1 when unknown: user
+ * marks then do not count) has a mark that counts, 0 when none does,
+ * -errno on a hard error.
+ */
+int ctk_v2_notify_get(int pfd, int dirfd);
 /* Set (or clear, @on false) the mark; trusted when root, else user. */
 int ctk_v2_notify_set(int dirfd, bool on, bool trusted);
+/* Could @uid remove a child of the directory @pfd (uid 0: yes)? */
+bool ctk_uid_may_remove(int pfd, uid_t uid);
+/* 1 when CTK_XATTR_RELEASABLE is set, 0 when not (or unreadable). */
+int ctk_v2_armed_get(int dirfd);
+/* Set CTK_XATTR_RELEASABLE (needs CAP_SYS_ADMIN). -errno. */
+int ctk_v2_arm(int dirfd);
 
 /* Escape control and non-ASCII bytes as \xNN for logs and messages. */
 const char *ctk_safe_name(const char *in, char *buf, size_t size);

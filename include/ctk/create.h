@@ -26,13 +26,32 @@ struct ctk_create_opts {
 void ctk_create_opts_init(struct ctk_create_opts *o);
 
 /*
+ * What a series of creations made, so that one failure undoes them all.
+ * Zero-initialise; end with ctk_create_txn_undo() (roll back) or
+ * ctk_create_txn_free() (keep what was made). The hierarchies of the
+ * targets must stay loaded until then.
+ */
+struct ctk_txn_entry;
+struct ctk_create_txn {
+	struct ctk_txn_entry *v;
+	size_t n, cap;
+	char *armed;		/* the last v2 parent marked as used */
+};
+void ctk_create_txn_undo(struct ctk_create_txn *x);
+void ctk_create_txn_free(struct ctk_create_txn *x);
+
+/*
  * Create the container @t. Settings apply to a container this call
  * created; with parents and an existing container, *existed is set and
- * nothing is changed. On failure everything this call made is undone
- * (directories removed, subtree_control writes reverted).
+ * nothing is changed. Every step opens one name beneath the one before:
+ * a mount over a container on the way is refused (EXDEV). On failure
+ * everything this call made is undone (directories removed,
+ * subtree_control writes reverted); what it made is recorded in @txn
+ * (NULL: none) for the caller to undo with the rest.
  */
 int ctk_container_create(const struct ctk_target *t,
-			 const struct ctk_create_opts *o, bool *existed,
+			 const struct ctk_create_opts *o,
+			 struct ctk_create_txn *txn, bool *existed,
 			 struct ctk_err *e);
 
 /* The files that take tasks: v1 tasks, cgroup.procs; v2 cgroup.procs,

@@ -34,5 +34,12 @@ int ctk_mount_options(const struct ctk_mount_req *req,
 int ctk_mount(const struct ctk_mount_req *req, const char *opts,
 	      struct ctk_err *e);
 int ctk_umount(const char *target, struct ctk_err *e);
+/*
+ * Unmount @path only when it is, once resolved, the root of a cgroup mount
+ * of @h (this process's mountinfo), and unmount exactly that mount (see
+ * mountops.c). EINVAL: not a cgroup mount point.
+ */
+int ctk_umount_checked(const char *path, const struct ctk_hierarchies *h,
+		       struct ctk_err *e);
 
 #endif

@@ -30,6 +30,12 @@ struct ctk_release_result {
 	char why[160];		/* with REFUSED */
 };
 
+/*
+ * A candidate that was not released though it was meant to be (busy,
+ * children that appeared, an error, a refusal): what makes a sweep partial.
+ */
+bool ctk_release_failed(const struct ctk_release_result *r);
+
 /* The outcome in a few words ("removed", "kept: has tasks", ...). */
 const char *ctk_release_outcome_str(enum ctk_release_outcome o);
 
@@ -63,6 +69,35 @@ int ctk_release_agent_set(int rootfd, const char *path, struct ctk_err *e);
 int ctk_release_agent_get(int rootfd, char *buf, size_t size);
 /* A release agent path the kernel will run: absolute, printable, < 4096. */
 int ctk_release_agent_check(const char *path, struct ctk_err *e);
+
+/*
+ * A v1 release agent learns only its own path and a container path, so
+ * each hierarchy that has crelease as its agent gets a path of its own: a
+ * symbolic link DIR/crelease@LABEL, LABEL "name=NAME[+ctrl...]" or
+ * "ctrl[+ctrl...]" (controllers sorted; '+' as a mount option cannot hold
+ * a ','). The agent acts only in the one hierarchy whose agent string it
+ * was called under, and only when that hierarchy is the one its link
+ * names.
+ */
+#define CTK_AGENT_PREFIX	"crelease@"
+
+/* The link's name for a hierarchy of @name and/or @ctrls ("a,b"). */
+int ctk_release_agent_link_name(const char *name, const char *ctrls,
+				char *buf, size_t size);
+/*
+ * Does the last component of @agent_path name a hierarchy? -1: it is not
+ * such a link name; 1: it names @hy; 0: it names another one.
+ */
+int ctk_release_agent_names(const char *agent_path,
+			    const struct ctk_hierarchy *hy);
+/*
+ * Make or replace (atomically) the link DIR/crelease@LABEL -> @target.
+ * DIR is created if missing (0755) and must belong to the caller and be
+ * writable by nobody else. *out: the link's path (malloc'd).
+ */
+int ctk_release_agent_link(const char *dir, const char *name,
+			   const char *ctrls, const char *target, char **out,
+			   struct ctk_err *e);
 
 /* Event callback of the watcher and the sweeps. */
 typedef void (*ctk_release_report_fn)(void *arg, const char *cpath,

@@ -14,7 +14,8 @@ struct ctk_node {
 	long tasks;		/* threads (v1 tasks, v2 cgroup.threads); -1 unknown */
 	int populated;		/* 1/0, -1 unknown */
 	int notify;		/* notify_on_release or the v2 mark; -1 unknown */
-	unsigned nchildren;
+	unsigned nchildren;	/* child containers, hidden ones included */
+	unsigned hidden;	/* of those, covered by a mount: not walked */
 	bool is_root;		/* the hierarchy root */
 	bool releasable;	/* empty, no children, notify set, not root */
 };

@@ -1,0 +1,403 @@
+#!/usr/bin/env bats
+# bats file_tags=root
+# The trust suite: each test mounts an attack by a hostile local user (a
+# delegated container, a symlink in /tmp, a mount over a directory, a
+# crafted file) on the real kernel, and checks that a root-run ctk does
+# nothing outside the request. v1 on name=ctk-test (and name=ctk-test2
+# where two hierarchies are needed), v2 in a scratch child of the machine's
+# cgroup2 mount.
+
+load helpers/common
+
+setup_file() {
+	ctk_root_setup_file
+	[ -f "$BATS_FILE_TMPDIR/skip" ] && return 0
+	# nobody must reach the hierarchies mounted below the bats tmpdir
+	local d=$BATS_FILE_TMPDIR
+	while [ "$d" != / ] && [ "$d" != /tmp ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+	V1B=$BATS_FILE_TMPDIR/v1b
+	mkdir -p "$V1B"
+	mount -t cgroup -o none,name=ctk-test2 cgroup "$V1B"
+	echo > "$V1B/release_agent"
+	# a wrapper agent that logs to a file the tests read
+	W=$BATS_FILE_TMPDIR/agent
+	printf '#!/bin/sh\nexec %s --agent "$0" --log %s "$@"\n' \
+		"$CTK_BUILDDIR/crelease" "$BATS_FILE_TMPDIR/agent.log" > "$W"
+	chmod 755 "$W"
+}
+setup() {
+	ctk_root_setup
+	V1=$(ctk_v1_path)
+	V1B=$BATS_FILE_TMPDIR/v1b
+	W=$BATS_FILE_TMPDIR/agent
+	LOG=$BATS_FILE_TMPDIR/agent.log
+	: > "$LOG"
+	T=$BATS_TEST_TMPDIR
+	chmod 755 "$T"
+	# cmount's per-hierarchy agent links go here, not to /run/ctk
+	export CTK_AGENT_DIR=$BATS_FILE_TMPDIR/agents
+	MOUNTS=()
+}
+teardown() {
+	[ -f "$BATS_FILE_TMPDIR/skip" ] && return 0
+	local m
+	for m in "${MOUNTS[@]}"; do umount -l "$m" 2>/dev/null; done
+	[ -n "${WATCHER:-}" ] && kill "$WATCHER" 2>/dev/null && wait "$WATCHER" 2>/dev/null
+	WATCHER=
+	ctk_cleanup_tree "$V1B"
+	echo > "$V1B/release_agent"
+	ctk_root_teardown
+}
+teardown_file() {
+	[ -f "$BATS_FILE_TMPDIR/skip" ] && return 0
+	ctk_cleanup_tree "$BATS_FILE_TMPDIR/v1b"
+	sleep 0.1
+	umount "$BATS_FILE_TMPDIR/v1b" 2>/dev/null || umount -l "$BATS_FILE_TMPDIR/v1b"
+	ctk_root_teardown_file
+}
+
+# until PATTERN is in the agent log (10 s at most)
+wait_log() {
+	for _ in $(seq 1000); do
+		grep -q -- "$1" "$LOG" && return 0
+		sleep 0.01
+	done
+	return 1
+}
+# until every DIR is gone (10 s at most)
+wait_gone() {
+	local d left
+	for _ in $(seq 1000); do
+		left=0
+		for d in "$@"; do [ -e "$d" ] && left=1; done
+		[ $left = 0 ] && return 0
+		sleep 0.01
+	done
+	return 1
+}
+as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
+
+# ---- 1: a release call acts only in the hierarchy that made it ------------
+
+@test "attack 1a: two hierarchies share an agent path: a release removes nothing in either" {
+	echo "$W" > "$V1/release_agent"
+	echo "$W" > "$V1B/release_agent"
+	cmkdir -N name=ctk-test:/x name=ctk-test2:/x
+	cattach name=ctk-test:/x -- true
+	wait_log 'share the release agent'
+	grep -q "/x: refused: 2 hierarchies (.*) share the release agent $W" "$LOG"
+	[ -d "$V1/x" ]
+	[ -d "$V1B/x" ]
+	# and the listing says so
+	run --separate-stderr cmount
+	assert_success
+	[[ "$stderr" == *"share the release agent $W: crelease removes nothing"* ]]
+}
+
+@test "attack 1b: a delegate's container in one hierarchy never gets root's same-path container in another removed" {
+	run cmount --set-release-agent "$CTK_BUILDDIR/crelease" "$V1"
+	assert_success
+	run cmount --set-release-agent "$CTK_BUILDDIR/crelease" "$V1B"
+	assert_success
+	[ "$(cat "$V1/release_agent")" = "$CTK_AGENT_DIR/crelease@name=ctk-test" ]
+	[ "$(cat "$V1B/release_agent")" = "$CTK_AGENT_DIR/crelease@name=ctk-test2" ]
+	[ "$(readlink "$CTK_AGENT_DIR/crelease@name=ctk-test")" = "$(readlink -f "$CTK_BUILDDIR/crelease")" ]
+	# root delegates name=ctk-test:/deleg to nobody and owns name=ctk-test2:/deleg/victim
+	cmkdir -u nobody -t nobody name=ctk-test:/deleg
+	cmkdir -p name=ctk-test2:/deleg/victim
+	echo 1 > "$V1B/deleg/victim/notify_on_release"
+	# nobody makes its own deleg/victim, marks it, runs a task in it, exits
+	as_nobody mkdir "$V1/deleg/victim"
+	as_nobody sh -c "echo 1 > '$V1/deleg/victim/notify_on_release'"
+	as_nobody sh -c "echo \$\$ > '$V1/deleg/victim/tasks'; true"
+	wait_gone "$V1/deleg/victim"	# the kernel called the agent for it
+	sleep 0.2
+	[ -d "$V1B/deleg/victim" ]
+	# the listing shows each hierarchy's own agent path, and no warning
+	run --separate-stderr cmount -o NAME,AGENT
+	assert_success
+	assert_line --regexp "ctk-test +$CTK_AGENT_DIR/crelease@name=ctk-test\$"
+	assert_line --regexp "ctk-test2 +$CTK_AGENT_DIR/crelease@name=ctk-test2\$"
+	[ -z "$stderr" ]
+}
+
+@test "attack 1c: an agent link that names another hierarchy removes nothing" {
+	mkdir -p "$T/links"
+	ln -s "$W" "$T/links/crelease@name=ctk-test2"
+	echo "$T/links/crelease@name=ctk-test2" > "$V1/release_agent"
+	cmkdir -N name=ctk-test:/x
+	cattach name=ctk-test:/x -- true
+	wait_log 'names another hierarchy'
+	[ -d "$V1/x" ]
+	# the link of its own name works
+	ln -s "$W" "$T/links/crelease@name=ctk-test"
+	echo "$T/links/crelease@name=ctk-test" > "$V1/release_agent"
+	cattach name=ctk-test:/x -- true
+	wait_gone "$V1/x"
+	grep -q 'name=ctk-test:/x: removed' "$LOG"
+}
+
+@test "attack 1d: cmount refuses an agent-link directory that others can write" {
+	mkdir -m 1777 "$T/open"
+	CTK_AGENT_DIR=$T/open run --separate-stderr cmount --set-release-agent "$CTK_BUILDDIR/crelease" "$V1"
+	assert_failure 1
+	[[ "$stderr" == *"writable by others: no agent link there"* ]]
+	[ -z "$(ls -A "$T/open")" ]
+	[ -z "$(cat "$V1/release_agent")" ]
+}
+
+# ---- 2: a v2 mark counts only where its marker could remove ----------------
+
+@test "attack 2: a delegate's user mark on its delegation root does not get it removed" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	cmkdir -u nobody -t nobody ":$rel/deleg"
+	crelease --watch --log "$T/watch.log" ":$rel" &
+	WATCHER=$!
+	sleep 0.3
+	# nobody marks deleg (whose parent is root's) and deleg/c (its own)
+	as_nobody setfattr -n user.ctk.notify_on_release -v 1 "$V2/deleg"
+	as_nobody mkdir "$V2/deleg/c" "$V2/deleg/c2"
+	as_nobody setfattr -n user.ctk.notify_on_release -v 1 "$V2/deleg/c2"
+	# a task runs in c2 and exits: nobody could rmdir c2, so it goes
+	cattach ":$rel/deleg/c2" -- true
+	wait_gone "$V2/deleg/c2"
+	# nobody removes c: deleg is emptied and childless, but stays
+	as_nobody rmdir "$V2/deleg/c"
+	sleep 0.5
+	[ -d "$V2/deleg" ]
+	run ! grep -q "$rel/deleg: removed" "$T/watch.log"
+	# a sweep and --once follow the same rule
+	run crelease --sweep ":$rel"
+	assert_success
+	[ -d "$V2/deleg" ]
+	# root's own (trusted) mark counts
+	setfattr -n trusted.ctk.notify_on_release -v 1 "$V2/deleg"
+	run crelease --watch --once ":$rel"
+	assert_success
+	[ ! -e "$V2/deleg" ]
+}
+
+# ---- 3: no walk crosses a mount ------------------------------------------
+
+@test "attack 3: cmkdir -p, the tree and the sweep stay off a tmpfs or bind mount over a container" {
+	mkdir "$V1/over" "$V1/src" "$V1/dst"
+	mount -t tmpfs ctk-hostile "$V1/over"
+	MOUNTS+=("$V1/over")
+	mkdir "$V1/over/fake"
+	mount --bind "$V1/src" "$V1/dst"
+	MOUNTS+=("$V1/dst")
+	run --separate-stderr cmkdir -p -m 0700 name=ctk-test:/over/x
+	assert_failure 1
+	[[ "$stderr" == *"over: a mount covers this container"* ]]
+	[ ! -e "$V1/over/x" ]
+	[ "$(stat -c %a "$V1/over")" != 700 ]
+	run --separate-stderr cmkdir -p name=ctk-test:/dst/x
+	assert_failure 1
+	[ ! -e "$V1/src/x" ]
+	# a call of several undoes what it made before the refusal
+	run cmkdir -p name=ctk-test:/new/a name=ctk-test:/over/y
+	assert_failure 1
+	[ ! -e "$V1/new" ]
+	# the tree lists no tmpfs directory, and counts the covered ones
+	run cmount -T -r -n -o PATH,NCHILDREN name=ctk-test:/
+	assert_success
+	refute_output --partial fake
+	assert_line --regexp '^/ +3$'
+	# the sweep offers nothing under or at a mount
+	run crelease --sweep --all --dry-run name=ctk-test:/
+	assert_success
+	refute_output --partial over
+	refute_output --partial dst
+	assert_output 'name=ctk-test:/src: would remove'
+	# the agent refuses a covered container (the mount crossing)
+	echo "$W" > "$V1/release_agent"
+	run crelease --agent "$W" --log "$LOG" /dst
+	assert_failure 1
+	grep -q 'name=ctk-test:/dst: refused: path crosses a mount' "$LOG"
+	[ -d "$V1/src" ]
+	[ -d "$V1/dst" ]
+}
+
+# ---- 4: unmount what was checked -----------------------------------------
+
+@test "attack 4: cmount -u through a symlink never unmounts an unrelated mount" {
+	mkdir -p "$T/x/h" "$T/y/h" "$T/y/sub"
+	mount -t cgroup -o none,name=ctk-test cgroup "$T/x/h"
+	MOUNTS+=("$T/x/h")
+	mount -t tmpfs ctk-hostile "$T/y/h"
+	MOUNTS+=("$T/y/h")
+	ln -s "$T/y/sub" "$T/x/link"
+	# lexically $T/x/h (a cgroup mount); resolved, $T/y/h (a tmpfs)
+	run --separate-stderr cmount -u "$T/x/link/../h"
+	assert_failure 1
+	[[ "$stderr" == *"not a cgroup mount point"* ]]
+	mountpoint -q "$T/y/h"
+	mountpoint -q "$T/x/h"
+	run cmount -u "$T/y/h"
+	assert_failure 1
+	mountpoint -q "$T/y/h"
+	run cmount -u "$T/x/h"
+	assert_success
+	run ! mountpoint -q "$T/x/h"
+	mountpoint -q "$T/y/h"
+}
+
+# ---- 5: the log file ------------------------------------------------------
+
+@test "attack 5: --log never follows a symlink, never writes a FIFO, device or hard link" {
+	echo precious > "$T/victim"
+	ln -s "$T/victim" "$T/log"
+	run --separate-stderr crelease --sweep --log "$T/log" name=ctk-test:/
+	assert_failure 1
+	[ "$stderr" = "crelease: --log $T/log: is a symbolic link" ]
+	[ "$(cat "$T/victim")" = precious ]
+	mkfifo "$T/fifo"
+	run --separate-stderr timeout 10 crelease --sweep --log "$T/fifo" name=ctk-test:/
+	assert_failure 1
+	[[ "$stderr" == *"not a regular file with one name" ]]
+	ln "$T/victim" "$T/hard"
+	run crelease --sweep --log "$T/hard" name=ctk-test:/
+	assert_failure 1
+	run crelease --sweep --log /dev/null name=ctk-test:/
+	assert_failure 1
+	# the agent: nothing through the link either (it says so to syslog)
+	cmkdir -N name=ctk-test:/x
+	echo "$W" > "$V1/release_agent"
+	run env -i "$CTK_BUILDDIR/crelease" --agent "$W" --log "$T/log" /x
+	assert_success
+	[ ! -e "$V1/x" ]
+	[ "$(cat "$T/victim")" = precious ]
+}
+
+# ---- 6: a config that does not fit the scan -------------------------------
+
+@test "attack 6: cmkdir --config refuses a word or a line it cannot see whole" {
+	long=$(head -c 1040 /dev/zero | tr '\0' a)
+	printf 'group a/%s/../../../../../../tmp/ctk-escape {\n\tcpu {\n\t}\n}\n' "$long" > "$T/long.conf"
+	run --separate-stderr cmkdir --config "$T/long.conf"
+	assert_failure 1
+	[[ "$stderr" == *"line 1: a word longer than 1023 bytes: refused" ]]
+	printf 'group x {\n}\n#%s\n' "$(head -c 5000 /dev/zero | tr '\0' b)" > "$T/line.conf"
+	run --separate-stderr cmkdir --config "$T/line.conf"
+	assert_failure 1
+	[[ "$stderr" == *"line 3: longer than 4096 bytes: refused" ]]
+	printf 'group "a\n/../../tmp/ctk-escape" {\n}\n' > "$T/quote.conf"
+	run --separate-stderr cmkdir --config "$T/quote.conf"
+	assert_failure 1
+	[[ "$stderr" == *"line 1: a quote not closed on its line" ]]
+	printf 'template ../%%u {\n}\n' > "$T/tmpl.conf"
+	run cmkdir --config "$T/tmpl.conf"
+	assert_failure 1
+	[ ! -e /tmp/ctk-escape ]
+	[ -z "$(find "$V1" -mindepth 1 -type d)" ]
+}
+
+# ---- 7: errors reach the exit code ---------------------------------------
+
+@test "attack 7: a lost write or a failed removal is never exit 0" {
+	run --separate-stderr sh -c 'cmount > /dev/full'
+	assert_failure 1
+	[[ "$stderr" == "cmount: write error: No space left on device" ]]
+	run sh -c 'cmount -T name=ctk-test:/ > /dev/full'
+	assert_failure 1
+	run sh -c 'cckpt --help > /dev/full'
+	assert_failure 1
+	# --watch --once: a marked container that cannot be removed is exit 4
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir "$V2/m"
+	setfattr -n user.ctk.notify_on_release -v 1 "$V2/m"	# root's own
+	run --separate-stderr as_nobody "$CTK_BUILDDIR/crelease" --watch --once -v ":$rel"
+	assert_failure 4
+	[ -d "$V2/m" ]
+}
+
+# ---- 9: one call, one transaction ------------------------------------------
+
+@test "attack 9: cmkdir of several, v1 and v2, leaves nothing when one fails" {
+	mkdir "$V1/exists"
+	run cmkdir name=ctk-test:/a name=ctk-test:/b name=ctk-test:/exists
+	assert_failure 1
+	[ ! -e "$V1/a" ]
+	[ ! -e "$V1/b" ]
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir "$V2/exists"
+	run cmkdir -p ":$rel/p/q" name=ctk-test:/c
+	assert_success
+	run cmkdir ":$rel/n1" name=ctk-test:/n2 ":$rel/exists"
+	assert_failure 1
+	[ ! -e "$V2/n1" ]
+	[ ! -e "$V1/n2" ]
+}
+
+# ---- 10: a restarted watcher catches up ----------------------------------
+
+@test "attack 10: a watcher killed in a storm and started again leaves nothing behind" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	n=300
+	for i in $(seq $n); do specs+=(":$rel/c$i"); done
+	cmkdir -N "${specs[@]}" ":$rel/fresh"
+	pids=()
+	for i in $(seq $n); do
+		cattach ":$rel/c$i" -- sleep 1000 >/dev/null 2>&1 3>&- &
+		pids+=($!)
+	done
+	CTK_PIDS="${pids[*]}"
+	for i in $(seq $n); do
+		for _ in $(seq 200); do
+			grep -q . "$V2/c$i/cgroup.procs" && break
+			sleep 0.01
+		done
+	done
+	crelease --watch ":$rel" &
+	WATCHER=$!
+	sleep 0.3
+	# kill the tasks, and the watcher while it works
+	kill -9 "${pids[@]:0:150}"
+	sleep 0.02
+	kill -9 "$WATCHER"
+	wait "$WATCHER" 2>/dev/null || true
+	kill -9 "${pids[@]:150}"
+	wait "${pids[@]}" 2>/dev/null || true
+	# emptied while nobody watched: the next watcher releases them
+	crelease --watch ":$rel" &
+	WATCHER=$!
+	dirs=()
+	for i in $(seq $n); do dirs+=("$V2/c$i"); done
+	wait_gone "${dirs[@]}"
+	# a fresh one was never used: it stays
+	[ -d "$V2/fresh" ]
+}
+
+# ---- the earlier hostile inputs --------------------------------------------
+
+@test "hostile inputs: '..', newlines, 5000 bytes, symlinks in /tmp, files, closed fds, env -i" {
+	long=$(head -c 5000 /dev/zero | tr '\0' a)
+	ctk_spawn_sleeper
+	for s in "name=ctk-test:/../x" "name=ctk-test:/$(printf 'a\nb')" "name=ctk-test:/$long" "/etc/passwd/x"; do
+		run cmkdir -p "$s"
+		assert_failure
+		run cattach "$s" "$SLEEPER"
+		assert_failure
+		run crelease --remove "$s"
+		assert_failure
+	done
+	ln -s "$V1" "$T/link"
+	run cmkdir "$T/link/evil"
+	assert_failure 1
+	[ ! -e "$V1/evil" ]
+	[ -z "$(find "$V1" -mindepth 1 -type d)" ]
+	# the agent with fds 0-2 closed and no environment still works
+	cmkdir -N name=ctk-test:/x name=ctk-test:/y
+	echo "$W" > "$V1/release_agent"
+	env -i "$CTK_BUILDDIR/crelease" --agent "$W" --log "$LOG" /x <&- >&- 2>&-
+	[ ! -e "$V1/x" ]
+	for p in /../y //y /y/. $'/y\n' $'/y\nz'; do
+		run env -i "$CTK_BUILDDIR/crelease" --agent "$W" --log "$LOG" "$p"
+		assert_failure 1
+	done
+	[ -d "$V1/y" ]
+}
