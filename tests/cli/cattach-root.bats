@@ -106,7 +106,7 @@ teardown_file() { ctk_root_teardown_file; }
 	run --separate-stderr cattach name=ctk-test:/a "$ZOMBIE"
 	assert_failure 1
 	[[ "$stderr" == *"process is a zombie"* ]]
-	! grep -qx "$ZOMBIE" "$V1/a/cgroup.procs"
+	run ! grep -qx "$ZOMBIE" "$V1/a/cgroup.procs"
 }
 
 @test "a kernel thread is refused" {

@@ -134,7 +134,7 @@ host_level() { awk '/^NSpid:/ { print NF - 2 }' "/proc/$INIT/status"; }
 	[ "$len" = "$(stat -c %s "$BATS_TEST_TMPDIR/b.img")" ]
 	run bash -c "cmp -l '$BATS_TEST_TMPDIR/a.img' '$BATS_TEST_TMPDIR/b.img' | awk -v n=$len '{ o = \$1 - 1; if (!((o >= 32 && o < 40) || (o >= n - 16 && o < n - 12))) print o }'"
 	assert_output ""
-	! cmp -s "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
+	run ! cmp -s "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
 }
 
 @test "-p PID of the init: the same tree as the container" {

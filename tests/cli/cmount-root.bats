@@ -107,7 +107,7 @@ v2_flags() { sb_opts; }
 	cmount -n ctk-test "$m"
 	run cmount -u "$m"
 	assert_success
-	! mountpoint -q "$m"
+	run ! mountpoint -q "$m"
 	[ -d "$m" ]
 }
 

@@ -44,7 +44,7 @@ wait_gone() {
 empty_it() { cattach "$1" -- true; }
 
 @test "v1: containers with notify set are removed once their last task exits, and logged" {
-	! grep -q 'ctk-test' /proc/1/mountinfo	# not mounted where the agent runs
+	run ! grep -q 'ctk-test' /proc/1/mountinfo	# not mounted where the agent runs
 	cmkdir -N name=ctk-test:/a name=ctk-test:/b name=ctk-test:/c
 	for c in a b c; do empty_it "name=ctk-test:/$c"; done
 	wait_gone "$V1/a" "$V1/b" "$V1/c"
@@ -69,7 +69,7 @@ empty_it() { cattach "$1" -- true; }
 	wait_gone "$V1/one"	# the agent has run by now
 	sleep 0.2
 	[ -d "$V1/zero" ]
-	! grep -q '/zero' "$LOG"
+	run ! grep -q '/zero' "$LOG"
 }
 
 @test "v1: the root is never removed, a populated container is kept" {
@@ -110,7 +110,7 @@ empty_it() { cattach "$1" -- true; }
 	[ "$(find "$V1" -type d | sort)" = "$before" ]
 	[ "$(grep -c ': refused: ' "$LOG")" = 6 ]
 	# and cgroupfs takes no symlink, so none can be planted in a path
-	! ln -s /tmp "$V1/a/link" 2>/dev/null
+	run ! ln -s /tmp "$V1/a/link" 2>/dev/null
 }
 
 @test "v1: 1000 containers emptied at once are all removed, no populated one" {
@@ -141,7 +141,7 @@ empty_it() { cattach "$1" -- true; }
 	wait_gone "${dirs[@]}"
 	[ "$(grep -c ': removed$' "$LOG")" = 1000 ]
 	for i in $(seq 10); do [ -d "$V1/stay$i/kid" ]; done
-	! grep -q 'stay' "$LOG"
+	run ! grep -q 'stay' "$LOG"
 }
 
 @test "--sweep removes what is releasable, deepest first; --dry-run only says" {
@@ -157,7 +157,9 @@ empty_it() { cattach "$1" -- true; }
 	run crelease --sweep name=ctk-test:/s
 	assert_success
 	assert_output $'name=ctk-test:/s/c: removed\nname=ctk-test:/s/a/b: removed\nname=ctk-test:/s/a: removed'
-	[ -d "$V1/s" ] && [ -d "$V1/s/plain" ] && [ -d "$V1/s/busy" ]
+	[ -d "$V1/s" ]
+	[ -d "$V1/s/plain" ]
+	[ -d "$V1/s/busy" ]
 	run crelease --sweep --all name=ctk-test:/s
 	assert_success
 	assert_output "name=ctk-test:/s/plain: removed"
@@ -202,10 +204,11 @@ watch_start() {	# watch_start SPEC: the watcher in the background
 	kill -9 "$SLEEPER"
 	wait_gone "$V2/m" "$V2/before"
 	sleep 0.2
-	[ -d "$V2/u" ] && [ -d "$V2/fresh" ]
+	[ -d "$V2/u" ]
+	[ -d "$V2/fresh" ]
 	grep -q ":$rel/m: removed" "$LOG"
 	grep -q ":$rel/before: removed" "$LOG"
-	! grep -q ":$rel/u\|:$rel/fresh" "$LOG"
+	run ! grep -q ":$rel/u\|:$rel/fresh" "$LOG"
 	kill "$WATCHER"
 	wait "$WATCHER"	# SIGTERM: a clean exit 0
 }
@@ -231,7 +234,9 @@ watch_start() {	# watch_start SPEC: the watcher in the background
 	setfattr -n trusted.ctk.notify_on_release -v 1 "$V2/now"
 	run crelease --watch --once --log "$LOG" ":$rel"
 	assert_success
-	[ ! -e "$V2/um" ] && [ ! -e "$V2/now" ] && [ -d "$V2/keep" ]
+	[ ! -e "$V2/um" ]
+	[ ! -e "$V2/now" ]
+	[ -d "$V2/keep" ]
 }
 
 @test "--watch refuses v1" {

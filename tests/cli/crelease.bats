@@ -37,7 +37,7 @@ load helpers/common
 	[ "$(grep -c ': refused: ' "$log")" = 7 ]
 	grep -q '?:/a\\x0ab: refused: control character' "$log"
 	# one line per decision, however long the path
-	! grep -q "$(head -c 400 /dev/zero | tr '\0' x)" "$log"
+	run ! grep -q "$(head -c 400 /dev/zero | tr '\0' x)" "$log"
 }
 
 @test "the agent starts with fds 0-2 closed, as the kernel calls it" {
