@@ -807,10 +807,56 @@ int ctk_ckpt_parse(const uint8_t *buf, size_t len, struct ckpt_image *img,
 	return rc;
 }
 
+/* Standard input that is not a file: read to the end, up to the cap. */
+static int load_stream(int fd, struct ckpt_image *img, struct ctk_err *e)
+{
+	size_t cap = 65536, off = 0;
+	uint8_t *buf = malloc(cap);
+	int rc;
+
+	if (!buf)
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	for (;;) {
+		ssize_t n;
+
+		if (off == cap) {
+			uint8_t *nb = cap > CKPT_FILE_MAX ? NULL :
+				      realloc(buf, cap * 2);
+
+			if (!nb) {
+				free(buf);
+				if (cap > CKPT_FILE_MAX)
+					return reject(e, 0, 0, "more than the "
+						      "reader's cap of %llu "
+						      "bytes", CKPT_FILE_MAX);
+				return ctk_err_set(e, ENOMEM, "out of memory");
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + off, cap - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return ctk_err_set(e, errno, "cannot read");
+		}
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	rc = ctk_ckpt_parse(buf, off, img, e);
+	free(buf);
+	return rc;
+}
+
 int ctk_ckpt_load(const char *path, struct ckpt_image *img,
 		  struct ctk_err *e)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO never blocks the open; it is refused below */
+	_cleanup_close_ int fd = strcmp(path, "-") ?
+		open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) :
+		fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
 	struct stat st;
 	uint8_t *buf;
 	size_t off = 0;
@@ -821,6 +867,8 @@ int ctk_ckpt_load(const char *path, struct ckpt_image *img,
 		return ctk_err_set(e, errno, "cannot open");
 	if (fstat(fd, &st) < 0)
 		return ctk_err_set(e, errno, "cannot stat");
+	if (!strcmp(path, "-") && !S_ISREG(st.st_mode))
+		return load_stream(fd, img, e);	/* asked for: a pipe */
 	if (!S_ISREG(st.st_mode))
 		return ctk_err_set(e, EINVAL, "not a regular file");
 	if ((uint64_t)st.st_size > CKPT_FILE_MAX)
@@ -1001,8 +1049,17 @@ int ctk_ckpt_write_file(const char *path, const struct ckpt_image *img,
 		rc = ctk_err_set(e, errno, "cannot set the mode");
 	if (close(fd) < 0 && !rc)
 		rc = ctk_err_set(e, errno, "cannot close");
-	if (!rc && rename(tmp, path) < 0)
-		rc = ctk_err_set(e, errno, "cannot rename into place");
+	if (!rc) {
+		/* replace a regular file, or nothing: never a device, a
+		 * FIFO, a symbolic link or a directory of that name */
+		struct stat st;
+
+		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			rc = ctk_err_set(e, EEXIST, "exists and is not a "
+					 "regular file: not replaced");
+		else if (rename(tmp, path) < 0)
+			rc = ctk_err_set(e, errno, "cannot rename into place");
+	}
 	if (rc)
 		unlink(tmp);
 out:

@@ -397,6 +397,30 @@ static bool self_inside(const struct ctk_target *t)
 					  (path[len] == '/' || !path[len]));
 }
 
+/*
+ * The first of @pids that is cckpt itself or one of its ancestors (0 when
+ * none): stopping it would stop cckpt, or the shell waiting for it, and no
+ * --timeout would ever fire.
+ */
+static pid_t holds_self(const pid_t *pids, size_t n)
+{
+	pid_t chain[256];
+	size_t depth = 0;
+	struct ctk_proc_info pi;
+
+	for (pid_t p = getpid(); p > 0 && depth < CTK_ARRAY_SIZE(chain);
+	     p = pi.ppid) {
+		chain[depth++] = p;
+		if (ctk_proc_info(p, &pi))
+			break;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < depth; k++)
+			if (pids[i] == chain[k])
+				return pids[i];
+	return 0;
+}
+
 static int collect(struct cckpt_control *ctl, const struct ctk_target *t,
 		   pid_t root, pid_t **pids, size_t *n, struct ctk_err *e)
 {
@@ -472,10 +496,19 @@ static int do_dump(struct cckpt_control *ctl)
 		/* no freezer here: SIGSTOP, then look again for children
 		 * forked before the stop */
 		for (int round = 0; round < 10; round++) {
-			pid_t *again = NULL;
+			pid_t *again = NULL, self;
 			size_t m = 0;
 
 			ctk_thaw(&fz);
+			self = holds_self(pids, n);
+			if (self) {
+				ctk_msg(&ctl->cli, "%s: holds %s (process %d): "
+					"stopping it would stop cckpt "
+					"(--no-freeze dumps it unstopped)",
+					where, self == getpid() ? "cckpt itself" :
+					"an ancestor of cckpt", (int)self);
+				goto out;
+			}
 			if (ctk_freeze_stop(&fz, pids, n, ctl->timeout_ms, &e)) {
 				ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
 				goto out;

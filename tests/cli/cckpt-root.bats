@@ -363,3 +363,37 @@ round_trip() {
 	cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/n.img"
 	kill -9 "$root"
 }
+
+@test "dump: a tree that holds cckpt or its ancestor is refused before any stop" {
+	T=$BATS_TEST_TMPDIR
+	# the shell that runs cckpt is the dumped root: it must not stop
+	run --separate-stderr timeout -s KILL 30 sh -c "exec 3>&-; cckpt dump -o '$T/a.img' -p \$\$"
+	assert_failure 1
+	[[ "$stderr" == *"holds an ancestor of cckpt (process "*"): stopping it would stop cckpt"* ]]
+	[ ! -e "$T/a.img" ]
+	run ps -o stat= -p $$
+	[[ "$output" != T* ]]
+}
+
+@test "dump -o replaces a regular file only: never a FIFO, a device or a symlink" {
+	T=$BATS_TEST_TMPDIR
+	ctk_spawn_sleeper
+	mkfifo "$T/fifo"
+	echo precious > "$T/victim"
+	ln -s "$T/victim" "$T/link"
+	for o in "$T/fifo" "$T/link" /dev/null; do
+		run --separate-stderr timeout 30 cckpt dump -o "$o" -p "$SLEEPER"
+		assert_failure 1
+		[[ "$stderr" == *"exists and is not a regular file: not replaced"* ]]
+	done
+	[ -p "$T/fifo" ]
+	[ -L "$T/link" ]
+	[ "$(cat "$T/victim")" = precious ]
+	[ -c /dev/null ]
+	# no temporary image is left beside them
+	[ -z "$(find "$T" /dev -maxdepth 1 -name '*.img.??????' -o -maxdepth 1 -name 'null.??????')" ]
+	run cckpt dump -o "$T/victim" -p "$SLEEPER"
+	assert_success
+	run cckpt verify "$T/victim"
+	assert_success
+}

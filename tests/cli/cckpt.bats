@@ -139,3 +139,21 @@ CK=$FIXTURES/ckpt
 	run cckpt diff "$CK/valid-container.img" "$CK/crc.img"
 	assert_failure 1
 }
+
+@test "readers: a FIFO is refused at once, never waited on; '-' reads standard input" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	for c in verify show; do
+		run --separate-stderr timeout 10 cckpt $c "$BATS_TEST_TMPDIR/fifo"
+		assert_failure 1
+		[ "$stderr" = "cckpt: $BATS_TEST_TMPDIR/fifo: not a regular file" ]
+	done
+	run timeout 10 cckpt restore "$BATS_TEST_TMPDIR/fifo"
+	assert_failure 1
+	run cckpt verify - < "$CK/valid-container.img"
+	assert_success
+	assert_output --partial ": valid: format 1.0"
+	run sh -c "cat '$CK/valid-container.img' | cckpt verify -"
+	assert_success
+	run sh -c "cat '$CK/crc.img' | cckpt verify -"
+	assert_failure 1
+}
