@@ -640,6 +640,11 @@ static int validate_tree(struct vstate *vs)
 			memcpy(chain + clen, chain + cstart[l],
 			       sizeof(*chain) * t->depth);
 		} else {
+			if (t->vppid == t->vpid) {
+				rc = TASK_REJECT(vs, i, "task %u: its own parent",
+						 i);
+				goto out;
+			}
 			leader[t->vpid - img->offset] = i;
 			if (t->vppid) {
 				int64_t pi = leader[t->vppid - img->offset];

@@ -185,7 +185,9 @@ host_level() { awk '/^NSpid:/ { print NF - 2 }' "/proc/$INIT/status"; }
 		skip "a sanitizer build: valgrind cannot run it (./ctk-dev demo builds one it can)"
 	fi
 	spawn_tree 2
-	run valgrind -q --error-exitcode=9 --leak-check=full "$CTK_BUILDDIR/cckpt" dump -o "$BATS_TEST_TMPDIR/v.img" ":$REL/c"
+	# by pid: valgrind 3.19 does not know openat2, which every container
+	# lookup needs (ctk requires it); the writer is the same
+	run valgrind -q --error-exitcode=9 --leak-check=full "$CTK_BUILDDIR/cckpt" dump -o "$BATS_TEST_TMPDIR/v.img" -p "$INIT"
 	assert_success
 	run valgrind -q --error-exitcode=9 --leak-check=full "$CTK_BUILDDIR/cckpt" show -J "$BATS_TEST_TMPDIR/v.img"
 	assert_success

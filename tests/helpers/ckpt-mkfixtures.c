@@ -394,6 +394,7 @@ int main(int argc, char **argv)
 	TREE("parent-later", (m.tasks[4] = base_tasks[5],
 			      m.tasks[5] = base_tasks[4]));
 	TREE("parent-thread", m.tasks[5].vppid = 4);
+	TREE("parent-self", m.tasks[4].vppid = m.tasks[4].vpid);
 	TREE("ns-init-not-1", (m.nums[m.start[4] + 1] = 3));
 	TREE("session-pgrp", m.tasks[1].vpgid = 1);
 	TREE("pgrp-two-sessions", m.tasks[2].vsid = 2);

@@ -71,6 +71,7 @@ static const struct { const char *file, *rule; } rejects[] = {
 	{ "thread-differs", "differ from its leader's" },
 	{ "parent-later", "task 4: its parent does not come before it" },
 	{ "parent-thread", "its parent is a thread" },
+	{ "parent-self", "task 4: its own parent" },
 	{ "depth-jump", "depth 2 under a parent at depth 0" },
 	{ "ns-init-not-1", "starts a pid namespace but is pid 3 there, not 1" },
 	{ "forest-depth", "task 4: no parent, depth 1, not 0" },
