@@ -22,6 +22,7 @@
 
 struct dtask {
 	pid_t tid, tgid, ppid;
+	char state;		/* State: of status ('Z' a zombie) */
 	uint32_t nlev;
 	uint32_t pid[LEVELS], tgidv[LEVELS], pgid[LEVELS], sid[LEVELS];
 };
@@ -92,6 +93,8 @@ static int read_task(pid_t tgid, pid_t tid, struct dtask *t,
 		!ctk_proc_info(tid, &pi) && (pi.flags & CTK_PF_KTHREAD); }))
 		return ctk_err_set(e, EINVAL, "task %d is a kernel thread: "
 				   "refused", (int)tid);
+	p = strstr(buf, "\nState:");
+	t->state = p ? p[strspn(p + 7, " \t") + 7] : '?';
 	p = strstr(buf, "\nTgid:");
 	t->tgid = p ? (pid_t)atoi(p + 6) : 0;
 	p = strstr(buf, "\nPPid:");
@@ -344,6 +347,33 @@ static int cmp_task(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
+/* Is the process @pid (in this /proc's namespace) alive and not a zombie? */
+static bool alive(pid_t pid)
+{
+	struct ctk_proc_info pi;
+
+	return pid > 0 && ctk_proc_info(pid, &pi) == 0 && pi.state != 'Z' &&
+	       pi.state != 'X';
+}
+
+/*
+ * Subtree: a process group or session led by a live process outside the
+ * subtree is not the subtree's to record: it becomes 0 (the format's rule),
+ * and restore gives such tasks the restorer's own. One whose leader is gone
+ * is kept, for restore's helper to take its pid.
+ */
+static void drop_outside_leaders(struct dtask *t, size_t nt)
+{
+	for (size_t i = 0; i < nt; i++) {
+		pid_t pg = (pid_t)t[i].pgid[0], sid = (pid_t)t[i].sid[0];
+
+		if (pg && find_task(t, nt, pg) < 0 && alive(pg))
+			memset(t[i].pgid, 0, sizeof(t[i].pgid));
+		if (sid && find_task(t, nt, sid) < 0 && alive(sid))
+			memset(t[i].sid, 0, sizeof(t[i].sid));
+	}
+}
+
 int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 		   bool subtree, struct ckpt_image *img, struct ctk_err *e)
 {
@@ -370,8 +400,20 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 			break;
 		}
 		rc = read_task(procs[i], procs[i], &t[nt], &nthreads, e);
+		if (rc == -ESRCH) {
+			rc = 0;		/* exited meanwhile: not a task */
+			continue;
+		}
 		if (rc)
 			break;
+		/*
+		 * A zombie has exited: there is nothing to restart, and it is
+		 * not recorded (in either mode; container mode never sees one,
+		 * the kernel takes it out of the cgroup). A thread group whose
+		 * leader thread exited while others run is a live process.
+		 */
+		if ((t[nt].state == 'Z' || t[nt].state == 'X') && nthreads <= 1)
+			continue;
 		nt++;
 		if (nthreads <= 1)
 			continue;
@@ -400,6 +442,12 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 	if (rc)
 		goto out;
 	qsort(t, nt, sizeof(*t), cmp_task);
+	if (!nt) {
+		rc = ctk_err_set(e, ESRCH, "no live process to checkpoint");
+		goto out;
+	}
+	if (subtree)
+		drop_outside_leaders(t, nt);
 	/* the roots: processes whose parent is not in the set */
 	for (size_t i = 0; i < nt; i++)
 		if (t[i].tid == t[i].tgid && find_task(t, nt, t[i].ppid) < 0) {

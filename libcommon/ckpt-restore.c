@@ -31,7 +31,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "ctk/attach.h"
 #include "ctk/container.h"
+#include "ctk/dump.h"
 #include "ctk/restore.h"
 
 #define NONE		UINT32_MAX
@@ -133,6 +135,21 @@ static void plan_free(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* /proc/sys/kernel/pid_max of this pid namespace, 0 when unreadable. */
+static uint32_t host_pid_max(void)
+{
+	char buf[32];
+	int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (uint32_t)strtoul(buf, NULL, 10);
+}
+
 static int plan_make(const struct ckpt_image *img, struct plan *p,
 		     struct ctk_err *e)
 {
@@ -149,6 +166,24 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 			return ctk_err_set(e, ENOTSUP, "restoring threads is done "
 					   "on x86_64 only");
 #endif
+	{
+		/* every number must be one this machine can give */
+		uint32_t max = host_pid_max();
+
+		for (uint32_t i = 0; max && i < img->nr_pids; i++) {
+			uint32_t d = 0;
+			const uint32_t *num = ctk_ckpt_pid(img, i + img->offset,
+							   &d);
+
+			for (uint32_t k = 0; k <= d; k++)
+				if (num[k] >= max)
+					return ctk_err_set(e, ERANGE, "pid %u "
+							   "(level %u) is not "
+							   "below this machine's "
+							   "pid_max %u", num[k],
+							   k, max);
+		}
+	}
 	p->t = calloc(n, sizeof(*p->t));
 	p->g = calloc(2ull * n + 1, sizeof(*p->g));	/* at most 2 per task */
 	p->task_of = malloc(sizeof(*p->task_of) * img->nr_pids);
@@ -420,8 +455,16 @@ static void final_state(struct rctx *rc)
 		execvp(rc->o->command[0], rc->o->command);
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	if (rc->o->stop)
+	if (rc->o->stop) {
+		/*
+		 * A placeholder survives the kernel's rule for stopped members
+		 * of a group that becomes orphaned (SIGHUP, then SIGCONT: when
+		 * the restorer exits, say): it ignores SIGHUP. A command gets
+		 * the dispositions it had (exec keeps an ignored signal).
+		 */
+		signal(SIGHUP, SIG_IGN);
 		raise(SIGSTOP);	/* an init's own is ignored: see CMD_STOP */
+	}
 	for (;;)
 		pause();
 }
@@ -687,6 +730,41 @@ static int check_reports(struct rctx *rc, struct ctk_err *e)
 	return 0;
 }
 
+/*
+ * Placeholders (no command): every process restored is alive and not a
+ * zombie now, counted below the roots in /proc. Nothing is reported that
+ * a kernel rule has already killed.
+ */
+static int check_alive(struct rctx *rc, struct ctk_err *e)
+{
+	const struct ckpt_image *img = rc->p->img;
+	size_t want = 0, have = 0;
+
+	for (uint32_t i = 0; i < img->nr_tasks; i++)
+		want += !rc->p->t[i].thread;
+	for (uint32_t i = 0; i < img->nr_tasks; i++) {
+		pid_t *v = NULL;
+		size_t n = 0;
+
+		if (rc->p->t[i].creator != RESTORER)
+			continue;
+		if (ctk_proc_descendants(rc->slot[i].local_pid, &v, &n, e))
+			return -e->code;
+		for (size_t k = 0; k < n; k++) {
+			struct ctk_proc_info pi;
+
+			if (!ctk_proc_info(v[k], &pi) && pi.state != 'Z' &&
+			    pi.state != 'X')
+				have++;
+		}
+		free(v);
+	}
+	if (have != want)
+		return ctk_err_set(e, ESRCH, "%zu of the %zu processes "
+				   "restored are not alive", want - have, want);
+	return 0;
+}
+
 static int drive(struct rctx *rc, struct ctk_err *e)
 {
 	const struct ckpt_image *img = rc->p->img;
@@ -822,7 +900,17 @@ int ctk_restore(const struct ckpt_image *img,
 			uint32_t num = ctk_ckpt_pid(img, tag, NULL)[0];
 
 			if (kill((pid_t)num, 0) == 0 || errno == EPERM) {
+				struct ctk_proc_info pi;
+				bool z = !ctk_proc_info((pid_t)num, &pi) &&
+					 pi.state == 'Z';
+
 				plan_free(&p);
+				if (z)
+					return ctk_err_set(e, EEXIST, "pid %u (level "
+							   "0) is taken by an "
+							   "unreaped zombie of "
+							   "process %d", num,
+							   (int)pi.ppid);
 				return ctk_err_set(e, EEXIST, "pid %u (level 0) is "
 						   "taken", num);
 			}
@@ -891,6 +979,8 @@ int ctk_restore(const struct ckpt_image *img,
 		free(creates);
 		if (!rc_ && !o->command)
 			rc_ = check_reports(&rc, e);
+		if (!rc_ && !o->command)
+			rc_ = check_alive(&rc, e);
 	}
 	if (rc_) {
 		destroy(&rc);

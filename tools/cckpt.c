@@ -305,6 +305,14 @@ static int do_restore(struct cckpt_control *ctl)
 		ctk_ckpt_free(&img);
 		return CTK_EXIT_FAILURE;
 	}
+	/* a command that cannot run is said before the first fork */
+	if (ctl->command) {
+		ret = ctk_cli_command_check(&ctl->cli, ctl->command[0]);
+		if (ret) {
+			ctk_ckpt_free(&img);
+			return ret;
+		}
+	}
 	ret = CTK_EXIT_FAILURE;
 	if (ctl->into) {
 		struct ctk_create_opts co;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -286,4 +287,47 @@ int ctk_parse_mode(const char *s, mode_t *mode)
 		return -EINVAL;
 	*mode = (mode_t)v;
 	return 0;
+}
+
+int ctk_cli_command_check(const struct ctk_cli *cli, const char *cmd)
+{
+	const char *path = getenv("PATH"), *p;
+	bool denied = false;
+	struct stat st;
+
+	if (strchr(cmd, '/')) {
+		if (stat(cmd, &st) < 0 && errno == ENOENT) {
+			ctk_msg(cli, "%s: command not found", cmd);
+			return CTK_EXIT_NOT_FOUND;
+		}
+		if (access(cmd, X_OK) < 0 || S_ISDIR(st.st_mode)) {
+			ctk_msg(cli, "%s: cannot execute: %s", cmd,
+				S_ISDIR(st.st_mode) ? "Is a directory" :
+				strerror(errno));
+			return CTK_EXIT_CANNOT_EXEC;
+		}
+		return 0;
+	}
+	/* as execvp(3) searches */
+	for (p = path && *path ? path : "/bin:/usr/bin"; ; p++) {
+		size_t len = strcspn(p, ":");
+		char full[4096];
+
+		snprintf(full, sizeof(full), "%.*s%s%s", (int)len, p,
+			 len ? "/" : "", cmd);
+		if (stat(full, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			if (access(full, X_OK) == 0)
+				return 0;
+			denied = true;
+		}
+		p += len;
+		if (!*p)
+			break;
+	}
+	if (denied) {
+		ctk_msg(cli, "%s: cannot execute: Permission denied", cmd);
+		return CTK_EXIT_CANNOT_EXEC;
+	}
+	ctk_msg(cli, "%s: command not found", cmd);
+	return CTK_EXIT_NOT_FOUND;
 }

@@ -54,6 +54,13 @@ int ctk_exit_for_errno(int err);
  */
 int ctk_cli_split_command(int argc, const char **argv, char ***cmd);
 
+/*
+ * Would execvp(@cmd) find an executable, searching PATH as it does? 0, or
+ * the exit code with its message said: CTK_EXIT_NOT_FOUND (127),
+ * CTK_EXIT_CANNOT_EXEC (126). For tools that must know before they fork.
+ */
+int ctk_cli_command_check(const struct ctk_cli *cli, const char *cmd);
+
 /* Split bundles of argument-less short flags ("-rn" into "-r -n"). */
 int ctk_cli_unbundle(int argc, const char **argv, const char *letters,
 		     int *nargc, const char ***nargv);

@@ -399,3 +399,53 @@ round_trip() {
 	run cckpt verify "$T/victim"
 	assert_success
 }
+
+@test "restore: a pid this machine cannot give is refused before any fork" {
+	[ "$(cat /proc/sys/kernel/pid_max)" -le 4194303 ] || skip "pid_max is above the fixture's largest pid"
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	run --separate-stderr cckpt restore --into ":$REL/r" "$FIXTURES/ckpt/pid-over-max.img"
+	assert_failure 1
+	[[ "$stderr" == *"cannot be restored: pid 4194303 (level 0) is not below this machine's pid_max"* ]]
+	[ ! -e "$V2/r" ]
+}
+
+@test "restore -- COMMAND: a command that cannot run is 127 or 126 before the first fork, nothing left" {
+	spawn_tree 1
+	IMG=$BATS_TEST_TMPDIR/a.img
+	cckpt dump -o "$IMG" ":$REL/c"
+	run --separate-stderr cckpt restore --into ":$REL/r" "$IMG" -- /nonexistent/cmd
+	assert_failure 127
+	[ "$stderr" = "cckpt: /nonexistent/cmd: command not found" ]
+	run --separate-stderr cckpt restore --into ":$REL/r" "$IMG" -- no-such-command-ctk
+	assert_failure 127
+	run --separate-stderr cckpt restore --into ":$REL/r" "$IMG" -- /etc/passwd
+	assert_failure 126
+	[ ! -e "$V2/r" ]
+}
+
+@test "restore: placeholders of a subtree survive the orphaned-group SIGHUP when cckpt exits" {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	# a group leader in this session (its session leader is outside)
+	bash -c 'set -m; sleep 1000 & echo $! > "$1"; exec sleep 1000' sh "$BATS_TEST_TMPDIR/pid" >/dev/null 2>&1 3>&- &
+	par=$!
+	CTK_PIDS="${CTK_PIDS:-} $par"
+	for _ in $(seq 200); do [ -s "$BATS_TEST_TMPDIR/pid" ] && break; sleep 0.01; done
+	p=$(cat "$BATS_TEST_TMPDIR/pid")
+	[ "$(ps -o pgid= -p "$p" | tr -d ' ')" = "$p" ]
+	cckpt dump --subtree -o "$BATS_TEST_TMPDIR/s.img" -p "$p"
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/s.img" | jq '.tasks[0].sid')" = null ]
+	# its pid must be free again: its parent goes too, and pid 1 reaps
+	# it (lazily, here)
+	kill -9 "$p" "$par"
+	wait "$par" 2>/dev/null || true
+	for _ in $(seq 1000); do [ -e "/proc/$p" ] || break; sleep 0.01; done
+	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/s.img"
+	assert_success
+	assert_output "restored 1 tasks; root $p in :$REL/r"
+	sleep 0.3
+	kill -0 "$p"
+	[[ "$(ps -o stat= -p "$p")" != Z* ]]
+	grep -qx "$p" "$V2/r/cgroup.procs"
+}

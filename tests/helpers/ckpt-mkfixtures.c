@@ -302,6 +302,9 @@ int main(int argc, char **argv)
 	m.tasks[2].vppid = 0;	/* a forest: its parent is not in it */
 	m.tasks[3].vppid = 0;
 	emit("valid-subtree", &m);
+	/* valid, but no machine with pid_max <= 4194303 can give pid 7 */
+	m.nums[m.start[6]] = 4194303;
+	emit("pid-over-max", &m);
 	framing("valid-optional", p_optional, 1);
 	failed_image();
 
