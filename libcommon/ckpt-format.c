@@ -591,7 +591,8 @@ static int validate_tree(struct vstate *vs)
 					 "container image", i);
 			goto out;
 		}
-		if (t->vppid == 0 && i > 0 && !subtree) {
+		if (t->vppid == 0 && i > 0 && !subtree &&
+		    t->vtgid != img->tasks[0].vtgid) {	/* the root's threads */
 			rc = TASK_REJECT(vs, i, "task %u: no parent, and only "
 					 "subtree images are forests", i);
 			goto out;

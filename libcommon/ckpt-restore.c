@@ -50,10 +50,27 @@ struct ptask {
 	bool join;		/* phase 2: setpgid */
 };
 
+/*
+ * Helpers (linux-cr's ghosts, CRIU's helpers). The forking kinds fork the
+ * tasks whose ptask.ghost names them and exit; those tasks are reparented
+ * to their recorded parent (@reaper), a child subreaper for that moment
+ * and an ancestor of the helper in the same pid namespace.
+ */
+enum gkind {
+	G_SESSION,	/* takes a dead session leader's pid, setsid, forks */
+	G_GROUP,	/* takes a dead group leader's pid, setpgid: joined */
+	G_GROUP_FORK,	/* the same, and forks (a group with no member left
+			 * that a task must have at fork: a nested init's) */
+	G_RELAY,	/* a free pid, forked by a live session leader: forks
+			 * a task of that session whose parent is elsewhere
+			 * (a double fork: "(cmd &)") */
+};
+
 struct pghost {
-	uint32_t tag;		/* the pid it takes */
+	uint32_t tag;		/* the pid it takes (G_RELAY: NONE) */
 	uint32_t forker;	/* the task that forks it */
-	bool session;		/* session helper; else group helper */
+	uint32_t reaper;	/* forking kinds: who its children end under */
+	enum gkind kind;
 };
 
 struct plan {
@@ -62,6 +79,9 @@ struct plan {
 	struct pghost *g;
 	uint32_t ng;
 	int64_t *task_of;	/* tag -> task index (its vpid), -1 */
+	uint32_t *order;	/* tasks, each after the one that makes it */
+	uint32_t free_num[CKPT_MAX_DEPTH + 1];	/* per level: above every
+						 * number of the image */
 };
 
 struct ctk_clone_args {
@@ -116,14 +136,14 @@ static uint32_t tag_of_number(const struct ckpt_image *img, uint32_t num)
 	return OUTSIDE;
 }
 
-static uint32_t add_ghost(struct plan *p, uint32_t tag, uint32_t forker,
-			  bool session)
+static uint32_t add_ghost(struct plan *p, enum gkind kind, uint32_t tag,
+			  uint32_t forker, uint32_t reaper)
 {
 	for (uint32_t i = 0; i < p->ng; i++)
 		if (p->g[i].tag == tag && p->g[i].forker == forker &&
-		    p->g[i].session == session)
+		    p->g[i].reaper == reaper && p->g[i].kind == kind)
 			return i;
-	p->g[p->ng] = (struct pghost){ tag, forker, session };
+	p->g[p->ng] = (struct pghost){ tag, forker, reaper, kind };
 	return p->ng++;
 }
 
@@ -132,7 +152,128 @@ static void plan_free(struct plan *p)
 	free(p->t);
 	free(p->g);
 	free(p->task_of);
+	free(p->order);
 	memset(p, 0, sizeof(*p));
+}
+
+/* The task index of the parent of task @i, or NONE for a root. */
+static uint32_t parent_of(const struct plan *p, uint32_t i)
+{
+	uint32_t pp = p->img->tasks[i].vppid;
+
+	return pp ? (uint32_t)p->task_of[pp - p->img->offset] : NONE;
+}
+
+/*
+ * Can the live session leader @l fork task @i (through a relay) so that
+ * it ends under its recorded parent @pi? @pi must be a proper ancestor of
+ * @l in the same pid namespace, and @i not on the way (it would have to
+ * exist before itself).
+ */
+static bool relay_ok(const struct plan *p, uint32_t i, uint32_t pi, uint32_t l)
+{
+	const struct ckpt_task *t = p->img->tasks;
+
+	if (l == pi || t[l].depth != t[pi].depth || p->t[l].thread)
+		return false;
+	for (uint32_t a = parent_of(p, l); a != NONE; a = parent_of(p, a)) {
+		if (a == i || t[a].depth != t[l].depth)
+			return false;
+		if (a == pi)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A live member of session @sid (its leader first) that can fork task @i
+ * through a relay, in group @pg when that is not NONE (a group the task
+ * cannot join later). Its leader, or a member planned already (before
+ * @i in the image: their session and group are known by now).
+ */
+static uint32_t relay_forker(const struct plan *p, uint32_t i, uint32_t pi,
+			     uint32_t sid, uint32_t pg)
+{
+	const struct ckpt_image *img = p->img;
+	int64_t l = p->task_of[sid - img->offset];
+
+	/* the leader, even one later in the image: a leader's session and
+	 * group are its own */
+	if (l >= 0 && (pg == NONE || pg == sid) &&
+	    relay_ok(p, i, pi, (uint32_t)l))
+		return (uint32_t)l;
+	for (uint32_t w = 0; w < i; w++)
+		if (!p->t[w].thread && p->t[w].sid == sid &&
+		    (pg == NONE || p->t[w].pg == pg) && relay_ok(p, i, pi, w))
+			return w;
+	return NONE;
+}
+
+/* Who makes task @i: its creator, or the helper's forker. */
+static uint32_t maker_of(const struct plan *p, uint32_t i)
+{
+	const struct ptask *pt = &p->t[i];
+
+	return pt->ghost != NONE ? p->g[pt->ghost].forker : pt->creator;
+}
+
+/*
+ * The order the restorer walks the tasks in: each after the task that makes
+ * it (image order is depth-first by parent, but a relayed task is made by
+ * its session's leader, which may come later). A cycle cannot be restored.
+ */
+static int plan_order(struct plan *p, struct ctk_err *e)
+{
+	uint32_t n = p->img->nr_tasks, head = 0, tail = 0;
+	uint32_t *first = malloc(sizeof(*first) * (n + 1)), *kids = NULL;
+
+	p->order = malloc(sizeof(*p->order) * (n ? n : 1));
+	kids = malloc(sizeof(*kids) * (n ? n : 1));
+	if (!first || !kids || !p->order) {
+		free(first);
+		free(kids);
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	}
+	/* made-by lists, by counting (CSR) */
+	memset(first, 0, sizeof(*first) * (n + 1));
+	for (uint32_t i = 0; i < n; i++)
+		if (maker_of(p, i) != RESTORER)
+			first[maker_of(p, i) + 1]++;
+	for (uint32_t i = 0; i < n; i++)
+		first[i + 1] += first[i];
+	{
+		uint32_t *fill = calloc(n ? n : 1, sizeof(*fill));
+
+		if (!fill) {
+			free(first);
+			free(kids);
+			return ctk_err_set(e, ENOMEM, "out of memory");
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t m = maker_of(p, i);
+
+			if (m != RESTORER)
+				kids[first[m] + fill[m]++] = i;
+		}
+		free(fill);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (maker_of(p, i) == RESTORER)
+			p->order[tail++] = i;
+	/* breadth first: image order within each maker's list */
+	for (; head < tail; head++) {
+		uint32_t m = p->order[head];
+
+		for (uint32_t k = first[m]; k < first[m + 1]; k++)
+			p->order[tail++] = kids[k];
+	}
+	free(first);
+	free(kids);
+	if (tail != n)
+		return ctk_err_set(e, EINVAL, "%u tasks would have to exist "
+				   "before themselves (a session led from "
+				   "below its members)", n - tail);
+	return 0;
 }
 
 /* /proc/sys/kernel/pid_max of this pid namespace, 0 when unreadable. */
@@ -241,6 +382,7 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 			uint32_t pi = (uint32_t)p->task_of[c->vppid - img->offset];
 			const struct ckpt_task *par = &img->tasks[pi];
 			const struct ptask *pp = &p->t[pi];
+			uint32_t w;
 
 			pt->creator = pi;
 			pt->newpid = c->depth == par->depth + 1;
@@ -261,8 +403,35 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 				   (any_pg || want_pg == want_sid)) {
 				/* the leader is gone: a helper takes its pid */
 				pt->phase = 'C';
-				pt->ghost = add_ghost(p, want_sid, pi, true);
+				pt->ghost = add_ghost(p, G_SESSION, want_sid,
+						      pi, pi);
 				pt->inh_sid = pt->inh_pg = want_sid;
+			} else if (want_sid != OUTSIDE &&
+				   (w = relay_forker(p, i, pi, want_sid,
+						     any_pg ? NONE : want_pg))
+				   != NONE) {
+				/* a live member of the session, elsewhere (a
+				 * double fork: "(cmd &)"), forks the task
+				 * through a relay, and it ends under its
+				 * parent */
+				pt->phase = 'C';
+				pt->ghost = add_ghost(p, G_RELAY, NONE, w, pi);
+				pt->inh_sid = want_sid;
+				pt->inh_pg = img->tasks[w].vpid == want_sid ?
+					     want_sid : p->t[w].pg;
+			} else if (pp->sid == want_sid && !any_pg &&
+				   want_pg != OUTSIDE &&
+				   p->task_of[want_pg - img->offset] < 0 &&
+				   tdepth(img, want_pg) == par->depth) {
+				/* a group of the parent's session that lost
+				 * its leader and every other member, which
+				 * the task (a nested init) must have at
+				 * fork: a helper takes its pid and forks it */
+				pt->phase = 'C';
+				pt->ghost = add_ghost(p, G_GROUP_FORK, want_pg,
+						      pi, pi);
+				pt->inh_sid = want_sid;
+				pt->inh_pg = want_pg;
 			} else {
 				return ctk_err_set(e, EINVAL, "task %u: its %s cannot "
 						   "be had from its parent (task "
@@ -296,16 +465,27 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 		for (uint32_t k = 0; k < n && !exists; k++)
 			exists = !p->t[k].thread && p->t[k].pg == c->vpgid;
 		for (uint32_t k = 0; k < p->ng && !exists; k++)
-			exists = !p->g[k].session && p->g[k].tag == c->vpgid;
+			exists = (p->g[k].kind == G_GROUP ||
+				  p->g[k].kind == G_GROUP_FORK) &&
+				 p->g[k].tag == c->vpgid;
 		if (!exists) {
 			if (tdepth(img, c->vpgid) != c->depth)
 				return ctk_err_set(e, EINVAL, "task %u: group %u "
 						   "has no leader in its namespace",
 						   i, c->vpgid);
-			add_ghost(p, c->vpgid, i, false);
+			add_ghost(p, G_GROUP, c->vpgid, i, NONE);
 		}
 	}
-	return 0;
+	/* numbers for relays: above every number of the image, per level */
+	for (uint32_t i = 0; i < img->nr_pids; i++) {
+		uint32_t d = 0;
+		const uint32_t *num = ctk_ckpt_pid(img, i + img->offset, &d);
+
+		for (uint32_t k = 0; k <= d; k++)
+			if (num[k] >= p->free_num[k])
+				p->free_num[k] = num[k] + 1;
+	}
+	return plan_order(p, e);
 }
 
 int ctk_restore_check(const struct ckpt_image *img, struct ctk_err *e)
@@ -399,16 +579,38 @@ static int do_thread(struct rctx *rc, uint32_t t)
 #endif
 }
 
+/*
+ * A relay's numbers: in its forker's namespace and each one above it, a
+ * number above every number of the image at that level (+ @try, after a
+ * collision with a process of the restorer's own namespace).
+ */
+static size_t relay_tids(const struct plan *p, uint32_t forker, uint32_t try,
+			 pid_t *out)
+{
+	uint32_t d = p->img->tasks[forker].depth;
+
+	for (uint32_t k = 0; k <= d; k++)
+		out[k] = (pid_t)(p->free_num[d - k] + try);
+	return d + 1;
+}
+
 static int do_fork(struct rctx *rc, uint32_t child, bool ghost)
 {
 	const struct ckpt_image *img = rc->p->img;
-	pid_t tids[CKPT_MAX_DEPTH + 1];
-	uint32_t tag = ghost ? rc->p->g[child - img->nr_tasks].tag :
-			       img->tasks[child].vpid;
+	const struct pghost *g = ghost ? &rc->p->g[child - img->nr_tasks] :
+				 NULL;
+	pid_t tids[CKPT_MAX_DEPTH + 1], pid;
 	bool newpid = !ghost && rc->p->t[child].newpid;
-	size_t n = set_tid_of(img, tag, tids);
-	pid_t pid = clone_task(newpid ? CLONE_NEWPID : 0, tids, n);
+	uint32_t try = 0;
+	size_t n;
 
+	do {
+		n = g && g->kind == G_RELAY ?
+		    relay_tids(rc->p, g->forker, try, tids) :
+		    set_tid_of(img, g ? g->tag : img->tasks[child].vpid, tids);
+		pid = clone_task(newpid ? CLONE_NEWPID : 0, tids, n);
+	} while (pid < 0 && errno == EEXIST && g && g->kind == G_RELAY &&
+		 ++try < 64);
 	if (pid == 0)
 		executor(rc, child);
 	if (pid < 0)
@@ -683,12 +885,16 @@ static void destroy(struct rctx *rc)
 	const struct ckpt_image *img = rc->p->img;
 
 	for (size_t k = 0; k < rc->nslots; k++) {
-		uint32_t tag = k < img->nr_tasks ? img->tasks[k].vpid :
-			       rc->p->g[k - img->nr_tasks].tag;
+		/* local_pid is as its maker sees it: a number of the
+		 * restorer's namespace only when the restorer made it, or
+		 * (subtree images) a task of level 0 did */
+		uint32_t m = k < img->nr_tasks ? maker_of(rc->p, (uint32_t)k) :
+			     rc->p->g[k - img->nr_tasks].forker;
+		bool here = m == RESTORER ||
+			    ((img->uflags & CKPT_UFLAG_SUBTREE) &&
+			     img->tasks[m].depth == 0);
 
-		if (rc->slot[k].local_pid > 0 &&
-		    (tdepth(img, tag) == 0 ||
-		     (k < img->nr_tasks && rc->p->t[k].newpid)))
+		if (rc->slot[k].local_pid > 0 && here)
 			kill(rc->slot[k].local_pid, SIGKILL);
 	}
 	if (rc->o->into_fd >= 0)
@@ -784,16 +990,12 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 						   err, why, sizeof(why)));
 		}
 	}
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t i = p->order[k];
 		const struct ptask *pt = &p->t[i];
-		bool ghosts = false;
 
 		if (pt->thread)
 			continue;
-		for (uint32_t g = 0; g < p->ng; g++)
-			ghosts |= p->g[g].session && p->g[g].forker == i;
-		if (ghosts)
-			DO(i, CMD_SUBREAPER, 1, "task %u: subreaper", i);
 		for (char ph = 'A'; ph <= 'C'; ph += 2) {
 			bool any = false;
 
@@ -808,24 +1010,33 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 				   rc->slot[i].who, fork_failure(img,
 				   rc->slot[i].who, err, why, sizeof(why)));
 		}
+		/* the helpers this task forks, that fork tasks of their own */
 		for (uint32_t g = 0; g < p->ng; g++) {
+			const struct pghost *h = &p->g[g];
 			uint32_t gs = n + g;
+			unsigned pidnum = h->tag != NONE ?
+				ctk_ckpt_pid(img, h->tag, NULL)[0] : 0;
 
-			if (!p->g[g].session || p->g[g].forker != i)
+			if (h->kind == G_GROUP || h->forker != i)
 				continue;
-			DO(i, CMD_FORK_GHOST, (int32_t)gs, "helper for session "
-			   "%u: %s", ctk_ckpt_pid(img, p->g[g].tag, NULL)[0],
-			   err == -EEXIST ? "its pid is taken" :
-			   strerror(-err));
-			DO(gs, CMD_SETSID, 0, "helper %u: setsid", p->g[g].tag);
+			DO(h->reaper, CMD_SUBREAPER, 1, "task %u: subreaper",
+			   h->reaper);
+			DO(i, CMD_FORK_GHOST, (int32_t)gs, "helper %u of task "
+			   "%u: %s", pidnum, i, err == -EEXIST ?
+			   "its pid is taken" : strerror(-err));
+			if (h->kind == G_SESSION)
+				DO(gs, CMD_SETSID, 0, "helper %u: setsid", pidnum);
+			else if (h->kind == G_GROUP_FORK)
+				DO(gs, CMD_SETPGID, 0, "helper %u: setpgid",
+				   pidnum);
 			DO(gs, CMD_FORK_GHOSTED, (int32_t)g, "task %d: %s",
 			   rc->slot[gs].who, fork_failure(img,
 			   rc->slot[gs].who, err, why, sizeof(why)));
-			DO(gs, CMD_EXIT, 0, "helper %u: exit", p->g[g].tag);
+			DO(gs, CMD_EXIT, 0, "helper %u: exit", pidnum);
 			DO(i, CMD_REAP, (int32_t)gs, "task %u: reap", i);
+			DO(h->reaper, CMD_SUBREAPER, 0, "task %u: subreaper",
+			   h->reaper);
 		}
-		if (ghosts)
-			DO(i, CMD_SUBREAPER, 0, "task %u: subreaper", i);
 		for (uint32_t t = i + 1; t < n; t++)
 			if (p->t[t].thread && p->t[t].creator == i) {
 				DO(i, CMD_THREADS, 0, "thread %d: %s",
@@ -841,7 +1052,7 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 	for (uint32_t g = 0; g < p->ng; g++) {
 		uint32_t gs = n + g, tag = p->g[g].tag;
 
-		if (p->g[g].session)
+		if (p->g[g].kind != G_GROUP)
 			continue;
 		DO(p->g[g].forker, CMD_FORK_GHOST, (int32_t)gs, "helper for "
 		   "group %u: %s", ctk_ckpt_pid(img, tag, NULL)[0],

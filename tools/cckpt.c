@@ -573,6 +573,12 @@ static int do_dump(struct cckpt_control *ctl)
 		ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
 		goto out;
 	}
+	/* the contract: an image that dump writes, restore reproduces */
+	if (ctk_restore_check(&img, &e)) {
+		ctk_msg(&ctl->cli, "%s: not written: restore could not make "
+			"this tree: %s", where, e.msg);
+		goto out;
+	}
 	if (ctk_ckpt_write_file(ctl->output, &img, &e)) {
 		ctk_msg(&ctl->cli, "%s: %s: %s", ctl->output, e.msg,
 			strerror(e.code));

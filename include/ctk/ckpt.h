@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The ctk pid checkpoint image, format 1 (../shared/CKPT-FORMAT.md): the
+ * The ctk pid checkpoint image, format 1 (doc/ckpt-format.md): the
  * linux-cr record model with a signature, one byte order, 8-byte alignment,
  * a CRC-32C tail, and a reader that no byte sequence can break.
  */

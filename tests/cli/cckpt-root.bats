@@ -302,7 +302,7 @@ round_trip() {
 		assert_failure 1
 		[ ! -e "$V2/r" ]
 	done
-	[[ "$stderr" == *"cannot be restored: task 2: its session cannot be had"* ]]
+	[[ "$stderr" == *"cannot be restored: task 5: its process group cannot be had"* ]]
 	run cckpt restore --into ":$REL/r" "$FIXTURES/ckpt/failed.img"
 	assert_failure 1
 }
@@ -404,7 +404,7 @@ round_trip() {
 	[ "$(cat /proc/sys/kernel/pid_max)" -le 4194303 ] || skip "pid_max is above the fixture's largest pid"
 	ctk_v2_scratch
 	REL=${V2#$(ctk_v2_root)}
-	run --separate-stderr cckpt restore --into ":$REL/r" "$FIXTURES/ckpt/pid-over-max.img"
+	run --separate-stderr cckpt restore --into ":$REL/r" "$FIXTURES/ckpt/valid-pid-over-max.img"
 	assert_failure 1
 	[[ "$stderr" == *"cannot be restored: pid 4194303 (level 0) is not below this machine's pid_max"* ]]
 	[ ! -e "$V2/r" ]
@@ -448,4 +448,82 @@ round_trip() {
 	kill -0 "$p"
 	[[ "$(ps -o stat= -p "$p")" != Z* ]]
 	grep -qx "$p" "$V2/r/cgroup.procs"
+}
+
+# contain_tree N: wait for N processes in $V2/c, then move every one that
+# is not the pid-namespace init or below it (the outer unshare) to $V2/out
+contain_tree() {
+	local want=$1 snap p
+	for _ in $(seq 300); do
+		[ "$(wc -l < "$V2/c/cgroup.procs")" -ge "$want" ] && break
+		sleep 0.01
+	done
+	sleep 0.2
+	snap=$(cat "$V2/c/cgroup.procs")
+	for p in $snap; do
+		echo "$snap" | grep -qx "$(awk '{print $4}' "/proc/$p/stat")" ||
+			echo "$p" > "$V2/out/cgroup.procs"
+	done
+	sleep 0.1
+}
+
+# restore_same: dump c, kill it, restore into r, dump again: the same
+restore_same() {
+	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	echo 1 > "$V2/c/cgroup.kill"
+	echo 1 > "$V2/out/cgroup.kill"
+	for _ in $(seq 100); do grep -qx 'populated 0' "$V2/c/cgroup.events" && break; sleep 0.01; done
+	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/a.img"
+	assert_success
+	run cckpt dump -o "$BATS_TEST_TMPDIR/b.img" ":$REL/r"
+	assert_success
+	run cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
+	assert_success
+	assert_output ""
+}
+
+@test "restore: a daemon double-forked out of a live session" {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c" "$V2/out"
+	cattach ":$REL/c" -- unshare --pid --fork setsid bash -c \
+		'setsid bash -c "sh -c \"sleep 1000 &\"; exec sleep 1000" & wait' >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	contain_tree 4
+	# the orphan: under the init, in the session of its sibling
+	run sh -c "cckpt dump -o '$BATS_TEST_TMPDIR/x.img' ':$REL/c' && cckpt show -J '$BATS_TEST_TMPDIR/x.img'"
+	assert_success
+	[ "$(echo "$output" | jq '[.tasks[] | select(.ppid == [1] and .sid != [1] and .sid != .pid)] | length')" = 1 ]
+	restore_same
+}
+
+@test "restore: a nested init whose outer group lost its leader and every other member" {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c" "$V2/out"
+	cattach ":$REL/c" -- unshare --pid --fork setsid bash -c \
+		'set -m; unshare --pid --fork sleep 1000 & sleep 0.3; kill -9 $!; exec sleep 1000' >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	contain_tree 3
+	sleep 0.4
+	run sh -c "cckpt dump -o '$BATS_TEST_TMPDIR/x.img' ':$REL/c' && cckpt show -J '$BATS_TEST_TMPDIR/x.img'"
+	assert_success
+	# the nested init is alone in a group whose leader is gone
+	[ "$(echo "$output" | jq '[.tasks[] | select((.pid | length) == 2)] | length')" = 1 ]
+	restore_same
+}
+
+@test "dump: a zombie is not a task, in -p mode as in container mode" {
+	ctk_spawn_zombie
+	run sh -c "cckpt dump --subtree -o '$BATS_TEST_TMPDIR/z.img' -p $ZPARENT && cckpt show -J '$BATS_TEST_TMPDIR/z.img'"
+	assert_success
+	[ "$(echo "$output" | jq '.tasks | length')" = 1 ]
+	[ "$(echo "$output" | jq '.tasks[0].pid[0]')" = "$ZPARENT" ]
+}
+
+@test "random trees: 50 fixed seeds round-trip with identical numbers at every level" {
+	command -v jq >/dev/null || skip "no jq"
+	run "$CTK_SRCDIR/tests/helpers/randtree-roundtrip" "$CTK_BUILDDIR" 50 1 40
+	assert_success
+	assert_line "randtree: 50 passed, 0 failed"
 }

@@ -304,7 +304,7 @@ int main(int argc, char **argv)
 	emit("valid-subtree", &m);
 	/* valid, but no machine with pid_max <= 4194303 can give pid 7 */
 	m.nums[m.start[6]] = 4194303;
-	emit("pid-over-max", &m);
+	emit("valid-pid-over-max", &m);
 	framing("valid-optional", p_optional, 1);
 	failed_image();
 
@@ -441,8 +441,11 @@ int main(int argc, char **argv)
 		m.tasks[m.i.nr_tasks++] = (struct ckpt_task){ 8, 1, 8, 9, 1, 1 };
 		emit("pid-two-namespaces", &m);
 	}
-	/* valid, but no Linux history makes it: task 2 is in the session of
-	 * its sibling, task 1, whose leader is alive. restore refuses it. */
+	/* valid, and restore refuses it: task 2 is in the session of its
+	 * sibling task 1 (a double fork, which restore makes through a
+	 * relay), but task 5, at depth 1, is in group 7 of the outer
+	 * namespace, which its parent has left (only a setpgid by the
+	 * grandparent on the parent makes that) */
 	TREE("unrestorable", (m.tasks[2].vsid = 2, m.tasks[2].vpgid = 2,
 			      m.tasks[3].vsid = 2, m.tasks[3].vpgid = 2));
 	return 0;
