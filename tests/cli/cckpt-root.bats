@@ -280,8 +280,9 @@ round_trip() {
 	echo "$b" > "$V2/c/cgroup.procs"
 	cckpt dump --subtree -o "$BATS_TEST_TMPDIR/f.img" ":$REL/c"
 	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/f.img" | jq '[.tasks[] | select(.ppid == null)] | length')" = 2 ]
-	# the pids are still taken: refused, nothing made
-	run --separate-stderr cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/f.img"
+	# the pids are still taken: refused, nothing made, not even the
+	# parents of the container it was to go into
+	run --separate-stderr cckpt restore --into ":$REL/r/p/q" "$BATS_TEST_TMPDIR/f.img"
 	assert_failure 1
 	[[ "$stderr" == *"pid $a (level 0) is taken"* || "$stderr" == *"pid $b (level 0) is taken"* ]]
 	[ ! -e "$V2/r" ]
