@@ -362,14 +362,32 @@ static bool alive(pid_t pid)
  * and restore gives such tasks the restorer's own. One whose leader is gone
  * is kept, for restore's helper to take its pid.
  */
+static bool led_outside(const struct dtask *t, size_t nt, pid_t leader,
+			pid_t memo[2])
+{
+	/* most tasks share a few groups and sessions: remember the last */
+	if (leader == memo[0])
+		return true;
+	if (leader == memo[1])
+		return false;
+	if (find_task(t, nt, leader) < 0 && alive(leader)) {
+		memo[0] = leader;
+		return true;
+	}
+	memo[1] = leader;
+	return false;
+}
+
 static void drop_outside_leaders(struct dtask *t, size_t nt)
 {
+	pid_t pgmemo[2] = { 0, 0 }, sidmemo[2] = { 0, 0 };
+
 	for (size_t i = 0; i < nt; i++) {
 		pid_t pg = (pid_t)t[i].pgid[0], sid = (pid_t)t[i].sid[0];
 
-		if (pg && find_task(t, nt, pg) < 0 && alive(pg))
+		if (pg && led_outside(t, nt, pg, pgmemo))
 			memset(t[i].pgid, 0, sizeof(t[i].pgid));
-		if (sid && find_task(t, nt, sid) < 0 && alive(sid))
+		if (sid && led_outside(t, nt, sid, sidmemo))
 			memset(t[i].sid, 0, sizeof(t[i].sid));
 	}
 }

@@ -294,7 +294,7 @@ static uint32_t host_pid_max(void)
 static int plan_make(const struct ckpt_image *img, struct plan *p,
 		     struct ctk_err *e)
 {
-	uint32_t n = img->nr_tasks;
+	uint32_t n = img->nr_tasks, my_sid, my_pg;
 
 	memset(p, 0, sizeof(*p));
 	p->img = img;
@@ -337,6 +337,9 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 	for (uint32_t i = 0; i < n; i++)
 		p->task_of[img->tasks[i].vpid - img->offset] = i;
 
+	/* the session and group a root inherits in this namespace, as tags */
+	my_sid = tag_of_number(img, (uint32_t)getsid(0));
+	my_pg = tag_of_number(img, (uint32_t)getpgid(0));
 	/* phase 1: every process's session and inherited group */
 	for (uint32_t i = 0; i < n; i++) {
 		const struct ckpt_task *c = &img->tasks[i];
@@ -367,9 +370,8 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 			pt->newpid = !(img->uflags & CKPT_UFLAG_SUBTREE);
 			pt->inh_sid = pt->inh_pg = OUTSIDE;
 			if (!pt->newpid) {
-				pt->inh_sid = tag_of_number(img, (uint32_t)getsid(0));
-				pt->inh_pg = tag_of_number(img,
-							   (uint32_t)getpgid(0));
+				pt->inh_sid = my_sid;
+				pt->inh_pg = my_pg;
 			}
 			if (pt->inh_sid == OUTSIDE && want_sid != OUTSIDE &&
 			    !pt->setsid && p->task_of[want_sid - img->offset] < 0)
@@ -936,39 +938,122 @@ static int check_reports(struct rctx *rc, struct ctk_err *e)
 	return 0;
 }
 
+/* The state letter of process @pid (field 3 of its stat), or 0. */
+static char proc_state(int procfd, pid_t pid)
+{
+	char path[40], buf[512], *p;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* comm may hold anything */
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* Append the children of @pid's main thread to @q. -errno. */
+static int push_children(int procfd, pid_t pid, pid_t **q, size_t *n,
+			 size_t *cap)
+{
+	char path[64], buf[8192];
+	size_t have = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/task/%d/children", (int)pid, (int)pid);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;	/* gone: counted as not alive */
+	for (;;) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - 1 - have);
+		char *p = buf, *end;
+
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		buf[have] = '\0';
+		/* whole numbers only; a cut one waits for the next read */
+		for (;;) {
+			long c = strtol(p, &end, 10);
+
+			if (end == p || !*end)
+				break;
+			if (*n == *cap) {
+				pid_t *nq = realloc(*q, sizeof(**q) * *cap * 2);
+
+				if (!nq) {
+					close(fd);
+					return -ENOMEM;
+				}
+				*q = nq;
+				*cap *= 2;
+			}
+			(*q)[(*n)++] = (pid_t)c;
+			p = end;
+		}
+		have = strlen(p);
+		memmove(buf, p, have + 1);
+	}
+	close(fd);
+	return 0;
+}
+
 /*
  * Placeholders (no command): every process restored is alive and not a
- * zombie now, counted below the roots in /proc. Nothing is reported that
- * a kernel rule has already killed.
+ * zombie now, counted from the roots down through the kernel's children
+ * lists. Nothing is reported that a kernel rule has already killed.
  */
 static int check_alive(struct rctx *rc, struct ctk_err *e)
 {
 	const struct ckpt_image *img = rc->p->img;
-	size_t want = 0, have = 0;
+	size_t want = 0, have = 0, n = 0, cap = 64;
+	pid_t *q = malloc(sizeof(*q) * cap);
+	int procfd;
 
-	for (uint32_t i = 0; i < img->nr_tasks; i++)
-		want += !rc->p->t[i].thread;
+	if (!q)
+		return ctk_err_set(e, ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < img->nr_tasks; i++) {
-		pid_t *v = NULL;
-		size_t n = 0;
+		want += !rc->p->t[i].thread;
+		if (rc->p->t[i].creator == RESTORER && !rc->p->t[i].thread) {
+			if (n == cap) {
+				pid_t *nq = realloc(q, sizeof(*q) * cap * 2);
 
-		if (rc->p->t[i].creator != RESTORER)
-			continue;
-		if (ctk_proc_descendants(rc->slot[i].local_pid, &v, &n, e))
-			return -e->code;
-		for (size_t k = 0; k < n; k++) {
-			struct ctk_proc_info pi;
-
-			if (!ctk_proc_info(v[k], &pi) && pi.state != 'Z' &&
-			    pi.state != 'X')
-				have++;
+				if (!nq)
+					goto nomem;
+				q = nq;
+				cap *= 2;
+			}
+			q[n++] = rc->slot[i].local_pid;
 		}
-		free(v);
 	}
-	if (have != want)
+	/* breadth first; a placeholder's children are its main thread's */
+	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (size_t k = 0; procfd >= 0 && k < n; k++) {
+		char st = proc_state(procfd, q[k]);
+
+		if (st && st != 'Z' && st != 'X')
+			have++;
+		if (push_children(procfd, q[k], &q, &n, &cap)) {
+			close(procfd);
+			goto nomem;
+		}
+	}
+	if (procfd >= 0)
+		close(procfd);
+	free(q);
+	if (have < want)
 		return ctk_err_set(e, ESRCH, "%zu of the %zu processes "
 				   "restored are not alive", want - have, want);
 	return 0;
+nomem:
+	free(q);
+	return ctk_err_set(e, ENOMEM, "out of memory");
 }
 
 static int drive(struct rctx *rc, struct ctk_err *e)
