@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -102,6 +103,7 @@ struct rslot {
 	int32_t who;		/* with an error of a batch: which task */
 	int32_t local_pid;	/* as its creator sees it */
 	int32_t rpid, rpgid, rsid;
+	int32_t proc_pid;	/* as this /proc numbers it (the final step) */
 };
 
 struct rctx {
@@ -746,13 +748,21 @@ static void executor(struct rctx *rc, uint32_t me)
 			err = kill(rc->slot[s->arg].local_pid, SIGSTOP) < 0 ?
 			      -errno : 0;
 			break;
-		case CMD_FINAL:
-			/* the report rides along: one round trip less */
+		case CMD_FINAL: {
+			/* the report rides along: one round trip less; and
+			 * its pid as /proc (the restorer's) numbers it */
+			char self[24];
+			ssize_t len = readlink("/proc/self", self,
+					       sizeof(self) - 1);
+
 			s->rpid = (int32_t)getpid();
 			s->rpgid = (int32_t)getpgid(0);
 			s->rsid = (int32_t)getsid(0);
+			self[len > 0 ? len : 0] = '\0';
+			s->proc_pid = (int32_t)atoi(self);
 			final_prepare(rc);
 			break;
+		}
 		case CMD_EXIT:
 			break;
 		}
@@ -938,122 +948,49 @@ static int check_reports(struct rctx *rc, struct ctk_err *e)
 	return 0;
 }
 
-/* The state letter of process @pid (field 3 of its stat), or 0. */
-static char proc_state(int procfd, pid_t pid)
-{
-	char path[40], buf[512], *p;
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%d/stat", (int)pid);
-	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');	/* comm may hold anything */
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
-/* Append the children of @pid's main thread to @q. -errno. */
-static int push_children(int procfd, pid_t pid, pid_t **q, size_t *n,
-			 size_t *cap)
-{
-	char path[64], buf[8192];
-	size_t have = 0;
-	int fd;
-
-	snprintf(path, sizeof(path), "%d/task/%d/children", (int)pid, (int)pid);
-	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;	/* gone: counted as not alive */
-	for (;;) {
-		ssize_t r = read(fd, buf + have, sizeof(buf) - 1 - have);
-		char *p = buf, *end;
-
-		if (r <= 0)
-			break;
-		have += (size_t)r;
-		buf[have] = '\0';
-		/* whole numbers only; a cut one waits for the next read */
-		for (;;) {
-			long c = strtol(p, &end, 10);
-
-			if (end == p || !*end)
-				break;
-			if (*n == *cap) {
-				pid_t *nq = realloc(*q, sizeof(**q) * *cap * 2);
-
-				if (!nq) {
-					close(fd);
-					return -ENOMEM;
-				}
-				*q = nq;
-				*cap *= 2;
-			}
-			(*q)[(*n)++] = (pid_t)c;
-			p = end;
-		}
-		have = strlen(p);
-		memmove(buf, p, have + 1);
-	}
-	close(fd);
-	return 0;
-}
-
 /*
- * Placeholders (no command): every process restored is alive and not a
- * zombie now, counted from the roots down through the kernel's children
- * lists. Nothing is reported that a kernel rule has already killed.
+ * Placeholders (no command): every process restored is alive now, not
+ * exited (a zombie) nor gone. Each said at its final step which pid this
+ * /proc gives it; a pidfd of it polls readable once it has exited. In
+ * rounds, within the fd limit. Nothing is reported that a kernel rule has
+ * already killed.
  */
 static int check_alive(struct rctx *rc, struct ctk_err *e)
 {
 	const struct ckpt_image *img = rc->p->img;
-	size_t want = 0, have = 0, n = 0, cap = 64;
-	pid_t *q = malloc(sizeof(*q) * cap);
-	int procfd;
+	struct pollfd pf[256];
+	size_t want = 0, dead = 0;
+	uint32_t i = 0;
 
-	if (!q)
-		return ctk_err_set(e, ENOMEM, "out of memory");
-	for (uint32_t i = 0; i < img->nr_tasks; i++) {
-		want += !rc->p->t[i].thread;
-		if (rc->p->t[i].creator == RESTORER && !rc->p->t[i].thread) {
-			if (n == cap) {
-				pid_t *nq = realloc(q, sizeof(*q) * cap * 2);
+	while (i < img->nr_tasks) {
+		nfds_t n = 0;
 
-				if (!nq)
-					goto nomem;
-				q = nq;
-				cap *= 2;
+		for (; i < img->nr_tasks && n < CTK_ARRAY_SIZE(pf); i++) {
+			int fd;
+
+			if (rc->p->t[i].thread)
+				continue;
+			want++;
+			fd = rc->slot[i].proc_pid > 0 ?
+			     (int)syscall(SYS_pidfd_open, rc->slot[i].proc_pid,
+					  0) : -1;
+			if (fd < 0) {
+				dead++;
+				continue;
 			}
-			q[n++] = rc->slot[i].local_pid;
+			pf[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		}
+		if (n && poll(pf, n, 0) < 0)
+			dead += n;	/* cannot tell: say so */
+		for (nfds_t k = 0; k < n; k++) {
+			dead += (pf[k].revents & (POLLIN | POLLHUP)) != 0;
+			close(pf[k].fd);
 		}
 	}
-	/* breadth first; a placeholder's children are its main thread's */
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	for (size_t k = 0; procfd >= 0 && k < n; k++) {
-		char st = proc_state(procfd, q[k]);
-
-		if (st && st != 'Z' && st != 'X')
-			have++;
-		if (push_children(procfd, q[k], &q, &n, &cap)) {
-			close(procfd);
-			goto nomem;
-		}
-	}
-	if (procfd >= 0)
-		close(procfd);
-	free(q);
-	if (have < want)
+	if (dead)
 		return ctk_err_set(e, ESRCH, "%zu of the %zu processes "
-				   "restored are not alive", want - have, want);
+				   "restored are not alive", dead, want);
 	return 0;
-nomem:
-	free(q);
-	return ctk_err_set(e, ENOMEM, "out of memory");
 }
 
 static int drive(struct rctx *rc, struct ctk_err *e)
