@@ -232,13 +232,15 @@ static int do_diff(struct cckpt_control *ctl)
 	unsigned shown = 0, diffs = 0;
 	int ret = load(ctl, ctl->operands[0], &a);
 
+	/* as diff(1): 1 for a difference, 2 for trouble (an image that
+	 * cannot be read or is not valid) */
 #define SAY(...) do { if (shown++ < 20) printf(__VA_ARGS__); diffs++; } while (0)
 	if (ret)
-		return ret;
+		return CTK_EXIT_USAGE;
 	ret = load(ctl, ctl->operands[1], &b);
 	if (ret) {
 		ctk_ckpt_free(&a);
-		return ret;
+		return CTK_EXIT_USAGE;
 	}
 	if (a.uflags != b.uflags)
 		SAY("kind: %s vs %s\n", a.uflags ? "subtree" : "container",

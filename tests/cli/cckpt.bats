@@ -128,7 +128,7 @@ CK=$FIXTURES/ckpt
 	assert_failure 2
 }
 
-@test "diff: equal trees exit 0, different ones say how" {
+@test "diff: equal trees exit 0, different ones say how (1), trouble is 2" {
 	run cckpt diff "$CK/valid-container.img" "$CK/valid-container.img"
 	assert_success
 	assert_output ""
@@ -136,8 +136,12 @@ CK=$FIXTURES/ckpt
 	assert_failure 1
 	assert_line "kind: container vs subtree"
 	assert_line --partial "task 1: "
-	run cckpt diff "$CK/valid-container.img" "$CK/crc.img"
-	assert_failure 1
+	# trouble is 2, as diff(1) says it: an invalid or unreadable image
+	run --separate-stderr cckpt diff "$CK/valid-container.img" "$CK/crc.img"
+	assert_failure 2
+	[[ "$stderr" == *"crc.img: "* ]]
+	run cckpt diff "$CK/valid-container.img" /nonexistent.img
+	assert_failure 2
 }
 
 @test "readers: a FIFO is refused at once, never waited on; '-' reads standard input" {

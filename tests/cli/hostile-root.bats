@@ -401,3 +401,19 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	done
 	[ -d "$V1/y" ]
 }
+
+@test "attack 10b: a v2 parent emptied of children while no watcher ran is released when one starts (cmkdir remembers)" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	cmkdir -N ":$rel/p"
+	cmkdir ":$rel/p/c"	# as root: p has had a child
+	[ "$(getfattr --only-values -n trusted.ctk.releasable "$V2/p" 2>/dev/null)" = 1 ]
+	rmdir "$V2/p/c"
+	cmkdir -N ":$rel/q"	# marked, never used: stays
+	crelease --watch ":$rel" &
+	WATCHER=$!
+	for _ in $(seq 500); do [ -e "$V2/p" ] || break; sleep 0.01; done
+	[ ! -e "$V2/p" ]
+	sleep 0.2
+	[ -d "$V2/q" ]
+}
