@@ -431,8 +431,8 @@ static pid_t holds_self(const pid_t *pids, size_t n)
 	return 0;
 }
 
-static int collect(struct cckpt_control *ctl, const struct ctk_target *t,
-		   pid_t root, pid_t **pids, size_t *n, struct ctk_err *e)
+static int collect(const struct ctk_target *t, pid_t root, pid_t **pids,
+		   size_t *n, struct ctk_err *e)
 {
 	return t ? ctk_container_procs(t, pids, n, e) :
 		   ctk_proc_descendants(root, pids, n, e);
@@ -498,7 +498,7 @@ static int do_dump(struct cckpt_control *ctl)
 			}
 		}
 	}
-	if (collect(ctl, have_t ? &t : NULL, root, &pids, &n, &e)) {
+	if (collect(have_t ? &t : NULL, root, &pids, &n, &e)) {
 		ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
 		goto out;
 	}
@@ -523,8 +523,7 @@ static int do_dump(struct cckpt_control *ctl)
 				ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
 				goto out;
 			}
-			if (collect(ctl, have_t ? &t : NULL, root, &again, &m,
-				    &e)) {
+			if (collect(have_t ? &t : NULL, root, &again, &m, &e)) {
 				ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
 				goto out;
 			}

@@ -152,7 +152,8 @@ static void framing(const char *name, void (*patch)(uint8_t **, size_t *),
 	free(b);
 }
 
-#define PATCH(fn) static void fn(uint8_t **bp, size_t *lenp)
+#define PATCH(fn) static void fn(uint8_t **bp CTK_ATTR_UNUSED, \
+				 size_t *lenp CTK_ATTR_UNUSED)
 #define B (*bp)
 #define LEN (*lenp)
 

@@ -3,23 +3,19 @@
 #ifndef CTK_TAP_H
 #define CTK_TAP_H
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
 
-#define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
-
-__attribute__((format(printf, 4, 5)))
-static inline int tap_ok(int pass, const char *file, int line,
-			 const char *fmt, ...)
+__attribute__((format(printf, 4, 0)))
+static inline int tap_vok(int pass, const char *file, int line,
+			  const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	printf("%sok %d - ", pass ? "" : "not ", ++tap_n);
-	va_start(ap, fmt);
 	vprintf(fmt, ap);
-	va_end(ap);
 	printf("\n");
 	if (!pass) {
 		printf("#   failed at %s:%d\n", file, line);
@@ -29,13 +25,54 @@ static inline int tap_ok(int pass, const char *file, int line,
 	return pass;
 }
 
+__attribute__((format(printf, 4, 5)))
+static inline int tap_ok(int pass, const char *file, int line,
+			 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pass = tap_vok(pass, file, line, fmt, ap);
+	va_end(ap);
+	return pass;
+}
+
+__attribute__((format(printf, 5, 6)))
+static inline int tap_is_str(const char *got, const char *want,
+			     const char *file, int line, const char *fmt, ...)
+{
+	int pass = got && want && !strcmp(got, want);
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_vok(pass, file, line, fmt, ap);
+	va_end(ap);
+	if (!pass)
+		printf("#   got '%s', want '%s'\n", got ? got : "(null)",
+		       want ? want : "(null)");
+	return pass;
+}
+
+__attribute__((format(printf, 5, 6)))
+static inline int tap_is_int(long long got, long long want, const char *file,
+			     int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_vok(got == want, file, line, fmt, ap);
+	va_end(ap);
+	if (got != want)
+		printf("#   got %lld, want %lld\n", got, want);
+	return got == want;
+}
+
+#define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 #define is_str(got, want, ...) \
-	ok((got) && !strcmp((got), (want)), __VA_ARGS__) || \
-	printf("#   got '%s', want '%s'\n", (got) ? (got) : "(null)", (want))
+	tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
 #define is_int(got, want, ...) \
-	ok((long long)(got) == (long long)(want), __VA_ARGS__) || \
-	printf("#   got %lld, want %lld\n", (long long)(got), \
-	       (long long)(want))
+	tap_is_int((long long)(got), (long long)(want), __FILE__, __LINE__, \
+		   __VA_ARGS__)
 
 static inline int tap_done(void)
 {
