@@ -415,6 +415,45 @@ int ctk_v2_notify_get(int pfd, int dirfd)
 	return ctk_uid_may_remove(pfd, st.st_uid);
 }
 
+/*
+ * Could everyone who may write the file @st (its owner, its group, anyone,
+ * as its mode says; root always may) also remove the container, a child of
+ * @pfd? Group writers are taken as anyone unless the parent is writable by
+ * that very group.
+ */
+static bool writers_may_remove(int pfd, const struct stat *st)
+{
+	struct stat pst;
+
+	if ((st->st_mode & S_IWUSR) && !ctk_uid_may_remove(pfd, st->st_uid))
+		return false;
+	if (!(st->st_mode & (S_IWGRP | S_IWOTH)))
+		return true;
+	if (pfd < 0 || fstat(pfd, &pst) < 0)
+		return false;
+	if ((pst.st_mode & (S_IWOTH | S_IXOTH)) == (S_IWOTH | S_IXOTH))
+		return true;	/* anyone may remove it anyway */
+	return !(st->st_mode & S_IWOTH) && pst.st_gid == st->st_gid &&
+	       (pst.st_mode & (S_IWGRP | S_IXGRP)) == (S_IWGRP | S_IXGRP);
+}
+
+int ctk_v1_notify_get(int pfd, int dirfd)
+{
+	struct stat st;
+	long v;
+	int rc = ctk_cfile_read_long(dirfd, "notify_on_release", &v);
+
+	if (rc)
+		return rc;
+	if (!v)
+		return 0;
+	/* the flag counts only where whoever could have set it could also
+	 * remove the container itself */
+	if (fstatat(dirfd, "notify_on_release", &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return writers_may_remove(pfd, &st);
+}
+
 int ctk_v2_notify_set(int dirfd, bool on, bool trusted)
 {
 	const char *attr = trusted ? CTK_XATTR_NOTIFY_TRUSTED :

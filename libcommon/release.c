@@ -143,7 +143,6 @@ int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 	_cleanup_close_ int fd = -1, pfd = -1;
 	const char *slash, *leaf;
 	int dirfd, rc;
-	long v;
 
 	memset(r, 0, sizeof(*r));
 	if (!*rel || !strcmp(rel, ".")) {
@@ -184,8 +183,7 @@ int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 	}
 	if (flags & CTK_REL_NEED_NOTIFY) {
 		if (type == CTK_HIER_V1)
-			rc = ctk_cfile_read_long(fd, "notify_on_release", &v) ?
-			     -1 : v != 0;
+			rc = ctk_v1_notify_get(dirfd, fd);
 		else
 			rc = ctk_v2_notify_get(dirfd, fd);
 		if (rc != 1) {

@@ -102,6 +102,7 @@ static void read_state(int pfd, int fd, enum ctk_hier_type type,
 		       struct ctk_node *nd)
 {
 	long v;
+	int r;
 
 	nd->tasks = -1;
 	nd->populated = -1;
@@ -109,12 +110,11 @@ static void read_state(int pfd, int fd, enum ctk_hier_type type,
 	if (type == CTK_HIER_V1) {
 		if (!ctk_cfile_count_lines(fd, "tasks", &v))
 			nd->tasks = v;
-		if (!ctk_cfile_read_long(fd, "notify_on_release", &v))
-			nd->notify = v != 0;
+		r = ctk_v1_notify_get(pfd, fd);
+		nd->notify = r < 0 ? -1 : r;
 		nd->populated = nd->tasks > 0;
 	} else {
 		char buf[256], *p;
-		int r;
 
 		if (!ctk_cfile_count_lines(fd, "cgroup.threads", &v))
 			nd->tasks = v;

@@ -92,6 +92,13 @@ const char *ctk_strerror(enum ctk_op op, int err, char *buf, size_t size);
 int ctk_v2_notify_get(int pfd, int dirfd);
 /* Set (or clear, @on false) the mark; trusted when root, else user. */
 int ctk_v2_notify_set(int dirfd, bool on, bool trusted);
+/*
+ * v1: 1 when notify_on_release of @dirfd (parent @pfd) is 1 and everyone
+ * who may write that file (its owner, group, others, as its mode says)
+ * could remove the container too; 0 otherwise (a delegate that owns the
+ * file of its delegation root gets nothing by setting it); -errno.
+ */
+int ctk_v1_notify_get(int pfd, int dirfd);
 /* Could @uid remove a child of the directory @pfd (uid 0: yes)? */
 bool ctk_uid_may_remove(int pfd, uid_t uid);
 /* 1 when CTK_XATTR_RELEASABLE is set, 0 when not (or unreadable). */

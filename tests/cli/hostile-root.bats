@@ -178,6 +178,29 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	[ ! -e "$V2/deleg" ]
 }
 
+@test "attack 2b: on v1 too, a delegate's notify_on_release on its delegation root does not get it removed" {
+	echo "$W" > "$V1/release_agent"
+	# delegated the cgroup-tools way: every file of deleg is nobody's
+	cmkdir -u nobody -t nobody name=ctk-test:/deleg
+	[ "$(stat -c %U "$V1/deleg/notify_on_release")" = nobody ]
+	as_nobody sh -c "echo 1 > '$V1/deleg/notify_on_release'"
+	as_nobody mkdir "$V1/deleg/c"	# c copies notify 1 at mkdir
+	as_nobody sh -c "echo \$\$ > '$V1/deleg/c/tasks'; true"
+	wait_gone "$V1/deleg/c"		# nobody could rmdir c: it goes
+	wait_log 'name=ctk-test:/deleg: '	# the kernel called for deleg too
+	[ -d "$V1/deleg" ]
+	grep -q 'name=ctk-test:/deleg: kept: notify on release not set' "$LOG"
+	# the tree shows the flag that counts
+	run cmount -T -r -n -o PATH,NOTIFY name=ctk-test:/deleg
+	assert_output '/deleg 0'
+	# root's own flag counts
+	chown root "$V1/deleg/notify_on_release"
+	chmod 644 "$V1/deleg/notify_on_release"
+	run crelease --sweep name=ctk-test:/
+	assert_success
+	[ ! -e "$V1/deleg" ]
+}
+
 # ---- 3: no walk crosses a mount ------------------------------------------
 
 @test "attack 3: cmkdir -p, the tree and the sweep stay off a tmpfs or bind mount over a container" {
