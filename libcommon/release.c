@@ -118,6 +118,15 @@ static void set_error(struct ctk_release_result *r, int err)
 			 "path crosses a mount or leaves the hierarchy");
 }
 
+/* An open that failed (-errno): gone, or why not. */
+static void set_open_error(struct ctk_release_result *r, int rc)
+{
+	if (rc == -ENOENT)
+		r->outcome = CTK_REL_GONE;
+	else
+		set_error(r, -rc);
+}
+
 /* How many tasks the container @fd has: 0 with r->tasks, or -errno. */
 static int count_tasks(int fd, enum ctk_hier_type type,
 		       struct ctk_release_result *r)
@@ -162,10 +171,7 @@ int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 		pfd = ctk_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
 		free(dir);
 		if (pfd < 0) {
-			if (pfd == -ENOENT)
-				r->outcome = CTK_REL_GONE;
-			else
-				set_error(r, -pfd);
+			set_open_error(r, pfd);
 			return 0;
 		}
 		leaf = slash + 1;
@@ -175,10 +181,7 @@ int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 	dirfd = pfd >= 0 ? pfd : rootfd;
 	fd = ctk_openat_beneath(dirfd, leaf, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0) {
-		if (fd == -ENOENT)
-			r->outcome = CTK_REL_GONE;
-		else
-			set_error(r, -fd);
+		set_open_error(r, fd);
 		return 0;
 	}
 	if (flags & CTK_REL_NEED_NOTIFY) {

@@ -468,6 +468,23 @@ contain_tree() {
 	sleep 0.1
 }
 
+# spawn_init N SCRIPT: bash running SCRIPT as the init (a session leader) of
+# a new pid namespace in $V2/c, contained once N processes are there
+spawn_init() {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c" "$V2/out"
+	cattach ":$REL/c" -- unshare --pid --fork setsid bash -c "$2" >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	contain_tree "$1"
+}
+
+# dump_json: the tasks of $V2/c as cckpt show -J prints them, in $output
+dump_json() {
+	run sh -c "cckpt dump -o '$BATS_TEST_TMPDIR/x.img' ':$REL/c' && cckpt show -J '$BATS_TEST_TMPDIR/x.img'"
+	assert_success
+}
+
 # restore_same: dump c, kill it, restore into r, dump again: the same
 restore_same() {
 	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
@@ -484,31 +501,17 @@ restore_same() {
 }
 
 @test "restore: a daemon double-forked out of a live session" {
-	ctk_v2_scratch
-	REL=${V2#$(ctk_v2_root)}
-	mkdir "$V2/c" "$V2/out"
-	cattach ":$REL/c" -- unshare --pid --fork setsid bash -c \
-		'setsid bash -c "sh -c \"sleep 1000 &\"; exec sleep 1000" & wait' >/dev/null 2>&1 3>&- &
-	CTK_PIDS="${CTK_PIDS:-} $!"
-	contain_tree 4
+	spawn_init 4 'setsid bash -c "sh -c \"sleep 1000 &\"; exec sleep 1000" & wait'
 	# the orphan: under the init, in the session of its sibling
-	run sh -c "cckpt dump -o '$BATS_TEST_TMPDIR/x.img' ':$REL/c' && cckpt show -J '$BATS_TEST_TMPDIR/x.img'"
-	assert_success
+	dump_json
 	[ "$(echo "$output" | jq '[.tasks[] | select(.ppid == [1] and .sid != [1] and .sid != .pid)] | length')" = 1 ]
 	restore_same
 }
 
 @test "restore: a nested init whose outer group lost its leader and every other member" {
-	ctk_v2_scratch
-	REL=${V2#$(ctk_v2_root)}
-	mkdir "$V2/c" "$V2/out"
-	cattach ":$REL/c" -- unshare --pid --fork setsid bash -c \
-		'set -m; unshare --pid --fork sleep 1000 & sleep 0.3; kill -9 $!; exec sleep 1000' >/dev/null 2>&1 3>&- &
-	CTK_PIDS="${CTK_PIDS:-} $!"
-	contain_tree 3
+	spawn_init 3 'set -m; unshare --pid --fork sleep 1000 & sleep 0.3; kill -9 $!; exec sleep 1000'
 	sleep 0.4
-	run sh -c "cckpt dump -o '$BATS_TEST_TMPDIR/x.img' ':$REL/c' && cckpt show -J '$BATS_TEST_TMPDIR/x.img'"
-	assert_success
+	dump_json
 	# the nested init is alone in a group whose leader is gone
 	[ "$(echo "$output" | jq '[.tasks[] | select((.pid | length) == 2)] | length')" = 1 ]
 	restore_same

@@ -13,6 +13,21 @@
 #include "ctk/create.h"
 #include "tap.h"
 
+/* Write a cgconfig.conf of one printf. */
+__attribute__((format(printf, 2, 3)))
+static void write_conf(const char *path, const char *fmt, ...)
+{
+	FILE *f = fopen(path, "w");
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
 int main(void)
 {
 	struct ctk_proc_info pi;
@@ -87,30 +102,20 @@ int main(void)
 		/* what the scan cannot see whole is refused, never cut */
 		char tmpl[] = "/tmp/ctk-test-cgconf.XXXXXX", word[1100];
 		int fd = mkstemp(tmpl);
-		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 		struct ctk_err e2;
 
+		if (fd >= 0)
+			close(fd);
 		memset(word, 'a', sizeof(word) - 1);
 		word[sizeof(word) - 1] = '\0';
-		if (f) {
-			fprintf(f, "group a/%s/../../x {\n}\n", word);
-			fclose(f);
-		}
+		write_conf(tmpl, "group a/%s/../../x {\n}\n", word);
 		ok(ctk_cgconfig_check(tmpl, &e2) == -E2BIG &&
 		   strstr(e2.msg, "longer than"), "a word past the buffer: "
 		   "refused (%s)", e2.msg);
-		f = fopen(tmpl, "w");
-		if (f) {
-			fprintf(f, "group \"a\n/../x\" {\n}\n");
-			fclose(f);
-		}
+		write_conf(tmpl, "group \"a\n/../x\" {\n}\n");
 		ok(ctk_cgconfig_check(tmpl, &e2) == -EINVAL, "a quote across "
 		   "lines: refused (%s)", e2.msg);
-		f = fopen(tmpl, "w");
-		if (f) {
-			fprintf(f, "template ../%%u {\n}\n");
-			fclose(f);
-		}
+		write_conf(tmpl, "template ../%%u {\n}\n");
 		ok(ctk_cgconfig_check(tmpl, &e2) == -EINVAL, "a template "
 		   "name with '..': refused");
 		unlink(tmpl);
