@@ -15,6 +15,23 @@ setup() {
 teardown() { ctk_root_teardown; }
 teardown_file() { ctk_root_teardown_file; }
 
+# contain_tree N: wait for N processes in $V2/c, then move every one that
+# is not the pid-namespace init or below it (the outer unshare) to $V2/out
+contain_tree() {
+	local want=$1 snap p
+	for _ in $(seq 300); do
+		[ "$(wc -l < "$V2/c/cgroup.procs")" -ge "$want" ] && break
+		sleep 0.01
+	done
+	sleep 0.2
+	snap=$(cat "$V2/c/cgroup.procs")
+	for p in $snap; do
+		echo "$snap" | grep -qx "$(awk '{print $4}' "/proc/$p/stat")" ||
+			echo "$p" > "$V2/out/cgroup.procs"
+	done
+	sleep 0.1
+}
+
 # spawn_tree LEVELS [nosetsid]: a tree in $V2/c, its outer unshare moved to
 # $V2/out so the container holds one pid-namespace init and its descendants
 spawn_tree() {
@@ -38,18 +55,7 @@ spawn_tree() {
 		$nested
 		wait" >/dev/null 2>&1 3>&- &
 	CTK_PIDS="${CTK_PIDS:-} $!"
-	local want=$((levels >= 3 ? 12 : levels <= 1 ? 8 : 10)) have i p snap
-	for i in $(seq 300); do
-		have=$(wc -l < "$V2/c/cgroup.procs")
-		[ "$have" -ge "$want" ] && break
-		sleep 0.01
-	done
-	snap=$(cat "$V2/c/cgroup.procs")
-	for p in $snap; do
-		echo "$snap" | grep -qx "$(awk '{print $4}' "/proc/$p/stat")" ||
-			echo "$p" > "$V2/out/cgroup.procs"
-	done
-	sleep 0.1
+	contain_tree $((levels >= 3 ? 12 : levels <= 1 ? 8 : 10))
 	# the init of the container's own pid namespace
 	INIT=$(for p in $(cat "$V2/c/cgroup.procs"); do
 		awk '/^NSpid:/ { if ($NF == 1 && NF == 3) print FILENAME }' "/proc/$p/status"; done |
@@ -247,12 +253,8 @@ round_trip() {
 		setsid sh -c 'sleep 1000 & sleep 1000 & exit'
 		bash -c 'set -m; sh -c \"sleep 1000 & exit\" & wait; sleep 1000' &
 		wait" >/dev/null 2>&1 3>&- &
-	sleep 0.6
-	snap=$(cat "$V2/c/cgroup.procs")
-	for p in $snap; do
-		echo "$snap" | grep -qx "$(awk '{print $4}' "/proc/$p/stat")" ||
-			echo "$p" > "$V2/out/cgroup.procs"
-	done
+	sleep 0.4
+	contain_tree 1
 	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
 	j=$(cckpt show -J "$BATS_TEST_TMPDIR/a.img")
 	# a session and a group whose leaders are not among the tasks
@@ -449,23 +451,6 @@ round_trip() {
 	kill -0 "$p"
 	[[ "$(ps -o stat= -p "$p")" != Z* ]]
 	grep -qx "$p" "$V2/r/cgroup.procs"
-}
-
-# contain_tree N: wait for N processes in $V2/c, then move every one that
-# is not the pid-namespace init or below it (the outer unshare) to $V2/out
-contain_tree() {
-	local want=$1 snap p
-	for _ in $(seq 300); do
-		[ "$(wc -l < "$V2/c/cgroup.procs")" -ge "$want" ] && break
-		sleep 0.01
-	done
-	sleep 0.2
-	snap=$(cat "$V2/c/cgroup.procs")
-	for p in $snap; do
-		echo "$snap" | grep -qx "$(awk '{print $4}' "/proc/$p/stat")" ||
-			echo "$p" > "$V2/out/cgroup.procs"
-	done
-	sleep 0.1
 }
 
 # spawn_init N SCRIPT: bash running SCRIPT as the init (a session leader) of
