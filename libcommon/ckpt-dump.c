@@ -80,18 +80,18 @@ static int read_task(pid_t tgid, pid_t tid, struct dtask *t,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ctk_err_set(e, errno == ENOENT ? ESRCH : errno,
-				   "task %d: gone", (int)tid);
+				   "task %d: exited", (int)tid);
 	len = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (len <= 0)
-		return ctk_err_set(e, ESRCH, "task %d: gone", (int)tid);
+		return ctk_err_set(e, ESRCH, "task %d: exited", (int)tid);
 	buf[len] = '\0';
 	p = strstr(buf, "\nKthread:");
 	if (p ? atoi(p + 9) != 0 : ({
 		struct ctk_proc_info pi;
 
 		!ctk_proc_info(tid, &pi) && (pi.flags & CTK_PF_KTHREAD); }))
-		return ctk_err_set(e, EINVAL, "task %d is a kernel thread: "
+		return ctk_err_set(e, EINVAL, "task %d: a kernel thread: "
 				   "refused", (int)tid);
 	p = strstr(buf, "\nState:");
 	t->state = p ? p[strspn(p + 7, " \t") + 7] : '?';
@@ -438,7 +438,7 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 		snprintf(path, sizeof(path), "/proc/%d/task", (int)procs[i]);
 		d = opendir(path);
 		if (!d) {
-			rc = ctk_err_set(e, ESRCH, "process %d: gone",
+			rc = ctk_err_set(e, ESRCH, "task %d: exited",
 					 (int)procs[i]);
 			break;
 		}
@@ -478,14 +478,14 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 		long r = find_task(t, nt, root);
 
 		if (r < 0) {
-			rc = ctk_err_set(e, ESRCH, "process %d is not among the "
+			rc = ctk_err_set(e, ESRCH, "task %d: not among the "
 					 "tasks", (int)root);
 			goto out;
 		}
 		L = t[r].nlev - 1;
 		if (!subtree) {
 			if (t[r].pid[L] != 1) {
-				rc = ctk_err_set(e, EBUSY, "process %d is not the "
+				rc = ctk_err_set(e, EBUSY, "task %d: not the "
 						 "init (pid 1) of a pid namespace:"
 						 " use --subtree", (int)root);
 				goto out;
@@ -493,7 +493,7 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 			for (size_t i = 0; i < nt; i++)
 				if (t[i].tid == t[i].tgid && t[i].tid != root &&
 				    find_task(t, nt, t[i].ppid) < 0) {
-					rc = ctk_err_set(e, EBUSY, "process %d is "
+					rc = ctk_err_set(e, EBUSY, "task %d: "
 						"not a descendant of the init "
 						"%d: use --subtree",
 						(int)t[i].tid, (int)root);

@@ -309,9 +309,8 @@ const char *ctk_explain(enum ctk_op op, int err)
 		break;
 	case CTK_OP_AGENT:
 		if (err == EPERM)
-			return "the kernel allows the release agent to be set "
-			       "only with CAP_SYS_ADMIN in the initial user "
-			       "namespace";
+			return "the kernel allows it only with CAP_SYS_ADMIN "
+			       "in the initial user namespace";
 		if (err == ENOENT)
 			return "no release_agent file (not a v1 hierarchy root)";
 		break;

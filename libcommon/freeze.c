@@ -120,7 +120,7 @@ int ctk_freeze_stop(struct ctk_freezer *f, const pid_t *pids, size_t n,
 		if (!ctk_proc_info(pids[i], &pi) && (pi.flags & CTK_PF_KTHREAD)) {
 			free(f->stopped);
 			f->stopped = NULL;
-			return ctk_err_set(e, EINVAL, "process %d is a kernel "
+			return ctk_err_set(e, EINVAL, "task %d: a kernel "
 					   "thread: refused", (int)pids[i]);
 		}
 	}
@@ -143,7 +143,7 @@ int ctk_freeze_stop(struct ctk_freezer *f, const pid_t *pids, size_t n,
 				pid_t late = f->stopped[i];
 
 				ctk_thaw(f);	/* frees f->stopped */
-				return ctk_err_set(e, ETIMEDOUT, "process %d did "
+				return ctk_err_set(e, ETIMEDOUT, "task %d: did "
 						   "not stop in time", (int)late);
 			}
 			usleep(200);

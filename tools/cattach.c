@@ -71,8 +71,10 @@ static int run_command(struct cattach_control *ctl)
 			       &e)) {
 			ctk_target_format(&ctl->targets[i], where,
 					  sizeof(where));
-			ctk_msg(&ctl->cli, "%s: cannot move itself: %s: %s",
-				where, e.msg, strerror(e.code));
+			char why[512];
+
+			ctk_msg(&ctl->cli, "%s: cannot move itself: %s", where,
+				ctk_reason(e.msg, e.code, why, sizeof(why)));
 			return CTK_EXIT_FAILURE;
 		}
 		close(ctl->fds[i]);
@@ -107,9 +109,12 @@ static int move_pids(struct cattach_control *ctl)
 				       ctl->pids[p], ctl->threads, &e)) {
 				ctk_target_format(&ctl->targets[i], where,
 						  sizeof(where));
-				ctk_msg(&ctl->cli, "%d: cannot move to %s: %s: %s",
-					(int)ctl->pids[p], where, e.msg,
-					strerror(e.code));
+				char why[512];
+
+				ctk_msg(&ctl->cli, "%d: cannot move to %s: %s",
+					(int)ctl->pids[p], where,
+					ctk_reason(e.msg, e.code, why,
+						   sizeof(why)));
 				ok = false;
 			}
 		}
@@ -367,7 +372,7 @@ int main(int argc, const char **argv)
 
 		/* mounted hierarchies are all it needs (no /proc/self/cgroup) */
 		if (ctk_hierarchy_load(&ctl.hier, NULL, NULL, &e)) {
-			ctk_msg(&ctl.cli, "%s", e.msg);
+			ctk_msg_err(&ctl.cli, NULL, &e);
 			ret = CTK_EXIT_FAILURE;
 			goto out;
 		}

@@ -438,6 +438,18 @@ static int collect(const struct ctk_target *t, pid_t root, pid_t **pids,
 		   ctk_proc_descendants(root, pids, n, e);
 }
 
+/*
+ * A dump names the task a message is about ("task N: ..."); when that is
+ * the process named already (-p N), once is enough.
+ */
+static const char *about_root(const char *msg, pid_t root)
+{
+	char pre[32];
+	int n = snprintf(pre, sizeof(pre), "task %d: ", (int)root);
+
+	return root > 0 && !strncmp(msg, pre, (size_t)n) ? msg + n : msg;
+}
+
 static int do_dump(struct cckpt_control *ctl)
 {
 	struct ctk_freezer fz = { .kind = CTK_FREEZE_NONE };
@@ -493,13 +505,13 @@ static int do_dump(struct cckpt_control *ctl)
 			}
 			if (ctk_freeze_cgroup(&fz, cgfd, v1, ctl->timeout_ms,
 					      &e)) {
-				ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
+				ctk_msg(&ctl->cli, "%s: %s", where, about_root(e.msg, root));
 				goto out;
 			}
 		}
 	}
 	if (collect(have_t ? &t : NULL, root, &pids, &n, &e)) {
-		ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
+		ctk_msg(&ctl->cli, "%s: %s", where, about_root(e.msg, root));
 		goto out;
 	}
 	if (!ctl->no_freeze && fz.kind == CTK_FREEZE_NONE && !fz.already) {
@@ -511,7 +523,13 @@ static int do_dump(struct cckpt_control *ctl)
 
 			ctk_thaw(&fz);
 			self = holds_self(pids, n);
-			if (self) {
+			if (self && self == root) {
+				ctk_msg(&ctl->cli, "%s: %s: stopping it would "
+					"stop cckpt (--no-freeze dumps it "
+					"unstopped)", where, self == getpid() ?
+					"cckpt itself" : "an ancestor of cckpt");
+				goto out;
+			} else if (self) {
 				ctk_msg(&ctl->cli, "%s: holds %s (process %d): "
 					"stopping it would stop cckpt "
 					"(--no-freeze dumps it unstopped)",
@@ -520,11 +538,11 @@ static int do_dump(struct cckpt_control *ctl)
 				goto out;
 			}
 			if (ctk_freeze_stop(&fz, pids, n, ctl->timeout_ms, &e)) {
-				ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
+				ctk_msg(&ctl->cli, "%s: %s", where, about_root(e.msg, root));
 				goto out;
 			}
 			if (collect(have_t ? &t : NULL, root, &again, &m, &e)) {
-				ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
+				ctk_msg(&ctl->cli, "%s: %s", where, about_root(e.msg, root));
 				goto out;
 			}
 			if (m == n && !memcmp(again, pids, n * sizeof(*pids))) {
@@ -571,7 +589,7 @@ static int do_dump(struct cckpt_control *ctl)
 	ctk_thaw(&fz);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (rc) {
-		ctk_msg(&ctl->cli, "%s: %s", where, e.msg);
+		ctk_msg(&ctl->cli, "%s: %s", where, about_root(e.msg, root));
 		goto out;
 	}
 	/* the contract: an image that dump writes, restore reproduces */
@@ -581,8 +599,7 @@ static int do_dump(struct cckpt_control *ctl)
 		goto out;
 	}
 	if (ctk_ckpt_write_file(ctl->output, &img, &e)) {
-		ctk_msg(&ctl->cli, "%s: %s: %s", ctl->output, e.msg,
-			strerror(e.code));
+		ctk_msg_err(&ctl->cli, ctl->output, &e);
 		goto out;
 	}
 	ret = CTK_EXIT_OK;

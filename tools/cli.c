@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <ctype.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -60,12 +62,32 @@ bool ctk_cli_handle(struct ctk_cli *cli, int val)
 	return false;
 }
 
+/*
+ * The test suites' record of every message (CTK_MSG_LOG=FILE, appended):
+ * a test reads it for messages that say a thing twice or give no reason.
+ */
+static void record(const char *tool, const char *msg)
+{
+	const char *path = getenv("CTK_MSG_LOG");
+	int fd;
+
+	if (!path || !*path)
+		return;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	if (fd >= 0) {
+		dprintf(fd, "%s: %s\n", tool, msg);
+		close(fd);
+	}
+}
+
 static void vmsg(const struct ctk_cli *cli, const char *fmt, va_list ap)
 {
 	char buf[1024];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	fprintf(stderr, "%s: %s\n", cli->tool, buf);
+	record(cli->tool, buf);
 }
 
 void ctk_msg(const struct ctk_cli *cli, const char *fmt, ...)
@@ -88,15 +110,69 @@ void ctk_warn(const struct ctk_cli *cli, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Do @a and @b begin with the same two words (case aside)? */
+static bool same_start(const char *a, const char *b)
+{
+	int words = 0;
+
+	for (;; a++, b++) {
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+		if (!*a)
+			return true;
+		if (*a == ' ' && ++words == 2)
+			return true;
+	}
+}
+
+const char *ctk_reason(const char *msg, int err, char *buf, size_t size)
+{
+	const char *text;
+
+	if (err < 0)
+		err = -err;
+	text = err ? strerror(err) : NULL;
+	/* the errno text only where it says something new */
+	if (!text || same_start(msg, text) || strcasestr(msg, text))
+		snprintf(buf, size, "%s", msg);
+	else
+		snprintf(buf, size, "%s: %s", msg, text);
+	return buf;
+}
+
+void ctk_msg_err(const struct ctk_cli *cli, const char *object,
+		 const struct ctk_err *e)
+{
+	char buf[512], safe[160];
+
+	ctk_reason(e->msg, e->code, buf, sizeof(buf));
+	if (object)
+		ctk_msg(cli, "%s: %s", ctk_safe_name(object, safe, sizeof(safe)),
+			buf);
+	else
+		ctk_msg(cli, "%s", buf);
+}
+
 void ctk_msg_errno(const struct ctk_cli *cli, const char *object,
 		   const char *what, enum ctk_op op, int err)
 {
+	const char *explain;
 	char buf[512], safe[160];
 
 	ctk_safe_name(object, safe, sizeof(safe));
 	if (err < 0)
 		err = -err;
-	ctk_strerror(op, err, buf, sizeof(buf));
+	explain = ctk_explain(op, err);
+	if (what && strncmp(what, "cannot ", 7)) {
+		/* a reason already: the errno text only if it adds */
+		ctk_msg(cli, "%s: %s", safe, ctk_reason(what, err, buf,
+							 sizeof(buf)));
+		return;
+	}
+	if (explain)
+		ctk_reason(explain, err, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "%s", strerror(err));
 	if (what)
 		ctk_msg(cli, "%s: %s: %s", safe, what, buf);
 	else

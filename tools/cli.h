@@ -35,7 +35,20 @@ void ctk_msg(const struct ctk_cli *cli, const char *fmt, ...)
 /* The same unless -q. */
 void ctk_warn(const struct ctk_cli *cli, const char *fmt, ...)
 	CTK_ATTR_PRINTF(2, 3);
-/* "tool: object: reason" for an errno in container terms. */
+/*
+ * @msg, then ": " and strerror(@err) when that says something @msg does not
+ * (not when @msg starts with the same two words, or holds it), into @buf.
+ */
+const char *ctk_reason(const char *msg, int err, char *buf, size_t size);
+/* "tool: [object: ]reason" for a libcommon failure (its ctk_reason()). */
+void ctk_msg_err(const struct ctk_cli *cli, const char *object,
+		 const struct ctk_err *e);
+/*
+ * "tool: object: reason" for an errno in container terms: @what (a
+ * libcommon message, or NULL) is the reason when it is one; a "cannot ..."
+ * gets the container-terms sentence for @err. The errno text is said once,
+ * and only where it adds something.
+ */
 void ctk_msg_errno(const struct ctk_cli *cli, const char *object,
 		   const char *what, enum ctk_op op, int err);
 /* A usage error: message, the --help hint, returns CTK_EXIT_USAGE. */

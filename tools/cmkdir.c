@@ -278,7 +278,7 @@ int main(int argc, const char **argv)
 	if (ret)
 		goto out;
 	if (ctk_hierarchy_load(&ctl.hier, NULL, "/proc/self/cgroup", &e)) {
-		ctk_msg(&ctl.cli, "%s", e.msg);
+		ctk_msg_err(&ctl.cli, NULL, &e);
 		ret = CTK_EXIT_FAILURE;
 		goto out;
 	}

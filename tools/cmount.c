@@ -298,8 +298,7 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 	close(fd);
 	rc = ctk_tree_load_target(t, CTK_TREE_STATE, &tr, &e);
 	if (rc) {
-		ctk_msg(&ctl->cli, "%s: %s: %s", where, e.msg,
-			strerror(e.code));
+		ctk_msg_err(&ctl->cli, where, &e);
 		return e.code;
 	}
 	ctk_hierarchy_label(t->hier, label, sizeof(label));
@@ -536,8 +535,7 @@ static int do_mount(struct cmount_control *ctl)
 		return CTK_EXIT_USAGE;
 	}
 	if (ctl->agent && ctk_release_agent_check(ctl->agent, &e)) {
-		ctk_msg(&ctl->cli, "%s: %s: %s", ctl->agent, e.msg,
-			strerror(e.code));
+		ctk_msg_err(&ctl->cli, ctl->agent, &e);
 		return CTK_EXIT_FAILURE;
 	}
 	if (geteuid() != 0) {
@@ -654,8 +652,7 @@ static int do_set_agent(struct cmount_control *ctl)
 	int fd, ret = CTK_EXIT_FAILURE;
 
 	if (ctk_release_agent_check(ctl->set_agent, &e)) {
-		ctk_msg(&ctl->cli, "%s: %s: %s", ctl->set_agent, e.msg,
-			strerror(e.code));
+		ctk_msg_err(&ctl->cli, ctl->set_agent, &e);
 		return CTK_EXIT_FAILURE;
 	}
 	if (ctk_target_from_string(dir, &ctl->hier, &t, &e)) {
@@ -941,7 +938,7 @@ int main(int argc, const char **argv)
 			       ctl.selfcgroup ? ctl.selfcgroup :
 			       (ctl.mountinfo ? NULL : "/proc/self/cgroup"),
 			       &e)) {
-		ctk_msg(&ctl.cli, "%s", e.msg);
+		ctk_msg_err(&ctl.cli, NULL, &e);
 		ret = CTK_EXIT_FAILURE;
 		goto done;
 	}

@@ -547,7 +547,7 @@ static int do_watch(struct crelease_control *ctl, const char **specs,
 	}
 	set_label(ctl, &t[0]);
 	if (ctk_release_watch(t, n, ctl->once, sfd, report, ctl, &e)) {
-		ctk_msg(&ctl->cli, "%s: %s", e.msg, strerror(e.code));
+		ctk_msg_err(&ctl->cli, NULL, &e);
 		ret = CTK_EXIT_FAILURE;
 	} else if (ctl->once && ctl->failed) {
 		ret = CTK_EXIT_PARTIAL;	/* as --sweep: something was kept */
@@ -641,7 +641,7 @@ int main(int argc, const char **argv)
 		goto out;
 	}
 	if (ctk_hierarchy_load(&ctl.hier, NULL, "/proc/self/cgroup", &e)) {
-		ctk_msg(&ctl.cli, "%s", e.msg);
+		ctk_msg_err(&ctl.cli, NULL, &e);
 		ret = CTK_EXIT_FAILURE;
 		goto out;
 	}

@@ -77,7 +77,7 @@ load helpers/common
 @test "a missing mountinfo file is a failure with the reason" {
 	run --separate-stderr cmount --mountinfo /nonexistent/mountinfo
 	assert_failure 1
-	[[ "$stderr" == "cmount: /nonexistent/mountinfo: cannot read mount table" ]]
+	[[ "$stderr" == "cmount: /nonexistent/mountinfo: cannot read mount table: No such file or directory" ]]
 }
 
 @test "exclusive modes and misplaced options are usage errors" {
