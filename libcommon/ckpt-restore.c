@@ -293,169 +293,158 @@ static uint32_t host_pid_max(void)
 	return (uint32_t)strtoul(buf, NULL, 10);
 }
 
-static int plan_make(const struct ckpt_image *img, struct plan *p,
-		     struct ctk_err *e)
+/*
+ * Every pid number: below this machine's pid_max (or refused), and the
+ * first free number above the image's at each level, for relays.
+ */
+static int plan_numbers(struct plan *p, struct ctk_err *e)
 {
-	uint32_t n = img->nr_tasks, my_sid, my_pg;
+	const struct ckpt_image *img = p->img;
+	uint32_t max = host_pid_max();
 
-	memset(p, 0, sizeof(*p));
-	p->img = img;
-	if (img->failed)
-		return ctk_err_set(e, EINVAL, "the image of a failed checkpoint "
-				   "is never restored");
-#if !defined(__x86_64__)
-	for (uint32_t i = 0; i < n; i++)
-		if (img->tasks[i].vpid != img->tasks[i].vtgid)
-			return ctk_err_set(e, ENOTSUP, "restoring threads is done "
-					   "on x86_64 only");
-#endif
-	{
-		/* every number must be one this machine can give */
-		uint32_t max = host_pid_max();
+	for (uint32_t i = 0; i < img->nr_pids; i++) {
+		uint32_t d = 0;
+		const uint32_t *num = ctk_ckpt_pid(img, i + img->offset, &d);
 
-		for (uint32_t i = 0; max && i < img->nr_pids; i++) {
-			uint32_t d = 0;
-			const uint32_t *num = ctk_ckpt_pid(img, i + img->offset,
-							   &d);
-
-			for (uint32_t k = 0; k <= d; k++)
-				if (num[k] >= max)
-					return ctk_err_set(e, ERANGE, "pid %u "
-							   "(level %u) is not "
-							   "below this machine's "
-							   "pid_max %u", num[k],
-							   k, max);
+		for (uint32_t k = 0; k <= d; k++) {
+			if (max && num[k] >= max)
+				return ctk_err_set(e, ERANGE, "pid %u (level %u) "
+						   "is not below this machine's "
+						   "pid_max %u", num[k], k, max);
+			if (num[k] >= p->free_num[k])
+				p->free_num[k] = num[k] + 1;
 		}
 	}
-	p->t = calloc(n, sizeof(*p->t));
-	p->g = calloc(2ull * n + 1, sizeof(*p->g));	/* at most 2 per task */
-	p->task_of = malloc(sizeof(*p->task_of) * img->nr_pids);
-	if (!p->t || !p->g || !p->task_of) {
-		plan_free(p);
-		return ctk_err_set(e, ENOMEM, "out of memory");
+	return 0;
+}
+
+/* A root: it inherits this process's session and group (a subtree image
+ * may name them), or starts a pid namespace of its own. */
+static int plan_root(struct plan *p, uint32_t i, uint32_t want_sid,
+		     uint32_t my_sid, uint32_t my_pg, struct ctk_err *e)
+{
+	const struct ckpt_image *img = p->img;
+	struct ptask *pt = &p->t[i];
+
+	pt->creator = RESTORER;
+	pt->phase = 'C';
+	pt->newpid = !(img->uflags & CKPT_UFLAG_SUBTREE);
+	pt->inh_sid = pt->newpid ? OUTSIDE : my_sid;
+	pt->inh_pg = pt->newpid ? OUTSIDE : my_pg;
+	if (pt->inh_sid == OUTSIDE && want_sid != OUTSIDE && !pt->setsid &&
+	    p->task_of[want_sid - img->offset] < 0)
+		return ctk_err_set(e, EINVAL, "task %u: its session %u is led "
+				   "from outside the image, and this is not it",
+				   i, ctk_ckpt_pid(img, want_sid, NULL)[0]);
+	return 0;
+}
+
+/*
+ * A child: how it gets its session and (when it cannot join it later) its
+ * group at fork, in this order of preference: from its parent, before or
+ * after the parent's setsid; from a helper that takes the pid of a session
+ * leader that is gone; from a relay forked by a live member of its session
+ * (a double fork); from a helper that takes the pid of a group that lost
+ * every member (a nested init's).
+ */
+static int plan_child(struct plan *p, uint32_t i, uint32_t want_sid,
+		      uint32_t want_pg, bool any_pg, struct ctk_err *e)
+{
+	const struct ckpt_image *img = p->img;
+	const struct ckpt_task *c = &img->tasks[i];
+	struct ptask *pt = &p->t[i];
+	uint32_t pi = (uint32_t)p->task_of[c->vppid - img->offset], w;
+	const struct ckpt_task *par = &img->tasks[pi];
+	const struct ptask *pp = &p->t[pi];
+
+	pt->creator = pi;
+	pt->newpid = c->depth == par->depth + 1;
+	pt->phase = 'C';
+	if (pp->setsid && (pt->setsid || pp->inh_sid == want_sid) &&
+	    (any_pg || pp->inh_pg == want_pg)) {
+		pt->phase = 'A';	/* the parent's earlier session */
+		pt->inh_sid = pp->inh_sid;
+		pt->inh_pg = pp->inh_pg;
+	} else if ((pt->setsid || pp->sid == want_sid) &&
+		   (any_pg || pp->pg == want_pg)) {
+		pt->inh_sid = pp->sid;
+		pt->inh_pg = pp->pg;
+	} else if (want_sid != OUTSIDE &&
+		   p->task_of[want_sid - img->offset] < 0 &&
+		   tdepth(img, want_sid) == par->depth &&
+		   (any_pg || want_pg == want_sid)) {
+		pt->ghost = add_ghost(p, G_SESSION, want_sid, pi, pi);
+		pt->inh_sid = pt->inh_pg = want_sid;
+	} else if (want_sid != OUTSIDE &&
+		   (w = relay_forker(p, i, pi, want_sid,
+				     any_pg ? NONE : want_pg)) != NONE) {
+		pt->ghost = add_ghost(p, G_RELAY, NONE, w, pi);
+		pt->inh_sid = want_sid;
+		pt->inh_pg = img->tasks[w].vpid == want_sid ? want_sid :
+			     p->t[w].pg;
+	} else if (pp->sid == want_sid && !any_pg && want_pg != OUTSIDE &&
+		   p->task_of[want_pg - img->offset] < 0 &&
+		   tdepth(img, want_pg) == par->depth) {
+		pt->ghost = add_ghost(p, G_GROUP_FORK, want_pg, pi, pi);
+		pt->inh_sid = want_sid;
+		pt->inh_pg = want_pg;
+	} else {
+		return ctk_err_set(e, EINVAL, "task %u: its %s cannot be had "
+				   "from its parent (task %u) or a helper", i,
+				   pp->sid == want_sid ? "process group" :
+				   "session", pi);
 	}
-	for (uint32_t i = 0; i < img->nr_pids; i++)
-		p->task_of[i] = -1;
-	for (uint32_t i = 0; i < n; i++)
-		p->task_of[img->tasks[i].vpid - img->offset] = i;
+	return 0;
+}
 
-	/* the session and group a root inherits in this namespace, as tags */
-	my_sid = tag_of_number(img, (uint32_t)getsid(0));
-	my_pg = tag_of_number(img, (uint32_t)getpgid(0));
-	/* phase 1: every process's session and inherited group */
-	for (uint32_t i = 0; i < n; i++) {
-		const struct ckpt_task *c = &img->tasks[i];
-		struct ptask *pt = &p->t[i];
-		uint32_t want_sid = c->vsid ? c->vsid : OUTSIDE;
-		uint32_t want_pg = c->vpgid ? c->vpgid : OUTSIDE;
-		bool any_pg;
+/* Phase 1 for task @i: its session and the group it has at fork. */
+static int plan_task(struct plan *p, uint32_t i, uint32_t my_sid,
+		     uint32_t my_pg, struct ctk_err *e)
+{
+	const struct ckpt_image *img = p->img;
+	const struct ckpt_task *c = &img->tasks[i];
+	struct ptask *pt = &p->t[i];
+	uint32_t want_sid = c->vsid ? c->vsid : OUTSIDE;
+	uint32_t want_pg = c->vpgid ? c->vpgid : OUTSIDE;
+	bool any_pg;
+	int rc;
 
-		pt->ghost = NONE;
-		if (c->vpid != c->vtgid) {
-			uint32_t l = (uint32_t)p->task_of[c->vtgid - img->offset];
+	pt->ghost = NONE;
+	if (c->vpid != c->vtgid) {
+		uint32_t l = (uint32_t)p->task_of[c->vtgid - img->offset];
 
-			pt->thread = true;
-			pt->creator = l;
-			pt->sid = p->t[l].sid;
-			pt->pg = p->t[l].pg;
-			continue;
-		}
-		pt->setsid = c->vsid == c->vpid;
-		/* a group visible in its own namespace can be joined later;
-		 * one that is not must come with the fork */
-		any_pg = pt->setsid || visible(img, c->vpgid, c->depth);
-		if (!c->vppid) {
-			/* a root inherits this process's session and group:
-			 * in a subtree image they may be the ones it names */
-			pt->creator = RESTORER;
-			pt->phase = 'C';
-			pt->newpid = !(img->uflags & CKPT_UFLAG_SUBTREE);
-			pt->inh_sid = pt->inh_pg = OUTSIDE;
-			if (!pt->newpid) {
-				pt->inh_sid = my_sid;
-				pt->inh_pg = my_pg;
-			}
-			if (pt->inh_sid == OUTSIDE && want_sid != OUTSIDE &&
-			    !pt->setsid && p->task_of[want_sid - img->offset] < 0)
-				return ctk_err_set(e, EINVAL, "task %u: its session "
-						   "%u is led from outside the "
-						   "image, and this is not it",
-						   i, ctk_ckpt_pid(img, want_sid,
-						   NULL)[0]);
-		} else {
-			uint32_t pi = (uint32_t)p->task_of[c->vppid - img->offset];
-			const struct ckpt_task *par = &img->tasks[pi];
-			const struct ptask *pp = &p->t[pi];
-			uint32_t w;
-
-			pt->creator = pi;
-			pt->newpid = c->depth == par->depth + 1;
-			if (pp->setsid && (pt->setsid || pp->inh_sid == want_sid) &&
-			    (any_pg || pp->inh_pg == want_pg)) {
-				/* the parent's earlier session: before its setsid */
-				pt->phase = 'A';
-				pt->inh_sid = pp->inh_sid;
-				pt->inh_pg = pp->inh_pg;
-			} else if ((pt->setsid || pp->sid == want_sid) &&
-				   (any_pg || pp->pg == want_pg)) {
-				pt->phase = 'C';
-				pt->inh_sid = pp->sid;
-				pt->inh_pg = pp->pg;
-			} else if (want_sid != OUTSIDE &&
-				   p->task_of[want_sid - img->offset] < 0 &&
-				   tdepth(img, want_sid) == par->depth &&
-				   (any_pg || want_pg == want_sid)) {
-				/* the leader is gone: a helper takes its pid */
-				pt->phase = 'C';
-				pt->ghost = add_ghost(p, G_SESSION, want_sid,
-						      pi, pi);
-				pt->inh_sid = pt->inh_pg = want_sid;
-			} else if (want_sid != OUTSIDE &&
-				   (w = relay_forker(p, i, pi, want_sid,
-						     any_pg ? NONE : want_pg))
-				   != NONE) {
-				/* a live member of the session, elsewhere (a
-				 * double fork: "(cmd &)"), forks the task
-				 * through a relay, and it ends under its
-				 * parent */
-				pt->phase = 'C';
-				pt->ghost = add_ghost(p, G_RELAY, NONE, w, pi);
-				pt->inh_sid = want_sid;
-				pt->inh_pg = img->tasks[w].vpid == want_sid ?
-					     want_sid : p->t[w].pg;
-			} else if (pp->sid == want_sid && !any_pg &&
-				   want_pg != OUTSIDE &&
-				   p->task_of[want_pg - img->offset] < 0 &&
-				   tdepth(img, want_pg) == par->depth) {
-				/* a group of the parent's session that lost
-				 * its leader and every other member, which
-				 * the task (a nested init) must have at
-				 * fork: a helper takes its pid and forks it */
-				pt->phase = 'C';
-				pt->ghost = add_ghost(p, G_GROUP_FORK, want_pg,
-						      pi, pi);
-				pt->inh_sid = want_sid;
-				pt->inh_pg = want_pg;
-			} else {
-				return ctk_err_set(e, EINVAL, "task %u: its %s cannot "
-						   "be had from its parent (task "
-						   "%u) or a helper",
-						   i, pp->sid == want_sid ?
-						   "process group" : "session",
-						   pi);
-			}
-		}
-		if (!pt->setsid && pt->inh_sid != want_sid)
-			return ctk_err_set(e, EINVAL, "task %u: a root whose "
-					   "session is not its own", i);
-		if (!any_pg && pt->inh_pg != want_pg)
-			return ctk_err_set(e, EINVAL, "task %u: a group it cannot "
-					   "join from its namespace", i);
-		pt->sid = pt->setsid ? c->vpid : pt->inh_sid;
-		pt->pg = pt->setsid ? c->vpid : pt->inh_pg;
+		pt->thread = true;
+		pt->creator = l;
+		pt->sid = p->t[l].sid;
+		pt->pg = p->t[l].pg;
+		return 0;
 	}
-	/* phase 2: joins; a group with no member and no leader left gets a
-	 * helper, forked by its first member */
+	pt->setsid = c->vsid == c->vpid;
+	/* a group visible in its own namespace can be joined later; one
+	 * that is not must come with the fork */
+	any_pg = pt->setsid || visible(img, c->vpgid, c->depth);
+	rc = c->vppid ? plan_child(p, i, want_sid, want_pg, any_pg, e) :
+			plan_root(p, i, want_sid, my_sid, my_pg, e);
+	if (rc)
+		return rc;
+	if (!pt->setsid && pt->inh_sid != want_sid)
+		return ctk_err_set(e, EINVAL, "task %u: a root whose session "
+				   "is not its own", i);
+	if (!any_pg && pt->inh_pg != want_pg)
+		return ctk_err_set(e, EINVAL, "task %u: a group it cannot join "
+				   "from its namespace", i);
+	pt->sid = pt->setsid ? c->vpid : pt->inh_sid;
+	pt->pg = pt->setsid ? c->vpid : pt->inh_pg;
+	return 0;
+}
+
+/* Phase 2: joins; a group with no member and no leader left gets a
+ * helper, forked by its first member. */
+static int plan_joins(struct plan *p, struct ctk_err *e)
+{
+	const struct ckpt_image *img = p->img;
+	uint32_t n = img->nr_tasks;
+
 	for (uint32_t i = 0; i < n; i++) {
 		const struct ckpt_task *c = &img->tasks[i];
 		struct ptask *pt = &p->t[i];
@@ -472,24 +461,56 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 			exists = (p->g[k].kind == G_GROUP ||
 				  p->g[k].kind == G_GROUP_FORK) &&
 				 p->g[k].tag == c->vpgid;
-		if (!exists) {
-			if (tdepth(img, c->vpgid) != c->depth)
-				return ctk_err_set(e, EINVAL, "task %u: group %u "
-						   "has no leader in its namespace",
-						   i, c->vpgid);
-			add_ghost(p, G_GROUP, c->vpgid, i, NONE);
-		}
+		if (exists)
+			continue;
+		if (tdepth(img, c->vpgid) != c->depth)
+			return ctk_err_set(e, EINVAL, "task %u: group %u has no "
+					   "leader in its namespace", i,
+					   c->vpgid);
+		add_ghost(p, G_GROUP, c->vpgid, i, NONE);
 	}
-	/* numbers for relays: above every number of the image, per level */
-	for (uint32_t i = 0; i < img->nr_pids; i++) {
-		uint32_t d = 0;
-		const uint32_t *num = ctk_ckpt_pid(img, i + img->offset, &d);
+	return 0;
+}
 
-		for (uint32_t k = 0; k <= d; k++)
-			if (num[k] >= p->free_num[k])
-				p->free_num[k] = num[k] + 1;
-	}
-	return plan_order(p, e);
+/* The whole plan, checked, before any process exists. On failure the
+ * caller still frees it (plan_free). */
+static int plan_make(const struct ckpt_image *img, struct plan *p,
+		     struct ctk_err *e)
+{
+	uint32_t n = img->nr_tasks, my_sid, my_pg;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->img = img;
+	if (img->failed)
+		return ctk_err_set(e, EINVAL, "the image of a failed checkpoint "
+				   "is never restored");
+#if !defined(__x86_64__)
+	for (uint32_t i = 0; i < n; i++)
+		if (img->tasks[i].vpid != img->tasks[i].vtgid)
+			return ctk_err_set(e, ENOTSUP, "restoring threads is done "
+					   "on x86_64 only");
+#endif
+	rc = plan_numbers(p, e);
+	if (rc)
+		return rc;
+	p->t = calloc(n, sizeof(*p->t));
+	p->g = calloc(2ull * n + 1, sizeof(*p->g));	/* at most 2 per task */
+	p->task_of = malloc(sizeof(*p->task_of) * img->nr_pids);
+	if (!p->t || !p->g || !p->task_of)
+		return ctk_err_set(e, ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < img->nr_pids; i++)
+		p->task_of[i] = -1;
+	for (uint32_t i = 0; i < n; i++)
+		p->task_of[img->tasks[i].vpid - img->offset] = i;
+	/* the session and group a root inherits in this namespace, as tags */
+	my_sid = tag_of_number(img, (uint32_t)getsid(0));
+	my_pg = tag_of_number(img, (uint32_t)getpgid(0));
+	for (uint32_t i = 0; i < n && !rc; i++)
+		rc = plan_task(p, i, my_sid, my_pg, e);
+	if (!rc)
+		rc = plan_joins(p, e);
+	return rc ? rc : plan_order(p, e);
 }
 
 int ctk_restore_check(const struct ckpt_image *img, struct ctk_err *e)
@@ -1122,8 +1143,10 @@ int ctk_restore(const struct ckpt_image *img,
 
 	*roots = NULL;
 	*nroots = 0;
-	if (rc_)
+	if (rc_) {
+		plan_free(&p);
 		return rc_;
+	}
 	/* subtree images live in this pid namespace: the pids they will
 	 * take (tasks and helpers) must be free */
 	if (img->uflags & CKPT_UFLAG_SUBTREE)
