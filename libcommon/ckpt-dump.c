@@ -316,23 +316,6 @@ static long find_task(const struct dtask *t, size_t n, pid_t tgid)
 	return -1;
 }
 
-static uint32_t sort_level;	/* cmp_task_level's L (qsort has no arg) */
-
-static int cmp_task_level(const void *a, const void *b)
-{
-	const struct dtask *x = a, *y = b;
-	uint32_t xg = x->tgidv[sort_level], yg = y->tgidv[sort_level];
-
-	if (xg != yg)
-		return xg < yg ? -1 : 1;
-	if (x->tid == x->tgid)
-		return -1;
-	if (y->tid == y->tgid)
-		return 1;
-	return x->pid[sort_level] < y->pid[sort_level] ? -1 :
-	       x->pid[sort_level] > y->pid[sort_level];
-}
-
 static int cmp_task(const void *a, const void *b)
 {
 	const struct dtask *x = a, *y = b;
@@ -392,201 +375,220 @@ static void drop_outside_leaders(struct dtask *t, size_t nt)
 	}
 }
 
-int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
-		   bool subtree, struct ckpt_image *img, struct ctk_err *e)
+/* What the phases of a dump build share. */
+struct dbuild {
+	struct dtask *t;	/* every task read */
+	size_t nt, capt;
+	struct dobj *obj;	/* pid objects, sorted by their level-0 key */
+	size_t no, capo;
+	uint32_t *order;	/* tasks in the image's depth-first order */
+	uint32_t norder;
+	pid_t root;
+	uint32_t L;		/* the root's level in the NS* columns */
+	bool subtree;
+	struct ckpt_image *img;
+	struct ctk_err *e;
+};
+
+/* The threads of process @pid beyond its leader. */
+static int read_threads(struct dbuild *b, pid_t pid)
 {
-	struct dtask *t = NULL;
-	struct dobj *obj = NULL;
-	size_t nt = 0, capt = 0, no = 0, capo = 0, nroots = 0;
-	uint32_t *order = NULL, norder = 0, L, maxd = 0;
-	long *stack = NULL;
-	bool *done = NULL;
+	char path[64];
+	struct dirent *de;
 	int rc = 0;
+	DIR *d;
 
-	memset(img, 0, sizeof(*img));
-	if (!nprocs)
-		return ctk_err_set(e, ESRCH, "no process to checkpoint");
-	/* every process, and the threads of those that have more */
-	for (size_t i = 0; i < nprocs && !rc; i++) {
-		uint32_t nthreads = 0;
-		char path[64];
-		struct dirent *de;
-		DIR *d;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return ctk_err_set(b->e, ESRCH, "task %d: exited", (int)pid);
+	while (!rc && (de = readdir(d))) {
+		pid_t tid;
 
-		if (grow_tasks(&t, nt, &capt)) {
-			rc = ctk_err_set(e, ENOMEM, "out of memory");
-			break;
-		}
-		rc = read_task(procs[i], procs[i], &t[nt], &nthreads, e);
-		if (rc == -ESRCH) {
-			rc = 0;		/* exited meanwhile: not a task */
+		if (ctk_parse_pid(de->d_name, &tid) || tid == pid)
 			continue;
-		}
-		if (rc)
+		if (grow_tasks(&b->t, b->nt, &b->capt)) {
+			rc = ctk_err_set(b->e, ENOMEM, "out of memory");
 			break;
+		}
+		rc = read_task(pid, tid, &b->t[b->nt], NULL, b->e);
+		if (!rc)
+			b->nt++;
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Every process, and the threads of those that have more. */
+static int read_all(struct dbuild *b, const pid_t *procs, size_t nprocs)
+{
+	for (size_t i = 0; i < nprocs; i++) {
+		uint32_t nthreads = 0;
+		int rc;
+
+		if (grow_tasks(&b->t, b->nt, &b->capt))
+			return ctk_err_set(b->e, ENOMEM, "out of memory");
+		rc = read_task(procs[i], procs[i], &b->t[b->nt], &nthreads,
+			       b->e);
+		if (rc == -ESRCH)
+			continue;	/* exited meanwhile: not a task */
+		if (rc)
+			return rc;
 		/*
 		 * A zombie has exited: there is nothing to restart, and it is
 		 * not recorded (in either mode; container mode never sees one,
 		 * the kernel takes it out of the cgroup). A thread group whose
 		 * leader thread exited while others run is a live process.
 		 */
-		if ((t[nt].state == 'Z' || t[nt].state == 'X') && nthreads <= 1)
+		if ((b->t[b->nt].state == 'Z' || b->t[b->nt].state == 'X') &&
+		    nthreads <= 1)
 			continue;
-		nt++;
-		if (nthreads <= 1)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task", (int)procs[i]);
-		d = opendir(path);
-		if (!d) {
-			rc = ctk_err_set(e, ESRCH, "task %d: exited",
-					 (int)procs[i]);
-			break;
-		}
-		while (!rc && (de = readdir(d))) {
-			pid_t tid;
+		b->nt++;
+		if (nthreads > 1 && (rc = read_threads(b, procs[i])))
+			return rc;
+	}
+	qsort(b->t, b->nt, sizeof(*b->t), cmp_task);
+	if (!b->nt)
+		return ctk_err_set(b->e, ESRCH, "no live process to checkpoint");
+	if (b->subtree)
+		drop_outside_leaders(b->t, b->nt);
+	return 0;
+}
 
-			if (ctk_parse_pid(de->d_name, &tid) || tid == procs[i])
-				continue;
-			if (grow_tasks(&t, nt, &capt)) {
-				rc = ctk_err_set(e, ENOMEM, "out of memory");
-				break;
-			}
-			rc = read_task(procs[i], tid, &t[nt], NULL, e);
-			if (!rc)
-				nt++;
-		}
-		closedir(d);
-	}
-	if (rc)
-		goto out;
-	qsort(t, nt, sizeof(*t), cmp_task);
-	if (!nt) {
-		rc = ctk_err_set(e, ESRCH, "no live process to checkpoint");
-		goto out;
-	}
-	if (subtree)
-		drop_outside_leaders(t, nt);
-	/* the roots: processes whose parent is not in the set */
-	for (size_t i = 0; i < nt; i++)
-		if (t[i].tid == t[i].tgid && find_task(t, nt, t[i].ppid) < 0) {
-			if (!root || t[i].tid == root)
+/* The root (the first process whose parent is not in the set, unless
+ * named) and its level; container mode: an init, and nothing beside it. */
+static int find_root(struct dbuild *b)
+{
+	const struct dtask *t = b->t;
+	size_t nroots = 0;
+	long r;
+
+	for (size_t i = 0; i < b->nt; i++)
+		if (t[i].tid == t[i].tgid && find_task(t, b->nt, t[i].ppid) < 0) {
+			if (!b->root || t[i].tid == b->root)
 				nroots++;
-			if (!root && nroots == 1)
-				root = t[i].tid;
+			if (!b->root && nroots == 1)
+				b->root = t[i].tid;
 		}
-	{
-		long r = find_task(t, nt, root);
+	r = find_task(t, b->nt, b->root);
+	if (r < 0)
+		return ctk_err_set(b->e, ESRCH, "task %d: not among the tasks",
+				   (int)b->root);
+	b->L = t[r].nlev - 1;
+	if (b->subtree)
+		return 0;
+	if (t[r].pid[b->L] != 1)
+		return ctk_err_set(b->e, EBUSY, "task %d: not the init (pid 1) "
+				   "of a pid namespace: use --subtree",
+				   (int)b->root);
+	for (size_t i = 0; i < b->nt; i++)
+		if (t[i].tid == t[i].tgid && t[i].tid != b->root &&
+		    find_task(t, b->nt, t[i].ppid) < 0)
+			return ctk_err_set(b->e, EBUSY, "task %d: not a "
+					   "descendant of the init %d: use "
+					   "--subtree", (int)t[i].tid,
+					   (int)b->root);
+	return 0;
+}
 
-		if (r < 0) {
-			rc = ctk_err_set(e, ESRCH, "task %d: not among the "
-					 "tasks", (int)root);
-			goto out;
-		}
-		L = t[r].nlev - 1;
-		if (!subtree) {
-			if (t[r].pid[L] != 1) {
-				rc = ctk_err_set(e, EBUSY, "task %d: not the "
-						 "init (pid 1) of a pid namespace:"
-						 " use --subtree", (int)root);
-				goto out;
-			}
-			for (size_t i = 0; i < nt; i++)
-				if (t[i].tid == t[i].tgid && t[i].tid != root &&
-				    find_task(t, nt, t[i].ppid) < 0) {
-					rc = ctk_err_set(e, EBUSY, "task %d: "
-						"not a descendant of the init "
-						"%d: use --subtree",
-						(int)t[i].tid, (int)root);
-					goto out;
-				}
-		}
-	}
-	/* from here on, order by the numbers in the root's namespace (not
-	 * host pids, which follow creation order): a restored tree dumps
-	 * the same */
-	for (size_t i = 0; i < nt; i++)
-		if (t[i].nlev <= L) {
-			rc = ctk_err_set(e, EINVAL, "task %d is not in the pid "
-					 "namespace of the root or below",
-					 (int)t[i].tid);
-			goto out;
-		}
-	sort_level = L;
-	qsort(t, nt, sizeof(*t), cmp_task_level);
-	/* pid objects: one per distinct number at level 0 */
-	for (size_t i = 0; i < nt; i++) {
-		const char *what[4] = { "pid", "tgid", "process group",
-					"session" };
-		const uint32_t *nums[4] = { t[i].pid, t[i].tgidv, t[i].pgid,
-					    t[i].sid };
+static int cmp_task_level(const void *a, const void *c, void *arg)
+{
+	const struct dtask *x = a, *y = c;
+	uint32_t L = *(const uint32_t *)arg;
+	uint32_t xg = x->tgidv[L], yg = y->tgidv[L];
 
-		if (t[i].nlev <= L || t[i].nlev - 1 - L > CKPT_MAX_DEPTH) {
-			rc = ctk_err_set(e, EINVAL, "task %d is not in the pid "
-					 "namespace of the root or below",
-					 (int)t[i].tid);
-			goto out;
-		}
+	if (xg != yg)
+		return xg < yg ? -1 : 1;
+	if (x->tid == x->tgid)
+		return -1;
+	if (y->tid == y->tgid)
+		return 1;
+	return x->pid[L] < y->pid[L] ? -1 : x->pid[L] > y->pid[L];
+}
+
+/*
+ * The pid objects: one per distinct number at the root's level, checked
+ * (the same number must mean the same numbers at every level). From here
+ * on tasks go by the numbers in the root's namespace, not host pids, which
+ * follow creation order: a restored tree dumps the same.
+ */
+static int collect_objects(struct dbuild *b)
+{
+	static const char *const what[4] = { "pid", "tgid", "process group",
+					     "session" };
+	const uint32_t L = b->L;
+	size_t w = 0;
+
+	for (size_t i = 0; i < b->nt; i++)
+		if (b->t[i].nlev <= L || b->t[i].nlev - 1 - L > CKPT_MAX_DEPTH)
+			return ctk_err_set(b->e, EINVAL, "task %d is not in the "
+					   "pid namespace of the root or below",
+					   (int)b->t[i].tid);
+	qsort_r(b->t, b->nt, sizeof(*b->t), cmp_task_level, &b->L);
+	for (size_t i = 0; i < b->nt; i++) {
+		const struct dtask *d = &b->t[i];
+		const uint32_t *nums[4] = { d->pid, d->tgidv, d->pgid, d->sid };
+
 		for (int k = 0; k < 4; k++) {
-			int r = add_obj(&obj, &no, &capo, nums[k], t[i].nlev, L);
+			int r = add_obj(&b->obj, &b->no, &b->capo, nums[k],
+					d->nlev, L);
 
-			if (r < 0) {
-				rc = ctk_err_set(e, ENOMEM, "out of memory");
-				goto out;
-			}
-			if (r == 1 && k < 2) {
-				rc = ctk_err_set(e, EINVAL, "task %d: not visible "
-						 "in the root's pid namespace",
-						 (int)t[i].tid);
-				goto out;
-			}
-			if (r == 1 && !subtree) {
-				rc = ctk_err_set(e, EBUSY, "task %d: its %s "
-						 "leader is outside the container "
-						 "(not in its pid namespace): "
-						 "use --subtree", (int)t[i].tid,
-						 what[k]);
-				goto out;
-			}
+			if (r < 0)
+				return ctk_err_set(b->e, ENOMEM,
+						   "out of memory");
+			if (r == 1 && k < 2)
+				return ctk_err_set(b->e, EINVAL, "task %d: not "
+						   "visible in the root's pid "
+						   "namespace", (int)d->tid);
+			if (r == 1 && !b->subtree)
+				return ctk_err_set(b->e, EBUSY, "task %d: its %s "
+						   "leader is outside the "
+						   "container (not in its pid "
+						   "namespace): use --subtree",
+						   (int)d->tid, what[k]);
 		}
 	}
 	/* dedupe: the same number at level 0 must mean the same object */
-	qsort(obj, no, sizeof(*obj), cmp_obj);
-	{
-		size_t w = 0;
+	qsort(b->obj, b->no, sizeof(*b->obj), cmp_obj);
+	for (size_t i = 0; i < b->no; i++) {
+		struct dobj *o = b->obj;
 
-		for (size_t i = 0; i < no; i++) {
-			if (w && obj[w - 1].key == obj[i].key) {
-				if (obj[w - 1].depth != obj[i].depth ||
-				    memcmp(obj[w - 1].num, obj[i].num,
-					   4 * (obj[i].depth + 1))) {
-					rc = ctk_err_set(e, EAGAIN, "pid %u seen "
-							 "with two sets of "
-							 "numbers (did a task "
-							 "exit meanwhile?)",
-							 obj[i].key);
-					goto out;
-				}
-				continue;
-			}
-			obj[w++] = obj[i];
+		if (w && o[w - 1].key == o[i].key) {
+			if (o[w - 1].depth != o[i].depth ||
+			    memcmp(o[w - 1].num, o[i].num, 4 * (o[i].depth + 1)))
+				return ctk_err_set(b->e, EAGAIN, "pid %u seen "
+						   "with two sets of numbers "
+						   "(did a task exit meanwhile?)",
+						   o[i].key);
+			continue;
 		}
-		no = w;
+		o[w++] = o[i];
 	}
-	/* depth-first order: a process, its threads, then its children */
-	order = malloc(sizeof(*order) * (nt ? nt : 1));
-	stack = malloc(sizeof(*stack) * (nt ? nt : 1));
-	done = calloc(nt ? nt : 1, sizeof(*done));
-	if (!order || !stack || !done) {
-		rc = ctk_err_set(e, ENOMEM, "out of memory");
+	b->no = w;
+	return 0;
+}
+
+/* Depth-first: a process, its threads, then its children by pid; the root
+ * first, then (subtree: a forest) the other roots by pid. */
+static int order_tasks(struct dbuild *b)
+{
+	const struct dtask *t = b->t;
+	size_t nt = b->nt;
+	long *stack = malloc(sizeof(*stack) * (nt ? nt : 1));
+	bool *done = calloc(nt ? nt : 1, sizeof(*done));
+	int rc = 0;
+
+	b->order = malloc(sizeof(*b->order) * (nt ? nt : 1));
+	if (!b->order || !stack || !done) {
+		rc = ctk_err_set(b->e, ENOMEM, "out of memory");
 		goto out;
 	}
-	/* roots: @root first, then (subtree: a forest) the others by pid */
 	for (long pass = -1; pass < (long)nt; pass++) {
 		long sp = 0;
 
 		if (pass < 0)
-			stack[sp++] = find_task(t, nt, root);
-		else if (subtree && t[pass].tid == t[pass].tgid &&
+			stack[sp++] = find_task(t, nt, b->root);
+		else if (b->subtree && t[pass].tid == t[pass].tgid &&
 			 !done[pass] && find_task(t, nt, t[pass].ppid) < 0)
 			stack[sp++] = pass;
 		while (sp > 0) {
@@ -595,11 +597,11 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 			if (done[cur])
 				continue;
 			done[cur] = true;
-			order[norder++] = (uint32_t)cur;
+			b->order[b->norder++] = (uint32_t)cur;
 			for (size_t k = (size_t)cur + 1; k < nt &&
 			     t[k].tgid == t[cur].tgid; k++) {
 				done[k] = true;
-				order[norder++] = (uint32_t)k;
+				b->order[b->norder++] = (uint32_t)k;
 			}
 			/* children, pushed in reverse to pop in pid order */
 			for (size_t k = nt; k-- > 0;)
@@ -608,104 +610,130 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 					stack[sp++] = (long)k;
 		}
 	}
-	if (norder != nt) {
-		rc = ctk_err_set(e, EINVAL, "%u of %zu tasks are outside the "
-				 "tree of the root", (unsigned)(nt - norder), nt);
-		goto out;
-	}
-	/* the image */
+	if (b->norder != nt)
+		rc = ctk_err_set(b->e, EINVAL, "%u of %zu tasks are outside the "
+				 "tree of the root", (unsigned)(nt - b->norder),
+				 nt);
+out:
+	free(stack);
+	free(done);
+	return rc;
+}
+
+/* The header: format, flags, time, kernel strings, pid_max. */
+static int fill_header(struct dbuild *b)
+{
+	struct ckpt_image *img = b->img;
+	struct utsname u;
+	unsigned x = 0, y = 0, z = 0;
+	char pm[32];
+	int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
+
 	img->major = CKPT_FORMAT_MAJOR;
 	img->minor = CKPT_FORMAT_MINOR;
 #if defined(__x86_64__)
 	img->arch_id = CKPT_ARCH_X86_64;
 #endif
-	img->uflags = subtree ? CKPT_UFLAG_SUBTREE : 0;
+	img->uflags = b->subtree ? CKPT_UFLAG_SUBTREE : 0;
 	img->time_sec = (uint64_t)time(NULL);
-	{
-		struct utsname u;
-		unsigned a = 0, b = 0, c = 0;
-		char pm[32];
-		int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
+	uname(&u);
+	sscanf(u.release, "%u.%u.%u", &x, &y, &z);
+	img->kernel_version = x << 16 | (y & 0xff) << 8 | (z & 0xff);
+	img->strings[0] = strdup(u.release);
+	img->strings[1] = strdup(u.version);
+	img->strings[2] = strdup(u.machine);
+	if (fd >= 0) {
+		ssize_t len = read(fd, pm, sizeof(pm) - 1);
 
-		uname(&u);
-		sscanf(u.release, "%u.%u.%u", &a, &b, &c);
-		img->kernel_version = a << 16 | (b & 0xff) << 8 | (c & 0xff);
-		img->strings[0] = strdup(u.release);
-		img->strings[1] = strdup(u.version);
-		img->strings[2] = strdup(u.machine);
-		if (fd >= 0) {
-			ssize_t len = read(fd, pm, sizeof(pm) - 1);
-
-			if (len > 0) {
-				pm[len] = '\0';
-				img->pid_max = (uint32_t)strtoul(pm, NULL, 10);
-			}
-			close(fd);
+		if (len > 0) {
+			pm[len] = '\0';
+			img->pid_max = (uint32_t)strtoul(pm, NULL, 10);
 		}
-		for (int i = 0; i < 3; i++) {
-			if (!img->strings[i]) {
-				rc = ctk_err_set(e, ENOMEM, "out of memory");
-				goto out;
-			}
-			for (char *p = img->strings[i]; *p; p++)
-				if (*p < 0x20 || *p > 0x7e)
-					*p = '?';
-		}
+		close(fd);
 	}
+	for (int i = 0; i < 3; i++) {
+		if (!img->strings[i])
+			return ctk_err_set(b->e, ENOMEM, "out of memory");
+		for (char *p = img->strings[i]; *p; p++)
+			if (*p < 0x20 || *p > 0x7e)
+				*p = '?';
+	}
+	return 0;
+}
+
+/* The pid objects and the tasks, as tags. */
+static int fill_tree(struct dbuild *b)
+{
+	struct ckpt_image *img = b->img;
+	const struct dobj *obj = b->obj;
+	uint64_t total = 0, at = 0;
+	uint32_t maxd = 0;
+
 	img->offset = 1;
-	img->nr_pids = (uint32_t)no;
-	img->pid_depth = malloc(sizeof(uint32_t) * no);
-	img->pid_start = malloc(sizeof(uint64_t) * no);
-	{
-		uint64_t total = 0;
-
-		for (size_t i = 0; i < no; i++)
-			total += obj[i].depth + 1;
-		img->numbers = malloc(sizeof(uint32_t) * (total ? total : 1));
-	}
-	img->nr_tasks = (uint32_t)nt;
-	img->tasks = malloc(sizeof(*img->tasks) * nt);
-	if (!img->pid_depth || !img->pid_start || !img->numbers || !img->tasks) {
-		rc = ctk_err_set(e, ENOMEM, "out of memory");
-		goto out;
-	}
-	{
-		uint64_t at = 0;
-
-		for (size_t i = 0; i < no; i++) {
-			img->pid_depth[i] = obj[i].depth;
-			img->pid_start[i] = at;
-			memcpy(img->numbers + at, obj[i].num,
-			       4 * (obj[i].depth + 1));
-			at += obj[i].depth + 1;
-			img->nr_vpids += obj[i].depth;
-			if (obj[i].depth > maxd)
-				maxd = obj[i].depth;
-		}
+	img->nr_pids = (uint32_t)b->no;
+	for (size_t i = 0; i < b->no; i++)
+		total += obj[i].depth + 1;
+	img->pid_depth = malloc(sizeof(uint32_t) * b->no);
+	img->pid_start = malloc(sizeof(uint64_t) * b->no);
+	img->numbers = malloc(sizeof(uint32_t) * (total ? total : 1));
+	img->nr_tasks = (uint32_t)b->nt;
+	img->tasks = malloc(sizeof(*img->tasks) * b->nt);
+	if (!img->pid_depth || !img->pid_start || !img->numbers || !img->tasks)
+		return ctk_err_set(b->e, ENOMEM, "out of memory");
+	for (size_t i = 0; i < b->no; i++) {
+		img->pid_depth[i] = obj[i].depth;
+		img->pid_start[i] = at;
+		memcpy(img->numbers + at, obj[i].num, 4 * (obj[i].depth + 1));
+		at += obj[i].depth + 1;
+		img->nr_vpids += obj[i].depth;
+		if (obj[i].depth > maxd)
+			maxd = obj[i].depth;
 	}
 	img->max_depth = maxd;
-	for (uint32_t i = 0; i < norder; i++) {
-		const struct dtask *d = &t[order[i]];
-		long pi = find_task(t, nt, d->ppid);
-
+	for (uint32_t i = 0; i < b->norder; i++) {
+		const struct dtask *d = &b->t[b->order[i]];
+		long pi = find_task(b->t, b->nt, d->ppid);
 		uint32_t vppid = 0;
 
-		if (pi >= 0 && d->tgid != root) {
-			long o = find_obj(obj, no, t[pi].pid[L]);
+		if (pi >= 0 && d->tgid != b->root) {
+			long o = find_obj(obj, b->no, b->t[pi].pid[b->L]);
 
 			vppid = o < 0 ? 0 : (uint32_t)o + 1;
 		}
 		img->tasks[i] = (struct ckpt_task){
-			.vpid = tag_of(obj, no, d->pid, d->nlev, L),
-			.vtgid = tag_of(obj, no, d->tgidv, d->nlev, L),
+			.vpid = tag_of(obj, b->no, d->pid, d->nlev, b->L),
+			.vtgid = tag_of(obj, b->no, d->tgidv, d->nlev, b->L),
 			.vppid = vppid,
-			.vpgid = tag_of(obj, no, d->pgid, d->nlev, L),
-			.vsid = tag_of(obj, no, d->sid, d->nlev, L),
-			.depth = d->nlev - 1 - L,
+			.vpgid = tag_of(obj, b->no, d->pgid, d->nlev, b->L),
+			.vsid = tag_of(obj, b->no, d->sid, d->nlev, b->L),
+			.depth = d->nlev - 1 - b->L,
 		};
 	}
-	rc = ctk_ckpt_validate(img, e);
-	if (rc) {
+	return 0;
+}
+
+int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
+		   bool subtree, struct ckpt_image *img, struct ctk_err *e)
+{
+	struct dbuild b = { .root = root, .subtree = subtree, .img = img,
+			    .e = e };
+	int rc;
+
+	memset(img, 0, sizeof(*img));
+	if (!nprocs)
+		return ctk_err_set(e, ESRCH, "no process to checkpoint");
+	rc = read_all(&b, procs, nprocs);
+	if (!rc)
+		rc = find_root(&b);
+	if (!rc)
+		rc = collect_objects(&b);
+	if (!rc)
+		rc = order_tasks(&b);
+	if (!rc)
+		rc = fill_header(&b);
+	if (!rc)
+		rc = fill_tree(&b);
+	if (!rc && (rc = ctk_ckpt_validate(img, e))) {
 		char msg[256];
 
 		snprintf(msg, sizeof(msg), "%s", e->msg);
@@ -713,13 +741,10 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 				 "consistent (did it change meanwhile?): %.180s",
 				 msg);
 	}
-out:
 	if (rc)
 		ctk_ckpt_free(img);
-	free(t);
-	free(obj);
-	free(order);
-	free(stack);
-	free(done);
+	free(b.t);
+	free(b.obj);
+	free(b.order);
 	return rc;
 }
