@@ -525,263 +525,285 @@ static int cmp_nskey(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-static int validate_tree(struct vstate *vs)
-{
-	const struct ckpt_image *img = vs->img;
-	uint32_t n = img->nr_tasks, np = img->nr_pids;
-	bool subtree = img->uflags & CKPT_UFLAG_SUBTREE;
+/* What the tree rules share while they walk the tasks in order. */
+struct tstate {
+	struct vstate *vs;
+	const struct ckpt_image *img;
+	bool subtree;
 	/* per pid object (index = tag - offset) */
-	int64_t *leader = NULL;		/* tag -> task index of its process */
-	int64_t *thread_of = NULL;	/* tag -> task index if a thread */
-	int64_t *owner = NULL;		/* task defining its namespaces */
-	uint32_t *pg_sid = NULL;	/* pgrp tag -> session tag */
-	uint8_t *used = NULL;
+	int64_t *leader;	/* tag -> task index of its process */
+	int64_t *thread_of;	/* tag -> task index if a thread */
+	int64_t *owner;		/* task defining its namespaces */
+	uint32_t *pg_sid;	/* pgrp tag -> session tag */
+	uint8_t *used;		/* 1: a task's vpid, 2: named by a task */
 	/* per task: namespace chain, init task index per level 1..depth */
-	uint64_t *cstart = NULL;
-	uint32_t *chain = NULL;
-	struct nskey *keys = NULL;
-	uint64_t clen = 0, nkeys = 0;
+	uint64_t *cstart;
+	uint32_t *chain;
+	uint64_t clen;
+};
+
+/* Tags in range; what a container image or its root may not have. */
+static int rule_tags(struct tstate *ts, uint32_t i)
+{
+	const struct ckpt_image *img = ts->img;
+	const struct ckpt_task *t = &img->tasks[i];
+	const char *why = NULL;
+
+	if (!tag_ok(img, t->vpid))
+		why = "vpid";
+	else if (!tag_ok(img, t->vtgid))
+		why = "vtgid";
+	else if (t->vppid && !tag_ok(img, t->vppid))
+		why = "vppid";
+	else if (t->vpgid && !tag_ok(img, t->vpgid))
+		why = "vpgid";
+	else if (t->vsid && !tag_ok(img, t->vsid))
+		why = "vsid";
+	if (why)
+		return TASK_REJECT(ts->vs, i, "task %u: %s tag out of range", i,
+				   why);
+	if (!ts->subtree && (!t->vpgid || !t->vsid))
+		return TASK_REJECT(ts->vs, i, "task %u: pgrp or session 0 in a "
+				   "container image", i);
+	if (t->vppid == 0 && i > 0 && !ts->subtree &&
+	    t->vtgid != img->tasks[0].vtgid)	/* the root's threads */
+		return TASK_REJECT(ts->vs, i, "task %u: no parent, and only "
+				   "subtree images are forests", i);
+	if (i == 0 && t->vppid)
+		return TASK_REJECT(ts->vs, i, "task 0 has a parent");
+	return 0;
+}
+
+/* Its pid: the depth it says, used once, 1 for a container's root. */
+static int rule_pid(struct tstate *ts, uint32_t i)
+{
+	const struct ckpt_image *img = ts->img;
+	const struct ckpt_task *t = &img->tasks[i];
+	uint32_t pdepth = 0;
+	const uint32_t *num = ctk_ckpt_pid(img, t->vpid, &pdepth);
+
+	if (t->depth != pdepth)
+		return TASK_REJECT(ts->vs, i, "task %u: depth %u, its pid has "
+				   "depth %u", i, t->depth, pdepth);
+	if (ts->used[t->vpid - img->offset] & 1)
+		return TASK_REJECT(ts->vs, i, "task %u: vpid %u used twice", i,
+				   t->vpid);
+	ts->used[t->vpid - img->offset] |= 1;
+	if (i == 0 && !ts->subtree && num[0] != 1)
+		return TASK_REJECT(ts->vs, i, "the root of a container image is "
+				   "pid %u, not 1", num[0]);
+	return 0;
+}
+
+/* A thread: its leader came before, with the same everything. */
+static int rule_thread(struct tstate *ts, uint32_t i)
+{
+	const struct ckpt_image *img = ts->img;
+	const struct ckpt_task *t = &img->tasks[i], *lt;
+	int64_t l = ts->leader[t->vtgid - img->offset];
+
+	if (l < 0)
+		return TASK_REJECT(ts->vs, i, "thread %u: no leader before it",
+				   i);
+	lt = &img->tasks[l];
+	if (lt->vppid != t->vppid || lt->vpgid != t->vpgid ||
+	    lt->vsid != t->vsid || lt->depth != t->depth)
+		return TASK_REJECT(ts->vs, i, "thread %u: parent, pgrp, session "
+				   "or depth differ from its leader's", i);
+	ts->thread_of[t->vpid - img->offset] = i;
+	memcpy(ts->chain + ts->clen, ts->chain + ts->cstart[l],
+	       sizeof(*ts->chain) * t->depth);
+	return 0;
+}
+
+/* A process: its parent came before, in its namespace or the one above
+ * (then it is that new namespace's pid 1); its namespace chain. */
+static int rule_parent(struct tstate *ts, uint32_t i)
+{
+	const struct ckpt_image *img = ts->img;
+	const struct ckpt_task *t = &img->tasks[i], *pt;
+	const uint32_t *num = ctk_ckpt_pid(img, t->vpid, NULL);
+	int64_t pi;
+
+	if (t->vppid == t->vpid)
+		return TASK_REJECT(ts->vs, i, "task %u: its own parent", i);
+	ts->leader[t->vpid - img->offset] = i;
+	if (!t->vppid) {
+		if (t->depth != 0)
+			return TASK_REJECT(ts->vs, i, "task %u: no parent, depth "
+					   "%u, not 0", i, t->depth);
+		return 0;
+	}
+	pi = ts->leader[t->vppid - img->offset];
+	if (pi < 0)
+		return TASK_REJECT(ts->vs, i, "task %u: %s", i,
+				   ts->thread_of[t->vppid - img->offset] >= 0 ?
+				   "its parent is a thread (threads have no "
+				   "children)" : "its parent does not come "
+				   "before it");
+	pt = &img->tasks[pi];
+	if (t->depth != pt->depth && t->depth != pt->depth + 1)
+		return TASK_REJECT(ts->vs, i, "task %u: depth %u under a parent "
+				   "at depth %u", i, t->depth, pt->depth);
+	memcpy(ts->chain + ts->clen, ts->chain + ts->cstart[pi],
+	       sizeof(*ts->chain) * pt->depth);
+	if (t->depth == pt->depth + 1) {
+		if (num[t->depth] != 1)
+			return TASK_REJECT(ts->vs, i, "task %u starts a pid "
+					   "namespace but is pid %u there, not "
+					   "1", i, num[t->depth]);
+		ts->chain[ts->clen + t->depth - 1] = i;
+	}
+	return 0;
+}
+
+/* Sessions and groups: a leader leads its group; a group in one session. */
+static int rule_groups(struct tstate *ts, uint32_t i)
+{
+	const struct ckpt_image *img = ts->img;
+	const struct ckpt_task *t = &img->tasks[i];
+	uint32_t *s;
+
+	if (t->vsid && t->vsid == t->vpid && t->vpgid != t->vpid)
+		return TASK_REJECT(ts->vs, i, "task %u: a session leader whose "
+				   "pgrp is not itself", i);
+	if (!t->vpgid)
+		return 0;
+	s = &ts->pg_sid[t->vpgid - img->offset];
+	if (*s && *s != t->vsid)
+		return TASK_REJECT(ts->vs, i, "task %u: pgrp %u lies in two "
+				   "sessions", i, t->vpgid);
+	*s = t->vsid ? t->vsid : *s;
+	return 0;
+}
+
+/* Every object it names lies in its namespaces, and in one namespace. */
+static int rule_namespaces(struct tstate *ts, uint32_t i)
+{
+	const struct ckpt_image *img = ts->img;
+	const struct ckpt_task *t = &img->tasks[i];
+	const uint32_t refs[4] = { t->vpid, t->vtgid, t->vpgid, t->vsid };
+
+	for (int k = 0; k < 4; k++) {
+		uint32_t tag = refs[k], od = 0;
+		int64_t *o;
+
+		if (!tag)
+			continue;
+		ts->used[tag - img->offset] |= 2;
+		ctk_ckpt_pid(img, tag, &od);
+		if (od > t->depth || (k < 2 && od != t->depth))
+			return TASK_REJECT(ts->vs, i, "task %u: its %s lies in a "
+					   "deeper pid namespace", i, k < 2 ?
+					   "tgid" : k == 2 ? "pgrp" : "session");
+		o = &ts->owner[tag - img->offset];
+		if (*o < 0)
+			*o = i;
+		else if (od && memcmp(ts->chain + ts->cstart[*o],
+				      ts->chain + ts->cstart[i],
+				      sizeof(*ts->chain) * od))
+			return TASK_REJECT(ts->vs, i, "task %u: pid %u is used in "
+					   "two pid namespaces", i, tag);
+	}
+	return 0;
+}
+
+/* No pid object unreferenced; numbers unique in each namespace. */
+static int rule_objects(struct tstate *ts)
+{
+	const struct ckpt_image *img = ts->img;
+	uint32_t np = img->nr_pids;
+	uint64_t nkeys = 0;
+	struct nskey *keys = malloc(sizeof(*keys) *
+				    ((uint64_t)np + img->nr_vpids));
 	int rc = 0;
 
-	leader = malloc(sizeof(*leader) * np);
-	thread_of = malloc(sizeof(*thread_of) * np);
-	owner = malloc(sizeof(*owner) * np);
-	pg_sid = calloc(np, sizeof(*pg_sid));
-	used = calloc(np, 1);
-	cstart = malloc(sizeof(*cstart) * n);
-	if (!leader || !thread_of || !owner || !pg_sid || !used || !cstart) {
-		rc = ctk_err_set(vs->e, ENOMEM, "out of memory");
-		goto out;
-	}
-	for (uint32_t i = 0; i < np; i++)
-		leader[i] = thread_of[i] = owner[i] = -1;
-	for (uint32_t i = 0; i < n; i++)
-		clen += img->tasks[i].depth <= CKPT_MAX_DEPTH ?
-			img->tasks[i].depth : 0;
-	chain = malloc(sizeof(*chain) * (clen ? clen : 1));
-	if (!chain) {
-		rc = ctk_err_set(vs->e, ENOMEM, "out of memory");
-		goto out;
-	}
-	clen = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		const struct ckpt_task *t = &img->tasks[i];
-		uint32_t pdepth = 0;
-		const uint32_t *num;
-		const char *why = NULL;
-
-		/* tags */
-		if (!tag_ok(img, t->vpid))
-			why = "vpid";
-		else if (!tag_ok(img, t->vtgid))
-			why = "vtgid";
-		else if (t->vppid && !tag_ok(img, t->vppid))
-			why = "vppid";
-		else if (t->vpgid && !tag_ok(img, t->vpgid))
-			why = "vpgid";
-		else if (t->vsid && !tag_ok(img, t->vsid))
-			why = "vsid";
-		if (why) {
-			rc = TASK_REJECT(vs, i, "task %u: %s tag out of range",
-					 i, why);
-			goto out;
-		}
-		if (!subtree && (!t->vpgid || !t->vsid)) {
-			rc = TASK_REJECT(vs, i, "task %u: pgrp or session 0 in a "
-					 "container image", i);
-			goto out;
-		}
-		if (t->vppid == 0 && i > 0 && !subtree &&
-		    t->vtgid != img->tasks[0].vtgid) {	/* the root's threads */
-			rc = TASK_REJECT(vs, i, "task %u: no parent, and only "
-					 "subtree images are forests", i);
-			goto out;
-		}
-		if (i == 0 && t->vppid) {
-			rc = TASK_REJECT(vs, i, "task 0 has a parent");
-			goto out;
-		}
-		num = ctk_ckpt_pid(img, t->vpid, &pdepth);
-		if (t->depth != pdepth) {
-			rc = TASK_REJECT(vs, i, "task %u: depth %u, its pid has "
-					 "depth %u", i, t->depth, pdepth);
-			goto out;
-		}
-		if (used[t->vpid - img->offset] & 1) {
-			rc = TASK_REJECT(vs, i, "task %u: vpid %u used twice", i,
-					 t->vpid);
-			goto out;
-		}
-		used[t->vpid - img->offset] |= 1;
-		if (i == 0 && !subtree && num[0] != 1) {
-			rc = TASK_REJECT(vs, i, "the root of a container image "
-					 "is pid %u, not 1", num[0]);
-			goto out;
-		}
-		cstart[i] = clen;
-		if (t->vpid != t->vtgid) {
-			/* a thread: its leader came before, same everything */
-			int64_t l = leader[t->vtgid - img->offset];
-			const struct ckpt_task *lt;
-
-			if (l < 0) {
-				rc = TASK_REJECT(vs, i, "thread %u: no leader "
-						 "before it", i);
-				goto out;
-			}
-			lt = &img->tasks[l];
-			if (lt->vppid != t->vppid || lt->vpgid != t->vpgid ||
-			    lt->vsid != t->vsid || lt->depth != t->depth) {
-				rc = TASK_REJECT(vs, i, "thread %u: parent, pgrp, "
-						 "session or depth differ from "
-						 "its leader's", i);
-				goto out;
-			}
-			thread_of[t->vpid - img->offset] = i;
-			memcpy(chain + clen, chain + cstart[l],
-			       sizeof(*chain) * t->depth);
-		} else {
-			if (t->vppid == t->vpid) {
-				rc = TASK_REJECT(vs, i, "task %u: its own parent",
-						 i);
-				goto out;
-			}
-			leader[t->vpid - img->offset] = i;
-			if (t->vppid) {
-				int64_t pi = leader[t->vppid - img->offset];
-				const struct ckpt_task *pt;
-
-				if (pi < 0) {
-					rc = TASK_REJECT(vs, i, "task %u: %s", i,
-						thread_of[t->vppid - img->offset]
-						>= 0 ? "its parent is a thread "
-						"(threads have no children)" :
-						"its parent does not come before "
-						"it");
-					goto out;
-				}
-				pt = &img->tasks[pi];
-				if (t->depth != pt->depth &&
-				    t->depth != pt->depth + 1) {
-					rc = TASK_REJECT(vs, i, "task %u: depth "
-							 "%u under a parent at "
-							 "depth %u", i, t->depth,
-							 pt->depth);
-					goto out;
-				}
-				memcpy(chain + clen, chain + cstart[pi],
-				       sizeof(*chain) * pt->depth);
-				if (t->depth == pt->depth + 1) {
-					if (num[t->depth] != 1) {
-						rc = TASK_REJECT(vs, i, "task %u "
-							"starts a pid namespace "
-							"but is pid %u there, "
-							"not 1", i,
-							num[t->depth]);
-						goto out;
-					}
-					chain[clen + t->depth - 1] = i;
-				}
-			} else if (t->depth != 0) {
-				rc = TASK_REJECT(vs, i, "task %u: no parent, "
-						 "depth %u, not 0", i, t->depth);
-				goto out;
-			}
-		}
-		clen += t->depth;
-		/* sessions and groups */
-		if (t->vsid && t->vsid == t->vpid && t->vpgid != t->vpid) {
-			rc = TASK_REJECT(vs, i, "task %u: a session leader whose "
-					 "pgrp is not itself", i);
-			goto out;
-		}
-		if (t->vpgid) {
-			uint32_t *s = &pg_sid[t->vpgid - img->offset];
-
-			if (*s && *s != t->vsid) {
-				rc = TASK_REJECT(vs, i, "task %u: pgrp %u lies in "
-						 "two sessions", i, t->vpgid);
-				goto out;
-			}
-			*s = t->vsid ? t->vsid : *s;
-		}
-		/* every object it names lies in its namespaces */
-		{
-			const uint32_t refs[4] = { t->vpid, t->vtgid, t->vpgid,
-						   t->vsid };
-
-			for (int k = 0; k < 4; k++) {
-				uint32_t tag = refs[k], od = 0;
-				int64_t *o;
-
-				if (!tag)
-					continue;
-				used[tag - img->offset] |= 2;
-				ctk_ckpt_pid(img, tag, &od);
-				if (od > t->depth || (k < 2 && od != t->depth)) {
-					rc = TASK_REJECT(vs, i, "task %u: its %s "
-						"lies in a deeper pid namespace",
-						i, k < 2 ? "tgid" : k == 2 ?
-						"pgrp" : "session");
-					goto out;
-				}
-				o = &owner[tag - img->offset];
-				if (*o < 0) {
-					*o = i;
-				} else if (od && memcmp(chain + cstart[*o],
-							chain + cstart[i],
-							sizeof(*chain) * od)) {
-					rc = TASK_REJECT(vs, i, "task %u: pid %u is "
-						"used in two pid namespaces", i,
-						tag);
-					goto out;
-				}
-			}
-		}
-	}
-	/* no pid object unreferenced; numbers unique per namespace */
-	keys = malloc(sizeof(*keys) * ((uint64_t)np + img->nr_vpids));
-	if (!keys) {
-		rc = ctk_err_set(vs->e, ENOMEM, "out of memory");
-		goto out;
-	}
-	for (uint32_t p = 0; p < np; p++) {
+	if (!keys)
+		return ctk_err_set(ts->vs->e, ENOMEM, "out of memory");
+	for (uint32_t p = 0; p < np && !rc; p++) {
 		uint32_t tag = p + img->offset, d = 0;
 		const uint32_t *num = ctk_ckpt_pid(img, tag, &d);
 
-		if (!(used[p] & 2) || owner[p] < 0) {
-			rc = reject(vs->e, CKPT_HDR_BUFFER, vs->pids_off, "pid "
-				    "object %u is "
-				    "used by no task", tag);
-			goto out;
+		if (!(ts->used[p] & 2) || ts->owner[p] < 0) {
+			rc = reject(ts->vs->e, CKPT_HDR_BUFFER, ts->vs->pids_off,
+				    "pid object %u is used by no task", tag);
+			break;
 		}
 		for (uint32_t k = 0; k <= d; k++) {
-			uint64_t ns = k ? (uint64_t)chain[cstart[owner[p]] +
-							  k - 1] + 1 : 0;
+			uint64_t ns = k ? (uint64_t)ts->chain[ts->cstart[
+					  ts->owner[p]] + k - 1] + 1 : 0;
 
 			keys[nkeys++] = (struct nskey){ ns << 32 | num[k], tag,
 							k };
 		}
 	}
-	qsort(keys, nkeys, sizeof(*keys), cmp_nskey);
-	for (uint64_t k = 1; k < nkeys; k++)
-		if (keys[k].key == keys[k - 1].key) {
-			rc = reject(vs->e, CKPT_HDR_BUFFER, vs->pids_off, "pid "
-				    "objects %u and "
-				    "%u both have number %u at level %u in one pid "
-				    "namespace", keys[k - 1].tag, keys[k].tag,
+	if (!rc)
+		qsort(keys, nkeys, sizeof(*keys), cmp_nskey);
+	for (uint64_t k = 1; !rc && k < nkeys; k++)
+		if (keys[k].key == keys[k - 1].key)
+			rc = reject(ts->vs->e, CKPT_HDR_BUFFER, ts->vs->pids_off,
+				    "pid objects %u and %u both have number %u "
+				    "at level %u in one pid namespace",
+				    keys[k - 1].tag, keys[k].tag,
 				    (uint32_t)keys[k].key, keys[k].level);
-			goto out;
-		}
-out:
-	free(leader);
-	free(thread_of);
-	free(owner);
-	free(pg_sid);
-	free(used);
-	free(cstart);
-	free(chain);
 	free(keys);
+	return rc;
+}
+
+/* The tree rules, one family a function, in task order (one pass: a
+ * 4-million-long parent chain costs no recursion). */
+static int validate_tree(struct vstate *vs)
+{
+	const struct ckpt_image *img = vs->img;
+	uint32_t n = img->nr_tasks, np = img->nr_pids;
+	struct tstate ts = { .vs = vs, .img = img,
+			     .subtree = img->uflags & CKPT_UFLAG_SUBTREE };
+	uint64_t clen = 0;
+	int rc = 0;
+
+	ts.leader = malloc(sizeof(*ts.leader) * np);
+	ts.thread_of = malloc(sizeof(*ts.thread_of) * np);
+	ts.owner = malloc(sizeof(*ts.owner) * np);
+	ts.pg_sid = calloc(np, sizeof(*ts.pg_sid));
+	ts.used = calloc(np, 1);
+	ts.cstart = malloc(sizeof(*ts.cstart) * n);
+	for (uint32_t i = 0; i < n; i++)
+		clen += img->tasks[i].depth <= CKPT_MAX_DEPTH ?
+			img->tasks[i].depth : 0;
+	ts.chain = malloc(sizeof(*ts.chain) * (clen ? clen : 1));
+	if (!ts.leader || !ts.thread_of || !ts.owner || !ts.pg_sid ||
+	    !ts.used || !ts.cstart || !ts.chain) {
+		rc = ctk_err_set(vs->e, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (uint32_t i = 0; i < np; i++)
+		ts.leader[i] = ts.thread_of[i] = ts.owner[i] = -1;
+	for (uint32_t i = 0; i < n && !rc; i++) {
+		const struct ckpt_task *t = &img->tasks[i];
+
+		rc = rule_tags(&ts, i);
+		if (!rc)
+			rc = rule_pid(&ts, i);
+		ts.cstart[i] = ts.clen;
+		if (!rc)
+			rc = t->vpid != t->vtgid ? rule_thread(&ts, i) :
+						   rule_parent(&ts, i);
+		ts.clen += t->depth;
+		if (!rc)
+			rc = rule_groups(&ts, i);
+		if (!rc)
+			rc = rule_namespaces(&ts, i);
+	}
+	if (!rc)
+		rc = rule_objects(&ts);
+out:
+	free(ts.leader);
+	free(ts.thread_of);
+	free(ts.owner);
+	free(ts.pg_sid);
+	free(ts.used);
+	free(ts.cstart);
+	free(ts.chain);
 	return rc;
 }
 
