@@ -82,6 +82,14 @@ struct cmount_control {
 	const char **operands;
 	size_t noperands;
 	struct ctk_hierarchies hier;
+	int ids[16];		/* the columns of a listing */
+	size_t nids;
+	/* parsing: -n and -r take an optional word, which a listing gives
+	 * back as an operand (owned by swallowed[]) */
+	const char **swallowed;
+	size_t nswallowed;
+	bool nflag, rflag;
+	char *oarg, *nameflag_arg, *agentflag_arg;
 };
 
 enum {
@@ -693,6 +701,212 @@ out:
 	return ret;
 }
 
+/* The options, from popt: -1 when all were read, else an exit code. */
+static int read_options(struct cmount_control *ctl, poptContext pc)
+{
+	int rc;
+
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		switch (rc) {
+		case OPT_NAME:
+		case OPT_AGENT: {
+			/* owned by swallowed[]; the last one counts */
+			char *a = poptGetOptArg(pc);
+
+			if (rc == OPT_NAME) {
+				ctl->nflag = true;
+				ctl->nameflag_arg = a;
+			} else {
+				ctl->rflag = true;
+				ctl->agentflag_arg = a;
+			}
+			if (a)
+				ctl->swallowed[ctl->nswallowed++] = a;
+			break;
+		}
+		case OPT_OPTIONS:
+			take_arg(pc, &ctl->oarg);
+			break;
+		case OPT_OUTPUT:
+			take_arg(pc, &ctl->output);
+			break;
+		case OPT_NOHEAD:
+			ctl->noheadings = 1;
+			break;
+		case OPT_RAW:
+			ctl->raw = 1;
+			break;
+		case OPT_SETAGENT:
+			take_arg(pc, &ctl->set_agent);
+			break;
+		case OPT_MOUNTINFO:
+			take_arg(pc, &ctl->mountinfo);
+			break;
+		case OPT_SELFCG:
+			take_arg(pc, &ctl->selfcgroup);
+			break;
+		case OPT_CTRL:
+			take_arg(pc, &ctl->controllers);
+			break;
+		case OPT_TYPE:
+			take_arg(pc, &ctl->type);
+			break;
+		default:
+			ctk_cli_handle(&ctl->cli, rc);
+		}
+	}
+	return rc < -1 ? ctk_popt_error(&ctl->cli, pc, rc) : -1;
+}
+
+/*
+ * The mode, and what -n, -r and -o mean in it: in a listing they are
+ * flags, and the words they took are operands again. 0 or an exit code.
+ */
+static int assign_mode(struct cmount_control *ctl, const char **rest)
+{
+	size_t nrest = 0;
+
+	while (rest && rest[nrest])
+		nrest++;
+	ctl->operands = calloc(nrest + ctl->nswallowed + 1,
+			       sizeof(*ctl->operands));
+	if (!ctl->operands) {
+		ctk_msg(&ctl->cli, "out of memory");
+		return CTK_EXIT_FAILURE;
+	}
+	if ((ctl->tree ? 1 : 0) + (ctl->unmount ? 1 : 0) +
+	    (ctl->set_agent ? 1 : 0) > 1)
+		return ctk_usage_error(&ctl->cli, "--tree, --unmount and "
+				       "--set-release-agent are exclusive");
+	if (ctl->tree || (!ctl->unmount && !ctl->set_agent && !nrest)) {
+		ctl->mode = ctl->tree ? M_TREE : M_LIST;
+		for (size_t i = 0; i < ctl->nswallowed; i++)
+			ctl->operands[ctl->noperands++] = ctl->swallowed[i];
+		ctl->noheadings |= ctl->nflag;
+		ctl->raw |= ctl->rflag;
+		if (ctl->oarg) {	/* the last of -o and --output counts */
+			free(ctl->output);
+			ctl->output = CTK_TAKE_PTR(ctl->oarg);
+		}
+	} else {
+		ctl->mode = ctl->unmount ? M_UNMOUNT :
+			    ctl->set_agent ? M_AGENT : M_MOUNT;
+		if (ctl->mode != M_MOUNT &&
+		    (ctl->nflag || ctl->rflag || ctl->oarg))
+			return ctk_usage_error(&ctl->cli, "-n, -r and -o go with "
+					       "mounting or listing");
+		if ((ctl->nflag && !ctl->nameflag_arg) ||
+		    (ctl->rflag && !ctl->agentflag_arg))
+			return ctk_usage_error(&ctl->cli, "--%s needs an argument "
+					       "when mounting", ctl->nflag &&
+					       !ctl->nameflag_arg ? "name" :
+					       "release-agent");
+		ctl->name = ctl->nameflag_arg;
+		ctl->agent = ctl->agentflag_arg;
+		ctl->options = CTK_TAKE_PTR(ctl->oarg);
+	}
+	for (size_t i = 0; i < nrest; i++)
+		ctl->operands[ctl->noperands++] = rest[i];
+	return 0;
+}
+
+/* Each mode's own checks, before anything is touched. */
+static int check_mode(struct cmount_control *ctl)
+{
+	if (ctl->mode == M_LIST || ctl->mode == M_TREE) {
+		if (ctl->controllers || ctl->type || ctl->noprefix ||
+		    ctl->clone_children)
+			return ctk_usage_error(&ctl->cli, "-c, -t, --noprefix and "
+					       "--clone-children go with DIR");
+		if (ctl->mode == M_LIST && ctl->noperands)
+			return ctk_usage_error(&ctl->cli, "%s: unexpected "
+					       "argument", ctl->operands[0]);
+		return 0;
+	}
+	if (ctl->json || ctl->all || ctl->output || ctl->raw ||
+	    ctl->noheadings)
+		return ctk_usage_error(&ctl->cli, "-J, -a, --output, --raw and "
+				       "--noheadings go with a listing");
+	/* fixtures never reach a real mount, unmount or agent write */
+	if (ctl->mountinfo || ctl->selfcgroup)
+		return ctk_usage_error(&ctl->cli, "--mountinfo and --proc-cgroup "
+				       "go with a listing");
+	if (ctl->mode != M_UNMOUNT && ctl->noperands != 1)
+		return ctk_usage_error(&ctl->cli, "exactly one DIR expected");
+	if (ctl->mode == M_UNMOUNT && !ctl->noperands)
+		return ctk_usage_error(&ctl->cli, "--unmount: no mount point "
+				       "given");
+	return 0;
+}
+
+/* The columns of a listing: the defaults, or --output. */
+static int pick_columns(struct cmount_control *ctl)
+{
+	static const int list_defs[] = { L_ID, L_TYPE, L_CONTROLLERS, L_NAME,
+					 L_TARGET, L_AGENT, L_CONTAINERS };
+	static const int tree_defs[] = { T_PATH, T_TASKS, T_POPULATED,
+					 T_NOTIFY, T_RELEASABLE };
+	bool tree = ctl->mode == M_TREE;
+	struct ctk_err e;
+
+	if (ctl->mode != M_LIST && !tree)
+		return 0;
+	ctl->nids = tree ? CTK_ARRAY_SIZE(tree_defs) :
+			   CTK_ARRAY_SIZE(list_defs);
+	memcpy(ctl->ids, tree ? tree_defs : list_defs,
+	       ctl->nids * sizeof(ctl->ids[0]));
+	if (ctl->output &&
+	    ctk_columns_parse(ctl->output, tree ? tree_cols : list_cols,
+			      tree ? CTK_ARRAY_SIZE(tree_cols) :
+			      CTK_ARRAY_SIZE(list_cols), ctl->ids, 15,
+			      &ctl->nids, &e))
+		return ctk_usage_error(&ctl->cli, "--output: %s", e.msg);
+	return 0;
+}
+
+static int run_mode(struct cmount_control *ctl)
+{
+	struct ctk_err e;
+
+	if (ctk_hierarchy_load(&ctl->hier, ctl->mountinfo,
+			       ctl->selfcgroup ? ctl->selfcgroup :
+			       (ctl->mountinfo ? NULL : "/proc/self/cgroup"),
+			       &e)) {
+		ctk_msg_err(&ctl->cli, NULL, &e);
+		return CTK_EXIT_FAILURE;
+	}
+	switch (ctl->mode) {
+	case M_LIST:
+		return do_list(ctl, ctl->ids, ctl->nids);
+	case M_TREE:
+		return do_tree(ctl, ctl->ids, ctl->nids, ctl->output != NULL);
+	case M_MOUNT:
+		return do_mount(ctl);
+	case M_UNMOUNT:
+		return do_unmount(ctl);
+	case M_AGENT:
+		return do_set_agent(ctl);
+	}
+	return CTK_EXIT_FAILURE;
+}
+
+static void free_control(struct cmount_control *ctl)
+{
+	ctk_hierarchy_free(&ctl->hier);
+	free(ctl->operands);
+	for (size_t i = 0; ctl->swallowed && i < ctl->nswallowed; i++)
+		free((char *)ctl->swallowed[i]);
+	free(ctl->swallowed);
+	free(ctl->oarg);
+	free(ctl->options);
+	free(ctl->output);
+	free(ctl->set_agent);
+	free(ctl->mountinfo);
+	free(ctl->selfcgroup);
+	free(ctl->controllers);
+	free(ctl->type);
+}
+
 int main(int argc, const char **argv)
 {
 	struct cmount_control ctl = { .cli = { .tool = "cmount" } };
@@ -743,236 +957,35 @@ int main(int argc, const char **argv)
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};
-	const char **nargv = NULL, **swallowed = NULL;
-	size_t nswallowed = 0;
-	int nargc, rc, ret = CTK_EXIT_USAGE, ids[16];
-	size_t nids = 0;
-	bool nflag = false, rflag = false;
-	char *oarg = NULL, *nameflag_arg = NULL, *agentflag_arg = NULL;
+	const char **nargv = NULL;
+	int nargc, ret = CTK_EXIT_USAGE;
 	poptContext pc = NULL;
-	struct ctk_err e;
 
 	ctk_cli_options(common, &ctl.cli);
 	if (ctk_cli_unbundle(argc, argv, "nrJaTuq", &nargc, &nargv)) {
 		ret = ctk_usage_error(&ctl.cli, "bad option bundle");
 		goto done;
 	}
-	swallowed = calloc((size_t)nargc + 1, sizeof(*swallowed));
-	if (!swallowed) {
+	ctl.swallowed = calloc((size_t)nargc + 1, sizeof(*ctl.swallowed));
+	if (!ctl.swallowed) {
 		ctk_msg(&ctl.cli, "out of memory");
 		ret = CTK_EXIT_FAILURE;
 		goto done;
 	}
 	pc = poptGetContext("cmount", nargc, nargv, opts, 0);
 	poptSetOtherOptionHelp(pc, "[options] [DIR | SPEC...]");
-	while ((rc = poptGetNextOpt(pc)) > 0) {
-		switch (rc) {
-		case OPT_NAME:
-		case OPT_AGENT: {
-			/* owned by swallowed[]; the last one counts */
-			char *a = poptGetOptArg(pc);
-
-			if (rc == OPT_NAME) {
-				nflag = true;
-				nameflag_arg = a;
-			} else {
-				rflag = true;
-				agentflag_arg = a;
-			}
-			if (a)
-				swallowed[nswallowed++] = a;
-			break;
-		}
-		case OPT_OPTIONS:
-			take_arg(pc, &oarg);
-			break;
-		case OPT_OUTPUT:
-			take_arg(pc, &ctl.output);
-			break;
-		case OPT_NOHEAD:
-			ctl.noheadings = 1;
-			break;
-		case OPT_RAW:
-			ctl.raw = 1;
-			break;
-		case OPT_SETAGENT:
-			take_arg(pc, &ctl.set_agent);
-			break;
-		case OPT_MOUNTINFO:
-			take_arg(pc, &ctl.mountinfo);
-			break;
-		case OPT_SELFCG:
-			take_arg(pc, &ctl.selfcgroup);
-			break;
-		case OPT_CTRL:
-			take_arg(pc, &ctl.controllers);
-			break;
-		case OPT_TYPE:
-			take_arg(pc, &ctl.type);
-			break;
-		default:
-			ctk_cli_handle(&ctl.cli, rc);
-		}
-	}
-	if (rc < -1) {
-		ret = ctk_popt_error(&ctl.cli, pc, rc);
+	ret = read_options(&ctl, pc);
+	if (ret >= 0)
 		goto done;
-	}
-	{
-		const char **rest = poptGetArgs(pc);
-		size_t nrest = 0;
-
-		while (rest && rest[nrest])
-			nrest++;
-		ctl.operands = calloc(nrest + nswallowed + 1,
-				      sizeof(*ctl.operands));
-		if (!ctl.operands) {
-			ctk_msg(&ctl.cli, "out of memory");
-			ret = CTK_EXIT_FAILURE;
-			goto done;
-		}
-		if ((ctl.tree ? 1 : 0) + (ctl.unmount ? 1 : 0) +
-		    (ctl.set_agent ? 1 : 0) > 1) {
-			ret = ctk_usage_error(&ctl.cli, "--tree, --unmount and "
-					      "--set-release-agent are "
-					      "exclusive");
-			goto done;
-		}
-		if (ctl.tree || (!ctl.unmount && !ctl.set_agent && !nrest)) {
-			/* listing: -n/-r are flags, what they took operands */
-			ctl.mode = ctl.tree ? M_TREE : M_LIST;
-			for (size_t i = 0; i < nswallowed; i++)
-				ctl.operands[ctl.noperands++] = swallowed[i];
-			ctl.noheadings |= nflag;
-			ctl.raw |= rflag;
-			if (oarg) {	/* the last of -o and --output counts */
-				free(ctl.output);
-				ctl.output = CTK_TAKE_PTR(oarg);
-			}
-		} else {
-			ctl.mode = ctl.unmount ? M_UNMOUNT :
-				   ctl.set_agent ? M_AGENT : M_MOUNT;
-			if (ctl.mode != M_MOUNT && (nflag || rflag || oarg)) {
-				ret = ctk_usage_error(&ctl.cli, "-n, -r and -o go "
-						      "with mounting or "
-						      "listing");
-				goto done;
-			}
-			if ((nflag && !nameflag_arg) ||
-			    (rflag && !agentflag_arg)) {
-				ret = ctk_usage_error(&ctl.cli, "--%s needs an "
-						      "argument when mounting",
-						      nflag && !nameflag_arg ?
-						      "name" : "release-agent");
-				goto done;
-			}
-			ctl.name = nameflag_arg;
-			ctl.agent = agentflag_arg;
-			ctl.options = CTK_TAKE_PTR(oarg);
-		}
-		for (size_t i = 0; i < nrest; i++)
-			ctl.operands[ctl.noperands++] = rest[i];
-	}
-	/* each mode's own checks */
-	if (ctl.mode == M_LIST || ctl.mode == M_TREE) {
-		if (ctl.controllers || ctl.type || ctl.noprefix ||
-		    ctl.clone_children) {
-			ret = ctk_usage_error(&ctl.cli, "-c, -t, --noprefix and "
-					      "--clone-children go with DIR");
-			goto done;
-		}
-		if (ctl.mode == M_LIST && ctl.noperands) {
-			ret = ctk_usage_error(&ctl.cli, "%s: unexpected argument",
-					      ctl.operands[0]);
-			goto done;
-		}
-	} else {
-		if (ctl.json || ctl.all || ctl.output || ctl.raw ||
-		    ctl.noheadings) {
-			ret = ctk_usage_error(&ctl.cli, "-J, -a, --output, --raw "
-					      "and --noheadings go with a "
-					      "listing");
-			goto done;
-		}
-		/* fixtures never reach a real mount, unmount or agent write */
-		if (ctl.mountinfo || ctl.selfcgroup) {
-			ret = ctk_usage_error(&ctl.cli, "--mountinfo and "
-					      "--proc-cgroup go with a listing");
-			goto done;
-		}
-		if (ctl.mode != M_UNMOUNT && ctl.noperands != 1) {
-			ret = ctk_usage_error(&ctl.cli, "exactly one DIR expected");
-			goto done;
-		}
-		if (ctl.mode == M_UNMOUNT && !ctl.noperands) {
-			ret = ctk_usage_error(&ctl.cli, "--unmount: no mount "
-					      "point given");
-			goto done;
-		}
-	}
-	if (ctl.mode == M_LIST) {
-		static const int defs[] = { L_ID, L_TYPE, L_CONTROLLERS, L_NAME,
-					    L_TARGET, L_AGENT, L_CONTAINERS };
-		memcpy(ids, defs, sizeof(defs));
-		nids = CTK_ARRAY_SIZE(defs);
-		if (ctl.output && ctk_columns_parse(ctl.output, list_cols,
-						    CTK_ARRAY_SIZE(list_cols),
-						    ids, 15, &nids, &e)) {
-			ret = ctk_usage_error(&ctl.cli, "--output: %s", e.msg);
-			goto done;
-		}
-	} else if (ctl.mode == M_TREE) {
-		static const int defs[] = { T_PATH, T_TASKS, T_POPULATED,
-					    T_NOTIFY, T_RELEASABLE };
-		memcpy(ids, defs, sizeof(defs));
-		nids = CTK_ARRAY_SIZE(defs);
-		if (ctl.output && ctk_columns_parse(ctl.output, tree_cols,
-						    CTK_ARRAY_SIZE(tree_cols),
-						    ids, 15, &nids, &e)) {
-			ret = ctk_usage_error(&ctl.cli, "--output: %s", e.msg);
-			goto done;
-		}
-	}
-
-	if (ctk_hierarchy_load(&ctl.hier, ctl.mountinfo,
-			       ctl.selfcgroup ? ctl.selfcgroup :
-			       (ctl.mountinfo ? NULL : "/proc/self/cgroup"),
-			       &e)) {
-		ctk_msg_err(&ctl.cli, NULL, &e);
-		ret = CTK_EXIT_FAILURE;
-		goto done;
-	}
-	switch (ctl.mode) {
-	case M_LIST:
-		ret = do_list(&ctl, ids, nids);
-		break;
-	case M_TREE:
-		ret = do_tree(&ctl, ids, nids, ctl.output != NULL);
-		break;
-	case M_MOUNT:
-		ret = do_mount(&ctl);
-		break;
-	case M_UNMOUNT:
-		ret = do_unmount(&ctl);
-		break;
-	case M_AGENT:
-		ret = do_set_agent(&ctl);
-		break;
-	}
+	ret = assign_mode(&ctl, poptGetArgs(pc));
+	if (!ret)
+		ret = check_mode(&ctl);
+	if (!ret)
+		ret = pick_columns(&ctl);
+	if (!ret)
+		ret = run_mode(&ctl);
 done:
-	ctk_hierarchy_free(&ctl.hier);
-	free(ctl.operands);
-	for (size_t i = 0; swallowed && i < nswallowed; i++)
-		free((char *)swallowed[i]);
-	free(swallowed);
-	free(oarg);
-	free(ctl.options);
-	free(ctl.output);
-	free(ctl.set_agent);
-	free(ctl.mountinfo);
-	free(ctl.selfcgroup);
-	free(ctl.controllers);
-	free(ctl.type);
+	free_control(&ctl);
 	if (pc)
 		poptFreeContext(pc);
 	free(nargv);
