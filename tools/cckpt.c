@@ -613,6 +613,109 @@ out:
 	return ret;
 }
 
+/* ---- the commands, from a table ------------------------------------------- */
+
+static int check_restore(struct cckpt_control *ctl)
+{
+	if (ctl->noperands != 1)
+		return ctk_usage_error(&ctl->cli, "restore takes one FILE");
+	if (ctl->command && !ctl->command[0])
+		return ctk_usage_error(&ctl->cli, "no command after '--'");
+	if (ctl->freeze && !ctl->into)
+		return ctk_usage_error(&ctl->cli, "--freeze needs --into a v2 "
+				       "container");
+	if (ctl->freeze && ctl->command)
+		return ctk_usage_error(&ctl->cli, "--freeze and a command do not "
+				       "mix");
+	if (geteuid() != 0) {
+		ctk_msg(&ctl->cli, "%s: restoring pids needs root",
+			ctl->operands[0]);
+		return CTK_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+static int check_diff(struct cckpt_control *ctl)
+{
+	return ctl->noperands == 2 ? 0 :
+	       ctk_usage_error(&ctl->cli, "diff takes two FILEs");
+}
+
+static int check_dump(struct cckpt_control *ctl)
+{
+	if (!ctl->output)
+		return ctk_usage_error(&ctl->cli, "dump needs -o FILE");
+	if ((ctl->pid_arg != NULL) + ctl->noperands != 1)
+		return ctk_usage_error(&ctl->cli, "dump takes one SPEC or -p PID");
+	return 0;
+}
+
+static int check_file(struct cckpt_control *ctl)
+{
+	return ctl->noperands == 1 ? 0 :
+	       ctk_usage_error(&ctl->cli, "%s takes one FILE", ctl->cmd);
+}
+
+/* Which option goes with which command: one bit each. */
+enum {
+	W_DUMP = 1 << 0,	/* -o, -p, --subtree, --no-freeze, --timeout */
+	W_JSON = 1 << 1,	/* -J */
+	W_RESTORE = 1 << 2,	/* --into, --freeze, -- COMMAND */
+};
+
+static const struct cckpt_command {
+	const char *name;
+	unsigned takes;
+	int (*check)(struct cckpt_control *ctl);
+	int (*run)(struct cckpt_control *ctl);
+} commands[] = {
+	{ "dump", W_DUMP, check_dump, do_dump },
+	{ "show", W_JSON, check_file, do_show },
+	{ "verify", 0, check_file, do_verify },
+	{ "restore", W_RESTORE, check_restore, do_restore },
+	{ "diff", 0, check_diff, do_diff },
+};
+
+/* The options of another command than the one given are refused, with the
+ * one that takes them named. */
+static int check_options(struct cckpt_control *ctl, unsigned takes)
+{
+	if ((ctl->output || ctl->pid_arg || ctl->subtree || ctl->no_freeze ||
+	     ctl->timeout_arg) && !(takes & W_DUMP))
+		return ctk_usage_error(&ctl->cli, "%s: -o, -p, --subtree, "
+				       "--no-freeze and --timeout go with dump",
+				       ctl->cmd);
+	if (ctl->json && !(takes & W_JSON))
+		return ctk_usage_error(&ctl->cli, "-J goes with show");
+	if (ctl->command && !(takes & W_RESTORE))
+		return ctk_usage_error(&ctl->cli, "'-- COMMAND' goes with "
+				       "restore");
+	if ((ctl->into || ctl->freeze) && !(takes & W_RESTORE))
+		return ctk_usage_error(&ctl->cli, "--into and --freeze go with "
+				       "restore");
+	return 0;
+}
+
+static int run_command(struct cckpt_control *ctl)
+{
+	char safe[64];
+
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(commands); i++) {
+		const struct cckpt_command *c = &commands[i];
+		int ret;
+
+		if (strcmp(ctl->cmd, c->name))
+			continue;
+		ret = check_options(ctl, c->takes);
+		if (!ret)
+			ret = c->check(ctl);
+		return ret ? ret : c->run(ctl);
+	}
+	return ctk_usage_error(&ctl->cli, "%s: unknown command (dump, show, "
+			       "verify, restore, diff)",
+			       ctk_safe_name(ctl->cmd, safe, sizeof(safe)));
+}
+
 int main(int argc, const char **argv)
 {
 	struct cckpt_control ctl = { .cli = { .tool = "cckpt" },
@@ -694,91 +797,7 @@ int main(int argc, const char **argv)
 		}
 		ctl.timeout_ms = (int)(s * 1000);
 	}
-	if (ctl.command && strcmp(ctl.cmd, "restore")) {
-		ret = ctk_usage_error(&ctl.cli, "'-- COMMAND' goes with restore");
-		goto out;
-	}
-	if ((ctl.into || ctl.freeze) && strcmp(ctl.cmd, "restore")) {
-		ret = ctk_usage_error(&ctl.cli, "--into and --freeze go with "
-				      "restore");
-		goto out;
-	}
-	if (!strcmp(ctl.cmd, "restore") || !strcmp(ctl.cmd, "diff")) {
-		bool restore = !strcmp(ctl.cmd, "restore");
-
-		if (ctl.output || ctl.pid_arg || ctl.subtree || ctl.no_freeze ||
-		    ctl.json) {
-			ret = ctk_usage_error(&ctl.cli, "%s takes no dump or show "
-					      "option", ctl.cmd);
-			goto out;
-		}
-		if (ctl.noperands != (restore ? 1u : 2u)) {
-			ret = ctk_usage_error(&ctl.cli, restore ? "restore takes "
-					      "one FILE" : "diff takes two FILEs");
-			goto out;
-		}
-		if (restore && ctl.command && !ctl.command[0]) {
-			ret = ctk_usage_error(&ctl.cli, "no command after '--'");
-			goto out;
-		}
-		if (restore && ctl.freeze && !ctl.into) {
-			ret = ctk_usage_error(&ctl.cli, "--freeze needs --into a "
-					      "v2 container");
-			goto out;
-		}
-		if (restore && ctl.freeze && ctl.command) {
-			ret = ctk_usage_error(&ctl.cli, "--freeze and a command "
-					      "do not mix");
-			goto out;
-		}
-		if (restore && geteuid() != 0) {
-			ctk_msg(&ctl.cli, "%s: restoring pids needs root",
-				ctl.operands[0]);
-			ret = CTK_EXIT_FAILURE;
-			goto out;
-		}
-		ret = restore ? do_restore(&ctl) : do_diff(&ctl);
-	} else if (!strcmp(ctl.cmd, "dump")) {
-		if (!ctl.output) {
-			ret = ctk_usage_error(&ctl.cli, "dump needs -o FILE");
-			goto out;
-		}
-		if (ctl.json) {
-			ret = ctk_usage_error(&ctl.cli, "-J goes with show");
-			goto out;
-		}
-		if ((ctl.pid_arg != NULL) + ctl.noperands != 1) {
-			ret = ctk_usage_error(&ctl.cli, "dump takes one SPEC or "
-					      "-p PID");
-			goto out;
-		}
-		ret = do_dump(&ctl);
-	} else if (!strcmp(ctl.cmd, "show") || !strcmp(ctl.cmd, "verify")) {
-		if (ctl.output || ctl.pid_arg || ctl.subtree || ctl.no_freeze ||
-		    ctl.timeout_arg) {
-			ret = ctk_usage_error(&ctl.cli, "dump options go with "
-					      "dump");
-			goto out;
-		}
-		if (ctl.noperands != 1) {
-			ret = ctk_usage_error(&ctl.cli, "%s takes one FILE",
-					      ctl.cmd);
-			goto out;
-		}
-		if (ctl.json && strcmp(ctl.cmd, "show")) {
-			ret = ctk_usage_error(&ctl.cli, "-J goes with show");
-			goto out;
-		}
-		ret = !strcmp(ctl.cmd, "show") ? do_show(&ctl) :
-						  do_verify(&ctl);
-	} else {
-		char safe[64];
-
-		ret = ctk_usage_error(&ctl.cli, "%s: unknown command (dump, "
-				      "show, verify, restore, diff)",
-				      ctk_safe_name(ctl.cmd,
-				      safe, sizeof(safe)));
-	}
+	ret = run_command(&ctl);
 out:
 	ctk_hierarchy_free(&ctl.hier);
 	free(ctl.output);
