@@ -1,0 +1,1 @@
+cckpt diff "$CK/valid-container.img" "$CK/valid-subtree.img"

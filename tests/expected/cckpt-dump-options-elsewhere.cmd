@@ -1,0 +1,1 @@
+cckpt verify -o x.img "$CK/valid-container.img"

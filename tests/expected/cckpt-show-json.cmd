@@ -1,0 +1,1 @@
+cckpt show -J "$CK/valid-subtree.img"

@@ -1,0 +1,1 @@
+cckpt show "$CK/valid-container.img"

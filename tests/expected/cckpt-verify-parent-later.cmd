@@ -1,0 +1,1 @@
+cckpt verify "$CK/parent-later.img"

@@ -1,0 +1,1 @@
+cckpt verify "$CK/valid-container.img"

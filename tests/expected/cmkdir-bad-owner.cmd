@@ -1,0 +1,1 @@
+cmkdir -u no-such-user-ctk :/x

@@ -1,0 +1,1 @@
+cmount --output NOPE --mountinfo "$FIXTURES/mountinfo-v1v2"

@@ -1,0 +1,1 @@
+cmount -T -u /x

@@ -1,0 +1,1 @@
+cmount --raw --noheadings --output TYPE,NAME,TARGET --mountinfo "$FIXTURES/mountinfo-v2only"

@@ -1,0 +1,1 @@
+cmount --mountinfo /nonexistent/mountinfo
