@@ -235,6 +235,88 @@ static int classify(struct cattach_control *ctl)
 	return failed < ctl->npids ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
 }
 
+/* The operands and what goes with what; the PIDs parsed. 0 or 2. */
+static int check_args(struct cattach_control *ctl, const char **args,
+		      size_t nargs)
+{
+	size_t first_pid = 0;
+
+	if (ctl->cmd && !ctl->cmd[0])
+		return ctk_usage_error(&ctl->cli, "no command after '--'");
+	if (ctl->all + ctl->rules + (ctl->cmd != NULL) > 1)
+		return ctk_usage_error(&ctl->cli, "-a, --rules and '-- COMMAND' "
+				       "are exclusive");
+	if (ctl->cgroupns && !ctl->cmd)
+		return ctk_usage_error(&ctl->cli, "--cgroupns goes with a "
+				       "command");
+	if (ctl->all) {
+		if (ctl->ngroups || nargs != 2 || ctl->threads)
+			return ctk_usage_error(&ctl->cli, "-a takes FROM and "
+					       "SPEC");
+		ctl->groups[ctl->ngroups++] = args[0];
+		ctl->groups[ctl->ngroups++] = args[1];
+		return 0;
+	}
+	if (ctl->rules) {
+		if (ctl->ngroups || !nargs || ctl->threads)
+			return ctk_usage_error(&ctl->cli, "--rules takes PIDs "
+					       "only");
+	} else {
+		if (!ctl->ngroups) {
+			if (!nargs)
+				return ctk_usage_error(&ctl->cli, "no container "
+						       "given");
+			ctl->groups[ctl->ngroups++] = args[0];
+			first_pid = 1;
+		}
+		if (ctl->cmd && nargs > first_pid)
+			return ctk_usage_error(&ctl->cli, "%s: PIDs and a command "
+					       "do not mix", args[first_pid]);
+		if (!ctl->cmd && nargs <= first_pid)
+			return ctk_usage_error(&ctl->cli, "no PID given");
+		if (ctl->cmd && ctl->threads)
+			return ctk_usage_error(&ctl->cli, "--threads does not go "
+					       "with a command");
+		if (ctl->cmd)
+			return 0;
+	}
+	ctl->pids = calloc(nargs, sizeof(*ctl->pids));
+	if (!ctl->pids) {
+		ctk_msg(&ctl->cli, "out of memory");
+		return CTK_EXIT_FAILURE;
+	}
+	for (size_t i = first_pid; i < nargs; i++) {
+		char safe[64];
+
+		if (ctk_parse_pid(args[i], &ctl->pids[ctl->npids++]))
+			return ctk_usage_error(&ctl->cli, "%s: not a process ID",
+					       ctk_safe_name(args[i], safe,
+							     sizeof(safe)));
+	}
+	return 0;
+}
+
+/* Classify, run a command, move all of FROM, or move the PIDs. */
+static int run_mode(struct cattach_control *ctl)
+{
+	struct ctk_err e;
+	int ret;
+
+	if (ctl->rules)
+		return classify(ctl);
+	/* mounted hierarchies are all it needs (no /proc/self/cgroup) */
+	if (ctk_hierarchy_load(&ctl->hier, NULL, NULL, &e)) {
+		ctk_msg_err(&ctl->cli, NULL, &e);
+		return CTK_EXIT_FAILURE;
+	}
+	ret = open_targets(ctl);
+	if (ret)
+		return ret;
+	if (ctl->cmd)
+		return run_command(ctl);
+	return ctl->all ? move_all(ctl) : move_pids(ctl);
+}
+
 int main(int argc, const char **argv)
 {
 	struct cattach_control ctl = { .cli = { .tool = "cattach" } };
@@ -261,7 +343,7 @@ int main(int argc, const char **argv)
 	};
 	int optc, rc, ret = CTK_EXIT_USAGE;
 	const char **args;
-	size_t nargs = 0, first_pid = 0;
+	size_t nargs = 0;
 	poptContext pc;
 
 	optc = ctk_cli_split_command(argc, argv, &ctl.cmd);
@@ -293,99 +375,12 @@ int main(int argc, const char **argv)
 	while (args && args[nargs])
 		nargs++;
 
-	/* validate everything before the first move */
-	if (ctl.cmd && !ctl.cmd[0]) {
-		ret = ctk_usage_error(&ctl.cli, "no command after '--'");
-		goto out;
-	}
-	if (ctl.all + ctl.rules + (ctl.cmd != NULL) > 1) {
-		ret = ctk_usage_error(&ctl.cli, "-a, --rules and '-- COMMAND' "
-				      "are exclusive");
-		goto out;
-	}
-	if (ctl.cgroupns && !ctl.cmd) {
-		ret = ctk_usage_error(&ctl.cli, "--cgroupns goes with a command");
-		goto out;
-	}
-	if (ctl.all) {
-		if (ctl.ngroups || nargs != 2 || ctl.threads) {
-			ret = ctk_usage_error(&ctl.cli, "-a takes FROM and SPEC");
-			goto out;
-		}
-		ctl.groups[ctl.ngroups++] = args[0];
-		ctl.groups[ctl.ngroups++] = args[1];
-	} else if (!ctl.rules) {
-		if (!ctl.ngroups) {
-			if (!nargs) {
-				ret = ctk_usage_error(&ctl.cli, "no container "
-						      "given");
-				goto out;
-			}
-			ctl.groups[ctl.ngroups++] = args[0];
-			first_pid = 1;
-		}
-		if (ctl.cmd && nargs > first_pid) {
-			ret = ctk_usage_error(&ctl.cli, "%s: PIDs and a command "
-					      "do not mix", args[first_pid]);
-			goto out;
-		}
-		if (!ctl.cmd && nargs <= first_pid) {
-			ret = ctk_usage_error(&ctl.cli, "no PID given");
-			goto out;
-		}
-		if (ctl.cmd && ctl.threads) {
-			ret = ctk_usage_error(&ctl.cli, "--threads does not go "
-					      "with a command");
-			goto out;
-		}
-	} else if (ctl.ngroups || !nargs || ctl.threads) {
-		ret = ctk_usage_error(&ctl.cli, "--rules takes PIDs only");
-		goto out;
-	}
-	if (!ctl.all && !ctl.cmd) {
-		ctl.pids = calloc(nargs, sizeof(*ctl.pids));
-		if (!ctl.pids) {
-			ctk_msg(&ctl.cli, "out of memory");
-			ret = CTK_EXIT_FAILURE;
-			goto out;
-		}
-		for (size_t i = first_pid; i < nargs; i++) {
-			char safe[64];
-
-			if (ctk_parse_pid(args[i], &ctl.pids[ctl.npids++])) {
-				ret = ctk_usage_error(&ctl.cli, "%s: not a "
-						      "process ID",
-						      ctk_safe_name(args[i], safe,
-								    sizeof(safe)));
-				goto out;
-			}
-		}
-	}
 	for (size_t i = 0; i < CTK_ARRAY_SIZE(ctl.fds); i++)
 		ctl.fds[i] = -1;
-	if (ctl.rules) {
-		ret = classify(&ctl);
-		goto out;
-	}
-	{
-		struct ctk_err e;
-
-		/* mounted hierarchies are all it needs (no /proc/self/cgroup) */
-		if (ctk_hierarchy_load(&ctl.hier, NULL, NULL, &e)) {
-			ctk_msg_err(&ctl.cli, NULL, &e);
-			ret = CTK_EXIT_FAILURE;
-			goto out;
-		}
-	}
-	ret = open_targets(&ctl);
-	if (ret)
-		goto out;
-	if (ctl.cmd)
-		ret = run_command(&ctl);
-	else if (ctl.all)
-		ret = move_all(&ctl);
-	else
-		ret = move_pids(&ctl);
+	/* validate everything before the first move */
+	ret = check_args(&ctl, args, nargs);
+	if (!ret)
+		ret = run_mode(&ctl);
 out:
 	for (size_t i = 0; i < ctl.ntargets; i++) {
 		if (ctl.fds[i] >= 0)
