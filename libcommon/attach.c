@@ -198,6 +198,36 @@ int ctk_attach(int cgfd, const struct ctk_target *t, pid_t pid, bool thread,
 	return 0;
 }
 
+int ctk_proc_inner_pid(pid_t pid, uint32_t *inner)
+{
+	char path[40], buf[4096];
+	const char *p;
+	int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ssize_t n;
+
+	*inner = 0;
+	if (dfd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "%d/status", (int)pid);
+	n = ctk_cfile_read(dfd, path, buf, sizeof(buf));
+	close(dfd);
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : (int)n;
+	p = strstr(buf, "\nNSpid:");
+	if (!p)
+		return -ENOSYS;	/* a kernel before 4.1 */
+	for (p += 7; *p && *p != '\n';) {
+		char *end;
+		unsigned long v = strtoul(p, &end, 10);
+
+		if (end == p)
+			break;
+		*inner = (uint32_t)v;
+		p = end;
+	}
+	return 0;
+}
+
 int ctk_container_pids(int cgfd, const char *file, pid_t **pids, size_t *n)
 {
 	char *buf, *p;

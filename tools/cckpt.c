@@ -450,35 +450,153 @@ static const char *about_root(const char *msg, pid_t root)
 	return root > 0 && !strncmp(msg, pre, (size_t)n) ? msg + n : msg;
 }
 
-static int do_dump(struct cckpt_control *ctl)
+/* What the steps of a dump share. */
+struct dumpjob {
+	struct ctk_freezer fz;
+	struct ctk_target t;
+	bool have_t, subtree;
+	pid_t root, *pids;
+	size_t n;
+	char where[512];
+};
+
+/* -p PID or the SPEC, and the words messages name it by. 0 or an exit. */
+static int dump_what(struct cckpt_control *ctl, struct dumpjob *j)
 {
-	struct ctk_freezer fz = { .kind = CTK_FREEZE_NONE };
-	struct ctk_target t = { 0 };
-	struct ckpt_image img = { 0 };
-	struct ctk_err e = { 0 };
-	pid_t root = 0, *pids = NULL;
-	size_t n = 0;
-	bool have_t = false, subtree = ctl->subtree;
-	sigset_t block, old;
-	int ret = CTK_EXIT_FAILURE, rc;
-	char where[512] = "";
+	struct ctk_err e;
 
 	if (ctl->pid_arg) {
-		if (ctk_parse_pid(ctl->pid_arg, &root))
+		if (ctk_parse_pid(ctl->pid_arg, &j->root))
 			return ctk_usage_error(&ctl->cli, "%s: not a process ID",
 					       ctl->pid_arg);
-		snprintf(where, sizeof(where), "process %d", (int)root);
-	} else {
-		if (ctk_hierarchy_load(&ctl->hier, NULL, "/proc/self/cgroup",
-				       &e) ||
-		    ctk_target_from_string(ctl->operands[0], &ctl->hier, &t,
-					   &e)) {
-			ctk_msg(&ctl->cli, "%s: %s", ctl->operands[0], e.msg);
+		snprintf(j->where, sizeof(j->where), "process %d",
+			 (int)j->root);
+		return 0;
+	}
+	if (ctk_hierarchy_load(&ctl->hier, NULL, "/proc/self/cgroup", &e) ||
+	    ctk_target_from_string(ctl->operands[0], &ctl->hier, &j->t, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s", ctl->operands[0], e.msg);
+		return CTK_EXIT_FAILURE;
+	}
+	j->have_t = true;
+	ctk_target_format(&j->t, j->where, sizeof(j->where));
+	return 0;
+}
+
+/* A container with a freezer: freeze it (never the one cckpt is in). */
+static int dump_freeze(struct cckpt_control *ctl, struct dumpjob *j)
+{
+	bool v1 = j->t.hier->type == CTK_HIER_V1;
+	struct ctk_err e;
+	int cgfd;
+
+	if (self_inside(&j->t)) {
+		ctk_msg(&ctl->cli, "%s: cckpt runs inside the container and "
+			"would freeze itself", j->where);
+		return CTK_EXIT_FAILURE;
+	}
+	if (v1 && !strstr(j->t.hier->controllers, "freezer"))
+		return 0;	/* stopped instead, below */
+	cgfd = ctk_container_open(&j->t);
+	if (cgfd < 0) {
+		ctk_msg_errno(&ctl->cli, j->where, NULL, CTK_OP_OPEN, cgfd);
+		return CTK_EXIT_FAILURE;
+	}
+	if (ctk_freeze_cgroup(&j->fz, cgfd, v1, ctl->timeout_ms, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s", j->where, about_root(e.msg, j->root));
+		return CTK_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* No freezer: SIGSTOP, then look again for children forked before the
+ * stop, until the set stops changing; never cckpt or its ancestors. */
+static int dump_stop(struct cckpt_control *ctl, struct dumpjob *j)
+{
+	struct ctk_err e;
+
+	for (int round = 0; round < 10; round++) {
+		pid_t *again = NULL, self = holds_self(j->pids, j->n);
+		size_t m = 0;
+
+		ctk_thaw(&j->fz);
+		if (self) {
+			const char *who = self == getpid() ? "cckpt itself" :
+					  "an ancestor of cckpt";
+
+			if (self == j->root)
+				ctk_msg(&ctl->cli, "%s: %s: stopping it would "
+					"stop cckpt (--no-freeze dumps it "
+					"unstopped)", j->where, who);
+			else
+				ctk_msg(&ctl->cli, "%s: holds %s (process %d): "
+					"stopping it would stop cckpt "
+					"(--no-freeze dumps it unstopped)",
+					j->where, who, (int)self);
 			return CTK_EXIT_FAILURE;
 		}
-		have_t = true;
-		ctk_target_format(&t, where, sizeof(where));
+		if (ctk_freeze_stop(&j->fz, j->pids, j->n, ctl->timeout_ms,
+				    &e) ||
+		    collect(j->have_t ? &j->t : NULL, j->root, &again, &m, &e)) {
+			ctk_msg(&ctl->cli, "%s: %s", j->where,
+				about_root(e.msg, j->root));
+			return CTK_EXIT_FAILURE;
+		}
+		if (m == j->n && !memcmp(again, j->pids, m * sizeof(*again))) {
+			free(again);
+			break;
+		}
+		free(j->pids);
+		j->pids = again;
+		j->n = m;
 	}
+	return 0;
+}
+
+/* Build the image (tasks held still), check that restore can make it,
+ * write it. */
+static int dump_write(struct cckpt_control *ctl, struct dumpjob *j,
+		      const sigset_t *old)
+{
+	struct ckpt_image img = { 0 };
+	struct ctk_err e;
+	int rc, ret = CTK_EXIT_FAILURE;
+
+	if (ctl->pid_arg && !j->subtree) {
+		/* -p: subtree mode unless PID is a pid-namespace init */
+		uint32_t inner = 0;
+
+		j->subtree = ctk_proc_inner_pid(j->root, &inner) || inner != 1;
+	}
+	rc = ctk_dump_build(j->pids, j->n, j->root, j->subtree, &img, &e);
+	if (ctl->pause_ms > 0)
+		usleep((useconds_t)ctl->pause_ms * 1000);
+	ctk_thaw(&j->fz);
+	sigprocmask(SIG_SETMASK, old, NULL);
+	if (rc)
+		ctk_msg(&ctl->cli, "%s: %s", j->where, about_root(e.msg, j->root));
+	/* the contract: an image that dump writes, restore reproduces */
+	else if (ctk_restore_check(&img, &e))
+		ctk_msg(&ctl->cli, "%s: not written: restore could not make "
+			"this tree: %s", j->where, e.msg);
+	else if (ctk_ckpt_write_file(ctl->output, &img, &e))
+		ctk_msg_err(&ctl->cli, ctl->output, &e);
+	else
+		ret = CTK_EXIT_OK;
+	ctk_ckpt_free(&img);
+	return ret;
+}
+
+static int do_dump(struct cckpt_control *ctl)
+{
+	struct dumpjob j = { .fz = { .kind = CTK_FREEZE_NONE },
+			     .subtree = ctl->subtree };
+	struct ctk_err e;
+	sigset_t block, old;
+	int ret = dump_what(ctl, &j);
+
+	if (ret)
+		return ret;
 	/* a signal now would leave the tasks frozen: hold it until thawed */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
@@ -486,130 +604,27 @@ static int do_dump(struct cckpt_control *ctl)
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &block, &old);
-
-	if (!ctl->no_freeze && have_t) {
-		bool v1 = t.hier->type == CTK_HIER_V1;
-		int cgfd;
-
-		if (self_inside(&t)) {
-			ctk_msg(&ctl->cli, "%s: cckpt runs inside the container "
-				"and would freeze itself", where);
-			goto out;
-		}
-		if (!v1 || strstr(t.hier->controllers, "freezer")) {
-			cgfd = ctk_container_open(&t);
-			if (cgfd < 0) {
-				ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN,
-					      cgfd);
-				goto out;
-			}
-			if (ctk_freeze_cgroup(&fz, cgfd, v1, ctl->timeout_ms,
-					      &e)) {
-				ctk_msg(&ctl->cli, "%s: %s", where, about_root(e.msg, root));
-				goto out;
-			}
-		}
-	}
-	if (collect(have_t ? &t : NULL, root, &pids, &n, &e)) {
-		ctk_msg(&ctl->cli, "%s: %s", where, about_root(e.msg, root));
+	ret = CTK_EXIT_FAILURE;
+	if (!ctl->no_freeze && j.have_t && dump_freeze(ctl, &j))
+		goto out;
+	if (collect(j.have_t ? &j.t : NULL, j.root, &j.pids, &j.n, &e)) {
+		ctk_msg(&ctl->cli, "%s: %s", j.where, about_root(e.msg, j.root));
 		goto out;
 	}
-	if (!ctl->no_freeze && fz.kind == CTK_FREEZE_NONE && !fz.already) {
-		/* no freezer here: SIGSTOP, then look again for children
-		 * forked before the stop */
-		for (int round = 0; round < 10; round++) {
-			pid_t *again = NULL, self;
-			size_t m = 0;
-
-			ctk_thaw(&fz);
-			self = holds_self(pids, n);
-			if (self && self == root) {
-				ctk_msg(&ctl->cli, "%s: %s: stopping it would "
-					"stop cckpt (--no-freeze dumps it "
-					"unstopped)", where, self == getpid() ?
-					"cckpt itself" : "an ancestor of cckpt");
-				goto out;
-			} else if (self) {
-				ctk_msg(&ctl->cli, "%s: holds %s (process %d): "
-					"stopping it would stop cckpt "
-					"(--no-freeze dumps it unstopped)",
-					where, self == getpid() ? "cckpt itself" :
-					"an ancestor of cckpt", (int)self);
-				goto out;
-			}
-			if (ctk_freeze_stop(&fz, pids, n, ctl->timeout_ms, &e)) {
-				ctk_msg(&ctl->cli, "%s: %s", where, about_root(e.msg, root));
-				goto out;
-			}
-			if (collect(have_t ? &t : NULL, root, &again, &m, &e)) {
-				ctk_msg(&ctl->cli, "%s: %s", where, about_root(e.msg, root));
-				goto out;
-			}
-			if (m == n && !memcmp(again, pids, n * sizeof(*pids))) {
-				free(again);
-				break;
-			}
-			free(pids);
-			pids = again;
-			n = m;
-		}
-	}
-	if (!ctl->pid_arg && !n) {
-		ctk_msg(&ctl->cli, "%s: the container has no process", where);
+	if (!ctl->no_freeze && j.fz.kind == CTK_FREEZE_NONE && !j.fz.already &&
+	    dump_stop(ctl, &j))
+		goto out;
+	if (!ctl->pid_arg && !j.n) {
+		ctk_msg(&ctl->cli, "%s: the container has no process", j.where);
 		goto out;
 	}
-	if (ctl->pid_arg && !subtree) {
-		/* -p: subtree mode unless PID is a pid-namespace init */
-		uint32_t last = 0;
-		char path[64], buf[4096], *p;
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)root);
-		f = fopen(path, "re");
-		if (f) {
-			while (fgets(buf, sizeof(buf), f))
-				if (!strncmp(buf, "NSpid:", 6))
-					for (p = buf + 6; *p;) {
-						char *end;
-						unsigned long v = strtoul(p, &end,
-									  10);
-
-						if (end == p)
-							break;
-						last = (uint32_t)v;
-						p = end;
-					}
-			fclose(f);
-		}
-		subtree = last != 1;
-	}
-	rc = ctk_dump_build(pids, n, root, subtree, &img, &e);
-	if (ctl->pause_ms > 0)
-		usleep((useconds_t)ctl->pause_ms * 1000);
-	ctk_thaw(&fz);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (rc) {
-		ctk_msg(&ctl->cli, "%s: %s", where, about_root(e.msg, root));
-		goto out;
-	}
-	/* the contract: an image that dump writes, restore reproduces */
-	if (ctk_restore_check(&img, &e)) {
-		ctk_msg(&ctl->cli, "%s: not written: restore could not make "
-			"this tree: %s", where, e.msg);
-		goto out;
-	}
-	if (ctk_ckpt_write_file(ctl->output, &img, &e)) {
-		ctk_msg_err(&ctl->cli, ctl->output, &e);
-		goto out;
-	}
-	ret = CTK_EXIT_OK;
+	ret = dump_write(ctl, &j, &old);
 out:
-	ctk_thaw(&fz);	/* always, on every path */
+	ctk_thaw(&j.fz);	/* always, on every path */
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	ctk_ckpt_free(&img);
-	free(pids);
-	if (have_t)
-		ctk_target_free(&t);
+	free(j.pids);
+	if (j.have_t)
+		ctk_target_free(&j.t);
 	return ret;
 }
 

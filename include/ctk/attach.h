@@ -5,6 +5,8 @@
 
 #include <sys/types.h>
 
+#include <stdint.h>
+
 #include "ctk/c.h"
 #include "ctk/spec.h"
 
@@ -21,6 +23,12 @@ struct ctk_proc_info {
 
 /* /proc/PID/stat and status of a task (a tid works too). -ESRCH if gone. */
 int ctk_proc_info(pid_t pid, struct ctk_proc_info *pi);
+
+/*
+ * The number of @pid in its own pid namespace (the last NSpid column of
+ * /proc/PID/status): 1 for a namespace's init. -errno.
+ */
+int ctk_proc_inner_pid(pid_t pid, uint32_t *inner);
 
 /* Strict pid syntax: decimal, 1 .. 4194304, no sign or spaces. */
 int ctk_parse_pid(const char *s, pid_t *pid);
