@@ -329,13 +329,176 @@ enum state {
 	S_BEFORE_TREE, S_TREE_BUFFER, S_BEFORE_TAIL, S_DONE,
 };
 
+/* The walk over the records. */
+struct pstate {
+	const uint8_t *b;
+	size_t len;
+	struct ckpt_image *img;
+	struct ctk_err *e;
+	enum state st;
+	uint32_t nrec, nstrings;
+	uint64_t *pids_buf, *tree_buf;
+};
+
+/* The record at @off: type and length in the file, padding zero up to
+ * the next one (*next). */
+static int frame(const struct pstate *ps, uint64_t off, uint32_t *type,
+		 uint32_t *rlen, uint64_t *next)
+{
+	const uint8_t *r = ps->b + off;
+	struct ctk_err *e = ps->e;
+
+	if (off == ps->len)
+		return REJECT(e, 0, off, "ends at offset %llu without a TAIL",
+			      (unsigned long long)off);
+	if (off + 8 > ps->len)
+		return REJECT(e, 0, off, "record header at offset %llu cut "
+			      "short", (unsigned long long)off);
+	*type = le32(r);
+	*rlen = le32(r + 4);
+	if (*rlen < 8)
+		return REJECT(e, *type, off, "length %u under 8", *rlen);
+	if (off + *rlen > ps->len)
+		return REJECT(e, *type, off, "length %u runs past the end of the "
+			      "file", *rlen);
+	*next = align8(off + *rlen);
+	if (*type == CKPT_HDR_TAIL)
+		return 0;	/* the end: no padding after it */
+	if (*next > ps->len)
+		return REJECT(e, *type, off, "padding runs past the end of the "
+			      "file");
+	for (uint64_t k = off + *rlen; k < *next; k++)
+		if (ps->b[k])
+			return REJECT(e, *type, off, "padding byte at %llu not "
+				      "zero", (unsigned long long)k);
+	return 0;
+}
+
+/* The tail: the last 32 bytes, its magic, offset, record count, CRC. */
+static int parse_tail(const struct pstate *ps, const uint8_t *r, uint64_t off,
+		      uint32_t rlen)
+{
+	struct ctk_err *e = ps->e;
+	uint32_t type = CKPT_HDR_TAIL;
+
+	if (rlen != 32)
+		return REJECT(e, type, off, "length %u, not 32", rlen);
+	if (off + 32 != ps->len)
+		return REJECT(e, type, off, "%llu bytes follow the tail",
+			      (unsigned long long)(ps->len - off - 32));
+	if (le64(r + 8) != CKPT_TAIL_MAGIC)
+		return REJECT(e, type, off, "bad magic");
+	if (le64(r + 24) != off)
+		return REJECT(e, type, off, "image_len %llu, not its offset",
+			      (unsigned long long)le64(r + 24));
+	if (le32(r + 20) != ps->nrec)
+		return REJECT(e, type, off, "nr_records %u, the image has %u",
+			      le32(r + 20), ps->nrec);
+	if (le32(r + 16) != ctk_crc32c(0, ps->b, off))
+		return REJECT(e, type, off, "CRC-32C mismatch");
+	return 0;
+}
+
+/* Between the fixed records: optional ones skipped, the one expected
+ * next parsed, anything else refused. */
+static int parse_between(struct pstate *ps, uint32_t type, const uint8_t *r,
+			 uint64_t off, uint32_t rlen)
+{
+	struct ctk_err *e = ps->e;
+	int rc;
+
+	if (type & CKPT_HDR_OPTIONAL)
+		return 0;	/* unknown optional: skipped */
+	if (ps->st == S_BEFORE_PIDS && type == CKPT_HDR_PIDS) {
+		rc = parse_pids(r, off, rlen, ps->img, e);
+		ps->st = S_PIDS_BUFFER;
+		return rc;
+	}
+	if (ps->st == S_BEFORE_TREE && type == CKPT_HDR_TREE) {
+		rc = parse_tree(r, off, rlen, ps->img, e);
+		ps->st = S_TREE_BUFFER;
+		return rc;
+	}
+	if (ps->st == S_BEFORE_TAIL && type == CKPT_HDR_TAIL) {
+		rc = parse_tail(ps, r, off, rlen);
+		ps->st = S_DONE;
+		return rc;
+	}
+	if (type == CKPT_HDR_HEADER || type == CKPT_HDR_PIDS ||
+	    type == CKPT_HDR_TREE || type == CKPT_HDR_TAIL ||
+	    type == CKPT_HDR_STRING || type == CKPT_HDR_BUFFER ||
+	    type == CKPT_HDR_ERROR)
+		return REJECT(e, type, off, "out of order");
+	return REJECT(e, type, off, "unknown required record type");
+}
+
+/* One record, in the state the walk is in. */
+static int parse_record(struct pstate *ps, uint32_t type, uint64_t off,
+			uint32_t rlen)
+{
+	const uint8_t *r = ps->b + off, *p = r + 8;
+	uint32_t plen = rlen - 8;
+	struct ctk_err *e = ps->e;
+	int rc;
+
+	switch (ps->st) {
+	case S_HEADER:
+		if (type != CKPT_HDR_HEADER)
+			return REJECT(e, type, off, "the first record must be "
+				      "HEADER");
+		ps->st = S_STRINGS;
+		return parse_header(r, off, rlen, ps->img, e);
+	case S_STRINGS:
+		if (type == CKPT_HDR_ERROR && ps->nstrings == 0) {
+			ps->img->failed = true;
+			ps->st = S_ERROR_STRING;
+			return 0;
+		}
+		if (type != CKPT_HDR_STRING)
+			return REJECT(e, type, off, "out of order: STRING %u of "
+				      "3 expected", ps->nstrings + 1);
+		rc = parse_string(p, plen, off, &ps->img->strings[ps->nstrings],
+				  e);
+		if (++ps->nstrings == 3)
+			ps->st = S_BEFORE_PIDS;
+		return rc;
+	case S_ERROR_STRING:
+		if (type != CKPT_HDR_STRING)
+			return REJECT(e, type, off, "out of order: the STRING of "
+				      "an ERROR expected");
+		ps->st = S_BEFORE_TAIL;
+		return parse_string(p, plen, off, &ps->img->error, e);
+	case S_BEFORE_PIDS:
+	case S_BEFORE_TREE:
+	case S_BEFORE_TAIL:
+		return parse_between(ps, type, r, off, rlen);
+	case S_PIDS_BUFFER:
+	case S_TREE_BUFFER:
+		if (type != CKPT_HDR_BUFFER)
+			return REJECT(e, type, off, "out of order: the BUFFER of "
+				      "%s expected", ps->st == S_PIDS_BUFFER ?
+				      "PIDS" : "TREE");
+		if (ps->st == S_PIDS_BUFFER) {
+			*ps->pids_buf = off;
+			ps->st = S_BEFORE_TREE;
+			return parse_pid_buffer(p, plen, off, ps->img, e);
+		}
+		*ps->tree_buf = off;
+		ps->st = S_BEFORE_TAIL;
+		return parse_tree_buffer(p, plen, off, ps->img, e);
+	case S_DONE:
+		break;
+	}
+	return 0;
+}
+
 static int parse(const uint8_t *b, size_t len, struct ckpt_image *img,
 		 uint64_t *pids_buf, uint64_t *tree_buf, struct ctk_err *e)
 {
-	enum state st = S_HEADER;
+	struct pstate ps = { .b = b, .len = len, .img = img, .e = e,
+			     .st = S_HEADER, .pids_buf = pids_buf,
+			     .tree_buf = tree_buf };
 	uint64_t off = 0;
-	uint32_t nrec = 0, nstrings = 0;
-	int rc;
 
 	if (len < CKPT_FILE_MIN)
 		return REJECT(e, 0, 0, "%zu bytes: shorter than %d", len,
@@ -343,154 +506,16 @@ static int parse(const uint8_t *b, size_t len, struct ckpt_image *img,
 	if (len > CKPT_FILE_MAX)
 		return REJECT(e, 0, 0, "%zu bytes: larger than the reader's cap "
 			      "of %llu", len, CKPT_FILE_MAX);
-	while (st != S_DONE) {
-		uint32_t type, rlen, plen;
-		const uint8_t *r, *p;
+	while (ps.st != S_DONE) {
+		uint32_t type, rlen;
 		uint64_t next;
-		char tn[32];
+		int rc = frame(&ps, off, &type, &rlen, &next);
 
-		if (off == len)
-			return REJECT(e, 0, off, "ends at offset %llu without a "
-				      "TAIL", (unsigned long long)off);
-		if (off + 8 > len)
-			return REJECT(e, 0, off, "record header at offset %llu "
-				      "cut short", (unsigned long long)off);
-		r = b + off;
-		type = le32(r);
-		rlen = le32(r + 4);
-		if (rlen < 8)
-			return REJECT(e, type, off, "length %u under 8", rlen);
-		if (off + rlen > len)
-			return REJECT(e, type, off, "length %u runs past the end "
-				      "of the file", rlen);
-		p = r + 8;
-		plen = rlen - 8;
-		next = align8(off + rlen);
-		if (type != CKPT_HDR_TAIL) {
-			if (next > len)
-				return REJECT(e, type, off, "padding runs past "
-					      "the end of the file");
-			for (uint64_t k = off + rlen; k < next; k++)
-				if (b[k])
-					return REJECT(e, type, off, "padding byte "
-						      "at %llu not zero",
-						      (unsigned long long)k);
-		}
-		switch (st) {
-		case S_HEADER:
-			if (type != CKPT_HDR_HEADER)
-				return REJECT(e, type, off, "the first record "
-					      "must be HEADER");
-			rc = parse_header(r, off, rlen, img, e);
-			if (rc)
-				return rc;
-			st = S_STRINGS;
-			break;
-		case S_STRINGS:
-			if (type == CKPT_HDR_ERROR && nstrings == 0) {
-				img->failed = true;
-				st = S_ERROR_STRING;
-				break;
-			}
-			if (type != CKPT_HDR_STRING)
-				return REJECT(e, type, off, "out of order: "
-					      "STRING %u of 3 expected",
-					      nstrings + 1);
-			rc = parse_string(p, plen, off,
-					  &img->strings[nstrings], e);
-			if (rc)
-				return rc;
-			if (++nstrings == 3)
-				st = S_BEFORE_PIDS;
-			break;
-		case S_ERROR_STRING:
-			if (type != CKPT_HDR_STRING)
-				return REJECT(e, type, off, "out of order: the "
-					      "STRING of an ERROR expected");
-			rc = parse_string(p, plen, off, &img->error, e);
-			if (rc)
-				return rc;
-			st = S_BEFORE_TAIL;
-			break;
-		case S_BEFORE_PIDS:
-		case S_BEFORE_TREE:
-		case S_BEFORE_TAIL:
-			if (type & CKPT_HDR_OPTIONAL)
-				break;	/* unknown optional: skipped */
-			if (st == S_BEFORE_PIDS && type == CKPT_HDR_PIDS) {
-				rc = parse_pids(r, off, rlen, img, e);
-				if (rc)
-					return rc;
-				st = S_PIDS_BUFFER;
-			} else if (st == S_BEFORE_TREE &&
-				   type == CKPT_HDR_TREE) {
-				rc = parse_tree(r, off, rlen, img, e);
-				if (rc)
-					return rc;
-				st = S_TREE_BUFFER;
-			} else if (st == S_BEFORE_TAIL &&
-				   type == CKPT_HDR_TAIL) {
-				if (rlen != 32)
-					return REJECT(e, type, off, "length %u, "
-						      "not 32", rlen);
-				if (off + 32 != len)
-					return REJECT(e, type, off, "%llu bytes "
-						      "follow the tail",
-						      (unsigned long long)
-						      (len - off - 32));
-				if (le64(r + 8) != CKPT_TAIL_MAGIC)
-					return REJECT(e, type, off, "bad magic");
-				if (le64(r + 24) != off)
-					return REJECT(e, type, off, "image_len "
-						      "%llu, not its offset",
-						      (unsigned long long)
-						      le64(r + 24));
-				if (le32(r + 20) != nrec)
-					return REJECT(e, type, off, "nr_records "
-						      "%u, the image has %u",
-						      le32(r + 20), nrec);
-				if (le32(r + 16) != ctk_crc32c(0, b, off))
-					return REJECT(e, type, off, "CRC-32C "
-						      "mismatch");
-				st = S_DONE;
-				continue;
-			} else if (type == CKPT_HDR_HEADER ||
-				   type == CKPT_HDR_PIDS ||
-				   type == CKPT_HDR_TREE ||
-				   type == CKPT_HDR_TAIL ||
-				   type == CKPT_HDR_STRING ||
-				   type == CKPT_HDR_BUFFER ||
-				   type == CKPT_HDR_ERROR) {
-				return REJECT(e, type, off, "out of order");
-			} else {
-				return REJECT(e, type, off, "unknown required "
-					      "record type");
-			}
-			break;
-		case S_PIDS_BUFFER:
-		case S_TREE_BUFFER:
-			if (type != CKPT_HDR_BUFFER)
-				return REJECT(e, type, off, "out of order: the "
-					      "BUFFER of %s expected",
-					      st == S_PIDS_BUFFER ? "PIDS" :
-					      "TREE");
-			if (st == S_PIDS_BUFFER) {
-				*pids_buf = off;
-				rc = parse_pid_buffer(p, plen, off, img, e);
-				st = S_BEFORE_TREE;
-			} else {
-				*tree_buf = off;
-				rc = parse_tree_buffer(p, plen, off, img, e);
-				st = S_BEFORE_TAIL;
-			}
-			if (rc)
-				return rc;
-			break;
-		case S_DONE:
-			break;
-		}
-		(void)tn;
-		nrec++;
+		if (!rc)
+			rc = parse_record(&ps, type, off, rlen);
+		if (rc)
+			return rc;
+		ps.nrec++;
 		off = next;
 	}
 	return 0;
