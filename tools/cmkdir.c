@@ -17,6 +17,8 @@ struct cmkdir_control {
 	     *config;
 	struct ctk_create_opts opts;
 	struct ctk_hierarchies hier;
+	char **extra;		/* words -N took that are SPECs again */
+	size_t nextra;
 };
 
 enum { OPT_MODE = 'm', OPT_FMODE = 'f', OPT_OWNER = 'u', OPT_TOWNER = 't',
@@ -161,6 +163,62 @@ static int create_all(struct cmkdir_control *ctl, const char **specs,
 	return ret;
 }
 
+/* The options, from popt: -1 when all were read, else an exit code. */
+static int read_options(struct cmkdir_control *ctl, poptContext pc)
+{
+	int rc;
+
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		char **slot = NULL;
+
+		switch (rc) {
+		case OPT_MODE: slot = &ctl->mode; break;
+		case OPT_FMODE: slot = &ctl->file_mode; break;
+		case OPT_OWNER: slot = &ctl->owner; break;
+		case OPT_TOWNER: slot = &ctl->task_owner; break;
+		case OPT_NOTIFY: slot = &ctl->notify; break;
+		case OPT_ENABLE: slot = &ctl->enable; break;
+		case OPT_CONFIG: slot = &ctl->config; break;
+		default: ctk_cli_handle(&ctl->cli, rc);
+		}
+		if (slot) {
+			free(*slot);
+			*slot = poptGetOptArg(pc);
+		}
+		/*
+		 * -N takes an optional 0|1, and popt then takes the next word
+		 * whatever it is: anything else is a SPEC again.
+		 */
+		if (rc == OPT_NOTIFY && (!ctl->notify ||
+		    strspn(ctl->notify, "0123456789") != strlen(ctl->notify))) {
+			if (ctl->notify)
+				ctl->extra[ctl->nextra++] =
+					CTK_TAKE_PTR(ctl->notify);
+			ctl->notify = strdup("1");
+		}
+	}
+	return rc < -1 ? ctk_popt_error(&ctl->cli, pc, rc) : -1;
+}
+
+/* The SPECs: what -N took back, then the operands. NULL without memory. */
+static const char **gather_specs(struct cmkdir_control *ctl,
+				 const char **rest, size_t *n)
+{
+	size_t nrest = 0;
+	const char **specs;
+
+	while (rest && rest[nrest])
+		nrest++;
+	specs = calloc(nrest + ctl->nextra + 1, sizeof(*specs));
+	if (!specs)
+		return NULL;
+	for (size_t i = 0; i < ctl->nextra; i++)
+		specs[(*n)++] = ctl->extra[i];
+	for (size_t i = 0; i < nrest; i++)
+		specs[(*n)++] = rest[i];
+	return specs;
+}
+
 int main(int argc, const char **argv)
 {
 	struct cmkdir_control ctl = { .cli = { .tool = "cmkdir" } };
@@ -196,66 +254,27 @@ int main(int argc, const char **argv)
 	};
 	poptContext pc;
 	const char **specs = NULL;
-	char **extra = calloc((size_t)argc + 1, sizeof(*extra));
-	size_t nspecs = 0, nextra = 0;
+	size_t nspecs = 0;
 	struct ctk_err e;
-	int rc, ret = CTK_EXIT_USAGE;
+	int ret = CTK_EXIT_USAGE;
 
-	if (!extra) {
+	ctl.extra = calloc((size_t)argc + 1, sizeof(*ctl.extra));
+	if (!ctl.extra) {
 		ctk_msg(&ctl.cli, "out of memory");
 		return CTK_EXIT_FAILURE;
 	}
 	ctk_cli_options(common, &ctl.cli);
 	pc = poptGetContext("cmkdir", argc, argv, opts, 0);
 	poptSetOtherOptionHelp(pc, "[options] SPEC...");
-	while ((rc = poptGetNextOpt(pc)) > 0) {
-		char **slot = NULL;
-
-		switch (rc) {
-		case OPT_MODE: slot = &ctl.mode; break;
-		case OPT_FMODE: slot = &ctl.file_mode; break;
-		case OPT_OWNER: slot = &ctl.owner; break;
-		case OPT_TOWNER: slot = &ctl.task_owner; break;
-		case OPT_NOTIFY: slot = &ctl.notify; break;
-		case OPT_ENABLE: slot = &ctl.enable; break;
-		case OPT_CONFIG: slot = &ctl.config; break;
-		default: ctk_cli_handle(&ctl.cli, rc);
-		}
-		if (slot) {
-			free(*slot);
-			*slot = poptGetOptArg(pc);
-		}
-		/*
-		 * -N takes an optional 0|1, and popt then takes the next word
-		 * whatever it is: anything else is a SPEC again.
-		 */
-		if (rc == OPT_NOTIFY && (!ctl.notify ||
-		    strspn(ctl.notify, "0123456789") != strlen(ctl.notify))) {
-			if (ctl.notify)
-				extra[nextra++] = CTK_TAKE_PTR(ctl.notify);
-			ctl.notify = strdup("1");
-		}
-	}
-	if (rc < -1) {
-		ret = ctk_popt_error(&ctl.cli, pc, rc);
+	ret = read_options(&ctl, pc);
+	if (ret >= 0)
 		goto out;
-	}
-	{
-		const char **rest = poptGetArgs(pc);
-		size_t nrest = 0;
-
-		while (rest && rest[nrest])
-			nrest++;
-		specs = calloc(nrest + nextra + 1, sizeof(*specs));
-		if (!specs) {
-			ctk_msg(&ctl.cli, "out of memory");
-			ret = CTK_EXIT_FAILURE;
-			goto out;
-		}
-		for (size_t i = 0; i < nextra; i++)
-			specs[nspecs++] = extra[i];
-		for (size_t i = 0; i < nrest; i++)
-			specs[nspecs++] = rest[i];
+	ret = CTK_EXIT_USAGE;
+	specs = gather_specs(&ctl, poptGetArgs(pc), &nspecs);
+	if (!specs) {
+		ctk_msg(&ctl.cli, "out of memory");
+		ret = CTK_EXIT_FAILURE;
+		goto out;
 	}
 	if (ctl.config) {
 		if (nspecs) {
@@ -293,9 +312,9 @@ out:
 	free(ctl.enable);
 	free(ctl.config);
 	free(specs);
-	for (size_t i = 0; i < nextra; i++)
-		free(extra[i]);
-	free(extra);
+	for (size_t i = 0; i < ctl.nextra; i++)
+		free(ctl.extra[i]);
+	free(ctl.extra);
 	poptFreeContext(pc);
 	return ret;
 }
