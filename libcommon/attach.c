@@ -244,17 +244,10 @@ int ctk_container_pids(int cgfd, const char *file, pid_t **pids, size_t *n)
 		if (end == p)
 			break;
 		if (pid > 0) {
-			if (cnt == cap) {
-				pid_t *nv = realloc(v, (cap ? cap * 2 : 16) *
-						    sizeof(*nv));
-
-				if (!nv) {
-					free(v);
-					free(buf);
-					return -ENOMEM;
-				}
-				v = nv;
-				cap = cap ? cap * 2 : 16;
+			if (CTK_GROW(v, cap, cnt, 16)) {
+				free(v);
+				free(buf);
+				return -ENOMEM;
 			}
 			v[cnt++] = (pid_t)pid;
 		}

@@ -114,22 +114,6 @@ static int read_task(pid_t tgid, pid_t tid, struct dtask *t,
 	return 0;
 }
 
-static int grow_tasks(struct dtask **t, size_t n, size_t *cap)
-{
-	if (n < *cap)
-		return 0;
-	{
-		size_t nc = *cap ? *cap * 2 : 64;
-		struct dtask *nv = realloc(*t, nc * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		*t = nv;
-		*cap = nc;
-	}
-	return 0;
-}
-
 static int cmp_pid(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
@@ -139,15 +123,8 @@ static int cmp_pid(const void *a, const void *b)
 
 static int push_pid(pid_t **v, size_t *n, size_t *cap, pid_t pid)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		pid_t *nv = realloc(*v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = nc;
-	}
+	if (CTK_GROW(*v, *cap, *n, 64))
+		return -ENOMEM;
 	(*v)[(*n)++] = pid;
 	return 0;
 }
@@ -265,15 +242,8 @@ static int add_obj(struct dobj **v, size_t *n, size_t *cap,
 		return 1;	/* not visible in the root pid namespace */
 	for (uint32_t k = L; k < nlev && num[k]; k++)
 		depth = k - L;
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		struct dobj *nv = realloc(*v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = nc;
-	}
+	if (CTK_GROW(*v, *cap, *n, 64))
+		return -ENOMEM;
 	o = &(*v)[(*n)++];
 	o->key = num[L];
 	o->depth = depth;
@@ -407,7 +377,7 @@ static int read_threads(struct dbuild *b, pid_t pid)
 
 		if (ctk_parse_pid(de->d_name, &tid) || tid == pid)
 			continue;
-		if (grow_tasks(&b->t, b->nt, &b->capt)) {
+		if (CTK_GROW(b->t, b->capt, b->nt, 64)) {
 			rc = ctk_err_set(b->e, ENOMEM, "out of memory");
 			break;
 		}
@@ -426,7 +396,7 @@ static int read_all(struct dbuild *b, const pid_t *procs, size_t nprocs)
 		uint32_t nthreads = 0;
 		int rc;
 
-		if (grow_tasks(&b->t, b->nt, &b->capt))
+		if (CTK_GROW(b->t, b->capt, b->nt, 64))
 			return ctk_err_set(b->e, ENOMEM, "out of memory");
 		rc = read_task(procs[i], procs[i], &b->t[b->nt], &nthreads,
 			       b->e);

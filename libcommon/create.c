@@ -34,15 +34,8 @@ static int txn_add(struct ctk_create_txn *x, int rootfd, const char *rel,
 {
 	struct ctk_txn_entry *en;
 
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 16;
-		struct ctk_txn_entry *v = realloc(x->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		x->v = v;
-		x->cap = cap;
-	}
+	if (CTK_GROW(x->v, x->cap, x->n, 16))
+		return -ENOMEM;
 	en = &x->v[x->n];
 	en->rootfd = rootfd;
 	en->rel = strndup(rel, rel_len);

@@ -57,15 +57,8 @@ static int list_subdirs(int fd, char ***out, size_t *nout)
 		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
 		    !strcmp(de->d_name, ".."))
 			continue;
-		if (n == cap) {
-			char **nn = realloc(names, (cap ? cap * 2 : 8) *
-					    sizeof(*nn));
-
-			if (!nn)
-				goto nomem;
-			names = nn;
-			cap = cap ? cap * 2 : 8;
-		}
+		if (CTK_GROW(names, cap, n, 8))
+			goto nomem;
 		names[n] = strdup(de->d_name);
 		if (!names[n])
 			goto nomem;
@@ -85,15 +78,8 @@ nomem:
 
 static struct ctk_node *node_add(struct ctk_tree *t)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct ctk_node *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		t->v = v;
-		t->cap = cap;
-	}
+	if (CTK_GROW(t->v, t->cap, t->n, 64))
+		return NULL;
 	memset(&t->v[t->n], 0, sizeof(t->v[0]));
 	return &t->v[t->n++];
 }
@@ -169,19 +155,10 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 		struct frame *fr;
 
 		if (fd >= 0) {	/* push the directory just opened */
-			if (depth == cap) {
-				size_t nc = cap ? cap * 2 : 16;
-				struct frame *ns = realloc(stack,
-							   nc * sizeof(*ns));
-
-				if (!ns) {
-					close(fd);
-					rc = ctk_err_set(e, ENOMEM,
-							 "out of memory");
-					goto fail;
-				}
-				stack = ns;
-				cap = nc;
+			if (CTK_GROW(stack, cap, depth, 16)) {
+				close(fd);
+				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				goto fail;
 			}
 			fr = &stack[depth];
 			memset(fr, 0, sizeof(*fr));

@@ -37,7 +37,7 @@ struct watcher {
 	struct wnode *v;
 	size_t n, cap;
 	size_t *freelist;
-	size_t nfree;
+	size_t nfree, fcap;
 	long *wdmap;		/* wd -> node index, -1 */
 	size_t wdcap;
 	ctk_release_report_fn report;
@@ -76,19 +76,10 @@ static long node_new(struct watcher *w)
 	if (w->nfree) {
 		i = w->freelist[--w->nfree];
 	} else {
-		if (w->n == w->cap) {
-			size_t cap = w->cap ? w->cap * 2 : 64;
-			struct wnode *v = realloc(w->v, cap * sizeof(*v));
-			size_t *f = realloc(w->freelist, cap * sizeof(*f));
-
-			if (v)
-				w->v = v;
-			if (f)
-				w->freelist = f;
-			if (!v || !f)
-				return -ENOMEM;
-			w->cap = cap;
-		}
+		/* the free list holds at most as many as there are nodes */
+		if (CTK_GROW(w->v, w->cap, w->n, 64) ||
+		    CTK_GROW(w->freelist, w->fcap, w->n, 64))
+			return -ENOMEM;
 		i = w->n++;
 	}
 	memset(&w->v[i], 0, sizeof(w->v[i]));
@@ -165,7 +156,7 @@ static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 		    bool top)
 {
 	char **queue = NULL, **cqueue = NULL;
-	size_t qn = 0, qcap = 0, qi = 0;
+	size_t qn = 0, qcap = 0, cqcap = 0, qi = 0;
 	int rc = 0;
 
 	queue = malloc(sizeof(*queue));
@@ -177,7 +168,7 @@ static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 	}
 	queue[0] = strdup(rel0);
 	cqueue[0] = strdup(cpath0);
-	qn = qcap = 1;
+	qn = qcap = cqcap = 1;
 	for (; qi < qn; qi++) {
 		char proc[64], procev[96];
 		struct dirent *de;
@@ -232,21 +223,10 @@ static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 				continue;
 			if (!w->v[i].armed || !w->v[i].recorded)
 				arm(w, (size_t)i, fd);	/* it has children */
-			if (qn == qcap) {
-				char **nq = realloc(queue, 2 * qcap *
-						    sizeof(*nq));
-				char **nc = nq ? realloc(cqueue, 2 * qcap *
-							 sizeof(*nc)) : NULL;
-
-				if (nq)
-					queue = nq;
-				if (nc)
-					cqueue = nc;
-				if (!nq || !nc) {
-					rc = -ENOMEM;
-					break;
-				}
-				qcap *= 2;
+			if (CTK_GROW(queue, qcap, qn, 16) ||
+			    CTK_GROW(cqueue, cqcap, qn, 16)) {
+				rc = -ENOMEM;
+				break;
 			}
 			queue[qn] = join(w->v[i].rel, de->d_name, true);
 			cqueue[qn] = join(w->v[i].cpath, de->d_name, false);

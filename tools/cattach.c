@@ -132,7 +132,7 @@ static int move_pids(struct cattach_control *ctl)
 static int move_all(struct cattach_control *ctl)
 {
 	struct ctk_target *from = &ctl->targets[0], *to = &ctl->targets[1];
-	size_t moved = 0, stuck_n = 0;
+	size_t moved = 0, stuck_n = 0, stuck_cap = 0;
 	pid_t *stuck = NULL;
 	char where[512];
 	struct ctk_err e;
@@ -169,15 +169,10 @@ static int move_all(struct cattach_control *ctl)
 					moved++;
 					continue;
 				}
-				if (round == 0 || stuck_n == 0 ||
-				    stuck[stuck_n - 1] != pids[i]) {
-					pid_t *ns = realloc(stuck, (stuck_n + 1) *
-							    sizeof(*ns));
-					if (ns) {
-						stuck = ns;
-						stuck[stuck_n++] = pids[i];
-					}
-				}
+				if ((round == 0 || stuck_n == 0 ||
+				     stuck[stuck_n - 1] != pids[i]) &&
+				    !CTK_GROW(stuck, stuck_cap, stuck_n, 16))
+					stuck[stuck_n++] = pids[i];
 			}
 			free(pids);
 		}

@@ -41,6 +41,15 @@ struct ctk_err {
 int ctk_err_set(struct ctk_err *e, int code, const char *fmt, ...)
 	CTK_ATTR_PRINTF(3, 4);
 
+/*
+ * Room for element @n (index) of the array @v, whose capacity is @cap:
+ * grown by doubling from @first. 0, or -ENOMEM (the array as it was).
+ * The one growth rule of every growing array.
+ */
+int ctk_grow_impl(void **v, size_t *cap, size_t n, size_t size, size_t first);
+#define CTK_GROW(v, cap, n, first) \
+	ctk_grow_impl((void **)&(v), &(cap), (n), sizeof(*(v)), (first))
+
 /* Cleanup helpers. */
 static inline void ctk_freep(void *p)
 {
