@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "ctk/attach.h"
+#include "ctk/proc.h"
 #include "ctk/container.h"
 #include "ctk/dump.h"
 #include "ctk/tree.h"
@@ -33,31 +34,6 @@ struct dobj {
 	uint32_t num[LEVELS];
 };
 
-static int parse_ns_line(const char *buf, const char *name, uint32_t *out,
-			 uint32_t *n)
-{
-	const char *p = strstr(buf, name);
-	uint32_t k = 0;
-
-	if (!p)
-		return -ENOENT;
-	p += strlen(name);
-	while (*p && *p != '\n') {
-		char *end;
-		unsigned long v = strtoul(p, &end, 10);
-
-		if (end == p)
-			break;
-		if (k == LEVELS)
-			return -E2BIG;
-		out[k++] = (uint32_t)v;
-		p = end;
-		while (*p == ' ' || *p == '\t')
-			p++;
-	}
-	*n = k;
-	return k ? 0 : -EINVAL;
-}
 
 /*
  * One read of /proc/TGID/task/TID/status gives everything: Tgid, PPid, the
@@ -102,10 +78,10 @@ static int read_task(pid_t tgid, pid_t tid, struct dtask *t,
 	p = strstr(buf, "\nThreads:");
 	if (nthreads)
 		*nthreads = p ? (uint32_t)atoi(p + 9) : 0;
-	if (parse_ns_line(buf, "\nNSpid:", t->pid, &n1) ||
-	    parse_ns_line(buf, "\nNStgid:", t->tgidv, &n2) ||
-	    parse_ns_line(buf, "\nNSpgid:", t->pgid, &n3) ||
-	    parse_ns_line(buf, "\nNSsid:", t->sid, &n4) ||
+	if (ctk_proc_ns_line(buf, "\nNSpid:", t->pid, LEVELS, &n1) ||
+	    ctk_proc_ns_line(buf, "\nNStgid:", t->tgidv, LEVELS, &n2) ||
+	    ctk_proc_ns_line(buf, "\nNSpgid:", t->pgid, LEVELS, &n3) ||
+	    ctk_proc_ns_line(buf, "\nNSsid:", t->sid, LEVELS, &n4) ||
 	    n1 != n2 || n1 != n3 || n1 != n4)
 		return ctk_err_set(e, EINVAL, "task %d: no usable NSpid, "
 				   "NStgid, NSpgid, NSsid (kernel 4.1+)",

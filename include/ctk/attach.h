@@ -5,40 +5,9 @@
 
 #include <sys/types.h>
 
-#include <stdint.h>
-
 #include "ctk/c.h"
+#include "ctk/proc.h"
 #include "ctk/spec.h"
-
-#define CTK_PF_KTHREAD	0x00200000UL
-
-struct ctk_proc_info {
-	char state;		/* R S D Z T ... */
-	unsigned long flags;	/* PF_* */
-	pid_t ppid;
-	uid_t uid;
-	gid_t gid;
-	char comm[64];
-};
-
-/* /proc/PID/stat and status of a task (a tid works too). -ESRCH if gone. */
-int ctk_proc_info(pid_t pid, struct ctk_proc_info *pi);
-
-/*
- * The number of @pid in its own pid namespace (the last NSpid column of
- * /proc/PID/status): 1 for a namespace's init. -errno.
- */
-int ctk_proc_inner_pid(pid_t pid, uint32_t *inner);
-
-/* Strict pid syntax: decimal, 1 .. 4194304, no sign or spaces. */
-int ctk_parse_pid(const char *s, pid_t *pid);
-
-/*
- * The path of @pid in hierarchy @hy from /proc/PID/cgroup, into @buf.
- * -ENOENT when the hierarchy has no line there.
- */
-int ctk_proc_cgroup_path(pid_t pid, const struct ctk_hierarchy *hy,
-			 char *buf, size_t size);
 
 /*
  * Move @pid (a process; with @thread a single thread) into the container

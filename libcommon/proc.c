@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * /proc, read in one place: a task's state, flags, parent, owners and
+ * name; its numbers at every pid-namespace level (the NS* lines); its
+ * container path in a hierarchy.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+
+#include "ctk/container.h"
+#include "ctk/proc.h"
+
+/* NS* columns: up to 32 nested pid namespaces and the initial one */
+#define PROC_LEVELS_MAX	33
+
+int ctk_parse_pid(const char *s, pid_t *pid)
+{
+	long v = 0;
+
+	if (!s || !*s || strlen(s) > 7)
+		return -EINVAL;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (*p - '0');
+	}
+	if (v < 1 || v > 4194304)
+		return -ERANGE;
+	*pid = (pid_t)v;
+	return 0;
+}
+
+int ctk_proc_info(pid_t pid, struct ctk_proc_info *pi)
+{
+	char path[64], buf[2048], *p;
+	ssize_t n;
+	int fd;
+
+	memset(pi, 0, sizeof(*pi));
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	/* comm may hold spaces and ')': the last ')' ends it */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EINVAL;
+	{
+		char *open_paren = strchr(buf, '(');
+		size_t len = open_paren ? (size_t)(p - open_paren - 1) : 0;
+
+		if (len >= sizeof(pi->comm))
+			len = sizeof(pi->comm) - 1;
+		if (open_paren)
+			memcpy(pi->comm, open_paren + 1, len);
+	}
+	/* fields after comm: state ppid pgrp session tty tpgid flags */
+	{
+		int ppid;
+		unsigned long flags;
+
+		if (sscanf(p + 2, "%c %d %*d %*d %*d %*d %lu", &pi->state,
+			   &ppid, &flags) != 3)
+			return -EINVAL;
+		pi->ppid = ppid;
+		pi->flags = flags;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			unsigned u, g;
+
+			buf[n] = '\0';
+			p = strstr(buf, "\nUid:");
+			if (p && sscanf(p + 5, "%u", &u) == 1)
+				pi->uid = u;
+			p = strstr(buf, "\nGid:");
+			if (p && sscanf(p + 5, "%u", &g) == 1)
+				pi->gid = g;
+		}
+	}
+	return 0;
+}
+
+static bool line_matches(const struct ctk_hierarchy *hy, const char *line)
+{
+	const char *c1 = strchr(line, ':'), *c2;
+	char list[512];
+	char *name = NULL;
+	size_t len;
+
+	if (!c1 || !(c2 = strchr(c1 + 1, ':')))
+		return false;
+	if (hy->type == CTK_HIER_V2)
+		return !strncmp(line, "0::", 3);
+	if (hy->hier_id > 0)
+		return strtol(line, NULL, 10) == hy->hier_id;
+	len = (size_t)(c2 - c1 - 1);
+	if (len >= sizeof(list))
+		return false;
+	memcpy(list, c1 + 1, len);
+	list[len] = '\0';
+	/* "name=x,cpu" -> name x, controllers "cpu" */
+	{
+		char ctrls[512] = "", *save = NULL;
+
+		for (char *tok = strtok_r(list, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (!strncmp(tok, "name=", 5)) {
+				name = tok + 5;
+				continue;
+			}
+			if (ctrls[0])
+				strncat(ctrls, ",", sizeof(ctrls) - strlen(ctrls) - 1);
+			strncat(ctrls, tok, sizeof(ctrls) - strlen(ctrls) - 1);
+		}
+		if ((hy->name == NULL) != (name == NULL))
+			return false;
+		if (name && strcmp(name, hy->name))
+			return false;
+		return ctk_hierarchy_has_controllers(hy, ctrls);
+	}
+}
+
+int ctk_proc_cgroup_path(pid_t pid, const struct ctk_hierarchy *hy,
+			 char *buf, size_t size)
+{
+	char path[64], line[4096 + 256];
+	FILE *f;
+	int rc = -ENOENT;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (!line_matches(hy, line))
+			continue;
+		p = strchr(strchr(line, ':') + 1, ':') + 1;
+		p[strcspn(p, "\n")] = '\0';
+		snprintf(buf, size, "%s", p);
+		rc = 0;
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
+int ctk_proc_ns_line(const char *buf, const char *name, uint32_t *out,
+		     uint32_t max, uint32_t *n)
+{
+	const char *p = strstr(buf, name);
+	uint32_t k = 0;
+
+	if (!p)
+		return -ENOENT;
+	p += strlen(name);
+	while (*p && *p != '\n') {
+		char *end;
+		unsigned long v = strtoul(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (k == max)
+			return -E2BIG;
+		out[k++] = (uint32_t)v;
+		p = end;
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	*n = k;
+	return k ? 0 : -EINVAL;
+}
+
+int ctk_proc_inner_pid(pid_t pid, uint32_t *inner)
+{
+	char path[40], buf[4096];
+	uint32_t num[PROC_LEVELS_MAX], n = 0;
+	int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+	ssize_t len;
+
+	*inner = 0;
+	if (dfd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "%d/status", (int)pid);
+	len = ctk_cfile_read(dfd, path, buf, sizeof(buf));
+	close(dfd);
+	if (len < 0)
+		return len == -ENOENT ? -ESRCH : (int)len;
+	rc = ctk_proc_ns_line(buf, "\nNSpid:", num, PROC_LEVELS_MAX, &n);
+	if (rc)
+		return rc == -ENOENT ? -ENOSYS : rc;	/* before 4.1 */
+	*inner = num[n - 1];
+	return 0;
+}
+
