@@ -201,13 +201,12 @@ host_level() { awk '/^NSpid:/ { print NF - 2 }' "/proc/$INIT/status"; }
 
 # ---- restore -----------------------------------------------------------------
 
-# round_trip LEVELS: dump, kill, restore into $V2/r, dump again, diff
-round_trip() {
-	spawn_tree "$1"
+# restore_same: dump c, kill it, restore into r, dump again: the same
+restore_same() {
 	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
 	echo 1 > "$V2/c/cgroup.kill"
 	echo 1 > "$V2/out/cgroup.kill"
-	for i in $(seq 100); do grep -qx 'populated 0' "$V2/c/cgroup.events" && break; sleep 0.01; done
+	for _ in $(seq 100); do grep -qx 'populated 0' "$V2/c/cgroup.events" && break; sleep 0.01; done
 	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/a.img"
 	assert_success
 	assert_output --regexp "^restored [0-9]+ tasks; root [0-9]+ in :$REL/r$"
@@ -216,6 +215,12 @@ round_trip() {
 	run cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
 	assert_success
 	assert_output ""
+}
+
+# round_trip LEVELS: a tree of LEVELS pid namespaces, then restore_same
+round_trip() {
+	spawn_tree "$1"
+	restore_same
 }
 
 @test "restore, one level: dump -> restore -> dump -> diff" {
@@ -470,20 +475,6 @@ dump_json() {
 	assert_success
 }
 
-# restore_same: dump c, kill it, restore into r, dump again: the same
-restore_same() {
-	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
-	echo 1 > "$V2/c/cgroup.kill"
-	echo 1 > "$V2/out/cgroup.kill"
-	for _ in $(seq 100); do grep -qx 'populated 0' "$V2/c/cgroup.events" && break; sleep 0.01; done
-	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/a.img"
-	assert_success
-	run cckpt dump -o "$BATS_TEST_TMPDIR/b.img" ":$REL/r"
-	assert_success
-	run cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
-	assert_success
-	assert_output ""
-}
 
 @test "restore: a daemon double-forked out of a live session" {
 	spawn_init 4 'setsid bash -c "sh -c \"sleep 1000 &\"; exec sleep 1000" & wait'
