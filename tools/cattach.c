@@ -77,6 +77,13 @@ static int run_command(struct cattach_control *ctl)
 				ctk_reason(e.msg, e.code, why, sizeof(why)));
 			return CTK_EXIT_FAILURE;
 		}
+		if (ctl->verbose) {
+			/* stderr: stdout is the command's */
+			ctk_target_format(&ctl->targets[i], where,
+					  sizeof(where));
+			fprintf(stderr, "cattach: %d: moved to %s\n",
+				(int)getpid(), where);
+		}
 		close(ctl->fds[i]);
 		ctl->fds[i] = -1;
 	}
@@ -105,8 +112,15 @@ static int move_pids(struct cattach_control *ctl)
 		bool ok = true;
 
 		for (size_t i = 0; i < ctl->ntargets; i++) {
-			if (ctk_attach(ctl->fds[i], &ctl->targets[i],
-				       ctl->pids[p], ctl->threads, &e)) {
+			if (!ctk_attach(ctl->fds[i], &ctl->targets[i],
+					ctl->pids[p], ctl->threads, &e)) {
+				if (ctl->verbose) {
+					ctk_target_format(&ctl->targets[i],
+							  where, sizeof(where));
+					printf("%d: moved to %s\n",
+					       (int)ctl->pids[p], where);
+				}
+			} else {
 				ctk_target_format(&ctl->targets[i], where,
 						  sizeof(where));
 				char why[512];
@@ -167,6 +181,12 @@ static int move_all(struct cattach_control *ctl)
 						&e)) {
 					progress++;
 					moved++;
+					if (ctl->verbose) {
+						ctk_target_format(to, where,
+								  sizeof(where));
+						printf("%d: moved to %s\n",
+						       (int)pids[i], where);
+					}
 					continue;
 				}
 				if ((round == 0 || stuck_n == 0 ||
@@ -200,6 +220,9 @@ static int move_all(struct cattach_control *ctl)
 		for (size_t i = 0; i < nleft; i++) {
 			if (!ctk_attach(ctl->fds[1], to, left[i], false, &e)) {
 				moved++;
+				if (ctl->verbose)
+					printf("%d: moved to %s\n", (int)left[i],
+					       where);
 				continue;
 			}
 			ctk_msg(&ctl->cli, "%d: cannot move to %s: %s",
@@ -341,6 +364,7 @@ int main(int argc, const char **argv)
 	size_t nargs = 0;
 	poptContext pc;
 
+	ctk_cli_help_alias(argc, argv);
 	optc = ctk_cli_split_command(argc, argv, &ctl.cmd);
 	ctk_cli_options(common, &ctl.cli);
 	pc = poptGetContext("cattach", optc, argv, opts, 0);

@@ -765,7 +765,8 @@ int main(int argc, const char **argv)
 	poptContext pc;
 	const char **rest;
 	int rc, ret = CTK_EXIT_USAGE;
-	int optc = ctk_cli_split_command(argc, argv, &ctl.command);
+	int optc = (ctk_cli_help_alias(argc, argv),
+		    ctk_cli_split_command(argc, argv, &ctl.command));
 
 	ctk_cli_options(common, &ctl.cli);
 	pc = poptGetContext("cckpt", optc, argv, opts, 0);

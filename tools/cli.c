@@ -407,3 +407,13 @@ int ctk_cli_command_check(const struct ctk_cli *cli, const char *cmd)
 	ctk_msg(cli, "%s: command not found", cmd);
 	return CTK_EXIT_NOT_FOUND;
 }
+
+void ctk_cli_help_alias(int argc, const char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "-h"))
+			argv[i] = "--help";
+	}
+}

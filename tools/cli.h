@@ -74,6 +74,9 @@ int ctk_cli_split_command(int argc, const char **argv, char ***cmd);
  */
 int ctk_cli_command_check(const struct ctk_cli *cli, const char *cmd);
 
+/* -h means --help, as in util-linux (before any "--"). */
+void ctk_cli_help_alias(int argc, const char **argv);
+
 /* Split bundles of argument-less short flags ("-rn" into "-r -n"). */
 int ctk_cli_unbundle(int argc, const char **argv, const char *letters,
 		     int *nargc, const char ***nargv);

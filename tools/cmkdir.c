@@ -258,6 +258,7 @@ int main(int argc, const char **argv)
 	struct ctk_err e;
 	int ret = CTK_EXIT_USAGE;
 
+	ctk_cli_help_alias(argc, argv);
 	ctl.extra = calloc((size_t)argc + 1, sizeof(*ctl.extra));
 	if (!ctl.extra) {
 		ctk_msg(&ctl.cli, "out of memory");

@@ -961,6 +961,7 @@ int main(int argc, const char **argv)
 	int nargc, ret = CTK_EXIT_USAGE;
 	poptContext pc = NULL;
 
+	ctk_cli_help_alias(argc, argv);
 	ctk_cli_options(common, &ctl.cli);
 	if (ctk_cli_unbundle(argc, argv, "nrJaTuq", &nargc, &nargv)) {
 		ret = ctk_usage_error(&ctl.cli, "bad option bundle");

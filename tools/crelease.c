@@ -32,6 +32,7 @@ struct logger {
 	int kmsg;		/* else /dev/kmsg, -1 */
 	int file;		/* --log FILE, -1 */
 	bool to_stdout;		/* admin modes print their lines too */
+	bool to_stderr;		/* an agent call from a shell says them too */
 };
 
 struct crelease_control {
@@ -44,8 +45,12 @@ struct crelease_control {
 	size_t removed, failed;
 };
 
-static void std_fds(void)
+/* /dev/null onto closed fds 0-2; true when stderr was open (a call from a
+ * shell, not the kernel's). */
+static bool std_fds(void)
 {
+	bool had_stderr = fcntl(2, F_GETFD) >= 0;
+
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
 			int n = open("/dev/null", O_RDWR);
@@ -55,6 +60,7 @@ static void std_fds(void)
 				close(n);
 			}
 		}
+	return had_stderr;
 }
 
 /* Where the lines go is settled at the first line (not before: a call
@@ -161,6 +167,8 @@ static void log_line(struct logger *l, int prio, const char *fmt, ...)
 	}
 	if (l->to_stdout)
 		printf("%s\n", msg);
+	if (l->to_stderr)
+		fprintf(stderr, "crelease: %s\n", msg);
 }
 
 static int prio_of(const struct ctk_release_result *r)
@@ -234,7 +242,7 @@ static int agent_root(const struct ctk_hierarchy *hy, const char *agent_path)
 }
 
 static int agent(const char *argv0, const char *agent_path,
-		 const char *log_path, const char *cpath)
+		 const char *log_path, const char *cpath, bool manual)
 {
 	struct ctk_hierarchies h;
 	struct ctk_release_result r;
@@ -246,6 +254,7 @@ static int agent(const char *argv0, const char *agent_path,
 	int fd = -1, ret = CTK_EXIT_FAILURE;
 
 	log_open(&l, log_path);
+	l.to_stderr = manual;
 	if (ctk_release_check_path(cpath, &r)) {
 		log_result(&l, "?", cpath, &r);
 		return CTK_EXIT_FAILURE;
@@ -598,9 +607,11 @@ int main(int argc, const char **argv)
 	struct ctk_err e;
 	int rc, ret = CTK_EXIT_USAGE;
 
-	std_fds();
+	bool manual = std_fds();
+
 	if (agent_call(argc, argv, &agent_path, &log_path, &cpath))
-		return agent(argv[0], agent_path, log_path, cpath);
+		return agent(argv[0], agent_path, log_path, cpath, manual);
+	ctk_cli_help_alias(argc, argv);
 
 	ctk_cli_options(common, &ctl.cli);
 	pc = poptGetContext("crelease", argc, argv, opts, 0);
@@ -658,6 +669,7 @@ int main(int argc, const char **argv)
 	}
 	if (ctl.watch) {
 		ctl.log.to_stdout = ctl.verbose;
+		setvbuf(stdout, NULL, _IOLBF, 0);	/* a daemon's lines, as they come */
 		ret = do_watch(&ctl, specs, nspecs);
 	} else {
 		/* sweeps print their lines; --log keeps them too */

@@ -157,3 +157,19 @@ teardown_file() { ctk_root_teardown_file; }
 	assert_success
 	[ "$(ctk_cgroup_of "$SLEEPER" name=ctk-test)" = /b ]
 }
+
+@test "-v says what moved, PID by PID; with a command, on stderr" {
+	mkdir "$V1/v"
+	ctk_spawn_sleeper
+	run cattach -v name=ctk-test:/v "$SLEEPER"
+	assert_success
+	assert_output "$SLEEPER: moved to name=ctk-test:/v"
+	mkdir "$V1/w"
+	run cattach -v -a name=ctk-test:/v name=ctk-test:/w
+	assert_success
+	assert_output "$SLEEPER: moved to name=ctk-test:/w"
+	run --separate-stderr cattach -v name=ctk-test:/v -- echo hi
+	assert_success
+	[ "$output" = hi ]
+	[[ "$stderr" == "cattach: "*": moved to name=ctk-test:/v" ]]
+}

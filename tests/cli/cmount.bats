@@ -139,3 +139,14 @@ load helpers/common
 	assert_failure 1
 	[[ "$stderr" == *"longer than"* ]]
 }
+
+@test "-h is --help in every tool, as in util-linux" {
+	for t in cmount cmkdir cattach crelease cckpt; do
+		run "$t" -h
+		assert_success
+		assert_line --partial "Usage: $t"
+	done
+	# after '--', -h belongs to the command
+	run cattach --help
+	assert_success
+}

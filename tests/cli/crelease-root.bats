@@ -244,3 +244,31 @@ watch_start() {	# watch_start SPEC: the watcher in the background
 	assert_failure 3
 	[[ "$stderr" == *"--watch is for cgroup v2"* ]]
 }
+
+@test "v1: an agent call from a shell says its line on stderr too; the kernel's goes only to the log" {
+	cmkdir -N name=ctk-test:/m
+	run --separate-stderr crelease --agent "$W" --log "$LOG" /m
+	assert_success
+	[ "$stderr" = "crelease: name=ctk-test:/m: removed" ]
+	grep -q 'name=ctk-test:/m: removed' "$LOG"
+	# fds 0-2 closed, as the kernel calls it: nothing anywhere but the log
+	cmkdir -N name=ctk-test:/k
+	crelease --agent "$W" --log "$LOG" /k <&- >&- 2>&-
+	[ ! -e "$V1/k" ]
+}
+
+@test "v2 --watch -v: each line reaches a file as it comes, not at exit" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	cmkdir -N ":$rel/a"
+	crelease --watch -v ":$rel" > "$BATS_TEST_TMPDIR/out" &
+	WATCHER=$!
+	CTK_PIDS="${CTK_PIDS:-} $WATCHER"
+	sleep 0.3
+	cattach ":$rel/a" -- true
+	for _ in $(seq 500); do grep -q ":$rel/a: removed" "$BATS_TEST_TMPDIR/out" && break; sleep 0.01; done
+	grep -q ":$rel/a: removed" "$BATS_TEST_TMPDIR/out"	# the watcher still runs
+	kill -0 "$WATCHER"
+	kill "$WATCHER"
+	wait "$WATCHER"
+}
