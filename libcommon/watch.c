@@ -148,13 +148,19 @@ static int populated(int fd)
 	return p ? p[10] == '1' : -1;
 }
 
+static void evaluate(struct watcher *w, size_t i);
+
 /*
  * Watch one container and everything below it: the directory watch is in
- * place before its children are listed, so none can slip in between.
+ * place before its children are listed, so none can slip in between. A
+ * subtree that appears while watching (@top false) may have been used and
+ * emptied before its watches were in place: what is armed and empty in it
+ * is evaluated at once.
  */
 static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 		    bool top)
 {
+	size_t *added = NULL, nadded = 0, addcap = 0;
 	char **queue = NULL, **cqueue = NULL;
 	size_t qn = 0, qcap = 0, cqcap = 0, qi = 0;
 	int rc = 0;
@@ -207,6 +213,8 @@ static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 			w->v[i].wd_dir = wd;
 			w->v[i].wd_ev = wde;
 			w->v[i].top = top && qi == 0;
+			if (!top && !CTK_GROW(added, addcap, nadded, 16))
+				added[nadded++] = (size_t)i;
 		}
 		/* already watched (a race, or a rescan): still list below */
 		if (ctk_v2_armed_get(fd) == 1) {
@@ -244,6 +252,11 @@ static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 	}
 	free(queue);
 	free(cqueue);
+	/* deepest first, as a cascade goes */
+	for (size_t k = nadded; k-- > 0;)
+		if (w->v[added[k]].used && w->v[added[k]].armed)
+			evaluate(w, added[k]);
+	free(added);
 	return rc;
 }
 
@@ -294,6 +307,12 @@ static void on_event(struct watcher *w, const struct inotify_event *ev)
 
 		if (pop == 1)
 			arm(w, (size_t)i, fd);
+		/* populated and emptied between two notifications (the
+		 * kernel sends one per ~10 ms per file): what cattach or an
+		 * earlier watcher recorded says it was used */
+		if (pop == 0 && !nd->armed && fd >= 0 &&
+		    ctk_v2_armed_get(fd) == 1)
+			nd->armed = nd->recorded = true;
 		if (fd >= 0)
 			close(fd);
 		if (pop == 0)
