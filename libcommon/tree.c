@@ -266,9 +266,12 @@ int ctk_tree_load_target(const struct ctk_target *t, unsigned flags,
 		fd = ctk_openat_beneath(rootfd, ".", O_RDONLY | O_DIRECTORY, 0);
 	}
 	if (fd < 0) {
+		const char *why = ctk_explain(CTK_OP_OPEN, -fd);
+
 		if (pfd >= 0)
 			close(pfd);
-		return ctk_err_set(e, -fd, "cannot open the container");
+		return ctk_err_set(e, -fd, "%s", why ? why :
+				   "cannot open the container");
 	}
 	rc = tree_load(pfd, fd, t->cpath, t->hier->type, flags, tr, e);
 	close(fd);

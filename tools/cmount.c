@@ -295,15 +295,9 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 	char label[512], where[1024];
 	struct ctk_tree tr;
 	struct ctk_err e = { 0 };
-	int fd, rc;
+	int rc;
 
 	ctk_target_format(t, where, sizeof(where));
-	fd = ctk_container_open(t);
-	if (fd < 0) {
-		ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN, fd);
-		return -fd;
-	}
-	close(fd);
 	rc = ctk_tree_load_target(t, CTK_TREE_STATE, &tr, &e);
 	if (rc) {
 		ctk_msg_err(&ctl->cli, where, &e);
