@@ -6,6 +6,7 @@
 
 #include "ctk/attach.h"
 #include "ctk/container.h"
+#include "internal.h"
 
 int ctk_attach(int cgfd, const struct ctk_target *t, pid_t pid, bool thread,
 	       struct ctk_err *e)
@@ -22,9 +23,9 @@ int ctk_attach(int cgfd, const struct ctk_target *t, pid_t pid, bool thread,
 		return ctk_err_set(e, -rc, "%s", rc == -ESRCH ?
 				   "no such process" : "cannot read /proc");
 	if (pi.flags & CTK_PF_KTHREAD)
-		return ctk_err_set(e, EINVAL, "a kernel thread cannot be moved");
+		return ctk_err_setx(e, EINVAL, "a kernel thread cannot be moved");
 	if (pi.state == 'Z' || pi.state == 'X')
-		return ctk_err_set(e, ESRCH, "process is a zombie (it has "
+		return ctk_err_setx(e, ESRCH, "process is a zombie (it has "
 				   "exited; nothing would move)");
 	snprintf(num, sizeof(num), "%d", (int)pid);
 	rc = ctk_cfile_write(cgfd, file, num);
@@ -36,7 +37,7 @@ int ctk_attach(int cgfd, const struct ctk_target *t, pid_t pid, bool thread,
 	/* verify: the kernel says success for some moves that do not happen */
 	rc = ctk_proc_cgroup_path(pid, t->hier, now, sizeof(now));
 	if (rc == -ESRCH)
-		return ctk_err_set(e, ESRCH, "process exited during the move");
+		return ctk_err_setx(e, ESRCH, "process exited during the move");
 	if (rc)
 		return ctk_err_set(e, -rc, "cannot verify the move");
 	if (strcmp(now, t->cpath)) {
@@ -45,7 +46,7 @@ int ctk_attach(int cgfd, const struct ctk_target *t, pid_t pid, bool thread,
 
 		if (!(ln <= lt && !strcmp(t->cpath + lt - ln, now) &&
 		      (ln == 1 || t->cpath[lt - ln] == '/' || ln == lt)))
-			return ctk_err_set(e, EAGAIN, "did not move (still in "
+			return ctk_err_setx(e, EAGAIN, "did not move (still in "
 					   "%.200s)", now);
 	}
 	/* v2: the container has been populated, for a watcher that starts

@@ -10,6 +10,7 @@
 
 #include "ctk/attach.h"
 #include "ctk/cgconf.h"
+#include "internal.h"
 
 /*
  * libcgroup is loaded only when --config or --rules needs it: linked in,
@@ -31,11 +32,11 @@ static int cg_load(struct ctk_err *e)
 	if (cg.dl)
 		return 0;
 	if (cg.tried)
-		return ctk_err_set(e, ENOSYS, "libcgroup is not available");
+		return ctk_err_setx(e, ENOSYS, "libcgroup is not available");
 	cg.tried = true;
 	cg.dl = dlopen(CTK_LIBCGROUP_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (!cg.dl)
-		return ctk_err_set(e, ENOSYS, "cannot load %s: %s",
+		return ctk_err_setx(e, ENOSYS, "cannot load %s: %s",
 				   CTK_LIBCGROUP_SONAME, dlerror());
 	cg.init = (__typeof__(cg.init))dlsym(cg.dl, "cgroup_init");
 	cg.load_config = (__typeof__(cg.load_config))
@@ -49,7 +50,7 @@ static int cg_load(struct ctk_err *e)
 	    !cg.last_errno) {
 		dlclose(cg.dl);
 		cg.dl = NULL;
-		return ctk_err_set(e, ENOSYS, "%s lacks an entry point",
+		return ctk_err_setx(e, ENOSYS, "%s lacks an entry point",
 				   CTK_LIBCGROUP_SONAME);
 	}
 	return 0;
@@ -74,14 +75,14 @@ static int check_group_name(const char *name, int line, struct ctk_err *e)
 	const char *p = name;
 
 	if (*name == '/')
-		return ctk_err_set(e, EINVAL, "line %d: group '%.64s': absolute "
+		return ctk_err_setx(e, EINVAL, "line %d: group '%.64s': absolute "
 				   "names are refused", line, name);
 	while (*p) {
 		size_t len = strcspn(p, "/");
 
 		if ((len == 2 && !strncmp(p, "..", 2)) ||
 		    (len == 1 && *p == '.'))
-			return ctk_err_set(e, EINVAL, "line %d: group '%.64s': "
+			return ctk_err_setx(e, EINVAL, "line %d: group '%.64s': "
 					   "'.' and '..' are refused (libcgroup "
 					   "would leave cgroupfs)", line, name);
 		p += len;
@@ -90,7 +91,7 @@ static int check_group_name(const char *name, int line, struct ctk_err *e)
 	}
 	for (p = name; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return ctk_err_set(e, EINVAL, "line %d: control "
+			return ctk_err_setx(e, EINVAL, "line %d: control "
 					   "character in a group name", line);
 	return 0;
 }
@@ -117,15 +118,15 @@ int ctk_cgconfig_check(const char *path, struct ctk_err *e)
 		return ctk_err_set(e, errno, "%s: cannot open", path);
 	/* a token scan: the word after "group" or "template" is a name */
 	while ((ll = getline(&line, &cap, f)) > 0) {
-		char *p = line;
+		const char *p = line;
 
 		lineno++;
 		if (ll > CGCONF_LINE_MAX)
-			return ctk_err_set(e, E2BIG, "line %d: longer than %d "
+			return ctk_err_setx(e, E2BIG, "line %d: longer than %d "
 					   "bytes: refused", lineno,
 					   CGCONF_LINE_MAX);
 		if (strlen(line) != (size_t)ll)
-			return ctk_err_set(e, EINVAL, "line %d: a NUL byte: "
+			return ctk_err_setx(e, EINVAL, "line %d: a NUL byte: "
 					   "refused", lineno);
 		while (*p) {
 			char tok[1024];
@@ -140,33 +141,26 @@ int ctk_cgconfig_check(const char *path, struct ctk_err *e)
 				want_name = false;
 				continue;
 			}
-			if (*p == '"') {
-				char *end = strchr(p + 1, '"');
+			const char *start = p, *end;
 
+			if (*p == '"') {
+				end = strchr(++start, '"');
 				if (!end)
-					return ctk_err_set(e, EINVAL, "line %d: "
+					return ctk_err_setx(e, EINVAL, "line %d: "
 							   "a quote not closed "
 							   "on its line", lineno);
-				len = (size_t)(end - p - 1);
-				if (len >= sizeof(tok))
-					return ctk_err_set(e, E2BIG, "line %d: "
-							   "a word longer than "
-							   "%zu bytes: refused",
-							   lineno,
-							   sizeof(tok) - 1);
-				memcpy(tok, p + 1, len);
 				p = end + 1;
 			} else {
-				len = strcspn(p, " \t\r\n{};=#\"");
-				if (len >= sizeof(tok))
-					return ctk_err_set(e, E2BIG, "line %d: "
-							   "a word longer than "
-							   "%zu bytes: refused",
-							   lineno,
-							   sizeof(tok) - 1);
-				memcpy(tok, p, len);
-				p += len;
+				end = p + strcspn(p, " \t\r\n{};=#\"");
+				p = end;
 			}
+			len = (size_t)(end - start);
+			if (len >= sizeof(tok))
+				return ctk_err_setx(e, E2BIG, "line %d: a word "
+						   "longer than %zu bytes: "
+						   "refused", lineno,
+						   sizeof(tok) - 1);
+			memcpy(tok, start, len);
 			tok[len] = '\0';
 			if (want_name) {
 				int rc = check_group_name(tok, lineno, e);
@@ -213,14 +207,14 @@ int ctk_cgrules_classify(pid_t pid, struct ctk_err *e)
 	if (rc)
 		return ctk_err_set(e, -rc, "no such process");
 	if (pi.flags & CTK_PF_KTHREAD)
-		return ctk_err_set(e, EINVAL, "a kernel thread cannot be moved");
+		return ctk_err_setx(e, EINVAL, "a kernel thread cannot be moved");
 	if (!inited) {
 		rc = cg_load(e);
 		if (rc)
 			return rc;
 		rc = cg.init();
 		if (rc)
-			return ctk_err_set(e, EIO, "libcgroup: %s",
+			return ctk_err_setx(e, EIO, "libcgroup: %s",
 					   ctk_cgroup_strerror(rc));
 		inited = true;
 	}

@@ -18,6 +18,7 @@
 #include "ctk/container.h"
 #include "ctk/dump.h"
 #include "ctk/tree.h"
+#include "internal.h"
 
 #define LEVELS 33	/* a task's NS* columns: up to 32 nested levels + 1 */
 
@@ -60,14 +61,14 @@ static int read_task(pid_t tgid, pid_t tid, struct dtask *t,
 	len = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (len <= 0)
-		return ctk_err_set(e, ESRCH, "task %d: exited", (int)tid);
+		return ctk_err_setx(e, ESRCH, "task %d: exited", (int)tid);
 	buf[len] = '\0';
 	p = strstr(buf, "\nKthread:");
 	if (p ? atoi(p + 9) != 0 : ({
 		struct ctk_proc_info pi;
 
 		!ctk_proc_info(tid, &pi) && (pi.flags & CTK_PF_KTHREAD); }))
-		return ctk_err_set(e, EINVAL, "task %d: a kernel thread: "
+		return ctk_err_setx(e, EINVAL, "task %d: a kernel thread: "
 				   "refused", (int)tid);
 	p = strstr(buf, "\nState:");
 	t->state = p ? p[strspn(p + 7, " \t") + 7] : '?';
@@ -83,7 +84,7 @@ static int read_task(pid_t tgid, pid_t tid, struct dtask *t,
 	    ctk_proc_ns_line(buf, "\nNSpgid:", t->pgid, LEVELS, &n3) ||
 	    ctk_proc_ns_line(buf, "\nNSsid:", t->sid, LEVELS, &n4) ||
 	    n1 != n2 || n1 != n3 || n1 != n4)
-		return ctk_err_set(e, EINVAL, "task %d: no usable NSpid, "
+		return ctk_err_setx(e, EINVAL, "task %d: no usable NSpid, "
 				   "NStgid, NSpgid, NSsid (kernel 4.1+)",
 				   (int)tid);
 	t->nlev = n1;
@@ -122,7 +123,7 @@ int ctk_container_procs(const struct ctk_target *t, pid_t **pids, size_t *n,
 		size_t np = 0;
 
 		if (!rel) {
-			rc = ctk_err_set(e, ENOMEM, "out of memory");
+			rc = ctk_err_setx(e, ENOMEM, "out of memory");
 			break;
 		}
 		fd = ctk_openat_beneath(rootfd, rel, O_RDONLY | O_DIRECTORY, 0);
@@ -138,7 +139,7 @@ int ctk_container_procs(const struct ctk_target *t, pid_t **pids, size_t *n,
 		}
 		for (size_t k = 0; k < np && !rc; k++)
 			if (push_pid(&v, &cnt, &cap, p[k]))
-				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				rc = ctk_err_setx(e, ENOMEM, "out of memory");
 		free(p);
 	}
 	ctk_tree_free(&tr);
@@ -172,12 +173,12 @@ int ctk_proc_descendants(pid_t root, pid_t **pids, size_t *n,
 			continue;
 		if (push_pid(&all, &na, &capa, pid) ||
 		    push_pid(&par, &np, &capp, pi.ppid)) {
-			rc = ctk_err_set(e, ENOMEM, "out of memory");
+			rc = ctk_err_setx(e, ENOMEM, "out of memory");
 			goto out;
 		}
 	}
 	if (push_pid(&v, &cnt, &cap, root)) {
-		rc = ctk_err_set(e, ENOMEM, "out of memory");
+		rc = ctk_err_setx(e, ENOMEM, "out of memory");
 		goto out;
 	}
 	/* breadth first over the parent links: iterative */
@@ -185,7 +186,7 @@ int ctk_proc_descendants(pid_t root, pid_t **pids, size_t *n,
 		for (size_t k = 0; k < na; k++)
 			if (par[k] == v[i] && all[k] != root &&
 			    push_pid(&v, &cnt, &cap, all[k])) {
-				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				rc = ctk_err_setx(e, ENOMEM, "out of memory");
 				goto out;
 			}
 	qsort(v, cnt, sizeof(*v), cmp_pid);
@@ -347,14 +348,14 @@ static int read_threads(struct dbuild *b, pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	d = opendir(path);
 	if (!d)
-		return ctk_err_set(b->e, ESRCH, "task %d: exited", (int)pid);
+		return ctk_err_setx(b->e, ESRCH, "task %d: exited", (int)pid);
 	while (!rc && (de = readdir(d))) {
 		pid_t tid;
 
 		if (ctk_parse_pid(de->d_name, &tid) || tid == pid)
 			continue;
 		if (CTK_GROW(b->t, b->capt, b->nt, 64)) {
-			rc = ctk_err_set(b->e, ENOMEM, "out of memory");
+			rc = ctk_err_setx(b->e, ENOMEM, "out of memory");
 			break;
 		}
 		rc = read_task(pid, tid, &b->t[b->nt], NULL, b->e);
@@ -373,7 +374,7 @@ static int read_all(struct dbuild *b, const pid_t *procs, size_t nprocs)
 		int rc;
 
 		if (CTK_GROW(b->t, b->capt, b->nt, 64))
-			return ctk_err_set(b->e, ENOMEM, "out of memory");
+			return ctk_err_setx(b->e, ENOMEM, "out of memory");
 		rc = read_task(procs[i], procs[i], &b->t[b->nt], &nthreads,
 			       b->e);
 		if (rc == -ESRCH)
@@ -395,7 +396,7 @@ static int read_all(struct dbuild *b, const pid_t *procs, size_t nprocs)
 	}
 	qsort(b->t, b->nt, sizeof(*b->t), cmp_task);
 	if (!b->nt)
-		return ctk_err_set(b->e, ESRCH, "no live process to checkpoint");
+		return ctk_err_setx(b->e, ESRCH, "no live process to checkpoint");
 	if (b->subtree)
 		drop_outside_leaders(b->t, b->nt);
 	return 0;
@@ -418,19 +419,19 @@ static int find_root(struct dbuild *b)
 		}
 	r = find_task(t, b->nt, b->root);
 	if (r < 0)
-		return ctk_err_set(b->e, ESRCH, "task %d: not among the tasks",
+		return ctk_err_setx(b->e, ESRCH, "task %d: not among the tasks",
 				   (int)b->root);
 	b->L = t[r].nlev - 1;
 	if (b->subtree)
 		return 0;
 	if (t[r].pid[b->L] != 1)
-		return ctk_err_set(b->e, EBUSY, "task %d: not the init (pid 1) "
+		return ctk_err_setx(b->e, EBUSY, "task %d: not the init (pid 1) "
 				   "of a pid namespace: use --subtree",
 				   (int)b->root);
 	for (size_t i = 0; i < b->nt; i++)
 		if (t[i].tid == t[i].tgid && t[i].tid != b->root &&
 		    find_task(t, b->nt, t[i].ppid) < 0)
-			return ctk_err_set(b->e, EBUSY, "task %d: not a "
+			return ctk_err_setx(b->e, EBUSY, "task %d: not a "
 					   "descendant of the init %d: use "
 					   "--subtree", (int)t[i].tid,
 					   (int)b->root);
@@ -467,7 +468,7 @@ static int collect_objects(struct dbuild *b)
 
 	for (size_t i = 0; i < b->nt; i++)
 		if (b->t[i].nlev <= L || b->t[i].nlev - 1 - L > CKPT_MAX_DEPTH)
-			return ctk_err_set(b->e, EINVAL, "task %d is not in the "
+			return ctk_err_setx(b->e, EINVAL, "task %d is not in the "
 					   "pid namespace of the root or below",
 					   (int)b->t[i].tid);
 	qsort_r(b->t, b->nt, sizeof(*b->t), cmp_task_level, &b->L);
@@ -480,14 +481,14 @@ static int collect_objects(struct dbuild *b)
 					d->nlev, L);
 
 			if (r < 0)
-				return ctk_err_set(b->e, ENOMEM,
+				return ctk_err_setx(b->e, ENOMEM,
 						   "out of memory");
 			if (r == 1 && k < 2)
-				return ctk_err_set(b->e, EINVAL, "task %d: not "
+				return ctk_err_setx(b->e, EINVAL, "task %d: not "
 						   "visible in the root's pid "
 						   "namespace", (int)d->tid);
 			if (r == 1 && !b->subtree)
-				return ctk_err_set(b->e, EBUSY, "task %d: its %s "
+				return ctk_err_setx(b->e, EBUSY, "task %d: its %s "
 						   "leader is outside the "
 						   "container (not in its pid "
 						   "namespace): use --subtree",
@@ -502,7 +503,7 @@ static int collect_objects(struct dbuild *b)
 		if (w && o[w - 1].key == o[i].key) {
 			if (o[w - 1].depth != o[i].depth ||
 			    memcmp(o[w - 1].num, o[i].num, 4 * (o[i].depth + 1)))
-				return ctk_err_set(b->e, EAGAIN, "pid %u seen "
+				return ctk_err_setx(b->e, EAGAIN, "pid %u seen "
 						   "with two sets of numbers "
 						   "(did a task exit meanwhile?)",
 						   o[i].key);
@@ -526,7 +527,7 @@ static int order_tasks(struct dbuild *b)
 
 	b->order = malloc(sizeof(*b->order) * (nt ? nt : 1));
 	if (!b->order || !stack || !done) {
-		rc = ctk_err_set(b->e, ENOMEM, "out of memory");
+		rc = ctk_err_setx(b->e, ENOMEM, "out of memory");
 		goto out;
 	}
 	for (long pass = -1; pass < (long)nt; pass++) {
@@ -557,7 +558,7 @@ static int order_tasks(struct dbuild *b)
 		}
 	}
 	if (b->norder != nt)
-		rc = ctk_err_set(b->e, EINVAL, "%u of %zu tasks are outside the "
+		rc = ctk_err_setx(b->e, EINVAL, "%u of %zu tasks are outside the "
 				 "tree of the root", (unsigned)(nt - b->norder),
 				 nt);
 out:
@@ -599,7 +600,7 @@ static int fill_header(struct dbuild *b)
 	}
 	for (int i = 0; i < 3; i++) {
 		if (!img->strings[i])
-			return ctk_err_set(b->e, ENOMEM, "out of memory");
+			return ctk_err_setx(b->e, ENOMEM, "out of memory");
 		for (char *p = img->strings[i]; *p; p++)
 			if (*p < 0x20 || *p > 0x7e)
 				*p = '?';
@@ -625,7 +626,7 @@ static int fill_tree(struct dbuild *b)
 	img->nr_tasks = (uint32_t)b->nt;
 	img->tasks = malloc(sizeof(*img->tasks) * b->nt);
 	if (!img->pid_depth || !img->pid_start || !img->numbers || !img->tasks)
-		return ctk_err_set(b->e, ENOMEM, "out of memory");
+		return ctk_err_setx(b->e, ENOMEM, "out of memory");
 	for (size_t i = 0; i < b->no; i++) {
 		img->pid_depth[i] = obj[i].depth;
 		img->pid_start[i] = at;
@@ -667,7 +668,7 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 
 	memset(img, 0, sizeof(*img));
 	if (!nprocs)
-		return ctk_err_set(e, ESRCH, "no process to checkpoint");
+		return ctk_err_setx(e, ESRCH, "no process to checkpoint");
 	rc = read_all(&b, procs, nprocs);
 	if (!rc)
 		rc = find_root(&b);
@@ -679,14 +680,9 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 		rc = fill_header(&b);
 	if (!rc)
 		rc = fill_tree(&b);
-	if (!rc && (rc = ctk_ckpt_validate(img, e))) {
-		char msg[256];
-
-		snprintf(msg, sizeof(msg), "%s", e->msg);
-		rc = ctk_err_set(e, e->code, "the collected tree is not "
-				 "consistent (did it change meanwhile?): %.180s",
-				 msg);
-	}
+	if (!rc && (rc = ctk_ckpt_validate(img, e)))
+		ctk_err_prefix(e, "the collected tree is not consistent (did "
+			       "it change meanwhile?)");
 	if (rc)
 		ctk_ckpt_free(img);
 	free(b.t);

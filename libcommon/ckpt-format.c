@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "ctk/ckpt.h"
+#include "internal.h"
 
 /* ---- little-endian fields ----------------------------------------------- */
 
@@ -127,8 +128,8 @@ static int reject(struct ctk_err *e, uint32_t type, uint64_t off,
 	vsnprintf(rule, sizeof(rule), fmt, ap);
 	va_end(ap);
 	if (type == 0)
-		return ctk_err_set(e, EINVAL, "file: %s", rule);
-	return ctk_err_set(e, EINVAL, "record %s at offset %llu: %s",
+		return ctk_err_setx(e, EINVAL, "file: %s", rule);
+	return ctk_err_setx(e, EINVAL, "record %s at offset %llu: %s",
 			   type_name(type, tn, sizeof(tn)),
 			   (unsigned long long)off, rule);
 }
@@ -206,7 +207,7 @@ static int parse_string(const uint8_t *p, uint32_t plen, uint64_t off,
 			return REJECT(e, CKPT_HDR_STRING, off, "byte %u is not "
 				      "printable (%#x)", i, p[i]);
 	*out = strdup((const char *)p);
-	return *out ? 0 : ctk_err_set(e, ENOMEM, "out of memory");
+	return *out ? 0 : ctk_err_setx(e, ENOMEM, "out of memory");
 }
 
 static int parse_pids(const uint8_t *r, uint64_t off, uint32_t rlen,
@@ -245,7 +246,7 @@ static int parse_pid_buffer(const uint8_t *p, uint32_t plen, uint64_t off,
 	img->numbers = malloc(sizeof(uint32_t) *
 			      ((uint64_t)img->nr_pids + img->nr_vpids));
 	if (!img->pid_depth || !img->pid_start || !img->numbers)
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < img->nr_pids; i++) {
 		uint64_t eoff = off + 8 + pos;
 		uint32_t depth;
@@ -313,7 +314,7 @@ static int parse_tree_buffer(const uint8_t *p, uint32_t plen, uint64_t off,
 			      "TREE says %llu", plen, (unsigned long long)want);
 	img->tasks = malloc(sizeof(*img->tasks) * img->nr_tasks);
 	if (!img->tasks)
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < img->nr_tasks; i++) {
 		const uint8_t *q = p + 24ull * i;
 
@@ -744,7 +745,7 @@ static int rule_objects(struct tstate *ts)
 	int rc = 0;
 
 	if (!keys)
-		return ctk_err_set(ts->vs->e, ENOMEM, "out of memory");
+		return ctk_err_setx(ts->vs->e, ENOMEM, "out of memory");
 	for (uint32_t p = 0; p < np && !rc; p++) {
 		uint32_t tag = p + img->offset, d = 0;
 		const uint32_t *num = ctk_ckpt_pid(img, tag, &d);
@@ -798,7 +799,7 @@ static int validate_tree(struct vstate *vs)
 	ts.chain = malloc(sizeof(*ts.chain) * (clen ? clen : 1));
 	if (!ts.leader || !ts.thread_of || !ts.owner || !ts.pg_sid ||
 	    !ts.used || !ts.cstart || !ts.chain) {
-		rc = ctk_err_set(vs->e, ENOMEM, "out of memory");
+		rc = ctk_err_setx(vs->e, ENOMEM, "out of memory");
 		goto out;
 	}
 	for (uint32_t i = 0; i < np; i++)
@@ -868,7 +869,7 @@ static int load_stream(int fd, struct ckpt_image *img, struct ctk_err *e)
 	int rc;
 
 	if (!buf)
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	for (;;) {
 		ssize_t n;
 
@@ -882,7 +883,7 @@ static int load_stream(int fd, struct ckpt_image *img, struct ctk_err *e)
 					return reject(e, 0, 0, "more than the "
 						      "reader's cap of %llu "
 						      "bytes", CKPT_FILE_MAX);
-				return ctk_err_set(e, ENOMEM, "out of memory");
+				return ctk_err_setx(e, ENOMEM, "out of memory");
 			}
 			buf = nb;
 			cap *= 2;
@@ -923,14 +924,14 @@ int ctk_ckpt_load(const char *path, struct ckpt_image *img,
 	if (!strcmp(path, "-") && !S_ISREG(st.st_mode))
 		return load_stream(fd, img, e);	/* asked for: a pipe */
 	if (!S_ISREG(st.st_mode))
-		return ctk_err_set(e, EINVAL, "not a regular file");
+		return ctk_err_setx(e, EINVAL, "not a regular file");
 	if ((uint64_t)st.st_size > CKPT_FILE_MAX)
 		return reject(e, 0, 0, "%llu bytes: larger than the reader's "
 			      "cap of %llu", (unsigned long long)st.st_size,
 			      CKPT_FILE_MAX);
 	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!buf)
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	while (off < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + off, (size_t)st.st_size - off);
 
@@ -1078,7 +1079,7 @@ int ctk_ckpt_write_file(const char *path, const struct ckpt_image *img,
 		return ctk_err_set(e, -rc, "cannot encode the image");
 	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
 		free(buf);
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -1108,7 +1109,7 @@ int ctk_ckpt_write_file(const char *path, const struct ckpt_image *img,
 		struct stat st;
 
 		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-			rc = ctk_err_set(e, EEXIST, "exists and is not a "
+			rc = ctk_err_setx(e, EEXIST, "exists and is not a "
 					 "regular file: not replaced");
 		else if (rename(tmp, path) < 0)
 			rc = ctk_err_set(e, errno, "cannot rename into place");

@@ -36,6 +36,7 @@
 #include "ctk/container.h"
 #include "ctk/dump.h"
 #include "ctk/restore.h"
+#include "internal.h"
 
 #define NONE		UINT32_MAX
 #define OUTSIDE		UINT32_MAX	/* a session/group not in the image */
@@ -234,7 +235,7 @@ static int plan_order(struct plan *p, struct ctk_err *e)
 	if (!first || !kids || !p->order) {
 		free(first);
 		free(kids);
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	/* made-by lists, by counting (CSR) */
 	memset(first, 0, sizeof(*first) * (n + 1));
@@ -249,7 +250,7 @@ static int plan_order(struct plan *p, struct ctk_err *e)
 		if (!fill) {
 			free(first);
 			free(kids);
-			return ctk_err_set(e, ENOMEM, "out of memory");
+			return ctk_err_setx(e, ENOMEM, "out of memory");
 		}
 		for (uint32_t i = 0; i < n; i++) {
 			uint32_t m = maker_of(p, i);
@@ -272,7 +273,7 @@ static int plan_order(struct plan *p, struct ctk_err *e)
 	free(first);
 	free(kids);
 	if (tail != n)
-		return ctk_err_set(e, EINVAL, "%u tasks would have to exist "
+		return ctk_err_setx(e, EINVAL, "%u tasks would have to exist "
 				   "before themselves (a session led from "
 				   "below its members)", n - tail);
 	return 0;
@@ -308,7 +309,7 @@ static int plan_numbers(struct plan *p, struct ctk_err *e)
 
 		for (uint32_t k = 0; k <= d; k++) {
 			if (max && num[k] >= max)
-				return ctk_err_set(e, ERANGE, "pid %u (level %u) "
+				return ctk_err_setx(e, ERANGE, "pid %u (level %u) "
 						   "is not below this machine's "
 						   "pid_max %u", num[k], k, max);
 			if (num[k] >= p->free_num[k])
@@ -333,7 +334,7 @@ static int plan_root(struct plan *p, uint32_t i, uint32_t want_sid,
 	pt->inh_pg = pt->newpid ? OUTSIDE : my_pg;
 	if (pt->inh_sid == OUTSIDE && want_sid != OUTSIDE && !pt->setsid &&
 	    p->task_of[want_sid - img->offset] < 0)
-		return ctk_err_set(e, EINVAL, "task %u: its session %u is led "
+		return ctk_err_setx(e, EINVAL, "task %u: its session %u is led "
 				   "from outside the image, and this is not it",
 				   i, ctk_ckpt_pid(img, want_sid, NULL)[0]);
 	return 0;
@@ -389,7 +390,7 @@ static int plan_child(struct plan *p, uint32_t i, uint32_t want_sid,
 		pt->inh_sid = want_sid;
 		pt->inh_pg = want_pg;
 	} else {
-		return ctk_err_set(e, EINVAL, "task %u: its %s cannot be had "
+		return ctk_err_setx(e, EINVAL, "task %u: its %s cannot be had "
 				   "from its parent (task %u) or a helper", i,
 				   pp->sid == want_sid ? "process group" :
 				   "session", pi);
@@ -428,10 +429,10 @@ static int plan_task(struct plan *p, uint32_t i, uint32_t my_sid,
 	if (rc)
 		return rc;
 	if (!pt->setsid && pt->inh_sid != want_sid)
-		return ctk_err_set(e, EINVAL, "task %u: a root whose session "
+		return ctk_err_setx(e, EINVAL, "task %u: a root whose session "
 				   "is not its own", i);
 	if (!any_pg && pt->inh_pg != want_pg)
-		return ctk_err_set(e, EINVAL, "task %u: a group it cannot join "
+		return ctk_err_setx(e, EINVAL, "task %u: a group it cannot join "
 				   "from its namespace", i);
 	pt->sid = pt->setsid ? c->vpid : pt->inh_sid;
 	pt->pg = pt->setsid ? c->vpid : pt->inh_pg;
@@ -464,7 +465,7 @@ static int plan_joins(struct plan *p, struct ctk_err *e)
 		if (exists)
 			continue;
 		if (tdepth(img, c->vpgid) != c->depth)
-			return ctk_err_set(e, EINVAL, "task %u: group %u has no "
+			return ctk_err_setx(e, EINVAL, "task %u: group %u has no "
 					   "leader in its namespace", i,
 					   c->vpgid);
 		add_ghost(p, G_GROUP, c->vpgid, i, NONE);
@@ -483,12 +484,12 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 	memset(p, 0, sizeof(*p));
 	p->img = img;
 	if (img->failed)
-		return ctk_err_set(e, EINVAL, "the image of a failed checkpoint "
+		return ctk_err_setx(e, EINVAL, "the image of a failed checkpoint "
 				   "is never restored");
 #if !defined(__x86_64__)
 	for (uint32_t i = 0; i < n; i++)
 		if (img->tasks[i].vpid != img->tasks[i].vtgid)
-			return ctk_err_set(e, ENOTSUP, "restoring threads is done "
+			return ctk_err_setx(e, ENOTSUP, "restoring threads is done "
 					   "on x86_64 only");
 #endif
 	rc = plan_numbers(p, e);
@@ -498,7 +499,7 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 	p->g = calloc(2ull * n + 1, sizeof(*p->g));	/* at most 2 per task */
 	p->task_of = malloc(sizeof(*p->task_of) * img->nr_pids);
 	if (!p->t || !p->g || !p->task_of)
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < img->nr_pids; i++)
 		p->task_of[i] = -1;
 	for (uint32_t i = 0; i < n; i++)
@@ -962,7 +963,7 @@ static int check_reports(struct rctx *rc, struct ctk_err *e)
 		    (c->vsid && (uint32_t)s->rsid != (visible(img, c->vsid,
 		     c->depth) ? ctk_ckpt_pid(img, c->vsid, NULL)[c->depth] :
 		     0u)))
-			return ctk_err_set(e, EIO, "task %u came out as pid %d, "
+			return ctk_err_setx(e, EIO, "task %u came out as pid %d, "
 					   "pgrp %d, session %d", i, s->rpid,
 					   s->rpgid, s->rsid);
 	}
@@ -1009,7 +1010,7 @@ static int check_alive(struct rctx *rc, struct ctk_err *e)
 		}
 	}
 	if (dead)
-		return ctk_err_set(e, ESRCH, "%zu of the %zu processes "
+		return ctk_err_setx(e, ESRCH, "%zu of the %zu processes "
 				   "restored are not alive", dead, want);
 	return 0;
 }
@@ -1162,12 +1163,12 @@ int ctk_restore(const struct ckpt_image *img,
 
 				plan_free(&p);
 				if (z)
-					return ctk_err_set(e, EEXIST, "pid %u (level "
+					return ctk_err_setx(e, EEXIST, "pid %u (level "
 							   "0) is taken by an "
 							   "unreaped zombie of "
 							   "process %d", num,
 							   (int)pi.ppid);
-				return ctk_err_set(e, EEXIST, "pid %u (level 0) is "
+				return ctk_err_setx(e, EEXIST, "pid %u (level 0) is "
 						   "taken", num);
 			}
 		}
@@ -1175,7 +1176,7 @@ int ctk_restore(const struct ckpt_image *img,
 	*roots = calloc(img->nr_tasks, sizeof(**roots));
 	if (!*roots) {
 		plan_free(&p);
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	rc.nslots = img->nr_tasks + p.ng;
 	bytes = sizeof(*rc.slot) * rc.nslots;
@@ -1185,7 +1186,7 @@ int ctk_restore(const struct ckpt_image *img,
 		plan_free(&p);
 		free(*roots);
 		*roots = NULL;
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	/* orphans of helpers and of a failed restore come back here */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -1205,15 +1206,15 @@ int ctk_restore(const struct ckpt_image *img,
 			    p.t[i].creator != RESTORER)
 				creates[p.t[i].creator] = true;
 		if (!creates) {
-			rc_ = ctk_err_set(e, ENOMEM, "out of memory");
+			rc_ = ctk_err_setx(e, ENOMEM, "out of memory");
 		} else if (o->command) {
 			for (uint32_t i = img->nr_tasks; i-- > 0 && !rc_;)
 				if (!p.t[i].thread &&
 				    command(&rc, i, CMD_FINAL, 0))
-					rc_ = ctk_err_set(e, ETIMEDOUT, "task %u "
+					rc_ = ctk_err_setx(e, ETIMEDOUT, "task %u "
 							  "does not answer", i);
 		} else if (broadcast(&rc, CMD_FINAL, creates)) {
-			rc_ = ctk_err_set(e, ETIMEDOUT, "a task does not answer");
+			rc_ = ctk_err_setx(e, ETIMEDOUT, "a task does not answer");
 		}
 		for (uint32_t i = img->nr_tasks; creates && i-- > 0 && !rc_;) {
 			if (!creates[i])
@@ -1222,10 +1223,10 @@ int ctk_restore(const struct ckpt_image *img,
 				if (!p.t[c].thread && p.t[c].newpid &&
 				    p.t[c].creator == i &&
 				    command(&rc, i, CMD_STOP, (int32_t)c))
-					rc_ = ctk_err_set(e, EIO, "task %u cannot "
+					rc_ = ctk_err_setx(e, EIO, "task %u cannot "
 							  "be stopped", c);
 			if (!rc_ && command(&rc, i, CMD_FINAL, 0))
-				rc_ = ctk_err_set(e, ETIMEDOUT, "task %u does not "
+				rc_ = ctk_err_setx(e, ETIMEDOUT, "task %u does not "
 						  "answer", i);
 		}
 		for (uint32_t i = 0; !rc_ && o->stop && i < img->nr_tasks; i++)

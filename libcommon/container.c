@@ -19,6 +19,7 @@
 #include <linux/openat2.h>
 
 #include "ctk/container.h"
+#include "internal.h"
 
 int ctk_openat_beneath(int rootfd, const char *rel, int flags, mode_t mode)
 {

@@ -13,6 +13,7 @@
 
 #include "ctk/container.h"
 #include "ctk/create.h"
+#include "internal.h"
 
 #define MAX_DEPTH 512
 
@@ -171,7 +172,7 @@ static int enable_in(int rootfd, int dfd, const char *rel, size_t rel_len,
 			len--;
 		}
 		if (len == 0 || len >= sizeof(name))
-			return ctk_err_set(e, EINVAL, "bad controller list "
+			return ctk_err_setx(e, EINVAL, "bad controller list "
 					   "'%s'", list);
 		memcpy(name, p, len);
 		name[len] = '\0';
@@ -197,7 +198,7 @@ static int enable_in(int rootfd, int dfd, const char *rel, size_t rel_len,
 		}
 		if (txn_add(x, rootfd, rel_len ? rel : ".", rel_len ? rel_len :
 			    1, name))
-			return ctk_err_set(e, ENOMEM, "out of memory");
+			return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -299,7 +300,7 @@ static int create_leaf(const struct ctk_target *t,
 	if (txn_add(x, ctk_hierarchy_fd(t->hier), t->rel, strlen(t->rel),
 		    NULL)) {
 		unlinkat(pfd, leaf, AT_REMOVEDIR);
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	arm_parent(x, t, pfd, t->rel, leaf == t->rel ? 0 :
 		   (size_t)(leaf - t->rel) - 1);
@@ -338,11 +339,11 @@ static int create_walk(const struct ctk_target *t,
 		int fd;
 
 		if (nfds == MAX_DEPTH) {
-			rc = ctk_err_set(e, ENAMETOOLONG, "too deep");
+			rc = ctk_err_setx(e, ENAMETOOLONG, "too deep");
 			break;
 		}
 		if (len > CTK_CNAME_MAX) {
-			rc = ctk_err_set(e, ENAMETOOLONG, "name too long");
+			rc = ctk_err_setx(e, ENAMETOOLONG, "name too long");
 			break;
 		}
 		memcpy(comp, p, len);
@@ -363,7 +364,7 @@ static int create_walk(const struct ctk_target *t,
 		if (fd >= 0 && last)
 			*existed = true;
 		if (fd == -EXDEV) {
-			rc = ctk_err_set(e, EXDEV, "%.*s: a mount covers this "
+			rc = ctk_err_setx(e, EXDEV, "%.*s: a mount covers this "
 					 "container", (int)upto, rel);
 			break;
 		}
@@ -385,7 +386,7 @@ static int create_walk(const struct ctk_target *t,
 			}
 			if (txn_add(x, rootfd, rel, upto, NULL)) {
 				unlinkat(dfd, comp, AT_REMOVEDIR);
-				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				rc = ctk_err_setx(e, ENOMEM, "out of memory");
 				break;
 			}
 			arm_parent(x, t, dfd, rel, p == rel ? 0 :
@@ -423,9 +424,9 @@ int ctk_container_create(const struct ctk_target *t,
 	*existed = false;
 	if (!strcmp(t->rel, "."))
 		return o->parents ? (*existed = true, 0) :
-		       ctk_err_set(e, EEXIST, "the hierarchy root exists");
+		       ctk_err_setx(e, EEXIST, "the hierarchy root exists");
 	if (o->enable && t->hier->type != CTK_HIER_V2)
-		return ctk_err_set(e, EINVAL, "controllers are enabled on "
+		return ctk_err_setx(e, EINVAL, "controllers are enabled on "
 				   "cgroup v2 only");
 	if (!o->parents && !o->enable)
 		rc = create_leaf(t, o, x, e);

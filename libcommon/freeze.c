@@ -10,6 +10,7 @@
 #include "ctk/attach.h"
 #include "ctk/container.h"
 #include "ctk/freeze.h"
+#include "internal.h"
 
 static long long now_ms(void)
 {
@@ -70,7 +71,7 @@ int ctk_freeze_cgroup(struct ctk_freezer *f, int cgfd, bool v1,
 		}
 		if (now_ms() >= deadline) {
 			ctk_thaw(f);
-			return ctk_err_set(e, ETIMEDOUT, "the container did not "
+			return ctk_err_setx(e, ETIMEDOUT, "the container did not "
 					   "freeze in time (a kernel thread "
 					   "inside never does)");
 		}
@@ -112,7 +113,7 @@ int ctk_freeze_stop(struct ctk_freezer *f, const pid_t *pids, size_t n,
 	f->cgfd = -1;
 	f->stopped = calloc(n ? n : 1, sizeof(*f->stopped));
 	if (!f->stopped)
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	/* kernel threads ignore SIGSTOP: refuse before any signal is sent */
 	for (size_t i = 0; i < n; i++) {
 		struct ctk_proc_info pi;
@@ -120,7 +121,7 @@ int ctk_freeze_stop(struct ctk_freezer *f, const pid_t *pids, size_t n,
 		if (!ctk_proc_info(pids[i], &pi) && (pi.flags & CTK_PF_KTHREAD)) {
 			free(f->stopped);
 			f->stopped = NULL;
-			return ctk_err_set(e, EINVAL, "task %d: a kernel "
+			return ctk_err_setx(e, EINVAL, "task %d: a kernel "
 					   "thread: refused", (int)pids[i]);
 		}
 	}
@@ -143,7 +144,7 @@ int ctk_freeze_stop(struct ctk_freezer *f, const pid_t *pids, size_t n,
 				pid_t late = f->stopped[i];
 
 				ctk_thaw(f);	/* frees f->stopped */
-				return ctk_err_set(e, ETIMEDOUT, "task %d: did "
+				return ctk_err_setx(e, ETIMEDOUT, "task %d: did "
 						   "not stop in time", (int)late);
 			}
 			usleep(200);

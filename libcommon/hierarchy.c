@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Hierarchy discovery. Mounts come from mountinfo through libmount; v1
+ * Hierarchy discovery. Mounts come from mountinfo, parsed here (libmount
+ * costs every exec its load; only cmount links it); v1
  * hierarchies that exist but are not mounted here come from
  * /proc/self/cgroup, where the kernel lists every v1 hierarchy.
  */
@@ -13,6 +14,7 @@
 #include <linux/magic.h>
 
 #include "ctk/hierarchy.h"
+#include "internal.h"
 
 /* v1 superblock options that are flags, not controllers. */
 static const char *const v1_flags[] = {
@@ -207,11 +209,11 @@ static int load_mounts(struct ctk_hierarchies *h, const char *mountinfo,
 		lineno++;
 		rc = parse_line(h, line);
 		if (rc == -ENOMEM) {
-			rc = ctk_err_set(e, ENOMEM, "out of memory");
+			rc = ctk_err_setx(e, ENOMEM, "out of memory");
 			break;
 		}
 		if (rc < 0) {
-			rc = ctk_err_set(e, EINVAL, "%s: line %d: not a "
+			rc = ctk_err_setx(e, EINVAL, "%s: line %d: not a "
 					 "mountinfo line", mountinfo, lineno);
 			break;
 		}
@@ -309,7 +311,7 @@ static int load_selfcgroup(struct ctk_hierarchies *h, const char *path,
 				name = tok + 5;
 			else if (append(&ctrl_list, tok, strlen(tok))) {
 				free(ctrl_list);
-				return ctk_err_set(e, ENOMEM, "out of memory");
+				return ctk_err_setx(e, ENOMEM, "out of memory");
 			}
 		}
 		for (size_t i = 0; i < h->n; i++) {
@@ -325,7 +327,7 @@ static int load_selfcgroup(struct ctk_hierarchies *h, const char *path,
 			    dup_or_null(&hy->controllers,
 					ctrl_list ? ctrl_list : "")) {
 				free(ctrl_list);
-				return ctk_err_set(e, ENOMEM, "out of memory");
+				return ctk_err_setx(e, ENOMEM, "out of memory");
 			}
 			hy->type = CTK_HIER_V1;
 			hy->hier_id = (int)id;

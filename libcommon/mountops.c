@@ -73,7 +73,7 @@ int ctk_mount_options(const struct ctk_mount_req *req,
 	}
 	if (rc) {
 		free(s);
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	*opts = s;
 	return 0;
@@ -96,7 +96,7 @@ int ctk_mount(const struct ctk_mount_req *req, const char *opts,
 	int rc;
 
 	if (!cxt)
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	mnt_context_disable_helpers(cxt, 1);
 	mnt_context_disable_swapmatch(cxt, 1);
 	if (mnt_context_set_fstype(cxt, type) ||
@@ -104,7 +104,7 @@ int ctk_mount(const struct ctk_mount_req *req, const char *opts,
 	    mnt_context_set_target(cxt, req->target) ||
 	    (opts && mnt_context_set_options(cxt, opts))) {
 		mnt_free_context(cxt);
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	rc = mnt_context_mount(cxt);
 	if (rc == 0 && mnt_context_get_status(cxt) == 1) {
@@ -122,11 +122,11 @@ int ctk_umount(const char *target, struct ctk_err *e)
 	int rc;
 
 	if (!cxt)
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	mnt_context_disable_helpers(cxt, 1);
 	if (mnt_context_set_target(cxt, target)) {
 		mnt_free_context(cxt);
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	rc = mnt_context_umount(cxt);
 	if (rc == 0 && mnt_context_get_status(cxt) == 1) {
@@ -164,7 +164,7 @@ int ctk_umount_checked(const char *path, const struct ctk_hierarchies *h,
 		return ctk_err_set(e, errno, "cannot resolve the path");
 	slash = strrchr(canon, '/');
 	if (!slash || !slash[1])
-		return ctk_err_set(e, EINVAL, "not a cgroup mount point");
+		return ctk_err_setx(e, EINVAL, "not a cgroup mount point");
 	leaf = slash + 1;
 	*slash = '\0';
 	pfd = (int)syscall(SYS_openat2, AT_FDCWD, canon[0] ? canon : "/",
@@ -178,14 +178,14 @@ int ctk_umount_checked(const char *path, const struct ctk_hierarchies *h,
 		  &stx) < 0)
 		return ctk_err_set(e, errno, "cannot stat");
 	if (!(stx.stx_mask & STATX_MNT_ID))
-		return ctk_err_set(e, ENOSYS, "this kernel gives no mount IDs "
+		return ctk_err_setx(e, ENOSYS, "this kernel gives no mount IDs "
 				   "(Linux 5.8 or later is needed)");
 	for (size_t i = 0; i < h->n && !hy; i++)
 		if (h->v[i].mount_id >= 0 &&
 		    (uint64_t)h->v[i].mount_id == stx.stx_mnt_id)
 			hy = &h->v[i];
 	if (!hy || !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
-		return ctk_err_set(e, EINVAL, "not a cgroup mount point");
+		return ctk_err_setx(e, EINVAL, "not a cgroup mount point");
 	close(CTK_TAKE_FD(fd));
 	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cwd < 0 || fchdir(pfd) < 0)

@@ -17,7 +17,7 @@ int ctk_columns_parse(const char *list, const struct ctk_colinfo *cols,
 	else
 		*n = 0;
 	if (!*p)
-		return ctk_err_set(e, EINVAL, "empty column list");
+		return ctk_err_setx(e, EINVAL, "empty column list");
 	while (*p) {
 		size_t len = strcspn(p, ",");
 		size_t i;
@@ -27,10 +27,10 @@ int ctk_columns_parse(const char *list, const struct ctk_colinfo *cols,
 			    !strncasecmp(cols[i].name, p, len))
 				break;
 		if (i == ncols)
-			return ctk_err_set(e, EINVAL, "unknown column '%.*s'",
+			return ctk_err_setx(e, EINVAL, "unknown column '%.*s'",
 					   (int)(len > 64 ? 64 : len), p);
 		if (*n == max)
-			return ctk_err_set(e, E2BIG, "too many columns");
+			return ctk_err_setx(e, E2BIG, "too many columns");
 		ids[(*n)++] = (int)i;
 		p += len;
 		if (*p == ',')

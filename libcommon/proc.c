@@ -11,6 +11,7 @@
 
 #include "ctk/container.h"
 #include "ctk/proc.h"
+#include "internal.h"
 
 /* NS* columns: up to 32 nested pid namespaces and the initial one */
 #define PROC_LEVELS_MAX	33

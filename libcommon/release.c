@@ -18,6 +18,7 @@
 #include "ctk/container.h"
 #include "ctk/release.h"
 #include "ctk/tree.h"
+#include "internal.h"
 
 const char *ctk_release_outcome_str(enum ctk_release_outcome o)
 {
@@ -57,29 +58,23 @@ int ctk_release_check_path(const char *cpath, struct ctk_release_result *r)
 
 	memset(r, 0, sizeof(*r));
 	r->outcome = CTK_REL_REFUSED;
-	r->code = EINVAL;
-	if (cpath[0] != '/') {
-		snprintf(r->why, sizeof(r->why), "not an absolute path");
-		return -EINVAL;
-	}
+	if (cpath[0] != '/')
+		return ctk_err_setx(&r->err, EINVAL, "not an absolute path");
 	if (ctk_cpath_normalize(cpath, &norm, &e)) {
-		snprintf(r->why, sizeof(r->why), "%.150s", e.msg);
+		r->err = e;
 		return -EINVAL;
 	}
 	if (strcmp(norm, cpath)) {
 		free(norm);
-		snprintf(r->why, sizeof(r->why), "not a canonical path (the "
-			 "kernel sends none with '//', '.' or '..')");
-		return -EINVAL;
+		return ctk_err_setx(&r->err, EINVAL, "not a canonical path (the "
+				    "kernel sends none with '//', '.' or '..')");
 	}
 	free(norm);
 	if (!strcmp(cpath, "/")) {
 		r->outcome = CTK_REL_ROOT;
-		snprintf(r->why, sizeof(r->why), "the hierarchy root");
-		return -EINVAL;
+		return ctk_err_setx(&r->err, EINVAL, "the hierarchy root");
 	}
 	r->outcome = CTK_REL_REMOVED;	/* placeholder: not decided */
-	r->code = 0;
 	return 0;
 }
 
@@ -111,11 +106,12 @@ static void set_error(struct ctk_release_result *r, int err)
 {
 	r->outcome = err == ELOOP || err == EXDEV ? CTK_REL_REFUSED :
 		     CTK_REL_ERROR;
-	r->code = err;
 	if (r->outcome == CTK_REL_REFUSED)
-		snprintf(r->why, sizeof(r->why), "%s", err == ELOOP ?
-			 "path crosses a symbolic link" :
-			 "path crosses a mount or leaves the hierarchy");
+		ctk_err_setx(&r->err, err, "%s", err == ELOOP ?
+			     "path crosses a symbolic link" :
+			     "path crosses a mount or leaves the hierarchy");
+	else
+		ctk_err_set(&r->err, err, "cannot remove");
 }
 
 /* An open that failed (-errno): gone, or why not. */
@@ -310,7 +306,7 @@ int ctk_release_sweep(const struct ctk_target *t, unsigned flags,
 	left = calloc(tr.n, sizeof(*left));
 	if (!left) {
 		ctk_tree_free(&tr);
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < tr.n; i++)
 		left[i] = tr.v[i].nchildren;
@@ -329,7 +325,7 @@ int ctk_release_sweep(const struct ctk_target *t, unsigned flags,
 		if (!rel) {
 			free(left);
 			ctk_tree_free(&tr);
-			return ctk_err_set(e, ENOMEM, "out of memory");
+			return ctk_err_setx(e, ENOMEM, "out of memory");
 		}
 		if ((flags & CTK_REL_DRY_RUN))
 			/* the tree's view, children already counted out */
@@ -379,7 +375,7 @@ int ctk_release_agent_set(int rootfd, const char *path, struct ctk_err *e)
 		return ctk_err_set(e, -rc, "cannot read the release agent "
 				   "back");
 	if (strcmp(back, path))
-		return ctk_err_set(e, EIO, "release agent reads back as '%s'",
+		return ctk_err_setx(e, EIO, "release agent reads back as '%s'",
 				   back);
 	return 0;
 }
@@ -442,7 +438,7 @@ int ctk_release_agent_link(const char *dir, const char *name,
 
 	*out = NULL;
 	if (dir[0] != '/')
-		return ctk_err_set(e, EINVAL, "%s: not an absolute path", dir);
+		return ctk_err_setx(e, EINVAL, "%s: not an absolute path", dir);
 	rc = ctk_release_agent_link_name(name, ctrls, link, sizeof(link));
 	if (rc)
 		return ctk_err_set(e, -rc, "no name for this hierarchy's "
@@ -457,7 +453,7 @@ int ctk_release_agent_link(const char *dir, const char *name,
 	if (fstat(dfd, &st) < 0)
 		return ctk_err_set(e, errno, "%s: cannot stat", dir);
 	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
-		return ctk_err_set(e, EPERM, "%s: owned by another user or "
+		return ctk_err_setx(e, EPERM, "%s: owned by another user or "
 				   "writable by others: no agent link there",
 				   dir);
 	snprintf(tmp, sizeof(tmp), ".%s.%d", link, (int)getpid());
@@ -473,7 +469,7 @@ int ctk_release_agent_link(const char *dir, const char *name,
 	}
 	if (asprintf(out, "%s/%s", dir, link) < 0) {
 		*out = NULL;
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -485,19 +481,19 @@ int ctk_release_agent_check(const char *path, struct ctk_err *e)
 	if (!*path)
 		return 0;	/* empty: unset the agent */
 	if (path[0] != '/')
-		return ctk_err_set(e, EINVAL, "release agent must be an "
+		return ctk_err_setx(e, EINVAL, "release agent must be an "
 				   "absolute path");
 	if (strlen(path) >= PATH_MAX)
-		return ctk_err_set(e, ENAMETOOLONG, "release agent path too "
+		return ctk_err_setx(e, ENAMETOOLONG, "release agent path too "
 				   "long");
 	for (const char *p = path; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ',')
-			return ctk_err_set(e, EINVAL, "release agent path has "
+			return ctk_err_setx(e, EINVAL, "release agent path has "
 					   "a control character or a comma");
 	if (stat(path, &st) < 0)
 		return ctk_err_set(e, errno, "release agent not found");
 	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
-		return ctk_err_set(e, EACCES, "release agent is not an "
+		return ctk_err_setx(e, EACCES, "release agent is not an "
 				   "executable file");
 	return 0;
 }

@@ -10,17 +10,18 @@
 #include <string.h>
 
 #include "ctk/spec.h"
+#include "internal.h"
 
 static int check_name(const char *s, size_t len, struct ctk_err *e)
 {
 	if (len > CTK_CNAME_MAX)
-		return ctk_err_set(e, ENAMETOOLONG, "container name longer "
+		return ctk_err_setx(e, ENAMETOOLONG, "container name longer "
 				   "than %d bytes", CTK_CNAME_MAX);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c < 0x20 || c == 0x7f)
-			return ctk_err_set(e, EINVAL, "control character "
+			return ctk_err_setx(e, EINVAL, "control character "
 					   "(0x%02x) in a container name", c);
 	}
 	return 0;
@@ -33,11 +34,11 @@ int ctk_cpath_normalize(const char *in, char **out, struct ctk_err *e)
 	int rc;
 
 	if (inlen > CTK_CPATH_MAX)
-		return ctk_err_set(e, ENAMETOOLONG, "path longer than %d bytes",
+		return ctk_err_setx(e, ENAMETOOLONG, "path longer than %d bytes",
 				   CTK_CPATH_MAX);
 	buf = malloc(inlen + 2);
 	if (!buf)
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	for (const char *p = in; *p;) {
 		size_t len = strcspn(p, "/");
 
@@ -46,7 +47,7 @@ int ctk_cpath_normalize(const char *in, char **out, struct ctk_err *e)
 		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
 			if (o == 0) {
 				free(buf);
-				return ctk_err_set(e, EINVAL, "'..' leads above "
+				return ctk_err_setx(e, EINVAL, "'..' leads above "
 						   "the hierarchy root");
 			}
 			while (o > 0 && buf[o - 1] != '/')
@@ -98,40 +99,40 @@ static int parse_hier_part(const char *s, size_t len, struct ctk_spec *spec,
 	int rc = 0;
 
 	if (!copy)
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	for (char *tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (!strncmp(tok, "name=", 5)) {
 			if (spec->name) {
-				rc = ctk_err_set(e, EINVAL, "name= given twice");
+				rc = ctk_err_setx(e, EINVAL, "name= given twice");
 				goto out;
 			}
 			if (!ctk_hierarchy_name_valid(tok + 5)) {
-				rc = ctk_err_set(e, EINVAL, "invalid hierarchy "
+				rc = ctk_err_setx(e, EINVAL, "invalid hierarchy "
 						 "name (allowed: A-Z a-z 0-9 . _ -,"
 						 " up to 63 characters)");
 				goto out;
 			}
 			spec->name = strdup(tok + 5);
 			if (!spec->name) {
-				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				rc = ctk_err_setx(e, ENOMEM, "out of memory");
 				goto out;
 			}
 			continue;
 		}
 		if (!is_ctrl_name(tok, strlen(tok))) {
-			rc = ctk_err_set(e, EINVAL, "invalid controller name");
+			rc = ctk_err_setx(e, EINVAL, "invalid controller name");
 			goto out;
 		}
 		if (n == CTK_ARRAY_SIZE(items)) {
-			rc = ctk_err_set(e, EINVAL, "too many controllers");
+			rc = ctk_err_setx(e, EINVAL, "too many controllers");
 			goto out;
 		}
 		items[n++] = tok;
 		total += strlen(tok) + 1;
 	}
 	if (!n && !spec->name) {
-		rc = ctk_err_set(e, EINVAL, "no controller or name before ':'");
+		rc = ctk_err_setx(e, EINVAL, "no controller or name before ':'");
 		goto out;
 	}
 	if (n) {
@@ -140,12 +141,12 @@ static int parse_hier_part(const char *s, size_t len, struct ctk_spec *spec,
 		qsort(items, n, sizeof(items[0]), cmp_str);
 		spec->controllers = p = malloc(total);
 		if (!p) {
-			rc = ctk_err_set(e, ENOMEM, "out of memory");
+			rc = ctk_err_setx(e, ENOMEM, "out of memory");
 			goto out;
 		}
 		for (size_t i = 0; i < n; i++) {
 			if (i && !strcmp(items[i], items[i - 1])) {
-				rc = ctk_err_set(e, EINVAL, "controller '%s' "
+				rc = ctk_err_setx(e, EINVAL, "controller '%s' "
 						 "given twice", items[i]);
 				goto out;
 			}
@@ -166,9 +167,9 @@ int ctk_spec_parse(const char *s, struct ctk_spec *spec, struct ctk_err *e)
 
 	memset(spec, 0, sizeof(*spec));
 	if (!s || !*s)
-		return ctk_err_set(e, EINVAL, "empty container spec");
+		return ctk_err_setx(e, EINVAL, "empty container spec");
 	if (strlen(s) > CTK_CPATH_MAX + 256)
-		return ctk_err_set(e, ENAMETOOLONG, "spec longer than %d bytes",
+		return ctk_err_setx(e, ENAMETOOLONG, "spec longer than %d bytes",
 				   CTK_CPATH_MAX + 256);
 	colon = strchr(s, ':');
 	if (s[0] == '/' || s[0] == '.' || !colon) {
@@ -183,7 +184,7 @@ int ctk_spec_parse(const char *s, struct ctk_spec *spec, struct ctk_err *e)
 				return ctk_err_set(e, errno, "cannot get the "
 						   "current directory");
 			if (asprintf(&abs, "%s/%s", cwd, s) < 0)
-				return ctk_err_set(e, ENOMEM, "out of memory");
+				return ctk_err_setx(e, ENOMEM, "out of memory");
 		}
 		rc = ctk_cpath_normalize(abs ? abs : s, &spec->path, e);
 		free(abs);
@@ -237,7 +238,7 @@ static int target_set(struct ctk_target *t, const struct ctk_hierarchy *hy,
 	t->rel = strdup(*below ? below : ".");
 	if (!t->cpath || !t->rel) {
 		ctk_target_free(t);
-		return ctk_err_set(e, ENOMEM, "out of memory");
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -261,10 +262,10 @@ int ctk_spec_resolve(const struct ctk_spec *spec,
 		if (!best) {
 			if (ctk_hierarchy_find(h, type, spec->name,
 					       spec->controllers, NULL, false))
-				return ctk_err_set(e, ENOENT, "hierarchy is not "
+				return ctk_err_setx(e, ENOENT, "hierarchy is not "
 						   "mounted here (or not at "
 						   "that path)");
-			return ctk_err_set(e, ENOENT, "no such hierarchy");
+			return ctk_err_setx(e, ENOENT, "no such hierarchy");
 		}
 		return target_set(t, best, spec->path, e);
 	}
@@ -287,7 +288,7 @@ int ctk_spec_resolve(const struct ctk_spec *spec,
 		}
 	}
 	if (!best)
-		return ctk_err_set(e, ENOENT, "not inside a mounted cgroup "
+		return ctk_err_setx(e, ENOENT, "not inside a mounted cgroup "
 				   "hierarchy");
 	/* cpath = mount root + the rest of the path */
 	{
@@ -296,7 +297,7 @@ int ctk_spec_resolve(const struct ctk_spec *spec,
 
 		if (asprintf(&cpath, "%s%s", strcmp(root, "/") ? root : "",
 			     *rest ? rest : (strcmp(root, "/") ? "" : "/")) < 0)
-			return ctk_err_set(e, ENOMEM, "out of memory");
+			return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	rc = target_set(t, best, cpath, e);
 	free(cpath);

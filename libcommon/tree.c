@@ -14,6 +14,7 @@
 
 #include "ctk/container.h"
 #include "ctk/tree.h"
+#include "internal.h"
 
 struct frame {
 	int fd;
@@ -143,7 +144,7 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 	nd = node_add(t);
 	if (!nd || !(nd->cpath = strdup(cpath))) {
 		close(fd);
-		rc = ctk_err_set(e, ENOMEM, "out of memory");
+		rc = ctk_err_setx(e, ENOMEM, "out of memory");
 		goto fail;
 	}
 	nd->parent = -1;
@@ -157,7 +158,7 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 		if (fd >= 0) {	/* push the directory just opened */
 			if (CTK_GROW(stack, cap, depth, 16)) {
 				close(fd);
-				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				rc = ctk_err_setx(e, ENOMEM, "out of memory");
 				goto fail;
 			}
 			fr = &stack[depth];
@@ -212,14 +213,14 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 			if (asprintf(&cp, "%s/%s", strcmp(pp, "/") ? pp : "",
 				     name) < 0) {
 				close(fd);
-				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				rc = ctk_err_setx(e, ENOMEM, "out of memory");
 				goto fail;
 			}
 			nd = node_add(t);
 			if (!nd) {
 				free(cp);
 				close(fd);
-				rc = ctk_err_set(e, ENOMEM, "out of memory");
+				rc = ctk_err_setx(e, ENOMEM, "out of memory");
 				goto fail;
 			}
 			nd->cpath = cp;

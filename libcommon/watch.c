@@ -20,6 +20,7 @@
 
 #include "ctk/container.h"
 #include "ctk/release.h"
+#include "internal.h"
 
 struct wnode {
 	char *cpath;
@@ -355,7 +356,7 @@ int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
 		return 0;
 	for (size_t k = 0; k < n; k++)
 		if (t[k].hier != t[0].hier || t[k].hier->type != CTK_HIER_V2)
-			return ctk_err_set(e, EINVAL, "the watched containers "
+			return ctk_err_setx(e, EINVAL, "the watched containers "
 					   "must be in the one v2 hierarchy");
 	if (once) {
 		for (size_t k = 0; k < n; k++) {

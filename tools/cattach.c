@@ -45,8 +45,7 @@ static int open_targets(struct cattach_control *ctl)
 		int fd;
 
 		if (ctk_target_from_string(ctl->groups[i], &ctl->hier, t, &e)) {
-			ctk_msg_errno(&ctl->cli, ctl->groups[i], e.msg,
-				      CTK_OP_OPEN, e.code);
+			ctk_msg_err_op(&ctl->cli, ctl->groups[i], &e, CTK_OP_OPEN);
 			return CTK_EXIT_FAILURE;
 		}
 		ctl->ntargets++;
@@ -74,7 +73,7 @@ static int run_command(struct cattach_control *ctl)
 			char why[512];
 
 			ctk_msg(&ctl->cli, "%s: cannot move itself: %s", where,
-				ctk_reason(e.msg, e.code, why, sizeof(why)));
+				ctk_err_reason(&e, why, sizeof(why)));
 			return CTK_EXIT_FAILURE;
 		}
 		if (ctl->verbose) {
@@ -127,7 +126,7 @@ static int move_pids(struct cattach_control *ctl)
 
 				ctk_msg(&ctl->cli, "%d: cannot move to %s: %s",
 					(int)ctl->pids[p], where,
-					ctk_reason(e.msg, e.code, why,
+					ctk_err_reason(&e, why,
 						   sizeof(why)));
 				ok = false;
 			}
@@ -225,8 +224,11 @@ static int move_all(struct cattach_control *ctl)
 					       where);
 				continue;
 			}
+			char why[512];
+
 			ctk_msg(&ctl->cli, "%d: cannot move to %s: %s",
-				(int)left[i], where, e.msg);
+				(int)left[i], where,
+				ctk_err_reason(&e, why, sizeof(why)));
 			stayed++;
 		}
 		free(left);
@@ -243,8 +245,11 @@ static int classify(struct cattach_control *ctl)
 
 	for (size_t p = 0; p < ctl->npids; p++) {
 		if (ctk_cgrules_classify(ctl->pids[p], &e)) {
+			char why[512];
+
 			ctk_msg(&ctl->cli, "%d: cannot classify: %s",
-				(int)ctl->pids[p], e.msg);
+				(int)ctl->pids[p],
+				ctk_err_reason(&e, why, sizeof(why)));
 			failed++;
 		}
 	}

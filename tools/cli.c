@@ -53,13 +53,12 @@ void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
 	atexit(close_stdout);
 }
 
-bool ctk_cli_handle(struct ctk_cli *cli, int val)
+void ctk_cli_handle(struct ctk_cli *cli, int val)
 {
 	if (val == CTK_OPT_VERSION) {
 		printf("%s (ctk) %s\n", cli->tool, PACKAGE_VERSION);
 		exit(CTK_EXIT_OK);
 	}
-	return false;
 }
 
 /*
@@ -140,43 +139,81 @@ const char *ctk_reason(const char *msg, int err, char *buf, size_t size)
 	return buf;
 }
 
+const char *ctk_err_reason(const struct ctk_err *e, char *buf, size_t size)
+{
+	if (e->whole) {
+		snprintf(buf, size, "%s", e->msg);
+		return buf;
+	}
+	return ctk_reason(e->msg, e->code, buf, size);
+}
+
+/* The one printer: "tool: object: reason" (object made printable). */
+static void say(const struct ctk_cli *cli, const char *object,
+		const char *reason)
+{
+	char safe[160];
+
+	if (object)
+		ctk_msg(cli, "%s: %s", ctk_safe_name(object, safe, sizeof(safe)),
+			reason);
+	else
+		ctk_msg(cli, "%s", reason);
+}
+
 void ctk_msg_err(const struct ctk_cli *cli, const char *object,
 		 const struct ctk_err *e)
 {
-	char buf[512], safe[160];
+	char buf[512];
 
-	ctk_reason(e->msg, e->code, buf, sizeof(buf));
-	if (object)
-		ctk_msg(cli, "%s: %s", ctk_safe_name(object, safe, sizeof(safe)),
-			buf);
-	else
-		ctk_msg(cli, "%s", buf);
+	say(cli, object, ctk_err_reason(e, buf, sizeof(buf)));
 }
 
 void ctk_msg_errno(const struct ctk_cli *cli, const char *object,
 		   const char *what, enum ctk_op op, int err)
 {
 	const char *explain;
-	char buf[512], safe[160];
+	char buf[512], all[768];
 
-	ctk_safe_name(object, safe, sizeof(safe));
 	if (err < 0)
 		err = -err;
 	explain = ctk_explain(op, err);
 	if (what && strncmp(what, "cannot ", 7)) {
 		/* a reason already: the errno text only if it adds */
-		ctk_msg(cli, "%s: %s", safe, ctk_reason(what, err, buf,
-							 sizeof(buf)));
+		say(cli, object, ctk_reason(what, err, buf, sizeof(buf)));
 		return;
 	}
 	if (explain)
 		ctk_reason(explain, err, buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "%s", strerror(err));
-	if (what)
-		ctk_msg(cli, "%s: %s: %s", safe, what, buf);
+	if (what) {
+		snprintf(all, sizeof(all), "%s: %s", what, buf);
+		say(cli, object, all);
+	} else {
+		say(cli, object, buf);
+	}
+}
+
+void ctk_msg_err_op(const struct ctk_cli *cli, const char *object,
+		    const struct ctk_err *e, enum ctk_op op)
+{
+	if (e->whole)
+		say(cli, object, e->msg);
 	else
-		ctk_msg(cli, "%s: %s", safe, buf);
+		ctk_msg_errno(cli, object, e->msg, op, e->code);
+}
+
+void ctk_cli_hold_signals(sigset_t *old)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, old);
 }
 
 int ctk_usage_error(const struct ctk_cli *cli, const char *fmt, ...)

@@ -7,6 +7,7 @@
 #define CTK_TOOLS_CLI_H
 
 #include <popt.h>
+#include <signal.h>
 
 #include "ctk/c.h"
 #include "ctk/container.h"
@@ -26,8 +27,9 @@ struct ctk_cli {
 void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
 		     struct ctk_cli *cli);
 
-/* Handle a shared option value from poptGetNextOpt; true if it was one. */
-bool ctk_cli_handle(struct ctk_cli *cli, int val);
+/* Handle a shared option value from poptGetNextOpt: --version prints and
+ * exits; any other value is left to the caller. */
+void ctk_cli_handle(struct ctk_cli *cli, int val);
 
 /* "tool: msg" on stderr. */
 void ctk_msg(const struct ctk_cli *cli, const char *fmt, ...)
@@ -40,7 +42,10 @@ void ctk_warn(const struct ctk_cli *cli, const char *fmt, ...)
  * (not when @msg starts with the same two words, or holds it), into @buf.
  */
 const char *ctk_reason(const char *msg, int err, char *buf, size_t size);
-/* "tool: [object: ]reason" for a libcommon failure (its ctk_reason()). */
+/* The reason @e gives: its msg, with the errno text per ctk_reason()
+ * unless the msg is the whole reason (ctk_err_setx). */
+const char *ctk_err_reason(const struct ctk_err *e, char *buf, size_t size);
+/* "tool: [object: ]reason" for a libcommon failure (ctk_err_reason()). */
 void ctk_msg_err(const struct ctk_cli *cli, const char *object,
 		 const struct ctk_err *e);
 /*
@@ -51,6 +56,13 @@ void ctk_msg_err(const struct ctk_cli *cli, const char *object,
  */
 void ctk_msg_errno(const struct ctk_cli *cli, const char *object,
 		   const char *what, enum ctk_op op, int err);
+/* ctk_msg_errno() for a libcommon failure @e (its msg as @what), or, when
+ * @e holds the whole reason, that reason alone. */
+void ctk_msg_err_op(const struct ctk_cli *cli, const char *object,
+		    const struct ctk_err *e, enum ctk_op op);
+/* Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT (a step that must not stop half
+ * way); the mask before in @old, for sigprocmask(SIG_SETMASK). */
+void ctk_cli_hold_signals(sigset_t *old);
 /* A usage error: message, the --help hint, returns CTK_EXIT_USAGE. */
 int ctk_usage_error(const struct ctk_cli *cli, const char *fmt, ...)
 	CTK_ATTR_PRINTF(2, 3);

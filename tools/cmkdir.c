@@ -123,8 +123,7 @@ static int create_all(struct cmkdir_control *ctl, const char **specs,
 	for (nres = 0; nres < n; nres++) {
 		if (ctk_target_from_string(specs[nres], &ctl->hier, &t[nres],
 					   &e)) {
-			ctk_msg_errno(&ctl->cli, specs[nres], e.msg,
-				      CTK_OP_OPEN, e.code);
+			ctk_msg_err_op(&ctl->cli, specs[nres], &e, CTK_OP_OPEN);
 			ret = CTK_EXIT_FAILURE;
 			break;
 		}
@@ -141,8 +140,7 @@ static int create_all(struct cmkdir_control *ctl, const char **specs,
 		if (ctk_container_create(&t[i], &ctl->opts, &txn, &existed[i],
 					 &e)) {
 			ctk_target_format(&t[i], where, sizeof(where));
-			ctk_msg_errno(&ctl->cli, where, e.msg, CTK_OP_MKDIR,
-				      e.code);
+			ctk_msg_err_op(&ctl->cli, where, &e, CTK_OP_MKDIR);
 			ret = CTK_EXIT_FAILURE;
 		}
 	}
@@ -283,7 +281,7 @@ int main(int argc, const char **argv)
 			goto out;
 		}
 		if (ctk_cgconfig_load(ctl.config, &e)) {
-			ctk_msg(&ctl.cli, "%s: %s", ctl.config, e.msg);
+			ctk_msg_err(&ctl.cli, ctl.config, &e);
 			ret = CTK_EXIT_FAILURE;
 		} else {
 			ret = CTK_EXIT_OK;

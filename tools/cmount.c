@@ -399,11 +399,7 @@ static int do_tree(struct cmount_control *ctl, int *ids, size_t n,
 						&t, &e);
 
 		if (rc) {
-			char safe[160];
-
-			ctk_msg(&ctl->cli, "%s: %s",
-				ctk_safe_name(ctl->operands[i], safe,
-					      sizeof(safe)), e.msg);
+			ctk_msg_err(&ctl->cli, ctl->operands[i], &e);
 			failed++;
 			continue;
 		}
@@ -441,7 +437,7 @@ static int agent_for(struct cmount_control *ctl, const char *name,
 	if (!dir || !*dir)
 		dir = CTK_AGENT_DIR;
 	if (ctk_release_agent_link(dir, name, ctrls, real, out, &e)) {
-		ctk_msg(&ctl->cli, "%s: %s", agent, e.msg);
+		ctk_msg_err(&ctl->cli, agent, &e);
 		return -e.code;
 	}
 	return 0;
@@ -488,6 +484,105 @@ static const char *mount_einval_reason(struct cmount_control *ctl,
 	return NULL;
 }
 
+/* Everything a mount needs, checked before the first side effect: 0, or
+ * the exit status after a message. */
+static int mount_check(struct cmount_control *ctl, struct ctk_mount_req *req)
+{
+	bool v1_opts = ctl->controllers || ctl->name || ctl->agent ||
+		       ctl->noprefix || ctl->clone_children;
+	struct ctk_err e = { 0 };
+	char buf[256];
+
+	if (ctl->type && !strcmp(ctl->type, "cgroup"))
+		req->type = CTK_HIER_V1;
+	else if (ctl->type && strcmp(ctl->type, "cgroup2"))
+		return ctk_usage_error(&ctl->cli, "%s: unknown type (cgroup or "
+				       "cgroup2)", ctl->type);
+	else if (!ctl->type && v1_opts)
+		req->type = CTK_HIER_V1;
+	if (req->type == CTK_HIER_V2 && v1_opts)
+		return ctk_usage_error(&ctl->cli, "cgroup2: -c, -n, -r, "
+				       "--noprefix and --clone-children are "
+				       "cgroup v1 options");
+	if (ctl->name && !ctk_hierarchy_name_valid(ctl->name)) {
+		ctk_msg(&ctl->cli, "name=%s: invalid hierarchy name (allowed: "
+			"A-Z a-z 0-9 . _ -, up to 63 characters)", ctl->name);
+		return CTK_EXIT_FAILURE;
+	}
+	if (req->type == CTK_HIER_V1 && ctl->controllers &&
+	    mount_einval_reason(ctl, buf, sizeof(buf))) {
+		ctk_msg(&ctl->cli, "%s: %s", ctl->controllers, buf);
+		return CTK_EXIT_UNSUPPORTED;
+	}
+	if (req->type == CTK_HIER_V1 && !ctl->controllers && !ctl->name) {
+		ctk_msg(&ctl->cli, "%s: a v1 hierarchy needs controllers (-c) "
+			"or a name (-n)", req->target);
+		return CTK_EXIT_USAGE;
+	}
+	if (ctl->agent && ctk_release_agent_check(ctl->agent, &e)) {
+		ctk_msg_err(&ctl->cli, ctl->agent, &e);
+		return CTK_EXIT_FAILURE;
+	}
+	if (geteuid() != 0) {
+		ctk_msg(&ctl->cli, "%s: mounting needs root", req->target);
+		return CTK_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* The mount(2) failure @e in words; the exit status. */
+static int mount_failed(struct cmount_control *ctl,
+			const struct ctk_mount_req *req,
+			const struct ctk_err *e)
+{
+	const char *why = NULL;
+	char buf[256];
+
+	if (e->code == EINVAL && req->type == CTK_HIER_V1) {
+		why = mount_einval_reason(ctl, buf, sizeof(buf));
+		if (!why && ctl->name && !ctl->controllers)
+			why = "invalid options (a name alone mounts only an "
+			      "existing hierarchy)";
+	}
+	if (why)
+		ctk_msg(&ctl->cli, "%s: cannot mount: %s: %s", req->target, why,
+			strerror(e->code));
+	else
+		ctk_msg_errno(&ctl->cli, req->target, "cannot mount",
+			      CTK_OP_MOUNT, e->code);
+	return ctk_exit_for_errno(e->code);
+}
+
+/*
+ * A v1 mount's -r: the option is ignored for an existing hierarchy, and
+ * the link is named after what is mounted, so the file is written (and
+ * read back) after the mount. On failure the mount is undone.
+ */
+static int mount_set_agent(struct cmount_control *ctl, const char *dir)
+{
+	const struct ctk_hierarchy *hy = mounted_at(&ctl->hier, dir);
+	char have[PATH_MAX + 2], *agent = NULL;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct ctk_err e = { 0 };
+	int rc;
+
+	rc = fd < 0 ? -errno : !hy ? -ENOENT :
+	     agent_for(ctl, hy->name, hy->controllers, ctl->agent, &agent);
+	if (!rc)
+		rc = ctk_release_agent_get(fd, have, sizeof(have));
+	if (!rc && strcmp(have, agent))
+		rc = ctk_release_agent_set(fd, agent, &e) ? -e.code : 0;
+	if (fd >= 0)
+		close(fd);
+	free(agent);
+	if (rc) {
+		ctk_msg_errno(&ctl->cli, dir, "cannot set the release agent",
+			      CTK_OP_AGENT, rc);
+		ctk_umount(dir, NULL);
+	}
+	return rc;
+}
+
 static int do_mount(struct cmount_control *ctl)
 {
 	const char *dir = ctl->operands[0];
@@ -501,54 +596,21 @@ static int do_mount(struct cmount_control *ctl)
 		.options = ctl->options,
 		.target = dir,
 	};
-	bool v1_opts = ctl->controllers || ctl->name || ctl->agent ||
-		       ctl->noprefix || ctl->clone_children;
 	bool carried, changed, made_dir = false;
 	struct ctk_err e = { 0 };
-	char *opts = NULL, buf[256];
+	char *opts = NULL;
 	struct stat st;
-	int rc, ret = CTK_EXIT_FAILURE;
+	int ret;
 
-	/* validate everything before the first side effect */
-	if (ctl->type && !strcmp(ctl->type, "cgroup"))
-		req.type = CTK_HIER_V1;
-	else if (ctl->type && strcmp(ctl->type, "cgroup2"))
-		return ctk_usage_error(&ctl->cli, "%s: unknown type (cgroup or "
-				       "cgroup2)", ctl->type);
-	else if (!ctl->type && v1_opts)
-		req.type = CTK_HIER_V1;
-	if (req.type == CTK_HIER_V2 && v1_opts)
-		return ctk_usage_error(&ctl->cli, "cgroup2: -c, -n, -r, "
-				       "--noprefix and --clone-children are "
-				       "cgroup v1 options");
-	if (ctl->name && !ctk_hierarchy_name_valid(ctl->name)) {
-		ctk_msg(&ctl->cli, "name=%s: invalid hierarchy name (allowed: "
-			"A-Z a-z 0-9 . _ -, up to 63 characters)", ctl->name);
-		return CTK_EXIT_FAILURE;
-	}
-	if (req.type == CTK_HIER_V1 && ctl->controllers &&
-	    mount_einval_reason(ctl, buf, sizeof(buf))) {
-		ctk_msg(&ctl->cli, "%s: %s", ctl->controllers, buf);
-		return CTK_EXIT_UNSUPPORTED;
-	}
-	if (req.type == CTK_HIER_V1 && !ctl->controllers && !ctl->name) {
-		ctk_msg(&ctl->cli, "%s: a v1 hierarchy needs controllers (-c) "
-			"or a name (-n)", dir);
-		return CTK_EXIT_USAGE;
-	}
-	if (ctl->agent && ctk_release_agent_check(ctl->agent, &e)) {
-		ctk_msg_err(&ctl->cli, ctl->agent, &e);
-		return CTK_EXIT_FAILURE;
-	}
-	if (geteuid() != 0) {
-		ctk_msg(&ctl->cli, "%s: mounting needs root", dir);
-		return CTK_EXIT_FAILURE;
-	}
+	ret = mount_check(ctl, &req);
+	if (ret)
+		return ret;
 	if (ctk_mount_options(&req, &ctl->hier, &opts, &carried, &changed,
 			      &e)) {
-		ctk_msg(&ctl->cli, "%s: %s", dir, e.msg);
+		ctk_msg_err(&ctl->cli, dir, &e);
 		return CTK_EXIT_FAILURE;
 	}
+	ret = CTK_EXIT_FAILURE;
 	if (stat(dir, &st) < 0) {
 		if (errno != ENOENT || mkdir(dir, 0755) < 0) {
 			ctk_msg(&ctl->cli, "%s: cannot create the mount point: "
@@ -568,49 +630,12 @@ static int do_mount(struct cmount_control *ctl)
 		ctk_warn(&ctl->cli, "cgroup2: keeping the v2 hierarchy's "
 			 "flags '%s' (a cgroup2 mount sets them machine-wide)",
 			 opts);
-	rc = ctk_mount(&req, opts, &e);
-	if (rc) {
-		const char *why = NULL;
-
-		if (e.code == EINVAL && req.type == CTK_HIER_V1) {
-			why = mount_einval_reason(ctl, buf, sizeof(buf));
-			if (!why && ctl->name && !ctl->controllers)
-				why = "invalid options (a name alone mounts only "
-				      "an existing hierarchy)";
-		}
-		if (why)
-			ctk_msg(&ctl->cli, "%s: cannot mount: %s: %s", dir, why,
-				strerror(e.code));
-		else
-			ctk_msg_errno(&ctl->cli, dir, "cannot mount",
-				      CTK_OP_MOUNT, e.code);
-		ret = ctk_exit_for_errno(e.code);
+	if (ctk_mount(&req, opts, &e)) {
+		ret = mount_failed(ctl, &req, &e);
 		goto out;
 	}
-	if (req.type == CTK_HIER_V1 && ctl->agent) {
-		/* the option is ignored for an existing hierarchy, and the
-		 * link is named after what is mounted: write the file */
-		const struct ctk_hierarchy *hy = mounted_at(&ctl->hier, dir);
-		char have[PATH_MAX + 2], *agent = NULL;
-		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		rc = fd < 0 ? -errno : !hy ? -ENOENT :
-		     agent_for(ctl, hy->name, hy->controllers, ctl->agent,
-			       &agent);
-		if (!rc)
-			rc = ctk_release_agent_get(fd, have, sizeof(have));
-		if (!rc && strcmp(have, agent))
-			rc = ctk_release_agent_set(fd, agent, &e) ? -e.code : 0;
-		if (fd >= 0)
-			close(fd);
-		free(agent);
-		if (rc) {
-			ctk_msg_errno(&ctl->cli, dir, "cannot set the release "
-				      "agent", CTK_OP_AGENT, rc);
-			ctk_umount(dir, NULL);
-			goto out;
-		}
-	}
+	if (req.type == CTK_HIER_V1 && ctl->agent && mount_set_agent(ctl, dir))
+		goto out;
 	made_dir = false;
 	ret = CTK_EXIT_OK;
 out:
@@ -633,11 +658,7 @@ static int do_unmount(struct cmount_control *ctl)
 		struct ctk_err e;
 
 		if (ctk_umount_checked(dir, &ctl->hier, &e)) {
-			if (e.code == EINVAL)
-				ctk_msg(&ctl->cli, "%s: %s", dir, e.msg);
-			else
-				ctk_msg_errno(&ctl->cli, dir, e.msg,
-					      CTK_OP_UMOUNT, e.code);
+			ctk_msg_err_op(&ctl->cli, dir, &e, CTK_OP_UMOUNT);
 			failed++;
 		}
 	}
@@ -658,7 +679,7 @@ static int do_set_agent(struct cmount_control *ctl)
 		return CTK_EXIT_FAILURE;
 	}
 	if (ctk_target_from_string(dir, &ctl->hier, &t, &e)) {
-		ctk_msg(&ctl->cli, "%s: %s", dir, e.msg);
+		ctk_msg_err(&ctl->cli, dir, &e);
 		return CTK_EXIT_FAILURE;
 	}
 	if (t.hier->type != CTK_HIER_V1) {
@@ -683,8 +704,7 @@ static int do_set_agent(struct cmount_control *ctl)
 			      ctl->set_agent, &agent))
 			;	/* said */
 		else if (ctk_release_agent_set(fd, agent, &e))
-			ctk_msg_errno(&ctl->cli, dir, e.msg, CTK_OP_AGENT,
-				      e.code);
+			ctk_msg_err_op(&ctl->cli, dir, &e, CTK_OP_AGENT);
 		else
 			ret = CTK_EXIT_OK;
 		free(agent);
@@ -854,7 +874,12 @@ static int pick_columns(struct cmount_control *ctl)
 			      tree ? CTK_ARRAY_SIZE(tree_cols) :
 			      CTK_ARRAY_SIZE(list_cols), ctl->ids, 15,
 			      &ctl->nids, &e))
-		return ctk_usage_error(&ctl->cli, "--output: %s", e.msg);
+	{
+		char why[512];
+
+		return ctk_usage_error(&ctl->cli, "--output: %s",
+				       ctk_err_reason(&e, why, sizeof(why)));
+	}
 	return 0;
 }
 

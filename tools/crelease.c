@@ -190,15 +190,15 @@ static int prio_of(const struct ctk_release_result *r)
 static void log_result(struct logger *l, const char *label, const char *cpath,
 		       const struct ctk_release_result *r)
 {
-	char safe[400];
+	char safe[400], why[512];
 
 	ctk_safe_name(cpath, safe, sizeof(safe));
 	if (r->outcome == CTK_REL_REFUSED || r->outcome == CTK_REL_ROOT)
 		log_line(l, prio_of(r), "%s:%s: refused: %s", label, safe,
-			 r->why[0] ? r->why : "the hierarchy root");
+			 ctk_err_reason(&r->err, why, sizeof(why)));
 	else if (r->outcome == CTK_REL_ERROR)
 		log_line(l, prio_of(r), "%s:%s: error: %s", label, safe,
-			 strerror(r->code));
+			 ctk_err_reason(&r->err, why, sizeof(why)));
 	else if (r->outcome == CTK_REL_POPULATED)
 		log_line(l, prio_of(r), "%s:%s: kept: has %ld task%s", label,
 			 safe, r->tasks, r->tasks == 1 ? "" : "s");
@@ -272,7 +272,10 @@ static int agent(const char *argv0, const char *agent_path,
 	}
 	ctk_safe_name(cpath, safe, sizeof(safe));
 	if (ctk_hierarchy_load(&h, NULL, "/proc/self/cgroup", &e)) {
-		log_line(&l, LOG_ERR, "%s: %s", safe, e.msg);
+		char why[512];
+
+		log_line(&l, LOG_ERR, "%s: %s", safe,
+			 ctk_err_reason(&e, why, sizeof(why)));
 		return CTK_EXIT_FAILURE;
 	}
 	/*
@@ -397,10 +400,7 @@ static struct ctk_target *resolve_all(struct crelease_control *ctl,
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (ctk_target_from_string(specs[i], &ctl->hier, &t[i], &e)) {
-			char safe[160];
-
-			ctk_msg(&ctl->cli, "%s: %s", ctk_safe_name(specs[i],
-				safe, sizeof(safe)), e.msg);
+			ctk_msg_err(&ctl->cli, specs[i], &e);
 			for (size_t k = 0; k < i; k++)
 				ctk_target_free(&t[k]);
 			free(t);
@@ -429,8 +429,7 @@ static int do_sweep(struct crelease_control *ctl, const char **specs,
 		set_label(ctl, &t[i]);
 		if (ctk_release_sweep(&t[i], flags, report, ctl, &r1, &f1,
 				      &e)) {
-			ctk_msg_errno(&ctl->cli, where, e.msg, CTK_OP_OPEN,
-				      e.code);
+			ctk_msg_err_op(&ctl->cli, where, &e, CTK_OP_OPEN);
 			errs++;
 		}
 		removed += r1;
@@ -456,8 +455,7 @@ static int do_remove(struct crelease_control *ctl, const char **specs,
 		int rootfd;
 
 		if (ctk_target_from_string(specs[i], &ctl->hier, &t, &e)) {
-			ctk_msg_errno(&ctl->cli, specs[i], e.msg, CTK_OP_OPEN,
-				      e.code);
+			ctk_msg_err_op(&ctl->cli, specs[i], &e, CTK_OP_OPEN);
 			failed++;
 			continue;
 		}
@@ -505,9 +503,7 @@ static int do_remove(struct crelease_control *ctl, const char **specs,
 				failed++;
 				break;
 			default:
-				ctk_msg(&ctl->cli, "%s: %s: %s", where,
-					r.why[0] ? r.why : "cannot remove",
-					strerror(r.code));
+				ctk_msg_err(&ctl->cli, where, &r.err);
 				failed++;
 			}
 		}

@@ -24,22 +24,41 @@
 #define CTK_EXIT_NOT_FOUND	127
 
 #define CTK_ATTR_PRINTF(f, a)	__attribute__((format(printf, f, a)))
-#define CTK_ATTR_NONNULL	__attribute__((nonnull))
 #define CTK_ATTR_UNUSED		__attribute__((unused))
 #define CTK_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
- * The context of a failure, for callers that need more than an errno
- * (parsers, mountinfo, images). code is a positive errno.
+ * The error model, the one way a failure travels from libcommon to a
+ * message (crun's libcrun_error_t, util-linux's err/errx):
+ *
+ * - Every function returns 0 (or a count) on success and -errno on
+ *   failure. Where the errno alone is the whole reason, that is all.
+ * - Where it has more to say, it takes a struct ctk_err *e and fills it:
+ *   msg is the reason, never the object (the tool names the object once),
+ *   code the errno the exit status is chosen by.
+ * - ctk_err_set: the errno's text is part of the reason, and the printer
+ *   appends it unless msg already says it ("cannot read mountinfo" +
+ *   "Permission denied"). ctk_err_setx: msg is the whole reason, code is
+ *   only the kind (a parser's "line 3: unclosed quote" is EINVAL, and
+ *   "Invalid argument" would add nothing).
+ * - The tools print one with ctk_msg_err(cli, object, e), or a bare
+ *   -errno with ctk_msg_errno(); both end in the same printer.
  */
 struct ctk_err {
-	int code;
+	int code;		/* positive errno */
+	bool whole;		/* msg is the whole reason (ctk_err_setx) */
 	char msg[256];
 };
 
 /* Fill @e (may be NULL) and return -code, so "return ctk_err_set(...)". */
 int ctk_err_set(struct ctk_err *e, int code, const char *fmt, ...)
 	CTK_ATTR_PRINTF(3, 4);
+/* The same, with a message that is the whole reason. */
+int ctk_err_setx(struct ctk_err *e, int code, const char *fmt, ...)
+	CTK_ATTR_PRINTF(3, 4);
+/* Put context before the reason @e holds ("CONTEXT: reason"); -code. */
+int ctk_err_prefix(struct ctk_err *e, const char *fmt, ...)
+	CTK_ATTR_PRINTF(2, 3);
 
 /*
  * Room for element @n (index) of the array @v, whose capacity is @cap:

@@ -17,14 +17,7 @@
  */
 int ctk_cgconfig_load(const char *path, struct ctk_err *e);
 
-/* Refuse hostile group names in a cgconfig.conf (no loading). */
-int ctk_cgconfig_check(const char *path, struct ctk_err *e);
-
 /* Classify @pid by /etc/cgrules.conf (cgroup_change_cgroup_flags). */
 int ctk_cgrules_classify(pid_t pid, struct ctk_err *e);
-
-/* libcgroup's ECG* code in words, without cgroup_strerror's crash on
- * ECGNONEMPTY. */
-const char *ctk_cgroup_strerror(int code);
 
 #endif

@@ -59,27 +59,10 @@ struct ckpt_image {
 	char *error;
 };
 
-/* CRC-32C (Castagnoli), as in the tail. */
-uint32_t ctk_crc32c(uint32_t crc, const void *buf, size_t len);
-
-/*
- * Parse and validate @len bytes: every rule of the reader contract, framing
- * and semantics, before anything else happens. On failure e->msg names the
- * record, the byte offset and the rule. Never asserts, never aborts.
- */
-int ctk_ckpt_parse(const uint8_t *buf, size_t len, struct ckpt_image *img,
-		   struct ctk_err *e);
 /* Read a file (at most CKPT_FILE_MAX bytes) and parse it. */
 int ctk_ckpt_load(const char *path, struct ckpt_image *img,
 		  struct ctk_err *e);
 void ctk_ckpt_free(struct ckpt_image *img);
-
-/* Validate the pid objects and tree of @img (ctk_ckpt_parse does). */
-int ctk_ckpt_validate(const struct ckpt_image *img, struct ctk_err *e);
-
-/* Encode @img; the buffer is malloc'd. -errno. */
-int ctk_ckpt_encode(const struct ckpt_image *img, uint8_t **out,
-		    size_t *len);
 
 /*
  * Write @img to @path: a temporary file beside it, fsync, rename. A failed

@@ -54,10 +54,6 @@ int ctk_container_create(const struct ctk_target *t,
 			 struct ctk_create_txn *txn, bool *existed,
 			 struct ctk_err *e);
 
-/* The files that take tasks: v1 tasks, cgroup.procs; v2 cgroup.procs,
- * cgroup.threads, cgroup.subtree_control. */
-bool ctk_is_task_file(enum ctk_hier_type type, const char *name);
-
 /* Remove an empty container (rmdir beneath the root, no symlinks). */
 int ctk_container_remove(const struct ctk_target *t);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Hierarchy discovery: mountinfo (through libmount) and /proc/self/cgroup. */
+/* Hierarchy discovery: mountinfo (parsed here, no libmount) and
+ * /proc/self/cgroup. */
 #ifndef CTK_HIERARCHY_H
 #define CTK_HIERARCHY_H
 

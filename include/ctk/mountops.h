@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Mounting and unmounting hierarchies through libmount; release agents. */
+/* Mounting (through libmount) and unmounting hierarchies; release agents. */
 #ifndef CTK_MOUNTOPS_H
 #define CTK_MOUNTOPS_H
 

@@ -39,12 +39,4 @@ int ctk_parse_pid(const char *s, pid_t *pid);
 int ctk_proc_cgroup_path(pid_t pid, const struct ctk_hierarchy *hy,
 			 char *buf, size_t size);
 
-/*
- * The numbers of an NS* line ("\nNSpid:", "\nNSpgid:", ...) of a status
- * text @buf, outer to inner, into @out (at most @max). -ENOENT without
- * the line, -E2BIG past @max, -EINVAL with no number.
- */
-int ctk_proc_ns_line(const char *buf, const char *name, uint32_t *out,
-		     uint32_t max, uint32_t *n);
-
 #endif

@@ -25,9 +25,8 @@ enum ctk_release_outcome {
 
 struct ctk_release_result {
 	enum ctk_release_outcome outcome;
-	int code;		/* errno for ERROR/REFUSED */
 	long tasks;		/* with POPULATED */
-	char why[160];		/* with REFUSED */
+	struct ctk_err err;	/* with ERROR, REFUSED and ROOT: why */
 };
 
 /*
@@ -81,9 +80,6 @@ int ctk_release_agent_check(const char *path, struct ctk_err *e);
  */
 #define CTK_AGENT_PREFIX	"crelease@"
 
-/* The link's name for a hierarchy of @name and/or @ctrls ("a,b"). */
-int ctk_release_agent_link_name(const char *name, const char *ctrls,
-				char *buf, size_t size);
 /*
  * Does the last component of @agent_path name a hierarchy? -1: it is not
  * such a link name; 1: it names @hy; 0: it names another one.

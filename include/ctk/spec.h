@@ -37,19 +37,6 @@ struct ctk_target {
 	char *rel;		/* relative to the mount point: "." or "a/b" */
 };
 
-int ctk_spec_parse(const char *s, struct ctk_spec *spec, struct ctk_err *e);
-void ctk_spec_free(struct ctk_spec *spec);
-
-/*
- * Normalise a container path: components split on '/', "" and "." dropped,
- * ".." pops (refused above the root), names checked (length, control
- * characters). Result starts with '/' and has no trailing '/'.
- */
-int ctk_cpath_normalize(const char *in, char **out, struct ctk_err *e);
-
-int ctk_spec_resolve(const struct ctk_spec *spec,
-		     const struct ctk_hierarchies *h, struct ctk_target *t,
-		     struct ctk_err *e);
 void ctk_target_free(struct ctk_target *t);
 
 /* Parse and resolve in one step. */
@@ -58,15 +45,5 @@ int ctk_target_from_string(const char *s, const struct ctk_hierarchies *h,
 
 /* "name=ctk-test:/a/b" for messages; returns snprintf's count. */
 int ctk_target_format(const struct ctk_target *t, char *buf, size_t size);
-
-/*
- * The path relative to @t's mount of a container @cpath at or below @t
- * ("." for the mount's root). Malloc'd; NULL without memory.
- */
-char *ctk_target_rel_below(const struct ctk_target *t, const char *cpath);
-
-/* A target for a child @name of @t (caller frees with ctk_target_free). */
-int ctk_target_child(const struct ctk_target *t, const char *name,
-		     struct ctk_target *child);
 
 #endif

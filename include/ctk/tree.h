@@ -28,15 +28,12 @@ struct ctk_tree {
 /* Read the state files of every container (else: names only). */
 #define CTK_TREE_STATE	(1u << 0)
 
-/*
- * Walk the tree below @dirfd (which is @cpath of a @type hierarchy),
- * iteratively, children sorted by name, preorder. @dirfd is not closed.
- */
-int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
-		  unsigned flags, struct ctk_tree *t, struct ctk_err *e);
 void ctk_tree_free(struct ctk_tree *t);
 
-/* The same for a target: opened beneath its hierarchy's root. */
+/*
+ * Walk the tree below a target, opened beneath its hierarchy's root:
+ * iteratively, children sorted by name, preorder.
+ */
 int ctk_tree_load_target(const struct ctk_target *t, unsigned flags,
 			 struct ctk_tree *tr, struct ctk_err *e);
 

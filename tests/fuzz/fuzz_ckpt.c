@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ctk/ckpt.h"
+#include "../../libcommon/internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

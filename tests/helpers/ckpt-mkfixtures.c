@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ctk/ckpt.h"
+#include "../../libcommon/internal.h"
 
 static const char *dir;
 

@@ -11,6 +11,7 @@
 #include "ctk/attach.h"
 #include "ctk/cgconf.h"
 #include "ctk/create.h"
+#include "../../libcommon/internal.h"
 #include "tap.h"
 
 /* Write a cgconfig.conf of one printf. */

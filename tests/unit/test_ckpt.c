@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ctk/ckpt.h"
+#include "../../libcommon/internal.h"
 #include "tap.h"
 
 static const struct { const char *file, *rule; } rejects[] = {

@@ -6,6 +6,7 @@
 
 #include "ctk/container.h"
 #include "ctk/output.h"
+#include "../../libcommon/internal.h"
 #include "tap.h"
 
 static const struct ctk_colinfo cols[] = {

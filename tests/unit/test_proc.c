@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "ctk/proc.h"
+#include "../../libcommon/internal.h"
 #include "tap.h"
 
 int main(void)

@@ -12,6 +12,7 @@
 #include "ctk/container.h"
 #include "ctk/hierarchy.h"
 #include "ctk/release.h"
+#include "../../libcommon/internal.h"
 #include "tap.h"
 
 static void refused(const char *path, const char *label, const char *why)
@@ -21,7 +22,7 @@ static void refused(const char *path, const char *label, const char *why)
 	ok(ctk_release_check_path(path, &r) < 0 &&
 	   (r.outcome == CTK_REL_REFUSED || r.outcome == CTK_REL_ROOT),
 	   "refuses %s", label);
-	ok(strstr(r.why, why) != NULL, "%s: '%s' says '%s'", label, r.why, why);
+	ok(strstr(r.err.msg, why) != NULL, "%s: '%s' says '%s'", label, r.err.msg, why);
 }
 
 /* The per-hierarchy agent links: names, the check, the directory rule. */
@@ -151,8 +152,8 @@ int main(void)
 	   "an absolute path is refused");
 	/* the release itself never goes through the symlink */
 	ctk_release_try(root, "link/victim", CTK_HIER_V1, 0, &r);
-	ok(r.outcome == CTK_REL_REFUSED && r.code == ELOOP,
-	   "release through a symlink: refused (%s)", r.why);
+	ok(r.outcome == CTK_REL_REFUSED && r.err.code == ELOOP,
+	   "release through a symlink: refused (%s)", r.err.msg);
 	snprintf(path, sizeof(path), "%s/outside/victim", tmpl);
 	ok(access(path, F_OK) == 0, "and the empty directory behind it stays");
 	ok(ctk_release_failed(&r), "a refusal counts as a failure");

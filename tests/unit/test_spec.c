@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctk/spec.h"
+#include "../../libcommon/internal.h"
 #include "tap.h"
 
 static void norm(const char *in, const char *want)
@@ -38,6 +39,38 @@ static void parse_fail(const char *in, const char *label, const char *msgpart)
 		ctk_spec_free(&s);
 }
 
+/* The error record: setx marks the whole reason, prefix keeps the reason. */
+static void error_record(void)
+{
+	struct ctk_err e = { 0 };
+	char longer[400];
+
+	is_int(ctk_err_set(&e, -EACCES, "cannot open"), -EACCES,
+	       "ctk_err_set returns -code, whatever the sign given");
+	ok(e.code == EACCES && !e.whole, "ctk_err_set: the errno text counts");
+	is_int(ctk_err_setx(&e, EINVAL, "line %d: unclosed quote", 3), -EINVAL,
+	       "ctk_err_setx returns -code");
+	ok(e.whole, "ctk_err_setx: the message is the whole reason");
+	is_str(e.msg, "line 3: unclosed quote", "ctk_err_setx formats");
+	ctk_err_prefix(&e, "%s", "x.conf");
+	is_str(e.msg, "x.conf: line 3: unclosed quote",
+	       "ctk_err_prefix puts context before the reason");
+	ok(e.whole && e.code == EINVAL, "ctk_err_prefix keeps code and kind");
+	memset(longer, 'c', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	ctk_err_setx(&e, EIO, "the reason");
+	ctk_err_prefix(&e, "%s", longer);
+	ok(strlen(e.msg) == sizeof(e.msg) - 1 &&
+	   !strcmp(e.msg + strlen(e.msg) - 12, ": the reason"),
+	   "a long context is cut, the reason survives ('%.20s...')", e.msg);
+	ctk_err_set(&e, EIO, "%s", longer);
+	ctk_err_prefix(&e, "ctx");
+	ok(!strncmp(e.msg, "ccc", 3), "a reason that fills the record keeps "
+	   "its place: no context");
+	is_int(ctk_err_set(NULL, ENOMEM, "out of memory"), -ENOMEM,
+	       "a NULL record is allowed");
+}
+
 int main(void)
 {
 	struct ctk_hierarchies h;
@@ -45,6 +78,8 @@ int main(void)
 	struct ctk_target t;
 	struct ctk_spec s;
 	char big[6000], buf[512];
+
+	error_record();
 
 	/* normalisation */
 	norm("/", "/");

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What libcommon's modules share among themselves and with their unit
+ * tests, but not with the tools: the tools see only include/ctk/.
+ */
+#ifndef CTK_INTERNAL_H
+#define CTK_INTERNAL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ctk/cgconf.h"
+#include "ctk/ckpt.h"
+#include "ctk/container.h"
+#include "ctk/create.h"
+#include "ctk/proc.h"
+#include "ctk/release.h"
+#include "ctk/spec.h"
+#include "ctk/tree.h"
+
+/* --- ctk/cgconf.h --- */
+
+/* Refuse hostile group names in a cgconfig.conf (no loading). */
+int ctk_cgconfig_check(const char *path, struct ctk_err *e);
+
+/* libcgroup's ECG* code in words, without cgroup_strerror's crash on
+ * ECGNONEMPTY. */
+const char *ctk_cgroup_strerror(int code);
+
+/* --- ctk/ckpt.h --- */
+
+/* CRC-32C (Castagnoli), as in the tail. */
+uint32_t ctk_crc32c(uint32_t crc, const void *buf, size_t len);
+
+/*
+ * Parse and validate @len bytes: every rule of the reader contract, framing
+ * and semantics, before anything else happens. On failure e->msg names the
+ * record, the byte offset and the rule. Never asserts, never aborts.
+ */
+int ctk_ckpt_parse(const uint8_t *buf, size_t len, struct ckpt_image *img,
+		   struct ctk_err *e);
+
+/* Validate the pid objects and tree of @img (ctk_ckpt_parse does). */
+int ctk_ckpt_validate(const struct ckpt_image *img, struct ctk_err *e);
+
+/* Encode @img; the buffer is malloc'd. -errno. */
+int ctk_ckpt_encode(const struct ckpt_image *img, uint8_t **out,
+		    size_t *len);
+
+/* --- ctk/container.h --- */
+
+/*
+ * Open @rel (a relative path, "." for the root itself, or one name) beneath
+ * @rootfd with no symlinks, no mount crossings, no escape: openat2
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV. A mount point on
+ * the way (tmpfs or a bind mount) gives -EXDEV, a symlink -ELOOP, a kernel
+ * without openat2 -ENOSYS.
+ */
+int ctk_openat_beneath(int rootfd, const char *rel, int flags, mode_t mode);
+
+/*
+ * Open the parent of @t and return the last path component in @leaf
+ * (pointer into t->rel). For the hierarchy root: -EINVAL.
+ */
+int ctk_container_open_parent(const struct ctk_target *t, const char **leaf);
+
+/*
+ * The same as ctk_container_open_parent(), but the fd is cached in the
+ * hierarchy (one entry: many containers with one parent cost one openat2)
+ * and must not be closed.
+ */
+int ctk_container_parent_fd(const struct ctk_target *t, const char **leaf);
+
+/* Read a control file into @buf (NUL terminated). Bytes read or -errno. */
+ssize_t ctk_cfile_read(int dirfd, const char *name, char *buf, size_t size);
+
+/* Read a control file holding one integer. */
+int ctk_cfile_read_long(int dirfd, const char *name, long *val);
+
+/* Count the lines of a control file (tasks, cgroup.procs, ...). */
+int ctk_cfile_count_lines(int dirfd, const char *name, long *count);
+
+/* "sentence: strerror" or "strerror" into @buf. */
+const char *ctk_strerror(enum ctk_op op, int err, char *buf, size_t size);
+
+/*
+ * 1 when the container @dirfd (whose parent is @pfd, -1 when unknown: user
+ * marks then do not count) has a mark that counts, 0 when none does,
+ * -errno on a hard error.
+ */
+int ctk_v2_notify_get(int pfd, int dirfd);
+
+/* Set (or clear, @on false) the mark; trusted when root, else user. */
+int ctk_v2_notify_set(int dirfd, bool on, bool trusted);
+
+/*
+ * v1: 1 when notify_on_release of @dirfd (parent @pfd) is 1 and everyone
+ * who may write that file (its owner, group, others, as its mode says)
+ * could remove the container too; 0 otherwise (a delegate that owns the
+ * file of its delegation root gets nothing by setting it); -errno.
+ */
+int ctk_v1_notify_get(int pfd, int dirfd);
+
+/* Could @uid remove a child of the directory @pfd (uid 0: yes)? */
+bool ctk_uid_may_remove(int pfd, uid_t uid);
+
+/* 1 when CTK_XATTR_RELEASABLE is set, 0 when not (or unreadable). */
+int ctk_v2_armed_get(int dirfd);
+
+/* Set CTK_XATTR_RELEASABLE (needs CAP_SYS_ADMIN). -errno. */
+int ctk_v2_arm(int dirfd);
+
+/* --- ctk/create.h --- */
+
+/* The files that take tasks: v1 tasks, cgroup.procs; v2 cgroup.procs,
+ * cgroup.threads, cgroup.subtree_control. */
+bool ctk_is_task_file(enum ctk_hier_type type, const char *name);
+
+/* --- ctk/proc.h --- */
+
+/*
+ * The numbers of an NS* line ("\nNSpid:", "\nNSpgid:", ...) of a status
+ * text @buf, outer to inner, into @out (at most @max). -ENOENT without
+ * the line, -E2BIG past @max, -EINVAL with no number.
+ */
+int ctk_proc_ns_line(const char *buf, const char *name, uint32_t *out,
+		     uint32_t max, uint32_t *n);
+
+/* --- ctk/release.h --- */
+
+/* The link's name for a hierarchy of @name and/or @ctrls ("a,b"). */
+int ctk_release_agent_link_name(const char *name, const char *ctrls,
+				char *buf, size_t size);
+
+/* --- ctk/spec.h --- */
+
+/* "[CONTROLLERS|name=NAME]:PATH" into @spec; ctk_spec_free undoes. */
+int ctk_spec_parse(const char *s, struct ctk_spec *spec, struct ctk_err *e);
+
+void ctk_spec_free(struct ctk_spec *spec);
+
+/*
+ * Normalise a container path: components split on '/', "" and "." dropped,
+ * ".." pops (refused above the root), names checked (length, control
+ * characters). Result starts with '/' and has no trailing '/'.
+ */
+int ctk_cpath_normalize(const char *in, char **out, struct ctk_err *e);
+
+/* The hierarchy and mount of @spec: a target (ctk_target_free). */
+int ctk_spec_resolve(const struct ctk_spec *spec,
+		     const struct ctk_hierarchies *h, struct ctk_target *t,
+		     struct ctk_err *e);
+
+/*
+ * The path relative to @t's mount of a container @cpath at or below @t
+ * ("." for the mount's root). Malloc'd; NULL without memory.
+ */
+char *ctk_target_rel_below(const struct ctk_target *t, const char *cpath);
+
+/* A target for a child @name of @t (caller frees with ctk_target_free). */
+int ctk_target_child(const struct ctk_target *t, const char *name,
+		     struct ctk_target *child);
+
+/* --- ctk/tree.h --- */
+
+/*
+ * Walk the tree below @dirfd (which is @cpath of a @type hierarchy),
+ * iteratively, children sorted by name, preorder. @dirfd is not closed.
+ */
+int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
+		  unsigned flags, struct ctk_tree *t, struct ctk_err *e);
+
+#endif

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cckpt: the options, and the commands from a table (crun's commands_s). */
+#include "cckpt.h"
+
+enum { OPT_OUTPUT = 'o', OPT_PID = 'p', OPT_TIMEOUT = 0x100, OPT_INTO };
+
+/* ---- the commands, from a table ------------------------------------------- */
+
+static int check_restore(struct cckpt_control *ctl)
+{
+	if (ctl->noperands != 1)
+		return ctk_usage_error(&ctl->cli, "restore takes one FILE");
+	if (ctl->command && !ctl->command[0])
+		return ctk_usage_error(&ctl->cli, "no command after '--'");
+	if (ctl->freeze && !ctl->into)
+		return ctk_usage_error(&ctl->cli, "--freeze needs --into a v2 "
+				       "container");
+	if (ctl->freeze && ctl->command)
+		return ctk_usage_error(&ctl->cli, "--freeze and a command do not "
+				       "mix");
+	if (geteuid() != 0) {
+		ctk_msg(&ctl->cli, "%s: restoring pids needs root",
+			ctl->operands[0]);
+		return CTK_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+static int check_diff(struct cckpt_control *ctl)
+{
+	return ctl->noperands == 2 ? 0 :
+	       ctk_usage_error(&ctl->cli, "diff takes two FILEs");
+}
+
+static int check_dump(struct cckpt_control *ctl)
+{
+	if (!ctl->output)
+		return ctk_usage_error(&ctl->cli, "dump needs -o FILE");
+	if ((ctl->pid_arg != NULL) + ctl->noperands != 1)
+		return ctk_usage_error(&ctl->cli, "dump takes one SPEC or -p PID");
+	return 0;
+}
+
+static int check_file(struct cckpt_control *ctl)
+{
+	return ctl->noperands == 1 ? 0 :
+	       ctk_usage_error(&ctl->cli, "%s takes one FILE", ctl->cmd);
+}
+
+/* Which option goes with which command: one bit each. */
+enum {
+	W_DUMP = 1 << 0,	/* -o, -p, --subtree, --no-freeze, --timeout */
+	W_JSON = 1 << 1,	/* -J */
+	W_RESTORE = 1 << 2,	/* --into, --freeze, -- COMMAND */
+};
+
+static const struct cckpt_command {
+	const char *name;
+	unsigned takes;
+	int (*check)(struct cckpt_control *ctl);
+	int (*run)(struct cckpt_control *ctl);
+} commands[] = {
+	{ "dump", W_DUMP, check_dump, cckpt_dump },
+	{ "show", W_JSON, check_file, cckpt_show },
+	{ "verify", 0, check_file, cckpt_verify },
+	{ "restore", W_RESTORE, check_restore, cckpt_restore },
+	{ "diff", 0, check_diff, cckpt_diff },
+};
+
+/* The options of another command than the one given are refused, with the
+ * one that takes them named. */
+static int check_options(struct cckpt_control *ctl, unsigned takes)
+{
+	if ((ctl->output || ctl->pid_arg || ctl->subtree || ctl->no_freeze ||
+	     ctl->timeout_arg) && !(takes & W_DUMP))
+		return ctk_usage_error(&ctl->cli, "%s: -o, -p, --subtree, "
+				       "--no-freeze and --timeout go with dump",
+				       ctl->cmd);
+	if (ctl->json && !(takes & W_JSON))
+		return ctk_usage_error(&ctl->cli, "-J goes with show");
+	if (ctl->command && !(takes & W_RESTORE))
+		return ctk_usage_error(&ctl->cli, "'-- COMMAND' goes with "
+				       "restore");
+	if ((ctl->into || ctl->freeze) && !(takes & W_RESTORE))
+		return ctk_usage_error(&ctl->cli, "--into and --freeze go with "
+				       "restore");
+	return 0;
+}
+
+static int run_command(struct cckpt_control *ctl)
+{
+	char safe[64];
+
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(commands); i++) {
+		const struct cckpt_command *c = &commands[i];
+		int ret;
+
+		if (strcmp(ctl->cmd, c->name))
+			continue;
+		ret = check_options(ctl, c->takes);
+		if (!ret)
+			ret = c->check(ctl);
+		return ret ? ret : c->run(ctl);
+	}
+	return ctk_usage_error(&ctl->cli, "%s: unknown command (dump, show, "
+			       "verify, restore, diff)",
+			       ctk_safe_name(ctl->cmd, safe, sizeof(safe)));
+}
+
+int main(int argc, const char **argv)
+{
+	struct cckpt_control ctl = { .cli = { .tool = "cckpt" },
+				     .timeout_ms = 10000 };
+	struct poptOption common[CTK_CLI_NOPTS];
+	struct poptOption opts[] = {
+		{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
+		  "dump: the image file to write", "FILE" },
+		{ "pid", 'p', POPT_ARG_STRING, NULL, OPT_PID,
+		  "dump: the process tree rooted at PID", "PID" },
+		{ "subtree", '\0', POPT_ARG_NONE, &ctl.subtree, 0,
+		  "dump: any set of tasks (outside pgrp/session as 0)", NULL },
+		{ "no-freeze", '\0', POPT_ARG_NONE, &ctl.no_freeze, 0,
+		  "dump: do not freeze or stop the tasks", NULL },
+		{ "timeout", '\0', POPT_ARG_STRING, NULL, OPT_TIMEOUT,
+		  "dump: seconds to wait for the freeze (default 10)", "SEC" },
+		{ "json", 'J', POPT_ARG_NONE, &ctl.json, 0,
+		  "show: JSON output", NULL },
+		{ "into", '\0', POPT_ARG_STRING, NULL, OPT_INTO,
+		  "restore: into this container (made if needed)", "SPEC" },
+		{ "freeze", '\0', POPT_ARG_NONE, &ctl.freeze, 0,
+		  "restore: leave the restored tasks frozen (v2 --into)",
+		  NULL },
+		{ "pause-frozen", '\0', POPT_ARG_INT | POPT_ARGFLAG_DOC_HIDDEN,
+		  &ctl.pause_ms, 0, "dump: hold the freeze MS milliseconds "
+		  "(for tests)", "MS" },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
+		  "Common options:", NULL },
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
+	poptContext pc;
+	const char **rest;
+	int rc, ret = CTK_EXIT_USAGE;
+	int optc = (ctk_cli_help_alias(argc, argv),
+		    ctk_cli_split_command(argc, argv, &ctl.command));
+
+	ctk_cli_options(common, &ctl.cli);
+	pc = poptGetContext("cckpt", optc, argv, opts, 0);
+	poptSetOtherOptionHelp(pc, "dump [--subtree] [--no-freeze] [--timeout "
+			       "SEC] -o FILE (SPEC | -p PID) | show [-J] FILE | "
+			       "verify FILE | restore [--into SPEC] [--freeze] FILE [-- "
+			       "COMMAND...] | diff FILE FILE");
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		char **slot = rc == OPT_OUTPUT ? &ctl.output :
+			      rc == OPT_PID ? &ctl.pid_arg :
+			      rc == OPT_INTO ? &ctl.into :
+			      rc == OPT_TIMEOUT ? &ctl.timeout_arg : NULL;
+
+		if (slot) {
+			free(*slot);
+			*slot = poptGetOptArg(pc);
+		} else {
+			ctk_cli_handle(&ctl.cli, rc);
+		}
+	}
+	if (rc < -1) {
+		ret = ctk_popt_error(&ctl.cli, pc, rc);
+		goto out;
+	}
+	rest = poptGetArgs(pc);
+	if (!rest || !rest[0]) {
+		ret = ctk_usage_error(&ctl.cli, "no command (dump, show, "
+				      "verify, restore, diff)");
+		goto out;
+	}
+	ctl.cmd = rest[0];
+	ctl.operands = rest + 1;
+	while (ctl.operands[ctl.noperands])
+		ctl.noperands++;
+	if (ctl.timeout_arg) {
+		char *end;
+		double s = strtod(ctl.timeout_arg, &end);
+
+		if (*end || end == ctl.timeout_arg || !(s > 0) || s > 86400) {
+			ret = ctk_usage_error(&ctl.cli, "%s: --timeout takes "
+					      "seconds (0 to 86400)",
+					      ctl.timeout_arg);
+			goto out;
+		}
+		ctl.timeout_ms = (int)(s * 1000);
+	}
+	ret = run_command(&ctl);
+out:
+	ctk_hierarchy_free(&ctl.hier);
+	free(ctl.output);
+	free(ctl.pid_arg);
+	free(ctl.timeout_arg);
+	free(ctl.into);
+	poptFreeContext(pc);
+	return ret;
+}
