@@ -11,6 +11,8 @@
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
+#include <wchar.h>
+#include <wctype.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
@@ -477,6 +479,25 @@ int ctk_v2_arm(int dirfd)
 	       -errno : 0;
 }
 
+/* The length of the printable multibyte character at @s, or 0. */
+static size_t printable_mb(const char *s)
+{
+	mbstate_t st = { 0 };
+	wchar_t wc;
+	size_t n;
+
+	if (MB_CUR_MAX == 1)
+		return 0;
+	n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n < 2)
+		return 0;
+	/* bidi overrides and isolates reorder what follows: escaped */
+	if ((wc >= 0x202a && wc <= 0x202e) || (wc >= 0x2066 && wc <= 0x2069) ||
+	    wc == 0x200e || wc == 0x200f || wc == 0x061c)
+		return 0;
+	return iswprint((wint_t)wc) ? n : 0;
+}
+
 const char *ctk_safe_name(const char *in, char *buf, size_t size)
 {
 	size_t o = 0, room;
@@ -489,7 +510,15 @@ const char *ctk_safe_name(const char *in, char *buf, size_t size)
 	}
 	room = size - 4;	/* keep space for "..." */
 	for (p = (const unsigned char *)in; *p; p++) {
-		if (*p < 0x20 || *p >= 0x7f || *p == '\\') {
+		size_t mb = *p >= 0x80 ? printable_mb((const char *)p) : 0;
+
+		if (mb) {
+			if (o + mb >= room)
+				break;
+			memcpy(buf + o, p, mb);
+			o += mb;
+			p += mb - 1;
+		} else if (*p < 0x20 || *p >= 0x7f || *p == '\\') {
 			if (o + 4 >= room)
 				break;
 			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", *p);

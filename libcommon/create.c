@@ -185,17 +185,21 @@ static int enable_in(int rootfd, int dfd, const char *rel, size_t rel_len,
 			continue;
 		snprintf(buf, sizeof(buf), "+%s", name);
 		rc = ctk_cfile_write(dfd, "cgroup.subtree_control", buf);
-		if (rc) {
-			const char *why = rc == -ENOENT ?
-				"controller not available in this hierarchy" :
-				rc == -EINVAL ? "no such controller" :
-				rc == -EBUSY ? "container has processes of its "
-				"own (no-internal-process rule)" :
-				"cannot enable controller";
-
+		/* a controller this kernel or hierarchy lacks is ENODEV,
+		 * exit 3 as in cmount */
+		if (rc == -EINVAL)
+			return ctk_err_setx(e, ENODEV, "%s: unknown controller "
+					    "'%s'", where, name);
+		if (rc == -ENOENT)
+			return ctk_err_setx(e, ENODEV, "%s: controller '%s' not "
+					    "available in this hierarchy", where,
+					    name);
+		if (rc)
 			return ctk_err_set(e, -rc, "%s: %s: %s", where, name,
-					   why);
-		}
+					   rc == -EBUSY ? "container has "
+					   "processes of its own "
+					   "(no-internal-process rule)" :
+					   "cannot enable controller");
 		if (txn_add(x, rootfd, rel_len ? rel : ".", rel_len ? rel_len :
 			    1, name))
 			return ctk_err_setx(e, ENOMEM, "out of memory");

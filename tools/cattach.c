@@ -153,7 +153,7 @@ static int move_all(struct cattach_control *ctl)
 	if (from->hier != to->hier) {
 		ctk_msg(&ctl->cli, "%s: not in the same hierarchy as %s",
 			ctl->groups[0], ctl->groups[1]);
-		return CTK_EXIT_FAILURE;
+		return CTK_EXIT_USAGE;
 	}
 	for (int round = 0; round < ALL_ROUNDS; round++) {
 		const char *files[] = { "cgroup.procs", "tasks" };
@@ -263,12 +263,16 @@ static int check_args(struct cattach_control *ctl, const char **args,
 		      size_t nargs)
 {
 	size_t first_pid = 0;
+	int has_cmd = ctl->cmd != NULL;
 
 	if (ctl->cmd && !ctl->cmd[0])
 		return ctk_usage_error(&ctl->cli, "no command after '--'");
-	if (ctl->all + ctl->rules + (ctl->cmd != NULL) > 1)
-		return ctk_usage_error(&ctl->cli, "-a, --rules and '-- COMMAND' "
-				       "are exclusive");
+	if (ctk_cli_exclusive(&ctl->cli, (const struct ctk_excl[]){
+			CTK_EXCL_FLAG("--all", &ctl->all),
+			CTK_EXCL_FLAG("--rules", &ctl->rules),
+			CTK_EXCL_FLAG("'-- COMMAND'", &has_cmd), CTK_EXCL_END,
+			CTK_EXCL_END }))
+		return CTK_EXIT_USAGE;
 	if (ctl->cgroupns && !ctl->cmd)
 		return ctk_usage_error(&ctl->cli, "--cgroupns goes with a "
 				       "command");

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -49,6 +50,7 @@ void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
 	};
 
 	memcpy(opts, tbl, sizeof(tbl));
+	setlocale(LC_ALL, "");
 	exit_tool = cli->tool;
 	atexit(close_stdout);
 }
@@ -214,6 +216,49 @@ void ctk_cli_hold_signals(sigset_t *old)
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &block, old);
+}
+
+static bool given(const struct ctk_excl *x)
+{
+	return (x->flag && *x->flag) || (x->str && *x->str);
+}
+
+int ctk_cli_exclusive(const struct ctk_cli *cli, const struct ctk_excl *tbl)
+{
+	while (tbl->name) {
+		const struct ctk_excl *first = NULL;
+
+		for (; tbl->name; tbl++) {
+			if (!given(tbl))
+				continue;
+			if (first)
+				return ctk_usage_error(cli, "%s and %s are "
+						       "mutually exclusive",
+						       first->name, tbl->name);
+			first = tbl;
+		}
+		tbl++;		/* past the group's end */
+	}
+	return 0;
+}
+
+bool ctk_cli_wants_help(int argc, const char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help"))
+			return true;
+	}
+	return false;
+}
+
+void ctk_cli_help_columns(const char *title, const struct ctk_colinfo *cols,
+			  size_t n)
+{
+	printf("\n%s:\n", title);
+	for (size_t i = 0; i < n; i++)
+		printf("  %12s  %s\n", cols[i].name, cols[i].help);
 }
 
 int ctk_usage_error(const struct ctk_cli *cli, const char *fmt, ...)

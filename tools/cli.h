@@ -11,6 +11,7 @@
 
 #include "ctk/c.h"
 #include "ctk/container.h"
+#include "ctk/output.h"
 
 struct ctk_cli {
 	const char *tool;
@@ -63,6 +64,28 @@ void ctk_msg_err_op(const struct ctk_cli *cli, const char *object,
 /* Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT (a step that must not stop half
  * way); the mask before in @old, for sigprocmask(SIG_SETMASK). */
 void ctk_cli_hold_signals(sigset_t *old);
+/*
+ * Options that exclude each other, from one table per tool (util-linux's
+ * ul_excl_t): each group lists options of which at most one may be
+ * given, and ends with a { NULL }; the table ends with an empty group.
+ * An option is given when *flag is non-zero or *str is not NULL.
+ */
+struct ctk_excl {
+	const char *name;	/* as the user knows it: "--json" */
+	const int *flag;
+	char *const *str;
+};
+#define CTK_EXCL_FLAG(name, p)	{ (name), (p), NULL }
+#define CTK_EXCL_STR(name, p)	{ (name), NULL, (p) }
+#define CTK_EXCL_END		{ NULL, NULL, NULL }
+/* 0, or a usage error (exit 2) naming the first two given of a group. */
+int ctk_cli_exclusive(const struct ctk_cli *cli, const struct ctk_excl *tbl);
+/* --help (after ctk_cli_help_alias) before "--"? */
+bool ctk_cli_wants_help(int argc, const char **argv);
+/* The output columns for --help, a line each, as findmnt --help lists
+ * them after the options. */
+void ctk_cli_help_columns(const char *title, const struct ctk_colinfo *cols,
+			  size_t n);
 /* A usage error: message, the --help hint, returns CTK_EXIT_USAGE. */
 int ctk_usage_error(const struct ctk_cli *cli, const char *fmt, ...)
 	CTK_ATTR_PRINTF(2, 3);

@@ -132,7 +132,7 @@ static int create_all(struct cmkdir_control *ctl, const char **specs,
 			ctk_msg(&ctl->cli, "%s: --enable is for cgroup v2 "
 				"(v1 binds controllers at mount time)", where);
 			nres++;
-			ret = CTK_EXIT_FAILURE;
+			ret = CTK_EXIT_UNSUPPORTED;
 			break;
 		}
 	}
@@ -141,7 +141,7 @@ static int create_all(struct cmkdir_control *ctl, const char **specs,
 					 &e)) {
 			ctk_target_format(&t[i], where, sizeof(where));
 			ctk_msg_err_op(&ctl->cli, where, &e, CTK_OP_MKDIR);
-			ret = CTK_EXIT_FAILURE;
+			ret = ctk_exit_for_errno(e.code);
 		}
 	}
 	if (ret) {

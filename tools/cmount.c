@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <dirent.h>
+
 #include <fcntl.h>
 #include <libsmartcols.h>
 #include <limits.h>
@@ -23,7 +25,7 @@
 #include "ctk/spec.h"
 #include "ctk/tree.h"
 
-enum mode { M_LIST, M_TREE, M_MOUNT, M_UNMOUNT, M_AGENT };
+enum mode { M_LIST, M_TREE, M_MOUNT, M_UNMOUNT, M_AGENT, M_SPECS };
 
 enum { L_ID, L_TYPE, L_CONTROLLERS, L_NAME, L_TARGET, L_AGENT, L_CONTAINERS,
        L_HID, L_ROOT, L_OPTIONS };
@@ -75,7 +77,7 @@ struct cmount_control {
 	char *options;
 	int noprefix, clone_children;
 	/* listing */
-	int tree, unmount, json, raw, noheadings, all;
+	int tree, unmount, json, raw, noheadings, all, list, pairs, specs;
 	char *output;
 	char *set_agent;
 	char *mountinfo, *selfcgroup;
@@ -133,6 +135,7 @@ static struct libscols_table *new_table(struct cmount_control *ctl,
 		return NULL;
 	scols_table_enable_json(tb, ctl->json);
 	scols_table_enable_raw(tb, ctl->raw);
+	scols_table_enable_export(tb, ctl->pairs);
 	scols_table_enable_noheadings(tb, ctl->noheadings);
 	scols_table_set_name(tb, tree ? "containers" : "hierarchies");
 	for (size_t i = 0; i < n; i++) {
@@ -140,7 +143,8 @@ static struct libscols_table *new_table(struct cmount_control *ctl,
 		int fl = ci->flags;
 		struct libscols_column *cl;
 
-		if (!tree)
+		/* -r, -l and -P: a line each, the full path, no tree art */
+		if (!tree || ctl->raw || ctl->list || ctl->pairs)
 			fl &= ~SCOLS_FL_TREE;
 		cl = scols_table_new_column(tb, ci->name, ci->whint, fl);
 		if (!cl) {
@@ -788,16 +792,28 @@ static int assign_mode(struct cmount_control *ctl, const char **rest)
 		ctk_msg(&ctl->cli, "out of memory");
 		return CTK_EXIT_FAILURE;
 	}
-	if ((ctl->tree ? 1 : 0) + (ctl->unmount ? 1 : 0) +
-	    (ctl->set_agent ? 1 : 0) > 1)
-		return ctk_usage_error(&ctl->cli, "--tree, --unmount and "
-				       "--set-release-agent are exclusive");
-	if (ctl->tree || (!ctl->unmount && !ctl->set_agent && !nrest)) {
+	if (ctk_cli_exclusive(&ctl->cli, (const struct ctk_excl[]){
+			CTK_EXCL_FLAG("--tree", &ctl->tree),
+			CTK_EXCL_FLAG("--unmount", &ctl->unmount),
+			CTK_EXCL_STR("--set-release-agent", &ctl->set_agent),
+			CTK_EXCL_END, CTK_EXCL_END }))
+		return CTK_EXIT_USAGE;
+	if (ctl->specs) {
+		ctl->mode = M_SPECS;
+	} else if (ctl->tree || (!ctl->unmount && !ctl->set_agent && !nrest)) {
 		ctl->mode = ctl->tree ? M_TREE : M_LIST;
 		for (size_t i = 0; i < ctl->nswallowed; i++)
 			ctl->operands[ctl->noperands++] = ctl->swallowed[i];
 		ctl->noheadings |= ctl->nflag;
 		ctl->raw |= ctl->rflag;
+		if (ctk_cli_exclusive(&ctl->cli, (const struct ctk_excl[]){
+				CTK_EXCL_FLAG("--json", &ctl->json),
+				CTK_EXCL_FLAG("--pairs", &ctl->pairs),
+				CTK_EXCL_FLAG("--raw", &ctl->raw), CTK_EXCL_END,
+				CTK_EXCL_FLAG("--list", &ctl->list),
+				CTK_EXCL_FLAG("--pairs", &ctl->pairs), CTK_EXCL_END,
+				CTK_EXCL_END }))
+			return CTK_EXIT_USAGE;
 		if (ctl->oarg) {	/* the last of -o and --output counts */
 			free(ctl->output);
 			ctl->output = CTK_TAKE_PTR(ctl->oarg);
@@ -827,6 +843,10 @@ static int assign_mode(struct cmount_control *ctl, const char **rest)
 /* Each mode's own checks, before anything is touched. */
 static int check_mode(struct cmount_control *ctl)
 {
+	if (ctl->mode == M_SPECS)
+		return ctl->noperands > 1 || ctl->nswallowed ?
+		       ctk_usage_error(&ctl->cli, "--list-specs takes one "
+				       "WORD at most") : 0;
 	if (ctl->mode == M_LIST || ctl->mode == M_TREE) {
 		if (ctl->controllers || ctl->type || ctl->noprefix ||
 		    ctl->clone_children)
@@ -838,9 +858,10 @@ static int check_mode(struct cmount_control *ctl)
 		return 0;
 	}
 	if (ctl->json || ctl->all || ctl->output || ctl->raw ||
-	    ctl->noheadings)
-		return ctk_usage_error(&ctl->cli, "-J, -a, --output, --raw and "
-				       "--noheadings go with a listing");
+	    ctl->noheadings || ctl->list || ctl->pairs)
+		return ctk_usage_error(&ctl->cli, "-J, -a, -l, -P, --output, "
+				       "--raw and --noheadings go with a "
+				       "listing");
 	/* fixtures never reach a real mount, unmount or agent write */
 	if (ctl->mountinfo || ctl->selfcgroup)
 		return ctk_usage_error(&ctl->cli, "--mountinfo and --proc-cgroup "
@@ -883,6 +904,82 @@ static int pick_columns(struct cmount_control *ctl)
 	return 0;
 }
 
+/*
+ * For the shell's completion (hidden --list-specs [WORD]): without a ':'
+ * in WORD, the spec prefix of every mounted hierarchy, once each
+ * (":/", "name=NAME:/", "CTRL,...:/"); with one, the child containers of
+ * the directory WORD names, as "PREFIX:/dir/child/". Read-only, beneath
+ * each mount as every walk is; silent where nothing matches.
+ */
+static void print_child_specs(struct cmount_control *ctl, const char *word)
+{
+	const char *colon = strchr(word, ':'), *slash = strrchr(word, '/');
+	char *dir = NULL, *prefix = strndup(word, (size_t)(colon - word));
+	struct ctk_target t = { 0 };
+	struct ctk_err e;
+	struct dirent *de;
+	DIR *d = NULL;
+	int fd;
+
+	if (!prefix || !slash || slash < colon ||
+	    asprintf(&dir, "%s:%.*s", prefix, slash == colon + 1 ? 1 :
+		     (int)(slash - colon - 1), slash == colon + 1 ? "/" :
+		     colon + 1) < 0) {
+		dir = NULL;
+		goto out;
+	}
+	if (ctk_target_from_string(dir, &ctl->hier, &t, &e))
+		goto out;
+	fd = ctk_container_open(&t);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.' ||
+		    strncmp(de->d_name, slash + 1, strlen(slash + 1)))
+			continue;
+		printf("%s:%s%s%s/\n", prefix, strcmp(t.cpath, "/") ?
+		       t.cpath : "", "/", de->d_name);
+	}
+	closedir(d);
+out:
+	ctk_target_free(&t);
+	free(dir);
+	free(prefix);
+}
+
+static int do_specs(struct cmount_control *ctl)
+{
+	const char *word = ctl->noperands ? ctl->operands[0] : "";
+	const char *colon = strchr(word, ':');
+
+	if (colon && strchr(colon, '/')) {
+		print_child_specs(ctl, word);
+		return CTK_EXIT_OK;
+	}
+	for (size_t i = 0; i < ctl->hier.n; i++) {
+		const struct ctk_hierarchy *hy = &ctl->hier.v[i];
+		bool seen = false;
+
+		if (!hy->target)
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = ctl->hier.v[k].target &&
+			       same_hierarchy(&ctl->hier.v[k], hy);
+		if (seen)
+			continue;
+		if (hy->type == CTK_HIER_V2)
+			puts(":/");
+		else if (hy->name)
+			printf("name=%s:/\n", hy->name);
+		else
+			printf("%s:/\n", hy->controllers);
+	}
+	return CTK_EXIT_OK;
+}
+
 static int run_mode(struct cmount_control *ctl)
 {
 	struct ctk_err e;
@@ -905,6 +1002,8 @@ static int run_mode(struct cmount_control *ctl)
 		return do_unmount(ctl);
 	case M_AGENT:
 		return do_set_agent(ctl);
+	case M_SPECS:
+		return do_specs(ctl);
 	}
 	return CTK_EXIT_FAILURE;
 }
@@ -962,10 +1061,17 @@ int main(int argc, const char **argv)
 		  NULL },
 		{ "output", '\0', POPT_ARG_STRING, NULL, OPT_OUTPUT,
 		  "columns to print (+COLS to add)", "COLS" },
-		{ "raw", '\0', POPT_ARG_NONE, NULL, OPT_RAW, "raw output",
-		  NULL },
+		{ "raw", '\0', POPT_ARG_NONE, NULL, OPT_RAW,
+		  "raw output: a line each, no tree art", NULL },
+		{ "list", 'l', POPT_ARG_NONE, &ctl.list, 0,
+		  "a line each, columns aligned, no tree art", NULL },
+		{ "pairs", 'P', POPT_ARG_NONE, &ctl.pairs, 0,
+		  "KEY=\"value\" output", NULL },
 		{ "noheadings", '\0', POPT_ARG_NONE, NULL, OPT_NOHEAD,
 		  "print no headings", NULL },
+		{ "list-specs", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN,
+		  &ctl.specs, 0, "for completion: the specs that WORD could "
+		  "become", NULL },
 		{ "mountinfo", '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN,
 		  NULL, OPT_MOUNTINFO, "read mounts from FILE", "FILE" },
 		{ "proc-cgroup", '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN,
@@ -982,7 +1088,7 @@ int main(int argc, const char **argv)
 
 	ctk_cli_help_alias(argc, argv);
 	ctk_cli_options(common, &ctl.cli);
-	if (ctk_cli_unbundle(argc, argv, "nrJaTuq", &nargc, &nargv)) {
+	if (ctk_cli_unbundle(argc, argv, "nrJaTuqlP", &nargc, &nargv)) {
 		ret = ctk_usage_error(&ctl.cli, "bad option bundle");
 		goto done;
 	}
@@ -994,6 +1100,15 @@ int main(int argc, const char **argv)
 	}
 	pc = poptGetContext("cmount", nargc, nargv, opts, 0);
 	poptSetOtherOptionHelp(pc, "[options] [DIR | SPEC...]");
+	if (ctk_cli_wants_help(nargc, nargv)) {
+		poptPrintHelp(pc, stdout, 0);
+		ctk_cli_help_columns("Columns of the listing (--output)",
+				     list_cols, CTK_ARRAY_SIZE(list_cols));
+		ctk_cli_help_columns("Columns of the tree (-T --output)",
+				     tree_cols, CTK_ARRAY_SIZE(tree_cols));
+		ret = CTK_EXIT_OK;
+		goto done;
+	}
 	ret = read_options(&ctl, pc);
 	if (ret >= 0)
 		goto done;

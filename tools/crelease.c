@@ -622,12 +622,17 @@ int main(int argc, const char **argv)
 	specs = poptGetArgs(pc);
 	while (specs && specs[nspecs])
 		nspecs++;
+	if (ctk_cli_exclusive(&ctl.cli, (const struct ctk_excl[]){
+			CTK_EXCL_FLAG("--sweep", &ctl.sweep),
+			CTK_EXCL_FLAG("--remove", &ctl.remove),
+			CTK_EXCL_FLAG("--watch", &ctl.watch), CTK_EXCL_END,
+			CTK_EXCL_END })) {
+		ret = CTK_EXIT_USAGE;
+		goto out;
+	}
 	if (ctl.sweep + ctl.remove + ctl.watch != 1) {
-		ret = ctk_usage_error(&ctl.cli, ctl.sweep + ctl.remove +
-				      ctl.watch ? "--sweep, --remove and --watch "
-				      "are exclusive" : "no mode (CPATH as the "
-				      "kernel's agent, --sweep, --remove or "
-				      "--watch)");
+		ret = ctk_usage_error(&ctl.cli, "no mode (CPATH as the kernel's "
+				      "agent, --sweep, --remove or --watch)");
 		goto out;
 	}
 	if (!nspecs) {

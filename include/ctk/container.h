@@ -52,7 +52,12 @@ const char *ctk_explain(enum ctk_op op, int err);
  */
 #define CTK_XATTR_RELEASABLE		"trusted.ctk.releasable"
 
-/* Escape control and non-ASCII bytes as \xNN for logs and messages. */
+/*
+ * Escape control bytes, '\\' and bytes that are not a printable character
+ * of the locale as \xNN, for logs and messages: under a UTF-8 locale
+ * "caf\xc3\xa9" stays "café", and C1 controls, bidi overrides and broken
+ * sequences are escaped; in the C locale every non-ASCII byte is.
+ */
 const char *ctk_safe_name(const char *in, char *buf, size_t size);
 
 #endif

@@ -91,7 +91,7 @@ teardown_file() { ctk_root_teardown_file; }
 @test "-a across hierarchies is refused" {
 	ctk_v2_scratch
 	run --separate-stderr cattach -a name=ctk-test:/a ":${V2#$(ctk_v2_root)}"
-	assert_failure 1
+	assert_failure 2
 	[[ "$stderr" == *"not in the same hierarchy"* ]]
 }
 

@@ -142,15 +142,15 @@ teardown_file() { ctk_root_teardown_file; }
 
 @test "--enable: v1 refused; an unavailable controller changes nothing" {
 	run --separate-stderr cmkdir -e +cpu name=ctk-test:/e
-	assert_failure 1
+	assert_failure 3
 	[[ "$stderr" == *"--enable is for cgroup v2"* ]]
 	[ ! -e "$V1/e" ]
 	ctk_v2_scratch
 	rel=${V2#$(ctk_v2_root)}
 	before=$(cat "$(ctk_v2_root)/cgroup.subtree_control")
 	run --separate-stderr cmkdir -p -e +nosuchctrl ":$rel/e/f"
-	assert_failure 1
-	[[ "$stderr" == *"nosuchctrl: no such controller"* ]]
+	assert_failure 3
+	[[ "$stderr" == *"unknown controller 'nosuchctrl'" ]]
 	[ ! -e "$V2/e" ]
 	[ "$(cat "$(ctk_v2_root)/cgroup.subtree_control")" = "$before" ]
 }
@@ -184,4 +184,22 @@ teardown_file() { ctk_root_teardown_file; }
 	assert_failure 1
 	[ ! -e /tmp/ctk-escape ]
 	[ -z "$(find "$V1" -mindepth 1 -type d)" ]
+}
+
+@test "completion offers the containers below a typed prefix, from cmount --list-specs" {
+	mkdir -p "$V1/comp/alpha/x" "$V1/comp/beta" "$V1/other"
+	run cmount --list-specs name=ctk-test:/comp/
+	assert_success
+	[ "$(printf '%s\n' "${lines[@]}" | sort | tr '\n' ' ')" = "name=ctk-test:/comp/alpha/ name=ctk-test:/comp/beta/ " ]
+	run cmount --list-specs name=ctk-test:/comp/al
+	assert_output "name=ctk-test:/comp/alpha/"
+	run cmount --list-specs name=ctk-test:/nosuch/
+	assert_success
+	assert_output ""
+	# a mount over a container is not entered
+	mount -t tmpfs none "$V1/comp/beta"
+	mkdir "$V1/comp/beta/inside"
+	run cmount --list-specs name=ctk-test:/comp/beta/
+	umount "$V1/comp/beta"
+	assert_output ""
 }

@@ -83,11 +83,45 @@ v2_flags() { sb_opts; }
 
 @test "the tree of a path inside the mount, and the default columns" {
 	mkdir -p "$V1/x/y"
-	run cmount -T "$V1/x"
+	LC_ALL=C run cmount -T "$V1/x"
 	assert_success
 	assert_line --index 0 --regexp '^PATH +TASKS POPULATED NOTIFY RELEASABLE$'
 	assert_line --index 1 --regexp '^/x +0 0 +0 +0 *$'
 	assert_line --index 2 --regexp '^`-/x/y +0 0 +0 +0 *$'
+}
+
+@test "the tree as findmnt draws it: UTF-8 art under a UTF-8 locale, ASCII otherwise, printable UTF-8 names as they are" {
+	locale -a 2>/dev/null | grep -qix 'c.utf-\?8' || skip "no C.UTF-8 locale here"
+	mkdir -p "$V1/t/$(printf 'caf\303\251')" "$V1/t/z"
+	LC_ALL=C.UTF-8 run cmount -T -o PATH name=ctk-test:/t
+	assert_success
+	assert_line --index 1 "/t"
+	assert_line --index 2 "$(printf '\342\224\234\342\224\200/t/caf\303\251')"
+	assert_line --index 3 "$(printf '\342\224\224\342\224\200/t/z')"
+	LC_ALL=C run cmount -T -o PATH name=ctk-test:/t
+	assert_success
+	assert_line --index 2 '|-/t/caf\xc3\xa9'
+	assert_line --index 3 '`-/t/z'
+}
+
+@test "-r, -l and -P: a line a container, the full path first, no tree art" {
+	mkdir -p "$V1/r/s/u"
+	LC_ALL=C.UTF-8 run cmount -T -r -o PATH,NCHILDREN name=ctk-test:/r
+	assert_success
+	assert_output "$(printf 'PATH NCHILDREN\n/r 1\n/r/s 1\n/r/s/u 0')"
+	LC_ALL=C.UTF-8 run cmount -T -l -n -o PATH,NCHILDREN name=ctk-test:/r
+	assert_success
+	assert_line --index 0 --regexp '^/r +1$'
+	assert_line --index 2 --regexp '^/r/s/u +0$'
+	run cmount -T -P -o PATH,NCHILDREN name=ctk-test:/r
+	assert_success
+	assert_output "$(printf 'PATH="/r" NCHILDREN="1"\nPATH="/r/s" NCHILDREN="1"\nPATH="/r/s/u" NCHILDREN="0"')"
+	for pair in "-J -P" "-J -r" "-P -r" "-l -P"; do
+		run --separate-stderr cmount -T $pair name=ctk-test:/r
+		assert_failure 2
+		[[ "$stderr" == *"mutually exclusive"* ]]
+		[ -z "$output" ]
+	done
 }
 
 @test "the tree of the v2 scratch shows the release mark" {

@@ -51,6 +51,55 @@ complete_words() {
 	assert_line ":/"
 }
 
+# The specs offered for WORD on the layout of a fixture mountinfo, a line
+# each, sorted.
+specs_on() {
+	CTK_COMPLETION_MOUNTINFO=$FIXTURES/$1 complete_words cmkdir _cmkdir cmkdir "$2" | sort
+}
+
+@test "spec completion on a mixed v1 + v2 layout: every hierarchy once, named ones by name" {
+	run specs_on mountinfo-v1v2 ""
+	assert_success
+	assert_output "$(printf '%s\n' :/ cpu,cpuacct:/ memory:/ name=spc:/ name=sub:/ name=systemd:/)"
+	run specs_on mountinfo-v1v2 name=sys
+	assert_output "name=systemd:/"
+	run specs_on mountinfo-v1v2 :
+	assert_output ":/"
+	run specs_on mountinfo-v1v2 mem
+	assert_output "memory:/"
+}
+
+@test "spec completion on a pure v2 layout at /sys/fs/cgroup" {
+	run specs_on mountinfo-v2only ""
+	assert_success
+	assert_output ":/"
+	run specs_on mountinfo-v2only name=
+	assert_output ""
+}
+
+@test "spec completion on a v1-only layout: a hierarchy mounted twice is offered once" {
+	run specs_on mountinfo-v1only ""
+	assert_success
+	assert_output "$(printf '%s\n' cpu,cpuacct:/ name=systemd:/ pids:/)"
+	run specs_on mountinfo-v1only :
+	assert_output ""
+}
+
+@test "cmount -T and cckpt restore --into complete specs the same way" {
+	run env CTK_COMPLETION_MOUNTINFO="$FIXTURES/mountinfo-v1v2" bash -c '
+		source "$CTK_SRCDIR/completions/cmount"
+		COMP_WORDS=(cmount -T name=s); COMP_CWORD=2; _cmount
+		printf "%s\n" "${COMPREPLY[@]}"' 
+	assert_success
+	assert_output "$(printf '%s\n' name=systemd:/ name=sub:/ name=spc:/)"
+	run env CTK_COMPLETION_MOUNTINFO="$FIXTURES/mountinfo-v2only" bash -c '
+		source "$CTK_SRCDIR/completions/cckpt"
+		COMP_WORDS=(cckpt restore --into ""); COMP_CWORD=3; _cckpt
+		printf "%s\n" "${COMPREPLY[@]}"'
+	assert_success
+	assert_output ":/"
+}
+
 @test "cmkdir completes options and users" {
 	run complete_words cmkdir _cmkdir cmkdir --notify
 	assert_success

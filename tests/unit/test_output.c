@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <locale.h>
+
 #include "config.h"
 
 #include <stdarg.h>
@@ -38,6 +40,23 @@ int main(void)
 	is_str(ctk_safe_name("abcdefghijklmnop", buf, 12), "abcdefg...",
 	       "truncation is marked");
 	is_str(ctk_safe_name("abcdefg", buf, 12), "abcdefg", "short names whole");
+	is_str(ctk_safe_name("caf\xc3\xa9", buf, sizeof(buf)), "caf\\xc3\\xa9",
+	       "C locale: non-ASCII bytes escaped");
+	if (setlocale(LC_CTYPE, "C.UTF-8")) {
+		is_str(ctk_safe_name("caf\xc3\xa9", buf, sizeof(buf)), "caf\xc3\xa9",
+		       "UTF-8 locale: a printable character as it is");
+		is_str(ctk_safe_name("a\xc2\x9b" "b", buf, sizeof(buf)),
+		       "a\\xc2\\x9bb", "a C1 control (CSI) escaped");
+		is_str(ctk_safe_name("\xe2\x80\xae" "evil", buf, sizeof(buf)),
+		       "\\xe2\\x80\\xaeevil", "a bidi override escaped");
+		is_str(ctk_safe_name("x\xc3", buf, sizeof(buf)), "x\\xc3",
+		       "a cut sequence escaped");
+		is_str(ctk_safe_name("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", buf, 9),
+		       "\xc3\xa9\xc3\xa9...", "a cut keeps characters whole");
+		setlocale(LC_CTYPE, "C");
+	} else {
+		ok(1, "# SKIP no C.UTF-8 locale");
+	}
 	ok(ctk_explain(CTK_OP_RMDIR, EBUSY) != NULL, "rmdir EBUSY in words");
 	ok(strstr(ctk_strerror(CTK_OP_ATTACH, ESRCH, buf, sizeof(buf)),
 		  "No such process") != NULL, "strerror appended: %s", buf);

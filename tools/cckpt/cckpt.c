@@ -8,6 +8,8 @@ enum { OPT_OUTPUT = 'o', OPT_PID = 'p', OPT_TIMEOUT = 0x100, OPT_INTO };
 
 static int check_restore(struct cckpt_control *ctl)
 {
+	int has_cmd = ctl->command != NULL;
+
 	if (ctl->noperands != 1)
 		return ctk_usage_error(&ctl->cli, "restore takes one FILE");
 	if (ctl->command && !ctl->command[0])
@@ -15,9 +17,11 @@ static int check_restore(struct cckpt_control *ctl)
 	if (ctl->freeze && !ctl->into)
 		return ctk_usage_error(&ctl->cli, "--freeze needs --into a v2 "
 				       "container");
-	if (ctl->freeze && ctl->command)
-		return ctk_usage_error(&ctl->cli, "--freeze and a command do not "
-				       "mix");
+	if (ctk_cli_exclusive(&ctl->cli, (const struct ctk_excl[]){
+			CTK_EXCL_FLAG("--freeze", &ctl->freeze),
+			CTK_EXCL_FLAG("'-- COMMAND'", &has_cmd), CTK_EXCL_END,
+			CTK_EXCL_END }))
+		return CTK_EXIT_USAGE;
 	if (geteuid() != 0) {
 		ctk_msg(&ctl->cli, "%s: restoring pids needs root",
 			ctl->operands[0]);

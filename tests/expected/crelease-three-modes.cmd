@@ -1,0 +1,1 @@
+crelease --remove --watch --sweep :/x
