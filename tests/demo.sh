@@ -27,7 +27,17 @@ cleanup() {
 	rm -rf "$dir"
 }
 trap cleanup EXIT
-run() { printf '\n$ %s\n' "$*"; "$@"; }
+# each command as it can be pasted back: a word quoted where the shell
+# would need it
+run() {
+	local line= a
+	for a in "$@"; do
+		if [[ $a =~ ^[A-Za-z0-9_./:=+,@%-]+$ ]]; then line+=" $a"; else line+=" ${a@Q}"; fi
+	done
+	printf '\n$%s\n' "$line"
+	"$@"
+}
+say() { printf '\n# %s\n' "$*"; }
 
 # the kernel runs the agent with HOME and PATH only: a wrapper with
 # absolute paths, logging to a file the demo can show
@@ -44,10 +54,11 @@ run cattach name=ctk-demo:/batch -- sh -c 'grep ctk-demo /proc/self/cgroup'
 sleep 1000 >/dev/null 2>&1 &
 worker=$!
 run cattach name=ctk-demo:/batch "$worker"
+say "the root of a new v1 hierarchy holds every task of the machine (each" \
+	"v1 hierarchy has each task somewhere): that is its TASKS count"
 run cmount -T name=ctk-demo:/
 run cmount -T -J -o PATH,TASKS,RELEASABLE name=ctk-demo:/web
-echo
-echo "# a job runs in /web/frontend and exits: the kernel calls crelease"
+say "a job runs in /web/frontend and exits: the kernel calls crelease"
 run cattach name=ctk-demo:/web/frontend -- sleep 0.2
 for _ in $(seq 100); do [ -d "$dir/h/web/frontend" ] || break; sleep 0.02; done
 run cat "$dir/release.log"
@@ -57,8 +68,7 @@ run crelease --sweep --all name=ctk-demo:/
 sleep 0.1
 run cmount -u "$dir/h"
 
-echo
-echo "# a checkpoint: a tree of two nested pid namespaces in a v2 container"
+say "a checkpoint: a tree of two nested pid namespaces in a v2 container"
 v2root=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
 	if ($(i + 1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo)
 if [ -n "$v2root" ]; then
@@ -84,10 +94,12 @@ if [ -n "$v2root" ]; then
 			echo "$p" > "$ck/launcher/cgroup.procs"
 	done
 	run cckpt dump -o "$dir/app.img" ":/${ck##*/}/app"
+	say "the pid objects and tasks, numbered as the container's pid namespace" \
+		"sees them, then the nested ones: '5/1' is pid 5 in the container and" \
+		"1 in the namespace its task started; tgid, pgrp, session the same"
 	run cckpt show "$dir/app.img"
 	run cckpt verify "$dir/app.img"
-	echo
-	echo "# the application stops; cckpt restarts it with the same pids at every level"
+	say "the application stops; cckpt restarts it with the same pids at every level"
 	echo 1 > "$ck/app/cgroup.kill"
 	echo 1 > "$ck/launcher/cgroup.kill"
 	while grep -qx 'populated 1' "$ck/app/cgroup.events"; do sleep 0.01; done

@@ -239,6 +239,27 @@ watch_start() {	# watch_start SPEC: the watcher in the background
 	[ -d "$V2/keep" ]
 }
 
+@test "v2 --watch within the shipped unit's capabilities (bounding set, no_new_privs): a delegated container too" {
+	command -v setpriv >/dev/null || skip "no setpriv here"
+	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$CTK_BUILDDIR/contrib/crelease-watch.service" |
+		tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+	[ -n "$caps" ]
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir "$V2/now" "$V2/deleg"
+	setfattr -n trusted.ctk.notify_on_release -v 1 "$V2/now"
+	# a delegate's own container, in a parent it owns (mode 0755)
+	chown nobody "$V2/deleg"
+	mkdir "$V2/deleg/job"
+	chown nobody "$V2/deleg/job"
+	setfattr -n trusted.ctk.notify_on_release -v 1 "$V2/deleg/job"
+	run setpriv --no-new-privs --inh-caps=-all --bounding-set="-all,$caps" \
+		"$CTK_BUILDDIR/crelease" --watch --once --log "$LOG" ":$rel"
+	assert_success
+	[ ! -e "$V2/now" ]
+	[ ! -e "$V2/deleg/job" ]
+}
+
 @test "--watch refuses v1" {
 	run --separate-stderr crelease --watch name=ctk-test:/
 	assert_failure 3
