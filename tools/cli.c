@@ -51,6 +51,8 @@ void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
 
 	memcpy(opts, tbl, sizeof(tbl));
 	setlocale(LC_ALL, "");
+	/* numbers are read and written as in C ("--timeout 1.5" anywhere) */
+	setlocale(LC_NUMERIC, "C");
 	exit_tool = cli->tool;
 	atexit(close_stdout);
 }
