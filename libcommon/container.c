@@ -142,6 +142,25 @@ ssize_t ctk_cfile_read(int dirfd, const char *name, char *buf, size_t size)
 	return (ssize_t)off;
 }
 
+DIR *ctk_fdopendir_dup(int fd)
+{
+	int dfd = dup(fd);
+	DIR *d;
+
+	if (dfd < 0)
+		return NULL;
+	d = fdopendir(dfd);
+	if (!d) {
+		int err = errno;
+
+		close(dfd);
+		errno = err;
+		return NULL;
+	}
+	rewinddir(d);
+	return d;
+}
+
 int ctk_cfile_read_alloc(int dirfd, const char *name, char **out, size_t *len)
 {
 	_cleanup_close_ int fd = -1;

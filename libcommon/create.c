@@ -13,6 +13,7 @@
 
 #include "ctk/container.h"
 #include "ctk/create.h"
+#include "ctk/values.h"
 #include "internal.h"
 
 #define MAX_DEPTH 512
@@ -28,7 +29,16 @@ struct ctk_txn_entry {
 	int rootfd;
 	char *rel;		/* the directory made, or where @ctrl went on */
 	char *ctrl;		/* NULL for a directory */
+	char *file, *old;	/* a value changed in an existing container */
 };
+
+static void entry_free(struct ctk_txn_entry *en)
+{
+	free(en->rel);
+	free(en->ctrl);
+	free(en->file);
+	free(en->old);
+}
 
 static int txn_add(struct ctk_create_txn *x, int rootfd, const char *rel,
 		   size_t rel_len, const char *ctrl)
@@ -38,21 +48,49 @@ static int txn_add(struct ctk_create_txn *x, int rootfd, const char *rel,
 	if (CTK_GROW(x->v, x->cap, x->n, 16))
 		return -ENOMEM;
 	en = &x->v[x->n];
+	memset(en, 0, sizeof(*en));
 	en->rootfd = rootfd;
 	en->rel = strndup(rel, rel_len);
 	en->ctrl = ctrl ? strdup(ctrl) : NULL;
 	if (!en->rel || (ctrl && !en->ctrl)) {
-		free(en->rel);
-		free(en->ctrl);
+		entry_free(en);
 		return -ENOMEM;
 	}
 	x->n++;
 	return 0;
 }
 
+/* Remember @file's value @old in the existing container @rel. */
+static int txn_add_value(struct ctk_create_txn *x, int rootfd, const char *rel,
+			 const char *file, const char *old)
+{
+	struct ctk_txn_entry *en;
+
+	if (txn_add(x, rootfd, rel, strlen(rel), NULL))
+		return -ENOMEM;
+	en = &x->v[x->n - 1];
+	en->file = strdup(file);
+	en->old = strdup(old);
+	if (!en->file || !en->old) {
+		entry_free(en);
+		x->n--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static void undo_entry(const struct ctk_txn_entry *en)
 {
-	if (en->ctrl) {
+	if (en->file) {
+		struct ctk_value v = { en->file, en->old, true };
+		int fd = ctk_openat_beneath(en->rootfd, en->rel,
+					    O_RDONLY | O_DIRECTORY, 0);
+
+		if (fd < 0)
+			return;
+		ctk_value_write(fd, &v, NULL);
+		close(fd);
+	} else if (en->ctrl) {
 		char buf[80];
 		int fd = ctk_openat_beneath(en->rootfd, en->rel,
 					    O_RDONLY | O_DIRECTORY, 0);
@@ -107,8 +145,7 @@ static void txn_rollback(struct ctk_create_txn *x, size_t from)
 		struct ctk_txn_entry *en = &x->v[--x->n];
 
 		undo_entry(en);
-		free(en->rel);
-		free(en->ctrl);
+		entry_free(en);
 	}
 }
 
@@ -120,10 +157,8 @@ void ctk_create_txn_undo(struct ctk_create_txn *x)
 
 void ctk_create_txn_free(struct ctk_create_txn *x)
 {
-	for (size_t i = 0; i < x->n; i++) {
-		free(x->v[i].rel);
-		free(x->v[i].ctrl);
-	}
+	for (size_t i = 0; i < x->n; i++)
+		entry_free(&x->v[i]);
 	free(x->v);
 	free(x->armed);
 	memset(x, 0, sizeof(*x));
@@ -211,17 +246,12 @@ static int enable_in(int rootfd, int dfd, const char *rel, size_t rel_len,
 static int set_files(int fd, enum ctk_hier_type type,
 		     const struct ctk_create_opts *o, struct ctk_err *e)
 {
-	int dfd = dup(fd), rc = 0;
+	DIR *d = ctk_fdopendir_dup(fd);
 	struct dirent *de;
-	DIR *d;
+	int rc = 0;
 
-	if (dfd < 0)
+	if (!d)
 		return ctk_err_set(e, errno, "cannot list control files");
-	d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return ctk_err_set(e, errno, "cannot list control files");
-	}
 	while (!rc && (de = readdir(d))) {
 		bool task = ctk_is_task_file(type, de->d_name);
 		uid_t uid = task && o->task_uid != (uid_t)-1 ? o->task_uid :
@@ -247,7 +277,7 @@ static int set_files(int fd, enum ctk_hier_type type,
 
 static bool wants_settings(const struct ctk_create_opts *o)
 {
-	return o->set_dir_mode || o->set_file_mode || o->notify >= 0 ||
+	return (o->values && o->values->n) || o->set_dir_mode || o->set_file_mode || o->notify >= 0 ||
 	       o->uid != (uid_t)-1 || o->gid != (gid_t)-1 ||
 	       o->task_uid != (uid_t)-1 || o->task_gid != (gid_t)-1;
 }
@@ -279,6 +309,45 @@ static int apply_settings(int fd, enum ctk_hier_type type,
 		if (rc)
 			return ctk_err_set(e, -rc, "cannot set notify on "
 					   "release");
+	}
+	for (size_t i = 0; o->values && i < o->values->n; i++) {
+		rc = ctk_value_write(fd, &o->values->v[i], e);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * The values given for a container that exists (cgset): each old value is
+ * recorded before it is changed, so that a failure restores them all.
+ */
+static int set_existing(int fd, const struct ctk_target *t,
+			const struct ctk_create_opts *o,
+			struct ctk_create_txn *x, struct ctk_err *e)
+{
+	int rootfd = ctk_hierarchy_fd(t->hier);
+
+	for (size_t i = 0; o->values && i < o->values->n; i++) {
+		const struct ctk_value *v = &o->values->v[i];
+		_cleanup_free_ char *old = NULL;
+		size_t len;
+		int rc = ctk_cfile_read_alloc(fd, v->file, &old, &len);
+
+		if (rc == 0) {
+			while (len && old[len - 1] == '\n')
+				old[--len] = '\0';
+			if (txn_add_value(x, rootfd, t->rel, v->file, old))
+				return ctk_err_setx(e, ENOMEM, "out of memory");
+		} else if (rc == -ENOENT) {
+			return ctk_err_setx(e, ENOENT, "%s: no such control "
+					    "file (is its controller enabled?)",
+					    v->file);
+		}
+		/* a file that cannot be read (write-only) is not restored */
+		rc = ctk_value_write(fd, v, e);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -411,6 +480,8 @@ static int create_walk(const struct ctk_target *t,
 	}
 	if (!rc && !*existed)
 		rc = apply_settings(dfd, t->hier->type, o, e);
+	else if (!rc)
+		rc = set_existing(dfd, t, o, x, e);
 	while (nfds > 0)
 		close(fds[--nfds]);
 	return rc;
@@ -426,9 +497,27 @@ int ctk_container_create(const struct ctk_target *t,
 	int rc;
 
 	*existed = false;
-	if (!strcmp(t->rel, "."))
-		return o->parents ? (*existed = true, 0) :
-		       ctk_err_setx(e, EEXIST, "the hierarchy root exists");
+	if (!strcmp(t->rel, ".")) {
+		int fd;
+
+		if (!o->parents)
+			return ctk_err_setx(e, EEXIST, "the hierarchy root "
+					    "exists");
+		*existed = true;
+		if (!o->values || !o->values->n)
+			return 0;
+		fd = ctk_openat_beneath(ctk_hierarchy_fd(t->hier), ".",
+					O_RDONLY | O_DIRECTORY, 0);
+		if (fd < 0)
+			return ctk_err_set(e, -fd, "cannot open the hierarchy");
+		rc = set_existing(fd, t, o, x, e);
+		close(fd);
+		if (rc)
+			txn_rollback(x, start);
+		if (!txn)
+			ctk_create_txn_free(&own);
+		return rc;
+	}
 	if (o->enable && t->hier->type != CTK_HIER_V2)
 		return ctk_err_setx(e, EINVAL, "controllers are enabled on "
 				   "cgroup v2 only");

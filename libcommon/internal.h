@@ -6,6 +6,7 @@
 #ifndef CTK_INTERNAL_H
 #define CTK_INTERNAL_H
 
+#include <dirent.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -70,6 +71,12 @@ int ctk_container_open_parent(const struct ctk_target *t, const char **leaf);
  * and must not be closed.
  */
 int ctk_container_parent_fd(const struct ctk_target *t, const char **leaf);
+
+/*
+ * A directory stream over a copy of @fd (which stays open), from its start.
+ * NULL with errno set.
+ */
+DIR *ctk_fdopendir_dup(int fd);
 
 /* Read a control file into @buf (NUL terminated). Bytes read or -errno. */
 ssize_t ctk_cfile_read(int dirfd, const char *name, char *buf, size_t size);

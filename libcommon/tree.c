@@ -16,6 +16,13 @@
 #include "ctk/tree.h"
 #include "internal.h"
 
+/* What a walk reads besides names. */
+struct want {
+	unsigned flags;
+	const char *const *files;
+	size_t nfiles;
+};
+
 struct frame {
 	int fd;
 	size_t node;
@@ -38,22 +45,13 @@ static void free_names(char **names, size_t n)
 /* The sorted names of the subdirectories of @fd (fd stays open). */
 static int list_subdirs(int fd, char ***out, size_t *nout)
 {
-	int dfd = dup(fd);
+	DIR *d = ctk_fdopendir_dup(fd);
 	size_t n = 0, cap = 0;
 	char **names = NULL;
 	struct dirent *de;
-	DIR *d;
 
-	if (dfd < 0)
+	if (!d)
 		return -errno;
-	d = fdopendir(dfd);
-	if (!d) {
-		int err = errno;
-
-		close(dfd);
-		return -err;
-	}
-	rewinddir(d);
 	while ((errno = 0, de = readdir(d))) {
 		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
 		    !strcmp(de->d_name, ".."))
@@ -115,6 +113,41 @@ static void read_state(int pfd, int fd, enum ctk_hier_type type,
 	}
 }
 
+bool ctk_tree_value_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len > CTK_CNAME_MAX || name[0] == '.' ||
+	    !strchr(name, '.') || strchr(name, '/'))
+		return false;
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return false;
+	return true;
+}
+
+/* The first line of each wanted file; -ENOMEM. */
+static int read_values(int fd, const struct want *w, struct ctk_node *nd)
+{
+	if (!w->nfiles)
+		return 0;
+	nd->values = calloc(w->nfiles, sizeof(*nd->values));
+	if (!nd->values)
+		return -ENOMEM;
+	for (size_t i = 0; i < w->nfiles; i++) {
+		char buf[4096];
+		ssize_t n = ctk_cfile_read(fd, w->files[i], buf, sizeof(buf));
+
+		if (n < 0)
+			continue;
+		buf[strcspn(buf, "\n")] = '\0';
+		nd->values[i] = strdup(buf);
+		if (!nd->values[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static void finish_node(struct ctk_tree *t, size_t i, enum ctk_hier_type type)
 {
 	struct ctk_node *nd = &t->v[i];
@@ -129,15 +162,17 @@ static void finish_node(struct ctk_tree *t, size_t i, enum ctk_hier_type type)
 /* @pfd: the parent of @dirfd, or -1 (a user mark on the top then does
  * not count: its owner's rights are not known). */
 static int tree_load(int pfd, int dirfd, const char *cpath,
-		     enum ctk_hier_type type, unsigned flags, struct ctk_tree *t,
-		     struct ctk_err *e)
+		     enum ctk_hier_type type, const struct want *w,
+		     struct ctk_tree *t, struct ctk_err *e)
 {
+	unsigned flags = w->flags;
 	struct frame *stack = NULL;
 	size_t depth = 0, cap = 0;
 	struct ctk_node *nd;
 	int rc = 0, fd;
 
 	memset(t, 0, sizeof(*t));
+	t->nvalues = w->nfiles;
 	fd = dup(dirfd);
 	if (fd < 0)
 		return ctk_err_set(e, errno, "%s: cannot open", cpath);
@@ -151,6 +186,11 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 	nd->is_root = !strcmp(cpath, "/");
 	if (flags & CTK_TREE_STATE)
 		read_state(pfd, fd, type, nd);
+	if (read_values(fd, w, nd)) {
+		close(fd);
+		rc = ctk_err_setx(e, ENOMEM, "out of memory");
+		goto fail;
+	}
 
 	for (;;) {
 		struct frame *fr;
@@ -228,6 +268,11 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 			nd->depth = t->v[parent].depth + 1;
 			if (flags & CTK_TREE_STATE)
 				read_state(fr->fd, fd, type, nd);
+			if (read_values(fd, w, nd)) {
+				close(fd);
+				rc = ctk_err_setx(e, ENOMEM, "out of memory");
+				goto fail;
+			}
 		}
 	}
 	free(stack);
@@ -246,12 +291,22 @@ fail:
 int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
 		  unsigned flags, struct ctk_tree *t, struct ctk_err *e)
 {
-	return tree_load(-1, dirfd, cpath, type, flags, t, e);
+	struct want w = { flags, NULL, 0 };
+
+	return tree_load(-1, dirfd, cpath, type, &w, t, e);
 }
 
 int ctk_tree_load_target(const struct ctk_target *t, unsigned flags,
 			 struct ctk_tree *tr, struct ctk_err *e)
 {
+	return ctk_tree_load_values(t, flags, NULL, 0, tr, e);
+}
+
+int ctk_tree_load_values(const struct ctk_target *t, unsigned flags,
+			 const char *const *files, size_t nfiles,
+			 struct ctk_tree *tr, struct ctk_err *e)
+{
+	struct want w = { flags, files, nfiles };
 	int rootfd = ctk_hierarchy_fd(t->hier), fd, pfd = -1, rc;
 	const char *leaf;
 
@@ -274,7 +329,7 @@ int ctk_tree_load_target(const struct ctk_target *t, unsigned flags,
 		return ctk_err_set(e, -fd, "%s", why ? why :
 				   "cannot open the container");
 	}
-	rc = tree_load(pfd, fd, t->cpath, t->hier->type, flags, tr, e);
+	rc = tree_load(pfd, fd, t->cpath, t->hier->type, &w, tr, e);
 	close(fd);
 	if (pfd >= 0)
 		close(pfd);
@@ -283,8 +338,12 @@ int ctk_tree_load_target(const struct ctk_target *t, unsigned flags,
 
 void ctk_tree_free(struct ctk_tree *t)
 {
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
 		free(t->v[i].cpath);
+		for (size_t k = 0; t->v[i].values && k < t->nvalues; k++)
+			free(t->v[i].values[k]);
+		free(t->v[i].values);
+	}
 	free(t->v);
 	memset(t, 0, sizeof(*t));
 }

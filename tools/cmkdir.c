@@ -9,12 +9,16 @@
 #include "ctk/create.h"
 #include "ctk/hierarchy.h"
 #include "ctk/spec.h"
+#include "ctk/values.h"
 
 struct cmkdir_control {
 	struct ctk_cli cli;
 	int parents, verbose;
 	char *mode, *file_mode, *owner, *task_owner, *notify, *enable,
-	     *config;
+	     *config, *copy_from;
+	struct ctk_values values;	/* --copy-from's, then --set's */
+	char **sets;			/* --set, in order */
+	size_t nsets;
 	struct ctk_create_opts opts;
 	struct ctk_hierarchies hier;
 	char **extra;		/* words -N took that are SPECs again */
@@ -22,7 +26,8 @@ struct cmkdir_control {
 };
 
 enum { OPT_MODE = 'm', OPT_FMODE = 'f', OPT_OWNER = 'u', OPT_TOWNER = 't',
-       OPT_NOTIFY = 'N', OPT_ENABLE = 'e', OPT_CONFIG = 0x100 };
+       OPT_NOTIFY = 'N', OPT_ENABLE = 'e', OPT_SET = 's', OPT_CONFIG = 0x100,
+       OPT_COPY };
 
 static int owner_arg(struct cmkdir_control *ctl, const char *s, uid_t *uid,
 		     gid_t *gid)
@@ -94,6 +99,52 @@ static int validate(struct cmkdir_control *ctl)
 			p += len + (p[len] == ',');
 		}
 		o->enable = ctl->enable;
+	}
+	for (size_t i = 0; i < ctl->nsets; i++) {
+		struct ctk_err e;
+		char why[512];
+
+		if (ctk_value_parse(ctl->sets[i], &ctl->values, &e))
+			return ctk_usage_error(&ctl->cli, "--set: %s",
+					       ctk_err_reason(&e, why,
+							      sizeof(why)));
+	}
+	return 0;
+}
+
+/*
+ * --copy-from: the source's values go first, so that a --set of the same
+ * file wins. Read before anything is made.
+ */
+static int copy_values(struct cmkdir_control *ctl)
+{
+	struct ctk_values src, all = { 0 };
+	struct ctk_target t;
+	struct ctk_err e;
+	size_t i;
+	int rc;
+
+	if (ctk_target_from_string(ctl->copy_from, &ctl->hier, &t, &e)) {
+		ctk_msg_err_op(&ctl->cli, ctl->copy_from, &e, CTK_OP_OPEN);
+		return CTK_EXIT_FAILURE;
+	}
+	rc = ctk_values_read(&t, &src, &e);
+	ctk_target_free(&t);
+	if (rc) {
+		ctk_msg_err(&ctl->cli, ctl->copy_from, &e);
+		return CTK_EXIT_FAILURE;
+	}
+	for (i = 0; !rc && i < src.n; i++)
+		rc = ctk_values_add(&all, src.v[i].file, src.v[i].value, true);
+	for (i = 0; !rc && i < ctl->values.n; i++)
+		rc = ctk_values_add(&all, ctl->values.v[i].file,
+				    ctl->values.v[i].value, false);
+	ctk_values_free(&src);
+	ctk_values_free(&ctl->values);
+	ctl->values = all;
+	if (rc) {
+		ctk_msg(&ctl->cli, "out of memory");
+		return CTK_EXIT_FAILURE;
 	}
 	return 0;
 }
@@ -177,6 +228,10 @@ static int read_options(struct cmkdir_control *ctl, poptContext pc)
 		case OPT_NOTIFY: slot = &ctl->notify; break;
 		case OPT_ENABLE: slot = &ctl->enable; break;
 		case OPT_CONFIG: slot = &ctl->config; break;
+		case OPT_COPY: slot = &ctl->copy_from; break;
+		case OPT_SET:
+			ctl->sets[ctl->nsets++] = poptGetOptArg(pc);
+			break;
 		default: ctk_cli_handle(&ctl->cli, rc);
 		}
 		if (slot) {
@@ -241,6 +296,11 @@ int main(int argc, const char **argv)
 		{ "enable", 'e', POPT_ARG_STRING, NULL, OPT_ENABLE,
 		  "v2: enable controllers in the parents down to it",
 		  "+CTRL[,+CTRL...]" },
+		{ "set", 's', POPT_ARG_STRING, NULL, OPT_SET,
+		  "write a control file (repeatable, in order; with -p also "
+		  "in an existing container)", "FILE=VALUE" },
+		{ "copy-from", '\0', POPT_ARG_STRING, NULL, OPT_COPY,
+		  "copy the writable values of another container", "SPEC" },
 		{ "config", '\0', POPT_ARG_STRING, NULL, OPT_CONFIG,
 		  "create what a libcgroup cgconfig.conf describes", "FILE" },
 		{ "verbose", 'v', POPT_ARG_NONE, &ctl.verbose, 0,
@@ -258,7 +318,10 @@ int main(int argc, const char **argv)
 
 	ctk_cli_help_alias(argc, argv);
 	ctl.extra = calloc((size_t)argc + 1, sizeof(*ctl.extra));
-	if (!ctl.extra) {
+	ctl.sets = calloc((size_t)argc + 1, sizeof(*ctl.sets));
+	if (!ctl.extra || !ctl.sets) {
+		free(ctl.extra);
+		free(ctl.sets);
 		ctk_msg(&ctl.cli, "out of memory");
 		return CTK_EXIT_FAILURE;
 	}
@@ -278,6 +341,13 @@ int main(int argc, const char **argv)
 	if (ctl.config) {
 		if (nspecs) {
 			ret = ctk_usage_error(&ctl.cli, "--config takes no SPEC");
+			goto out;
+		}
+		if (ctl.nsets || ctl.copy_from || ctl.enable || ctl.notify) {
+			ret = ctk_usage_error(&ctl.cli, "--config: the file "
+					      "gives the values (--set, "
+					      "--copy-from, --enable and -N "
+					      "are for SPECs)");
 			goto out;
 		}
 		if (ctk_cgconfig_load(ctl.config, &e)) {
@@ -300,6 +370,9 @@ int main(int argc, const char **argv)
 		ret = CTK_EXIT_FAILURE;
 		goto out;
 	}
+	if (ctl.copy_from && (ret = copy_values(&ctl)))
+		goto out;
+	ctl.opts.values = &ctl.values;
 	ret = create_all(&ctl, specs, nspecs);
 out:
 	ctk_hierarchy_free(&ctl.hier);
@@ -310,6 +383,11 @@ out:
 	free(ctl.notify);
 	free(ctl.enable);
 	free(ctl.config);
+	free(ctl.copy_from);
+	ctk_values_free(&ctl.values);
+	for (size_t i = 0; i < ctl.nsets; i++)
+		free(ctl.sets[i]);
+	free(ctl.sets);
 	free(specs);
 	for (size_t i = 0; i < ctl.nextra; i++)
 		free(ctl.extra[i]);

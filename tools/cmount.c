@@ -9,12 +9,14 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <dirent.h>
 
 #include <fcntl.h>
 #include <libsmartcols.h>
 #include <limits.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "cli.h"
@@ -25,7 +27,7 @@
 #include "ctk/spec.h"
 #include "ctk/tree.h"
 
-enum mode { M_LIST, M_TREE, M_MOUNT, M_UNMOUNT, M_AGENT, M_SPECS };
+enum mode { M_LIST, M_TREE, M_MOUNT, M_UNMOUNT, M_AGENT, M_SPECS, M_FILES };
 
 enum { L_ID, L_TYPE, L_CONTROLLERS, L_NAME, L_TARGET, L_AGENT, L_CONTAINERS,
        L_HID, L_ROOT, L_OPTIONS };
@@ -66,6 +68,8 @@ static const struct ctk_colinfo tree_cols[] = {
 			 "child containers" },
 };
 
+#define FILE_COL	100
+
 struct cmount_control {
 	struct ctk_cli cli;
 	enum mode mode;
@@ -77,7 +81,8 @@ struct cmount_control {
 	char *options;
 	int noprefix, clone_children;
 	/* listing */
-	int tree, unmount, json, raw, noheadings, all, list, pairs, specs;
+	int tree, unmount, json, raw, noheadings, all, list, pairs, specs,
+	    files_of;
 	char *output;
 	char *set_agent;
 	char *mountinfo, *selfcgroup;
@@ -86,6 +91,10 @@ struct cmount_control {
 	struct ctk_hierarchies hier;
 	int ids[16];		/* the columns of a listing */
 	size_t nids;
+	/* -T -o memory.max: a control file's first line, ids FILE_COL + k */
+	const char *files[16];
+	struct ctk_colinfo fcols[16];
+	size_t nfiles;
 	/* parsing: -n and -r take an optional word, which a listing gives
 	 * back as an operand (owned by swallowed[]) */
 	const char **swallowed;
@@ -139,7 +148,8 @@ static struct libscols_table *new_table(struct cmount_control *ctl,
 	scols_table_enable_noheadings(tb, ctl->noheadings);
 	scols_table_set_name(tb, tree ? "containers" : "hierarchies");
 	for (size_t i = 0; i < n; i++) {
-		const struct ctk_colinfo *ci = &info[ids[i]];
+		const struct ctk_colinfo *ci = ids[i] >= FILE_COL ?
+			&ctl->fcols[ids[i] - FILE_COL] : &info[ids[i]];
 		int fl = ci->flags;
 		struct libscols_column *cl;
 
@@ -292,6 +302,65 @@ static int do_list(struct cmount_control *ctl, const int *ids, size_t n)
 	return CTK_EXIT_OK;
 }
 
+/* A JSON number as the grammar has it (no leading zeros, no '+'). */
+static bool json_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (!isdigit((unsigned char)*s) || (s[0] == '0' && isdigit(
+	    (unsigned char)s[1])))
+		return false;
+	while (isdigit((unsigned char)*s))
+		s++;
+	if (*s == '.') {
+		if (!isdigit((unsigned char)*++s))
+			return false;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return !*s;
+}
+
+/*
+ * A value cell: in JSON a number where the value is one, else a string
+ * (the column is a number column, so the quotes are ours), null where the
+ * file is absent; elsewhere the value, control bytes escaped.
+ */
+static void set_value_cell(struct cmount_control *ctl, struct libscols_line *ln,
+			   size_t col, const char *val)
+{
+	char buf[4096 * 4 + 3];
+	size_t o = 0;
+
+	if (!val)
+		return;
+	if (!ctl->json) {
+		scols_line_set_data(ln, col, ctk_safe_name(val, buf,
+							   sizeof(buf)));
+		return;
+	}
+	if (json_number(val)) {
+		scols_line_set_data(ln, col, val);
+		return;
+	}
+	buf[o++] = '"';
+	for (const unsigned char *p = (const unsigned char *)val;
+	     *p && o + 8 < sizeof(buf); p++) {
+		if (*p == '"' || *p == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)*p;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+					      "\\u%04x", *p);
+		} else {
+			buf[o++] = (char)*p;
+		}
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	scols_line_set_data(ln, col, buf);
+}
+
 static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 		    const int *ids, size_t n, const struct ctk_target *t)
 {
@@ -302,7 +371,8 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 	int rc;
 
 	ctk_target_format(t, where, sizeof(where));
-	rc = ctk_tree_load_target(t, CTK_TREE_STATE, &tr, &e);
+	rc = ctk_tree_load_values(t, CTK_TREE_STATE, ctl->files, ctl->nfiles,
+				  &tr, &e);
 	if (rc) {
 		ctk_msg_err(&ctl->cli, where, &e);
 		return e.code;
@@ -326,6 +396,11 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 		}
 		lines[k] = ln;
 		for (size_t i = 0; i < n; i++) {
+			if (ids[i] >= FILE_COL) {
+				set_value_cell(ctl, ln, i,
+					       nd->values[ids[i] - FILE_COL]);
+				continue;
+			}
 			switch (ids[i]) {
 			case T_PATH:
 				scols_line_set_data(ln, i, nd->cpath);
@@ -798,8 +873,8 @@ static int assign_mode(struct cmount_control *ctl, const char **rest)
 			CTK_EXCL_STR("--set-release-agent", &ctl->set_agent),
 			CTK_EXCL_END, CTK_EXCL_END }))
 		return CTK_EXIT_USAGE;
-	if (ctl->specs) {
-		ctl->mode = M_SPECS;
+	if (ctl->specs || ctl->files_of) {
+		ctl->mode = ctl->specs ? M_SPECS : M_FILES;
 	} else if (ctl->tree || (!ctl->unmount && !ctl->set_agent && !nrest)) {
 		ctl->mode = ctl->tree ? M_TREE : M_LIST;
 		for (size_t i = 0; i < ctl->nswallowed; i++)
@@ -843,10 +918,11 @@ static int assign_mode(struct cmount_control *ctl, const char **rest)
 /* Each mode's own checks, before anything is touched. */
 static int check_mode(struct cmount_control *ctl)
 {
-	if (ctl->mode == M_SPECS)
+	if (ctl->mode == M_SPECS || ctl->mode == M_FILES)
 		return ctl->noperands > 1 || ctl->nswallowed ?
-		       ctk_usage_error(&ctl->cli, "--list-specs takes one "
-				       "WORD at most") : 0;
+		       ctk_usage_error(&ctl->cli, "--list-%s takes one "
+				       "WORD at most", ctl->specs ? "specs" :
+				       "files") : 0;
 	if (ctl->mode == M_LIST || ctl->mode == M_TREE) {
 		if (ctl->controllers || ctl->type || ctl->noprefix ||
 		    ctl->clone_children)
@@ -874,6 +950,59 @@ static int check_mode(struct cmount_control *ctl)
 	return 0;
 }
 
+/*
+ * -T --output: the tree's columns, and any control file by its name (a
+ * name with a '.': memory.max, pids.current, cgroup.max.descendants).
+ */
+static int tree_columns(struct cmount_control *ctl)
+{
+	const char *p = ctl->output;
+	struct ctk_err e;
+	char why[512];
+
+	if (*p == '+')
+		p++;
+	else
+		ctl->nids = 0;
+	if (!*p)
+		return ctk_usage_error(&ctl->cli, "--output: empty column list");
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char *word = strndup(p, len), one[300];
+		bool known = false;
+
+		if (!word)
+			return ctk_usage_error(&ctl->cli, "out of memory");
+		for (size_t i = 0; i < CTK_ARRAY_SIZE(tree_cols); i++)
+			known |= !strcasecmp(tree_cols[i].name, word);
+		if (!known && ctk_tree_value_name_ok(word)) {
+			if (ctl->nids == 15 || ctl->nfiles == 16) {
+				free(word);
+				return ctk_usage_error(&ctl->cli, "--output: "
+						       "too many columns");
+			}
+			ctl->fcols[ctl->nfiles] = (struct ctk_colinfo){
+				word, 6, 0, SCOLS_JSON_NUMBER,
+				"a control file's value" };
+			ctl->files[ctl->nfiles] = word;
+			ctl->ids[ctl->nids++] = FILE_COL + (int)ctl->nfiles++;
+		} else {
+			snprintf(one, sizeof(one), "+%s", word);
+			free(word);
+			if (ctk_columns_parse(one, tree_cols,
+					      CTK_ARRAY_SIZE(tree_cols), ctl->ids,
+					      15, &ctl->nids, &e))
+				return ctk_usage_error(&ctl->cli, "--output: %s",
+						       ctk_err_reason(&e, why,
+								      sizeof(why)));
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 /* The columns of a listing: the defaults, or --output. */
 static int pick_columns(struct cmount_control *ctl)
 {
@@ -890,12 +1019,12 @@ static int pick_columns(struct cmount_control *ctl)
 			   CTK_ARRAY_SIZE(list_defs);
 	memcpy(ctl->ids, tree ? tree_defs : list_defs,
 	       ctl->nids * sizeof(ctl->ids[0]));
-	if (ctl->output &&
-	    ctk_columns_parse(ctl->output, tree ? tree_cols : list_cols,
-			      tree ? CTK_ARRAY_SIZE(tree_cols) :
-			      CTK_ARRAY_SIZE(list_cols), ctl->ids, 15,
-			      &ctl->nids, &e))
-	{
+	if (!ctl->output)
+		return 0;
+	if (tree)
+		return tree_columns(ctl);
+	if (ctk_columns_parse(ctl->output, list_cols, CTK_ARRAY_SIZE(list_cols),
+			      ctl->ids, 15, &ctl->nids, &e)) {
 		char why[512];
 
 		return ctk_usage_error(&ctl->cli, "--output: %s",
@@ -980,6 +1109,36 @@ static int do_specs(struct cmount_control *ctl)
 	return CTK_EXIT_OK;
 }
 
+/*
+ * For the shell's completion (hidden --list-files [SPEC]): the control
+ * files of a container (default: the v2 root), for --set and -T -o.
+ */
+static int do_files(struct cmount_control *ctl)
+{
+	const char *spec = ctl->noperands ? ctl->operands[0] : ":/";
+	struct ctk_target t;
+	struct ctk_err e;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (ctk_target_from_string(spec, &ctl->hier, &t, &e))
+		return CTK_EXIT_FAILURE;
+	fd = ctk_container_open(&t);
+	ctk_target_free(&t);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return CTK_EXIT_FAILURE;
+	}
+	while ((de = readdir(d)))
+		if (de->d_type == DT_REG)
+			puts(de->d_name);
+	closedir(d);
+	return CTK_EXIT_OK;
+}
+
 static int run_mode(struct cmount_control *ctl)
 {
 	struct ctk_err e;
@@ -1004,6 +1163,8 @@ static int run_mode(struct cmount_control *ctl)
 		return do_set_agent(ctl);
 	case M_SPECS:
 		return do_specs(ctl);
+	case M_FILES:
+		return do_files(ctl);
 	}
 	return CTK_EXIT_FAILURE;
 }
@@ -1023,6 +1184,8 @@ static void free_control(struct cmount_control *ctl)
 	free(ctl->selfcgroup);
 	free(ctl->controllers);
 	free(ctl->type);
+	for (size_t i = 0; i < ctl->nfiles; i++)
+		free((char *)ctl->files[i]);
 }
 
 int main(int argc, const char **argv)
@@ -1072,6 +1235,9 @@ int main(int argc, const char **argv)
 		{ "list-specs", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN,
 		  &ctl.specs, 0, "for completion: the specs that WORD could "
 		  "become", NULL },
+		{ "list-files", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN,
+		  &ctl.files_of, 0, "for completion: the control files of "
+		  "SPEC", NULL },
 		{ "mountinfo", '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN,
 		  NULL, OPT_MOUNTINFO, "read mounts from FILE", "FILE" },
 		{ "proc-cgroup", '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN,
@@ -1106,6 +1272,8 @@ int main(int argc, const char **argv)
 				     list_cols, CTK_ARRAY_SIZE(list_cols));
 		ctk_cli_help_columns("Columns of the tree (-T --output)",
 				     tree_cols, CTK_ARRAY_SIZE(tree_cols));
+		printf("  %12s  %s\n", "FILE.NAME", "a control file's first "
+		       "line (memory.max, pids.current)");
 		ret = CTK_EXIT_OK;
 		goto done;
 	}

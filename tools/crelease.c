@@ -24,6 +24,7 @@
 #include "ctk/hierarchy.h"
 #include "ctk/release.h"
 #include "ctk/spec.h"
+#include "ctk/tree.h"
 
 struct logger {
 	bool ready, system;	/* opened; syslog or kmsg wanted */
@@ -37,7 +38,9 @@ struct logger {
 
 struct crelease_control {
 	struct ctk_cli cli;
-	int sweep, remove, watch, once, dry_run, all, verbose;
+	int sweep, remove, watch, once, dry_run, all, verbose, recursive, kill,
+	    mark, unmark;
+	size_t kept;		/* --remove -r: containers said to be kept */
 	char *log_path, *agent;
 	struct logger log;
 	char label[256];	/* the hierarchy of what is reported */
@@ -514,6 +517,150 @@ static int do_remove(struct crelease_control *ctl, const char **specs,
 	return failed < n ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
 }
 
+/* --remove -r: each removal with -v, each container kept always. */
+static void rm_report(void *arg, const char *cpath,
+		      const struct ctk_release_result *r)
+{
+	struct crelease_control *ctl = arg;
+	char where[512], why[512];
+
+	snprintf(where, sizeof(where), "%s:%s", ctl->label, cpath);
+	if (r->outcome == CTK_REL_REMOVED) {
+		if (ctl->verbose)
+			printf("removed %s\n", where);
+		return;
+	}
+	ctl->kept++;
+	ctk_msg(&ctl->cli, "%s: %s", where,
+		ctk_err_reason(&r->err, why, sizeof(why)));
+}
+
+/* --remove -r --dry-run: what would go, deepest first. */
+static int dry_tree(struct crelease_control *ctl, const struct ctk_target *t,
+		    const char *where)
+{
+	struct ctk_tree tr;
+	struct ctk_err e;
+
+	if (!strcmp(t->rel, ".")) {
+		ctk_msg(&ctl->cli, "%s: the hierarchy root is never removed",
+			where);
+		return -1;
+	}
+	if (ctk_tree_load_target(t, CTK_TREE_STATE, &tr, &e)) {
+		ctk_msg_err(&ctl->cli, where, &e);
+		return -1;
+	}
+	for (size_t k = tr.n; k-- > 0;) {
+		const struct ctk_node *nd = &tr.v[k];
+
+		if (nd->tasks > 0)
+			printf("would %s %ld task%s of %s:%s\n",
+			       ctl->kill ? "kill" : "move", nd->tasks,
+			       nd->tasks == 1 ? "" : "s", ctl->label,
+			       nd->cpath);
+		printf("would remove %s:%s\n", ctl->label, nd->cpath);
+	}
+	ctk_tree_free(&tr);
+	return 0;
+}
+
+/* One SPEC of --remove -r: 0 done, 1 failed, 4 partly. */
+static int remove_tree(struct crelease_control *ctl, const struct ctk_target *t,
+		       const char *where)
+{
+	struct ctk_remove_stats st;
+	struct ctk_err e;
+	int rc;
+
+	set_label(ctl, t);
+	if (ctl->dry_run)
+		return dry_tree(ctl, t, where) ? CTK_EXIT_FAILURE : 0;
+	ctl->kept = 0;
+	rc = ctk_remove_tree(t, ctl->kill ? CTK_RM_KILL : 0, rm_report, ctl,
+			     &st, &e);
+	if (ctl->verbose && st.moved)
+		printf("moved %zu task%s out of %s\n", st.moved,
+		       st.moved == 1 ? "" : "s", where);
+	if (ctl->verbose && st.killed)
+		printf("killed %zu task%s in %s\n", st.killed,
+		       st.killed == 1 ? "" : "s", where);
+	if (!rc)
+		return 0;
+	if (rc == -EBUSY) {
+		ctk_msg(&ctl->cli, "%s: not all removed (%zu removed, %zu "
+			"kept)", where, st.removed, ctl->kept);
+		return CTK_EXIT_PARTIAL;
+	}
+	ctk_msg_err_op(&ctl->cli, where, &e, CTK_OP_RMDIR);
+	return CTK_EXIT_FAILURE;
+}
+
+static int do_remove_trees(struct crelease_control *ctl, const char **specs,
+			   size_t n)
+{
+	struct ctk_target *t = resolve_all(ctl, specs, n);
+	size_t failed = 0, partial = 0;
+
+	if (!t)
+		return CTK_EXIT_FAILURE;
+	for (size_t i = 0; i < n; i++) {
+		char where[512];
+		int rc;
+
+		ctk_target_format(&t[i], where, sizeof(where));
+		rc = remove_tree(ctl, &t[i], where);
+		failed += rc == CTK_EXIT_FAILURE;
+		partial += rc == CTK_EXIT_PARTIAL;
+		ctk_target_free(&t[i]);
+	}
+	free(t);
+	if (!failed && !partial)
+		return CTK_EXIT_OK;
+	return failed == n ? CTK_EXIT_FAILURE : CTK_EXIT_PARTIAL;
+}
+
+/* --mark, --unmark: every SPEC resolved before the first change. */
+static int do_mark(struct crelease_control *ctl, const char **specs, size_t n)
+{
+	struct ctk_target *t = resolve_all(ctl, specs, n);
+	size_t failed = 0;
+	struct ctk_err e;
+
+	if (!t)
+		return CTK_EXIT_FAILURE;
+	for (size_t i = 0; i < n && !failed; i++) {
+		char where[512];
+		int fd = ctk_container_open(&t[i]);
+
+		ctk_target_format(&t[i], where, sizeof(where));
+		if (fd < 0) {
+			ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN, fd);
+			failed = n;	/* nothing changed */
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	for (size_t i = 0; i < n && failed < n; i++) {
+		char where[512];
+
+		ctk_target_format(&t[i], where, sizeof(where));
+		if (ctk_release_mark(&t[i], ctl->mark, &e)) {
+			ctk_msg_err_op(&ctl->cli, where, &e, CTK_OP_WRITE);
+			failed++;
+		} else if (ctl->verbose) {
+			printf("%s %s\n", ctl->mark ? "marked" : "unmarked",
+			       where);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		ctk_target_free(&t[i]);
+	free(t);
+	if (!failed)
+		return CTK_EXIT_OK;
+	return failed < n ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
+}
+
 static int do_watch(struct crelease_control *ctl, const char **specs,
 		    size_t n)
 {
@@ -575,6 +722,15 @@ int main(int argc, const char **argv)
 		  "remove every releasable container below each SPEC", NULL },
 		{ "remove", 'R', POPT_ARG_NONE, &ctl.remove, 0,
 		  "remove these empty containers now", NULL },
+		{ "recursive", 'r', POPT_ARG_NONE, &ctl.recursive, 0,
+		  "with --remove: the whole tree, its tasks moved to the "
+		  "parent", NULL },
+		{ "kill", 'k', POPT_ARG_NONE, &ctl.kill, 0,
+		  "with --remove -r: kill the tasks instead", NULL },
+		{ "mark", '\0', POPT_ARG_NONE, &ctl.mark, 0,
+		  "set notify_on_release (v2: the release mark)", NULL },
+		{ "unmark", '\0', POPT_ARG_NONE, &ctl.unmark, 0,
+		  "clear notify_on_release (v2: the release mark)", NULL },
 		{ "watch", 'w', POPT_ARG_NONE, &ctl.watch, 0,
 		  "cgroup v2: release marked containers below each SPEC",
 		  NULL },
@@ -611,8 +767,8 @@ int main(int argc, const char **argv)
 
 	ctk_cli_options(common, &ctl.cli);
 	pc = poptGetContext("crelease", argc, argv, opts, 0);
-	poptSetOtherOptionHelp(pc, "CPATH | --sweep SPEC... | --remove SPEC... "
-			       "| --watch SPEC...");
+	poptSetOtherOptionHelp(pc, "CPATH | --sweep SPEC... | --remove [-r] "
+			       "SPEC... | --watch SPEC... | --mark SPEC...");
 	while ((rc = poptGetNextOpt(pc)) > 0)
 		ctk_cli_handle(&ctl.cli, rc);
 	if (rc < -1) {
@@ -625,14 +781,27 @@ int main(int argc, const char **argv)
 	if (ctk_cli_exclusive(&ctl.cli, (const struct ctk_excl[]){
 			CTK_EXCL_FLAG("--sweep", &ctl.sweep),
 			CTK_EXCL_FLAG("--remove", &ctl.remove),
-			CTK_EXCL_FLAG("--watch", &ctl.watch), CTK_EXCL_END,
+			CTK_EXCL_FLAG("--watch", &ctl.watch),
+			CTK_EXCL_FLAG("--mark", &ctl.mark),
+			CTK_EXCL_FLAG("--unmark", &ctl.unmark), CTK_EXCL_END,
 			CTK_EXCL_END })) {
 		ret = CTK_EXIT_USAGE;
 		goto out;
 	}
-	if (ctl.sweep + ctl.remove + ctl.watch != 1) {
+	if (ctl.sweep + ctl.remove + ctl.watch + ctl.mark + ctl.unmark != 1) {
 		ret = ctk_usage_error(&ctl.cli, "no mode (CPATH as the kernel's "
-				      "agent, --sweep, --remove or --watch)");
+				      "agent, --sweep, --remove, --watch or "
+				      "--mark)");
+		goto out;
+	}
+	if (ctl.recursive && !ctl.remove) {
+		ret = ctk_usage_error(&ctl.cli, "--recursive goes with "
+				      "--remove");
+		goto out;
+	}
+	if (ctl.kill && !ctl.recursive) {
+		ret = ctk_usage_error(&ctl.cli, "--kill goes with --remove "
+				      "--recursive");
 		goto out;
 	}
 	if (!nspecs) {
@@ -647,7 +816,7 @@ int main(int argc, const char **argv)
 		ret = ctk_usage_error(&ctl.cli, "--all goes with --sweep");
 		goto out;
 	}
-	if (ctl.dry_run && ctl.watch) {
+	if (ctl.dry_run && !ctl.sweep && !ctl.remove) {
 		ret = ctk_usage_error(&ctl.cli, "--dry-run goes with --sweep "
 				      "or --remove");
 		goto out;
@@ -676,8 +845,14 @@ int main(int argc, const char **argv)
 		/* sweeps print their lines; --log keeps them too */
 		ctl.log.system = false;
 		ctl.log.to_stdout = true;
-		ret = ctl.sweep ? do_sweep(&ctl, specs, nspecs) :
-				  do_remove(&ctl, specs, nspecs);
+		if (ctl.mark || ctl.unmark)
+			ret = do_mark(&ctl, specs, nspecs);
+		else if (ctl.sweep)
+			ret = do_sweep(&ctl, specs, nspecs);
+		else if (ctl.recursive)
+			ret = do_remove_trees(&ctl, specs, nspecs);
+		else
+			ret = do_remove(&ctl, specs, nspecs);
 	}
 out:
 	ctk_hierarchy_free(&ctl.hier);

@@ -8,6 +8,8 @@
 #include "ctk/c.h"
 #include "ctk/spec.h"
 
+struct ctk_values;
+
 struct ctk_create_opts {
 	bool parents;		/* make missing parents; no error if it exists */
 	bool set_dir_mode;
@@ -21,6 +23,7 @@ struct ctk_create_opts {
 	int notify;		/* -1 keep, 0 or 1 */
 	bool notify_trusted;	/* v2: trusted.* (root) or user.* */
 	const char *enable;	/* v2: "+cpu,+memory", or NULL */
+	const struct ctk_values *values;	/* written last, in order */
 };
 
 void ctk_create_opts_init(struct ctk_create_opts *o);
@@ -43,7 +46,8 @@ void ctk_create_txn_free(struct ctk_create_txn *x);
 /*
  * Create the container @t. Settings apply to a container this call
  * created; with parents and an existing container, *existed is set and
- * nothing is changed. Every step opens one name beneath the one before:
+ * only the values are written (each old one recorded in @txn first, so an
+ * undo restores it). Every step opens one name beneath the one before:
  * a mount over a container on the way is refused (EXDEV). On failure
  * everything this call made is undone (directories removed,
  * subtree_control writes reverted); what it made is recorded in @txn

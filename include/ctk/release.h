@@ -121,4 +121,31 @@ int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
 		      int stop_fd, ctk_release_report_fn report, void *arg,
 		      struct ctk_err *e);
 
+/*
+ * Remove the tree below and including @t (cgdelete -r): its tasks are moved
+ * to @t's parent, or killed with CTK_RM_KILL (v2 cgroup.kill, v1 SIGKILL,
+ * then waited for), and every container is removed deepest first, in
+ * rounds, so that a task or child that arrives meanwhile is dealt with in
+ * the next. Refused before anything is done: the root, a tree with a mount
+ * over a container (EXDEV), a kill of a tree that holds the caller
+ * (EDEADLK). Reports each container removed (CTK_REL_REMOVED) and, when
+ * the rounds give up, each one kept and why (CTK_REL_ERROR); then -EBUSY.
+ */
+#define CTK_RM_KILL	(1u << 0)
+
+struct ctk_remove_stats {
+	size_t removed, moved, killed;
+};
+
+int ctk_remove_tree(const struct ctk_target *t, unsigned flags,
+		    ctk_release_report_fn report, void *arg,
+		    struct ctk_remove_stats *st, struct ctk_err *e);
+
+/*
+ * Set (@on) or clear the release mark of an existing container: v1
+ * notify_on_release, v2 the mark (trusted as root, else user; clearing as
+ * root clears both).
+ */
+int ctk_release_mark(const struct ctk_target *t, bool on, struct ctk_err *e);
+
 #endif

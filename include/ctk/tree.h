@@ -18,11 +18,14 @@ struct ctk_node {
 	unsigned hidden;	/* of those, covered by a mount: not walked */
 	bool is_root;		/* the hierarchy root */
 	bool releasable;	/* empty, no children, notify set, not root */
+	char **values;		/* ctk_tree_load_values: first lines, NULL
+				 * where the file is absent */
 };
 
 struct ctk_tree {
 	struct ctk_node *v;
 	size_t n, cap;
+	size_t nvalues;		/* entries in each node's values */
 };
 
 /* Read the state files of every container (else: names only). */
@@ -36,6 +39,18 @@ void ctk_tree_free(struct ctk_tree *t);
  */
 int ctk_tree_load_target(const struct ctk_target *t, unsigned flags,
 			 struct ctk_tree *tr, struct ctk_err *e);
+
+/*
+ * The same, and the first line of each of the @nfiles control files
+ * @files in every container (cgget for a tree). A name is a plain file
+ * name (ctk_tree_value_name_ok).
+ */
+int ctk_tree_load_values(const struct ctk_target *t, unsigned flags,
+			 const char *const *files, size_t nfiles,
+			 struct ctk_tree *tr, struct ctk_err *e);
+
+/* A control file's name for a value column: "memory.max" (a '.', no '/'). */
+bool ctk_tree_value_name_ok(const char *name);
 
 /* Count containers below @dirfd, itself included. -errno. */
 long ctk_tree_count(int dirfd);

@@ -203,3 +203,109 @@ teardown_file() { ctk_root_teardown_file; }
 	umount "$V1/comp/beta"
 	assert_output ""
 }
+
+# --- values (cgset) ---------------------------------------------------------
+
+@test "--set writes control files at creation, in order (v1 and v2)" {
+	run cmkdir -s cgroup.clone_children=1 -s notify_on_release=1 name=ctk-test:/s
+	assert_success
+	[ "$(cat "$V1/s/cgroup.clone_children")" = 1 ]
+	[ "$(cat "$V1/s/notify_on_release")" = 1 ]
+	# in order: the last write of a file wins
+	run cmkdir -s notify_on_release=1 -s notify_on_release=0 name=ctk-test:/o
+	assert_success
+	[ "$(cat "$V1/o/notify_on_release")" = 0 ]
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	run cmkdir -s cgroup.max.descendants=3 -s cgroup.max.depth=2 ":$rel/v"
+	assert_success
+	[ "$(cat "$V2/v/cgroup.max.descendants")" = 3 ]
+	[ "$(cat "$V2/v/cgroup.max.depth")" = 2 ]
+}
+
+@test "--set: a value the kernel refuses undoes the container and names the file" {
+	run --separate-stderr cmkdir -s notify_on_release=1 -s cgroup.clone_children=x name=ctk-test:/bad
+	assert_failure 1
+	[ "$stderr" = "cmkdir: name=ctk-test:/bad: cgroup.clone_children: invalid value: Invalid argument" ]
+	[ ! -e "$V1/bad" ]
+	# a file the container lacks
+	run --separate-stderr cmkdir -p -s memory.max=1M name=ctk-test:/p/q
+	assert_failure 1
+	[ "$stderr" = "cmkdir: name=ctk-test:/p/q: memory.max: no such control file (is its controller enabled?)" ]
+	[ ! -e "$V1/p" ]
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	run --separate-stderr cmkdir -s cgroup.max.descendants=-3 ":$rel/n"
+	assert_failure 1
+	[ "$stderr" = "cmkdir: :$rel/n: cgroup.max.descendants: invalid value: Numerical result out of range" ]
+	[ ! -e "$V2/n" ]
+}
+
+@test "-p --set on an existing container sets its values (cgset); a failure restores the old ones" {
+	mkdir "$V1/e"
+	echo 1 > "$V1/e/notify_on_release"
+	run cmkdir -p -s notify_on_release=0 name=ctk-test:/e
+	assert_success
+	[ "$(cat "$V1/e/notify_on_release")" = 0 ]
+	run --separate-stderr cmkdir -p -s notify_on_release=1 -s cgroup.clone_children=1 -s cgroup.clone_children=nope name=ctk-test:/e
+	assert_failure 1
+	[[ "$stderr" == *"cgroup.clone_children: invalid value"* ]]
+	[ "$(cat "$V1/e/notify_on_release")" = 0 ]
+	[ "$(cat "$V1/e/cgroup.clone_children")" = 0 ]
+	# one call, two containers: the second's failure restores the first
+	mkdir "$V1/f"
+	run cmkdir -p -s cgroup.clone_children=1 name=ctk-test:/e name=ctk-test:/f/g/h
+	assert_success
+	echo 0 > "$V1/e/cgroup.clone_children"
+	mount -t tmpfs none "$V1/f"
+	run --separate-stderr cmkdir -p -s cgroup.clone_children=1 name=ctk-test:/e name=ctk-test:/f/x
+	umount "$V1/f"
+	assert_failure 1
+	[ "$(cat "$V1/e/cgroup.clone_children")" = 0 ]
+	# the root too, with -p
+	run cmkdir -p -s cgroup.clone_children=1 name=ctk-test:/
+	assert_success
+	[ "$(cat "$V1/cgroup.clone_children")" = 1 ]
+	echo 0 > "$V1/cgroup.clone_children"
+}
+
+@test "--set refuses what is not a value, before anything is made (exit 2)" {
+	for bad in tasks=1 cgroup.procs=1 cgroup.subtree_control=+cpu cgroup.kill=1 release_agent=/x ../x=1 .x=1 "a b=1" noequals =1; do
+		run --separate-stderr cmkdir -s "$bad" name=ctk-test:/r
+		assert_failure 2
+		[[ "$stderr" == "cmkdir: --set: "* ]]
+	done
+	run --separate-stderr cmkdir -s tasks=1 name=ctk-test:/r
+	[[ "$stderr" == *"tasks is not a value (cattach moves tasks)"* ]]
+	run --separate-stderr cmkdir -s cgroup.subtree_control=+cpu name=ctk-test:/r
+	[[ "$stderr" == *"(use --enable)"* ]]
+	[ ! -e "$V1/r" ]
+}
+
+@test "--copy-from copies the writable values; --set after it wins" {
+	mkdir "$V1/src"
+	echo 1 > "$V1/src/cgroup.clone_children"
+	echo 1 > "$V1/src/notify_on_release"
+	run cmkdir --copy-from name=ctk-test:/src -s notify_on_release=0 name=ctk-test:/dst
+	assert_success
+	[ "$(cat "$V1/dst/cgroup.clone_children")" = 1 ]
+	[ "$(cat "$V1/dst/notify_on_release")" = 0 ]
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir "$V2/src"
+	echo 4 > "$V2/src/cgroup.max.descendants"
+	echo 3 > "$V2/src/cgroup.max.depth"
+	run cmkdir --copy-from ":$rel/src" ":$rel/dst"
+	assert_success
+	[ "$(cat "$V2/dst/cgroup.max.descendants")" = 4 ]
+	[ "$(cat "$V2/dst/cgroup.max.depth")" = 3 ]
+	# an existing one, with -p (cgset --copy-from)
+	mkdir "$V2/old"
+	run cmkdir -p --copy-from ":$rel/src" ":$rel/old"
+	assert_success
+	[ "$(cat "$V2/old/cgroup.max.descendants")" = 4 ]
+	run --separate-stderr cmkdir --copy-from ":$rel/nosuch" ":$rel/dst2"
+	assert_failure 1
+	[[ "$stderr" == "cmkdir: :$rel/nosuch: "* ]]
+	[ ! -e "$V2/dst2" ]
+}

@@ -257,3 +257,28 @@ v2_flags() { sb_opts; }
 	ctk_v2_scratch
 	[ -d "$m/${V2##*/}" ]
 }
+
+@test "-T -o takes control files as columns: numbers, strings, null where absent" {
+	mkdir -p "$V1/a/b"
+	echo 1 > "$V1/a/cgroup.clone_children"
+	run cmount -T -J -o PATH,cgroup.clone_children,no.such.file name=ctk-test:/a
+	assert_success
+	[ "$(jq -c '[.containers[0]."cgroup.clone_children", .containers[0]."no.such.file", .containers[0].children[0]."cgroup.clone_children"]' <<< "$output")" = "[1,null,0]" ]
+	# +FILE adds to the defaults
+	run cmount -T -r -n -o +cgroup.clone_children name=ctk-test:/a/b
+	assert_success
+	assert_output "/a/b 0 0 0 0 0"
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir -p "$V2/x/y"
+	echo 5 > "$V2/x/cgroup.max.descendants"
+	run cmount -T -J -o PATH,cgroup.max.descendants,cgroup.type ":$rel/x"
+	assert_success
+	[ "$(jq -c '[.containers[0]."cgroup.max.descendants", .containers[0].children[0]."cgroup.max.descendants", .containers[0]."cgroup.type"]' <<< "$output")" = '[5,"max","domain"]' ]
+	run cmount -T -P -o PATH,cgroup.max.descendants ":$rel/x/y"
+	assert_output "PATH=\"$rel/x/y\" cgroup.max.descendants=\"max\""
+	# a name without a dot, or with a '/', is no file
+	run --separate-stderr cmount -T -o PATH,../etc.passwd ":$rel/x"
+	assert_failure 2
+	[[ "$stderr" == "cmount: --output: unknown column '../etc.passwd'"* ]]
+}

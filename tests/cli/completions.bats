@@ -116,6 +116,18 @@ specs_on() {
 	assert_line ":/"
 }
 
+@test "cmkdir --set completes control files as FILE=, -T --output takes them as columns" {
+	grep -q ' - cgroup2 ' /proc/self/mountinfo || skip "no cgroup2 mount here"
+	run complete_words cmkdir _cmkdir cmkdir -s cgroup.max.desc
+	assert_success
+	assert_output "cgroup.max.descendants="
+	run complete_words cmkdir _cmkdir cmkdir --copy-from :
+	assert_line ":/"
+	run complete_words cmount _cmount cmount -T --output cgroup.max.dep
+	assert_success
+	assert_output "cgroup.max.depth"
+}
+
 @test "cattach completes options, then commands after --" {
 	run complete_words cattach _cattach cattach --cg
 	assert_success
@@ -138,6 +150,10 @@ specs_on() {
 	run complete_words crelease _crelease crelease --w
 	assert_success
 	assert_output "--watch"
+	run complete_words crelease _crelease crelease --unm
+	assert_output "--unmark"
+	run complete_words crelease _crelease crelease --rec
+	assert_output "--recursive"
 }
 
 @test "cckpt completes its commands and their options" {

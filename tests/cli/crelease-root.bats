@@ -293,3 +293,145 @@ watch_start() {	# watch_start SPEC: the watcher in the background
 	kill "$WATCHER"
 	wait "$WATCHER"
 }
+
+# --- --remove -r (cgdelete -r), --mark ----------------------------------
+
+@test "--remove -r moves every task to the parent and removes the tree deepest first" {
+	mkdir -p "$V1/a/b/c" "$V1/a/d"
+	ctk_spawn_sleeper; s1=$SLEEPER
+	ctk_spawn_sleeper; s2=$SLEEPER
+	echo "$s1" > "$V1/a/b/c/tasks"
+	echo "$s2" > "$V1/a/tasks"
+	run crelease --remove -r --dry-run name=ctk-test:/a
+	assert_success
+	assert_line "would move 1 task of name=ctk-test:/a/b/c"
+	assert_line "would remove name=ctk-test:/a"
+	[ -d "$V1/a/b/c" ]
+	run crelease --remove -r -v name=ctk-test:/a
+	assert_success
+	assert_equal "${lines[*]}" "removed name=ctk-test:/a/d removed name=ctk-test:/a/b/c removed name=ctk-test:/a/b removed name=ctk-test:/a moved 2 tasks out of name=ctk-test:/a"
+	[ ! -e "$V1/a" ]
+	grep -qx "$s1" "$V1/tasks"
+	grep -qx "$s2" "$V1/tasks"
+	kill -0 "$s1" "$s2"
+	# v2: to the parent, which is the scratch container
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir -p "$V2/x/y"
+	echo "$s1" > "$V2/x/y/cgroup.procs"
+	run crelease --remove -r ":$rel/x"
+	assert_success
+	[ ! -e "$V2/x" ]
+	grep -qx "$s1" "$V2/cgroup.procs"
+}
+
+@test "--remove -r --kill kills the tasks (v1 SIGKILL, v2 cgroup.kill) and removes the tree" {
+	mkdir -p "$V1/k/l"
+	ctk_spawn_sleeper; s1=$SLEEPER
+	echo "$s1" > "$V1/k/l/tasks"
+	run crelease --remove -r --kill -v name=ctk-test:/k
+	assert_success
+	assert_line "killed 1 task in name=ctk-test:/k"
+	[ ! -e "$V1/k" ]
+	run ! kill -0 "$s1"
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	[ -f "$V2/cgroup.kill" ] || skip "no cgroup.kill (Linux < 5.14)"
+	mkdir -p "$V2/k/l"
+	ctk_spawn_sleeper; s2=$SLEEPER
+	echo "$s2" > "$V2/k/l/cgroup.procs"
+	run crelease --remove -r --kill ":$rel/k"
+	assert_success
+	[ ! -e "$V2/k" ]
+	run ! kill -0 "$s2"
+}
+
+@test "--remove -r refuses, before doing anything: the root, a mount inside the tree, a kill of itself" {
+	run --separate-stderr crelease --remove -r name=ctk-test:/
+	assert_failure 1
+	[ "$stderr" = "crelease: name=ctk-test:/: the hierarchy root is never removed" ]
+	mkdir -p "$V1/m/n/o"
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V1/m/tasks"
+	mount -t tmpfs none "$V1/m/n"
+	run --separate-stderr crelease --remove -r name=ctk-test:/m
+	umount "$V1/m/n"
+	assert_failure 1
+	[ "$stderr" = "crelease: name=ctk-test:/m: a mount covers a child container: nothing removed" ]
+	[ -d "$V1/m/n/o" ]
+	grep -qx "$SLEEPER" "$V1/m/tasks"
+	# crelease runs in /s itself: no kill
+	mkdir "$V1/s"
+	run --separate-stderr sh -c "echo \$\$ > '$V1/s/tasks' && exec crelease --remove -r --kill name=ctk-test:/s"
+	assert_failure 1
+	[ "$stderr" = "crelease: name=ctk-test:/s: crelease itself runs there: nothing killed" ]
+	[ -d "$V1/s" ]
+	run --separate-stderr crelease --kill --remove name=ctk-test:/s
+	assert_failure 2
+	[[ "$stderr" == "crelease: --kill goes with --remove --recursive"* ]]
+}
+
+@test "--remove -r: a task moved in during the removal is moved out too" {
+	mkdir -p "$V1/r/s"
+	ctk_spawn_sleeper; s1=$SLEEPER
+	# a writer that keeps putting the sleeper back while the tree goes
+	( while [ -d "$V1/r/s" ]; do echo "$s1" > "$V1/r/s/tasks"; done ) 2>/dev/null &
+	writer=$!
+	CTK_PIDS="$CTK_PIDS $writer"
+	run crelease --remove -r name=ctk-test:/r
+	wait "$writer" || true
+	assert_success
+	[ ! -e "$V1/r" ]
+	grep -qx "$s1" "$V1/tasks"
+}
+
+@test "--remove -r: a task that cannot leave is said, with what is left (exit 4)" {
+	mkdir -p "$V1/t/u/w"
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V1/t/u/tasks"
+	# the parent's tasks file refuses writes from now on
+	mount --bind /dev/null "$V1/t/tasks"
+	run --separate-stderr crelease --remove -r -v name=ctk-test:/t/u
+	umount "$V1/t/tasks"
+	assert_failure 4
+	[[ "$stderr" == *"crelease: name=ctk-test:/t/u: kept: 1 task cannot be moved to the parent"* ]]
+	[[ "$stderr" == *"crelease: name=ctk-test:/t/u: not all removed (1 removed, 1 kept)"* ]]
+	assert_line "removed name=ctk-test:/t/u/w"
+	[ -d "$V1/t/u" ]
+	[ ! -e "$V1/t/u/w" ]
+}
+
+@test "--mark and --unmark set and clear the release mark of existing containers" {
+	mkdir "$V1/q"
+	run crelease --mark -v name=ctk-test:/q
+	assert_success
+	assert_output "marked name=ctk-test:/q"
+	[ "$(cat "$V1/q/notify_on_release")" = 1 ]
+	run crelease --unmark name=ctk-test:/q
+	assert_success
+	[ "$(cat "$V1/q/notify_on_release")" = 0 ]
+	run --separate-stderr crelease --mark name=ctk-test:/
+	assert_failure 1
+	[ "$stderr" = "crelease: name=ctk-test:/: the hierarchy root is never released" ]
+	# every SPEC is resolved before the first change
+	run --separate-stderr crelease --mark name=ctk-test:/q name=ctk-test:/nosuch
+	assert_failure 1
+	[ "$stderr" = "crelease: name=ctk-test:/nosuch: no such container" ]
+	[ "$(cat "$V1/q/notify_on_release")" = 0 ]
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir "$V2/w"
+	run crelease --mark ":$rel/w"
+	assert_success
+	[ "$(getfattr --only-values -n trusted.ctk.notify_on_release "$V2/w")" = 1 ]
+	run cmount -T -J -o PATH,NOTIFY ":$rel/w"
+	[ "$(jq -c '.containers[0].notify' <<< "$output")" = true ]
+	setfattr -n user.ctk.notify_on_release -v 1 "$V2/w"
+	run crelease --unmark ":$rel/w"
+	assert_success
+	run getfattr -d -m 'ctk' "$V2/w"
+	refute_output --partial notify_on_release
+	run --separate-stderr crelease --mark --sweep ":$rel/w"
+	assert_failure 2
+	[[ "$stderr" == "crelease: --sweep and --mark are mutually exclusive"* ]]
+}

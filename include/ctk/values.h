@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Control file values: cmkdir --set and --copy-from, cgset's job. */
+#ifndef CTK_VALUES_H
+#define CTK_VALUES_H
+
+#include "ctk/c.h"
+#include "ctk/hierarchy.h"
+#include "ctk/spec.h"
+
+struct ctk_value {
+	char *file;		/* a control file's name: "memory.max" */
+	char *value;		/* written as it is, one line a write(2) */
+	bool if_differs;	/* copied: written only where it differs */
+};
+
+struct ctk_values {
+	struct ctk_value *v;
+	size_t n, cap;
+};
+
+void ctk_values_free(struct ctk_values *vals);
+
+/* Append a copy of @file = @value. -ENOMEM. */
+int ctk_values_add(struct ctk_values *vals, const char *file,
+		   const char *value, bool if_differs);
+
+/*
+ * Could @file be given to --set? A plain name of a control file, and not
+ * one that another option owns: the files that take tasks (cattach),
+ * cgroup.subtree_control (--enable), cgroup.kill (crelease --kill),
+ * release_agent (cmount). 0, or -EINVAL with the reason in @e.
+ */
+int ctk_value_check_name(const char *file, struct ctk_err *e);
+
+/* Parse "FILE=VALUE" and append it (ctk_value_check_name). */
+int ctk_value_parse(const char *arg, struct ctk_values *vals,
+		    struct ctk_err *e);
+
+/*
+ * The values of the container @t that another container can take: every
+ * control file that its mode lets be both read and written, except those
+ * ctk_value_check_name refuses and those whose reading is not a value
+ * (pressure triggers, event and oom controls). In name order, each marked
+ * if_differs.
+ */
+int ctk_values_read(const struct ctk_target *t, struct ctk_values *out,
+		    struct ctk_err *e);
+
+/* The same for an open container directory @dirfd. */
+int ctk_values_read_fd(int dirfd, struct ctk_values *out, struct ctk_err *e);
+
+/*
+ * Write @val into @dirfd: a value of several lines a line each (io.max,
+ * blkio.throttle.*: one device a line). When @val->if_differs, a value
+ * equal to the file's present one is not written. -errno; e->msg names
+ * the file: "memory.max: invalid value".
+ */
+int ctk_value_write(int dirfd, const struct ctk_value *val, struct ctk_err *e);
+
+#endif
