@@ -1,232 +1,1037 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cgconfig.conf, ctk's own reader and writer. libcgroup 2.0.2's loader
+ * created directories outside cgroupfs for names with '..', reported
+ * success for some failures, set nothing on cgroup v2 without a
+ * controller, and left half a configuration behind when a group failed;
+ * here a configuration is one transaction of cmkdir's.
+ */
 #include "config.h"
 
 #include <ctype.h>
-#include <dlfcn.h>
-#include <libcgroup.h>
-#include <limits.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
-#include "ctk/attach.h"
 #include "ctk/cgconf.h"
+#include "ctk/container.h"
+#include "ctk/tree.h"
 #include "internal.h"
 
-/*
- * libcgroup is loaded only when --config or --rules needs it: linked in,
- * it would cost every cattach and cmkdir call its load time. The header
- * still types every entry point.
- */
-static struct {
-	bool tried;
-	void *dl;
-	__typeof__(cgroup_init) *init;
-	__typeof__(cgroup_config_load_config) *load_config;
-	__typeof__(cgroup_change_cgroup_flags) *change_flags;
-	__typeof__(cgroup_strerror) *strerror;
-	__typeof__(cgroup_get_last_errno) *last_errno;
-} cg;
+#define CGCONF_LINE_MAX	4096
+#define CGCONF_WORD_MAX	1023
+#define CGCONF_BYTES_MAX	(4 << 20)
+#define NOTIFY_KEY	"ctk.notify_on_release"
 
-static int cg_load(struct ctk_err *e)
+/* ---- tokens -------------------------------------------------------------- */
+
+enum tok_kind { T_END, T_WORD, T_LBRACE, T_RBRACE, T_SEMI, T_EQ };
+
+struct lexer {
+	const char *p, *end;
+	int line;
+	char word[CGCONF_WORD_MAX + 1];
+	enum tok_kind kind;
+	bool quoted;
+	const char *file;
+};
+
+static int lex(struct lexer *lx, struct ctk_err *e)
 {
-	if (cg.dl)
-		return 0;
-	if (cg.tried)
-		return ctk_err_setx(e, ENOSYS, "libcgroup is not available");
-	cg.tried = true;
-	cg.dl = dlopen(CTK_LIBCGROUP_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!cg.dl)
-		return ctk_err_setx(e, ENOSYS, "cannot load %s: %s",
-				   CTK_LIBCGROUP_SONAME, dlerror());
-	cg.init = (__typeof__(cg.init))dlsym(cg.dl, "cgroup_init");
-	cg.load_config = (__typeof__(cg.load_config))
-		dlsym(cg.dl, "cgroup_config_load_config");
-	cg.change_flags = (__typeof__(cg.change_flags))
-		dlsym(cg.dl, "cgroup_change_cgroup_flags");
-	cg.strerror = (__typeof__(cg.strerror))dlsym(cg.dl, "cgroup_strerror");
-	cg.last_errno = (__typeof__(cg.last_errno))
-		dlsym(cg.dl, "cgroup_get_last_errno");
-	if (!cg.init || !cg.load_config || !cg.change_flags || !cg.strerror ||
-	    !cg.last_errno) {
-		dlclose(cg.dl);
-		cg.dl = NULL;
-		return ctk_err_setx(e, ENOSYS, "%s lacks an entry point",
-				   CTK_LIBCGROUP_SONAME);
+	for (;;) {
+		while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' ||
+					   *lx->p == '\r'))
+			lx->p++;
+		if (lx->p == lx->end) {
+			lx->kind = T_END;
+			return 0;
+		}
+		if (*lx->p == '\n') {
+			lx->p++;
+			lx->line++;
+			continue;
+		}
+		if (*lx->p == '#') {
+			while (lx->p < lx->end && *lx->p != '\n')
+				lx->p++;
+			continue;
+		}
+		break;
+	}
+	lx->quoted = false;
+	switch (*lx->p) {
+	case '{': lx->kind = T_LBRACE; lx->p++; return 0;
+	case '}': lx->kind = T_RBRACE; lx->p++; return 0;
+	case ';': lx->kind = T_SEMI; lx->p++; return 0;
+	case '=': lx->kind = T_EQ; lx->p++; return 0;
+	}
+	{
+		const char *start = lx->p, *stop;
+		size_t len;
+
+		if (*lx->p == '"') {
+			start++;
+			stop = start;
+			while (stop < lx->end && *stop != '"' && *stop != '\n')
+				stop++;
+			if (stop == lx->end || *stop != '"')
+				return ctk_err_setx(e, EINVAL, "line %d: a quote "
+						    "not closed on its line",
+						    lx->line);
+			lx->p = stop + 1;
+			lx->quoted = true;
+		} else {
+			stop = start;
+			while (stop < lx->end && !strchr(" \t\r\n{};=#\"",
+							 *stop))
+				stop++;
+			lx->p = stop;
+		}
+		len = (size_t)(stop - start);
+		if (len > CGCONF_WORD_MAX)
+			return ctk_err_setx(e, E2BIG, "line %d: a word longer "
+					    "than %d bytes: refused", lx->line,
+					    CGCONF_WORD_MAX);
+		memcpy(lx->word, start, len);
+		lx->word[len] = '\0';
+		lx->kind = T_WORD;
 	}
 	return 0;
 }
 
-const char *ctk_cgroup_strerror(int code)
+static const char *tok_name(enum tok_kind k)
 {
-	if (code == ECGNONEMPTY)
-		return "container is not empty";
-	if (!cg.dl)
-		return "libcgroup error";
-	if (code == ECGOTHER)
-		return strerror(cg.last_errno());
-	if (code < ECGROUPNOTCOMPILED || code > ECGNONEMPTY)
-		return "unknown libcgroup error";
-	return cg.strerror(code);
+	static const char *const names[] = { "the end", "a word", "'{'",
+					     "'}'", "';'", "'='" };
+
+	return names[k];
 }
 
-/* A group name is safe when every component is a plain name. */
+/* The next token, which must be @want. */
+static int expect(struct lexer *lx, enum tok_kind want, const char *after,
+		  struct ctk_err *e)
+{
+	int rc = lex(lx, e);
+
+	if (rc)
+		return rc;
+	if (lx->kind != want)
+		return ctk_err_setx(e, EINVAL, "line %d: %s expected after %s, "
+				    "not %s", lx->line, tok_name(want), after,
+				    tok_name(lx->kind));
+	return 0;
+}
+
+/* ---- sections ------------------------------------------------------------ */
+
 static int check_group_name(const char *name, int line, struct ctk_err *e)
 {
 	const char *p = name;
 
+	if (!strcmp(name, "."))
+		return 0;	/* the hierarchy root */
+	if (!*name)
+		return ctk_err_setx(e, EINVAL, "line %d: an empty group name",
+				    line);
 	if (*name == '/')
 		return ctk_err_setx(e, EINVAL, "line %d: group '%.64s': absolute "
-				   "names are refused", line, name);
-	while (*p) {
+				    "names are refused", line, name);
+	for (p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return ctk_err_setx(e, EINVAL, "line %d: control "
+					    "character in a group name", line);
+	for (p = name; *p;) {
 		size_t len = strcspn(p, "/");
 
 		if ((len == 2 && !strncmp(p, "..", 2)) ||
 		    (len == 1 && *p == '.'))
 			return ctk_err_setx(e, EINVAL, "line %d: group '%.64s': "
-					   "'.' and '..' are refused (libcgroup "
-					   "would leave cgroupfs)", line, name);
+					    "'.' and '..' are refused (only "
+					    "'group .', the root)", line, name);
+		if (len > CTK_CNAME_MAX)
+			return ctk_err_setx(e, EINVAL, "line %d: a name longer "
+					    "than %d bytes", line,
+					    CTK_CNAME_MAX);
 		p += len;
-		if (*p == '/')
+		while (*p == '/')
 			p++;
 	}
-	for (p = name; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return ctk_err_setx(e, EINVAL, "line %d: control "
-					   "character in a group name", line);
 	return 0;
 }
 
-/*
- * libcgroup's lexer takes a name as a run of [A-Za-z0-9_-/.,%@\\] or a
- * quoted string, which may span lines. This scan is stricter: anything it
- * cannot see whole (a line or a word longer than its buffers, a quote not
- * closed on its line) is refused, never cut and scanned as if it were
- * something else.
- */
-#define CGCONF_LINE_MAX	4096
-
-int ctk_cgconfig_check(const char *path, struct ctk_err *e)
+static int parse_mode(const char *w, int line, mode_t *m, struct ctk_err *e)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	int lineno = 0;
-	bool want_name = false;
-	ssize_t ll;
+	char *end;
+	unsigned long v = strtoul(w, &end, 8);
 
-	if (!f)
-		return ctk_err_set(e, errno, "%s: cannot open", path);
-	/* a token scan: the word after "group" or "template" is a name */
-	while ((ll = getline(&line, &cap, f)) > 0) {
-		const char *p = line;
+	if (!*w || *end || v > 07777)
+		return ctk_err_setx(e, EINVAL, "line %d: '%.32s': a mode is "
+				    "octal, up to 07777", line, w);
+	*m = (mode_t)v;
+	return 0;
+}
 
-		lineno++;
-		if (ll > CGCONF_LINE_MAX)
-			return ctk_err_setx(e, E2BIG, "line %d: longer than %d "
-					   "bytes: refused", lineno,
-					   CGCONF_LINE_MAX);
-		if (strlen(line) != (size_t)ll)
-			return ctk_err_setx(e, EINVAL, "line %d: a NUL byte: "
-					   "refused", lineno);
-		while (*p) {
-			char tok[1024];
-			size_t len;
+static int parse_uid(const char *w, int line, uid_t *u, struct ctk_err *e)
+{
+	struct passwd *pw = getpwnam(w);
+	char *end;
+	unsigned long v;
 
-			while (*p && isspace((unsigned char)*p))
-				p++;
-			if (*p == '#' || !*p)
-				break;
-			if (*p == '{' || *p == '}' || *p == ';' || *p == '=') {
-				p++;
-				want_name = false;
-				continue;
-			}
-			const char *start = p, *end;
-
-			if (*p == '"') {
-				end = strchr(++start, '"');
-				if (!end)
-					return ctk_err_setx(e, EINVAL, "line %d: "
-							   "a quote not closed "
-							   "on its line", lineno);
-				p = end + 1;
-			} else {
-				end = p + strcspn(p, " \t\r\n{};=#\"");
-				p = end;
-			}
-			len = (size_t)(end - start);
-			if (len >= sizeof(tok))
-				return ctk_err_setx(e, E2BIG, "line %d: a word "
-						   "longer than %zu bytes: "
-						   "refused", lineno,
-						   sizeof(tok) - 1);
-			memcpy(tok, start, len);
-			tok[len] = '\0';
-			if (want_name) {
-				int rc = check_group_name(tok, lineno, e);
-
-				if (rc)
-					return rc;
-				want_name = false;
-			} else if (!strcmp(tok, "group") ||
-				   !strcmp(tok, "template")) {
-				want_name = true;
-			}
-		}
+	if (pw) {
+		*u = pw->pw_uid;
+		return 0;
 	}
-	if (ferror(f))
-		return ctk_err_set(e, EIO, "%s: cannot read", path);
+	v = strtoul(w, &end, 10);
+	if (!*w || *end || v >= (uid_t)-1)
+		return ctk_err_setx(e, ENOENT, "line %d: no such user '%.64s'",
+				    line, w);
+	*u = (uid_t)v;
 	return 0;
 }
 
-int ctk_cgconfig_load(const char *path, struct ctk_err *e)
+static int parse_gid(const char *w, int line, gid_t *g, struct ctk_err *e)
 {
-	int rc = ctk_cgconfig_check(path, e);
+	struct group *gr = getgrnam(w);
+	char *end;
+	unsigned long v;
 
-	if (rc)
-		return rc;
-	rc = cg_load(e);
-	if (rc)
-		return rc;
-	rc = cg.load_config(path);
-	if (rc)
-		return ctk_err_set(e, rc == ECGOTHER ? cg.last_errno() : EIO,
-				   "libcgroup: %s", ctk_cgroup_strerror(rc));
+	if (gr) {
+		*g = gr->gr_gid;
+		return 0;
+	}
+	v = strtoul(w, &end, 10);
+	if (!*w || *end || v >= (gid_t)-1)
+		return ctk_err_setx(e, ENOENT, "line %d: no such group '%.64s'",
+				    line, w);
+	*g = (gid_t)v;
 	return 0;
 }
 
-int ctk_cgrules_classify(pid_t pid, struct ctk_err *e)
-{
-	static bool inited;
-	struct ctk_proc_info pi;
-	char exe[64], procname[PATH_MAX];
-	ssize_t n;
-	int rc;
+/* KEY = VALUE; ... } : @fn takes each pair. */
+typedef int (*pair_fn)(void *arg, const char *key, const char *value,
+		       int line, struct ctk_err *e);
 
-	rc = ctk_proc_info(pid, &pi);
-	if (rc)
-		return ctk_err_set(e, -rc, "no such process");
-	if (pi.flags & CTK_PF_KTHREAD)
-		return ctk_err_setx(e, EINVAL, "a kernel thread cannot be moved");
-	if (!inited) {
-		rc = cg_load(e);
+static int parse_pairs(struct lexer *lx, pair_fn fn, void *arg,
+		       struct ctk_err *e)
+{
+	for (;;) {
+		char key[CGCONF_WORD_MAX + 1];
+		int line, rc = lex(lx, e);
+
 		if (rc)
 			return rc;
-		rc = cg.init();
+		if (lx->kind == T_RBRACE)
+			return 0;
+		if (lx->kind != T_WORD)
+			return ctk_err_setx(e, EINVAL, "line %d: a name expected, "
+					    "not %s", lx->line,
+					    tok_name(lx->kind));
+		snprintf(key, sizeof(key), "%s", lx->word);
+		line = lx->line;
+		rc = expect(lx, T_EQ, key, e);
+		if (!rc)
+			rc = expect(lx, T_WORD, "'='", e);
+		if (!rc)
+			rc = fn(arg, key, lx->word, line, e);
+		if (!rc)
+			rc = expect(lx, T_SEMI, "a value", e);
 		if (rc)
-			return ctk_err_setx(e, EIO, "libcgroup: %s",
-					   ctk_cgroup_strerror(rc));
-		inited = true;
+			return rc;
 	}
-	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
-	n = readlink(exe, procname, sizeof(procname) - 1);
-	if (n < 0)
-		snprintf(procname, sizeof(procname), "%s", pi.comm);
-	else
-		procname[n] = '\0';
-	rc = cg.change_flags(pi.uid, pi.gid, procname, pid, 0);
-	if (rc)
-		return ctk_err_set(e, rc == ECGOTHER ? cg.last_errno() : EIO,
-				   "libcgroup: %s", ctk_cgroup_strerror(rc));
+}
+
+struct perm_arg {
+	struct ctk_cgc_perm *p;
+	bool task;
+};
+
+static int perm_pair(void *arg, const char *key, const char *value, int line,
+		     struct ctk_err *e)
+{
+	struct perm_arg *a = arg;
+	struct ctk_cgc_perm *p = a->p;
+
+	if (!strcmp(key, "uid"))
+		return parse_uid(value, line, a->task ? &p->task_uid : &p->uid,
+				 e);
+	if (!strcmp(key, "gid"))
+		return parse_gid(value, line, a->task ? &p->task_gid : &p->gid,
+				 e);
+	if (!strcmp(key, "fperm")) {
+		if (a->task)
+			p->set_task_file_mode = true;
+		else
+			p->set_file_mode = true;
+		return parse_mode(value, line, a->task ? &p->task_file_mode :
+				  &p->file_mode, e);
+	}
+	if (!strcmp(key, "dperm") && !a->task) {
+		p->set_dir_mode = true;
+		return parse_mode(value, line, &p->dir_mode, e);
+	}
+	return ctk_err_setx(e, EINVAL, "line %d: '%.32s' is not for %s (uid, "
+			    "gid, fperm%s)", line, key, a->task ? "task" :
+			    "admin", a->task ? "" : ", dperm");
+}
+
+static void perm_init(struct ctk_cgc_perm *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->uid = p->task_uid = (uid_t)-1;
+	p->gid = p->task_gid = (gid_t)-1;
+}
+
+/* perm { task { ... } admin { ... } } */
+static int parse_perm(struct lexer *lx, struct ctk_cgc_perm *p,
+		      struct ctk_err *e)
+{
+	int rc = expect(lx, T_LBRACE, "perm", e);
+
+	p->given = true;
+	while (!rc) {
+		struct perm_arg a = { p, false };
+
+		rc = lex(lx, e);
+		if (rc || lx->kind == T_RBRACE)
+			return rc;
+		if (lx->kind != T_WORD || (strcmp(lx->word, "task") &&
+					   strcmp(lx->word, "admin")))
+			return ctk_err_setx(e, EINVAL, "line %d: task or admin "
+					    "expected in perm", lx->line);
+		a.task = !strcmp(lx->word, "task");
+		rc = expect(lx, T_LBRACE, a.task ? "task" : "admin", e);
+		if (!rc)
+			rc = parse_pairs(lx, perm_pair, &a, e);
+	}
+	return rc;
+}
+
+static int block_pair(void *arg, const char *key, const char *value, int line,
+		      struct ctk_err *e)
+{
+	struct ctk_cgc_block *b = arg;
+
+	if (!strcmp(key, NOTIFY_KEY)) {
+		if (strcmp(value, "0") && strcmp(value, "1"))
+			return ctk_err_setx(e, EINVAL, "line %d: "
+					    NOTIFY_KEY " takes 0 or 1", line);
+		b->notify = *value == '1';
+		return 0;
+	}
+	if (ctk_value_check_name(key, e)) {
+		char why[sizeof(e->msg)];
+
+		snprintf(why, sizeof(why), "%s", e->msg);
+		return ctk_err_setx(e, EINVAL, "line %d: %s", line, why);
+	}
+	if (ctk_values_add(&b->values, key, value, false))
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	return 0;
+}
+
+static int parse_group(struct lexer *lx, struct ctk_cgconfig *c,
+		       struct ctk_err *e)
+{
+	struct ctk_cgc_group *g;
+	int line = lx->line, rc = expect(lx, T_WORD, "group", e);
+
+	if (rc)
+		return rc;
+	rc = check_group_name(lx->word, line, e);
+	if (rc)
+		return rc;
+	if (CTK_GROW(c->groups, c->cap, c->n, 8))
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	g = &c->groups[c->n++];
+	memset(g, 0, sizeof(*g));
+	perm_init(&g->perm);
+	g->line = line;
+	g->file = c->files[c->nfiles - 1];
+	g->name = strdup(lx->word);
+	if (!g->name)
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	rc = expect(lx, T_LBRACE, "the group name", e);
+	while (!rc) {
+		struct ctk_cgc_block *b;
+
+		rc = lex(lx, e);
+		if (rc)
+			return rc;
+		if (lx->kind == T_RBRACE)
+			break;
+		if (lx->kind != T_WORD)
+			return ctk_err_setx(e, EINVAL, "line %d: perm or a "
+					    "hierarchy expected in group '%.64s'",
+					    lx->line, g->name);
+		if (!strcmp(lx->word, "perm") && !lx->quoted) {
+			rc = parse_perm(lx, &g->perm, e);
+			continue;
+		}
+		if (CTK_GROW(g->blocks, g->capblocks, g->nblocks, 4))
+			return ctk_err_setx(e, ENOMEM, "out of memory");
+		b = &g->blocks[g->nblocks++];
+		memset(b, 0, sizeof(*b));
+		b->notify = -1;
+		b->line = lx->line;
+		b->name = strdup(lx->word);
+		if (!b->name)
+			return ctk_err_setx(e, ENOMEM, "out of memory");
+		rc = expect(lx, T_LBRACE, b->name, e);
+		if (!rc)
+			rc = parse_pairs(lx, block_pair, b, e);
+	}
+	if (!rc && !g->nblocks)
+		rc = ctk_err_setx(e, EINVAL, "line %d: group '%.64s' names no "
+				  "hierarchy", g->line, g->name);
+	return rc;
+}
+
+static int mount_pair(void *arg, const char *key, const char *value, int line,
+		      struct ctk_err *e)
+{
+	struct ctk_cgconfig *c = arg;
+
+	(void)value;
+	(void)line;
+	if (CTK_GROW(c->mounts, c->capmounts, c->nmounts, 4))
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	c->mounts[c->nmounts] = strdup(key);
+	if (!c->mounts[c->nmounts])
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	c->nmounts++;
+	return 0;
+}
+
+static int parse_text(struct lexer *lx, struct ctk_cgconfig *c,
+		      struct ctk_err *e)
+{
+	for (;;) {
+		int rc = lex(lx, e);
+
+		if (rc)
+			return rc;
+		if (lx->kind == T_END)
+			return 0;
+		if (lx->kind != T_WORD)
+			return ctk_err_setx(e, EINVAL, "line %d: a section "
+					    "expected, not %s", lx->line,
+					    tok_name(lx->kind));
+		if (!strcmp(lx->word, "group")) {
+			rc = parse_group(lx, c, e);
+		} else if (!strcmp(lx->word, "default")) {
+			rc = expect(lx, T_LBRACE, "default", e);
+			while (!rc) {
+				rc = lex(lx, e);
+				if (rc || lx->kind == T_RBRACE)
+					break;
+				if (lx->kind != T_WORD || strcmp(lx->word, "perm"))
+					return ctk_err_setx(e, EINVAL, "line %d: "
+							    "perm expected in "
+							    "default", lx->line);
+				rc = parse_perm(lx, &c->defaults, e);
+			}
+		} else if (!strcmp(lx->word, "mount")) {
+			rc = expect(lx, T_LBRACE, "mount", e);
+			if (!rc)
+				rc = parse_pairs(lx, mount_pair, c, e);
+		} else if (!strcmp(lx->word, "template") ||
+			   !strcmp(lx->word, "namespace")) {
+			return ctk_err_setx(e, ENOTSUP, "line %d: %s sections "
+					    "are refused (%s)", lx->line,
+					    lx->word, *lx->word == 't' ?
+					    "cattach --rules makes the "
+					    "containers a cgrules.conf "
+					    "template names" : "cgroup "
+					    "namespaces are cattach -C's");
+		} else {
+			return ctk_err_setx(e, EINVAL, "line %d: '%.32s': group, "
+					    "default or mount expected",
+					    lx->line, lx->word);
+		}
+		if (rc)
+			return rc;
+	}
+}
+
+int ctk_cgconfig_parse(const char *path, struct ctk_cgconfig *c,
+		       struct ctk_err *e)
+{
+	struct lexer lx = { 0 };
+	char *buf, *copy;
+	size_t len;
+	const char *nl;
+	int rc = 0;
+
+	if (!c->nfiles && !c->defaults.given && !c->n)
+		perm_init(&c->defaults);
+	rc = ctk_read_regular_file(path, CGCONF_BYTES_MAX, &buf, &len, e);
+	if (rc)
+		return ctk_err_prefix(e, "%s", path);
+	copy = strdup(path);
+	if (!copy || CTK_GROW(c->files, c->capfiles, c->nfiles, 4)) {
+		free(copy);
+		free(buf);
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	c->files[c->nfiles++] = copy;
+	lx.p = buf;
+	lx.end = buf + len;
+	lx.line = 1;
+	lx.file = copy;
+	/* what cannot be seen whole is refused before any of it is read */
+	for (const char *p = buf; !rc && p < buf + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(buf + len - p));
+		if (!nl)
+			nl = buf + len;
+		if (nl - p > CGCONF_LINE_MAX)
+			rc = ctk_err_setx(e, E2BIG, "line %d: longer than %d "
+					  "bytes: refused", lx.line,
+					  CGCONF_LINE_MAX);
+		lx.line++;
+	}
+	lx.line = 1;
+	if (!rc)
+		rc = parse_text(&lx, c, e);
+	free(buf);
+	if (rc)
+		ctk_err_prefix(e, "%s", path);
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ctk_cgconfig_parse_path(const char *path, struct ctk_cgconfig *c,
+			    struct ctk_err *e)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	struct stat st;
+	int rc = 0;
+	DIR *d;
+
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return ctk_cgconfig_parse(path, c, e);
+	d = opendir(path);
+	if (!d)
+		return ctk_err_set(e, errno, "%s: cannot open", path);
+	while (!rc && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 6 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - 5, ".conf"))
+			continue;
+		if (CTK_GROW(names, cap, n, 8) ||
+		    asprintf(&names[n], "%s/%s", path, de->d_name) < 0)
+			rc = ctk_err_setx(e, ENOMEM, "out of memory");
+		else
+			n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = ctk_cgconfig_parse(names[i], c, e);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+void ctk_cgconfig_free(struct ctk_cgconfig *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct ctk_cgc_group *g = &c->groups[i];
+
+		for (size_t k = 0; k < g->nblocks; k++) {
+			free(g->blocks[k].name);
+			ctk_values_free(&g->blocks[k].values);
+		}
+		free(g->blocks);
+		free(g->name);
+	}
+	free(c->groups);
+	for (size_t i = 0; i < c->nmounts; i++)
+		free(c->mounts[i]);
+	free(c->mounts);
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- making it ------------------------------------------------------------ */
+
+/* The mounted hierarchy a block's name means, or NULL. */
+static const struct ctk_hierarchy *block_hierarchy(const char *name,
+					const struct ctk_hierarchies *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].target &&
+		    ctk_hierarchy_word(name, strlen(name), &h->v[i], h))
+			return &h->v[i];
+	return NULL;
+}
+
+static void perm_to_opts(const struct ctk_cgc_perm *p,
+			 struct ctk_create_opts *o)
+{
+	o->uid = p->uid;
+	o->gid = p->gid;
+	o->task_uid = p->task_uid;
+	o->task_gid = p->task_gid;
+	o->set_dir_mode = p->set_dir_mode;
+	o->dir_mode = p->dir_mode;
+	o->set_file_mode = p->set_file_mode;
+	o->file_mode = p->file_mode;
+	o->set_task_file_mode = p->set_task_file_mode;
+	o->task_file_mode = p->task_file_mode;
+}
+
+/* One group in one hierarchy: the blocks that name it, merged. */
+static int apply_one(const struct ctk_cgc_group *g,
+		     const struct ctk_hierarchy *hy,
+		     const struct ctk_cgc_perm *perm,
+		     const struct ctk_hierarchies *h,
+		     struct ctk_create_txn *txn, struct ctk_err *e)
+{
+	char spec[CTK_CPATH_MAX + 300];
+	struct ctk_values vals = { 0 };
+	struct ctk_create_opts o;
+	struct ctk_target t;
+	bool existed;
+	int rc = 0;
+
+	ctk_create_opts_init(&o);
+	perm_to_opts(perm, &o);
+	o.parents = true;
+	o.settle_existing = true;
+	o.notify_trusted = geteuid() == 0;
+	for (size_t k = 0; !rc && k < g->nblocks; k++) {
+		const struct ctk_cgc_block *b = &g->blocks[k];
+
+		if (block_hierarchy(b->name, h) != hy)
+			continue;
+		if (b->notify >= 0)
+			o.notify = b->notify;
+		for (size_t i = 0; !rc && i < b->values.n; i++)
+			rc = ctk_values_add(&vals, b->values.v[i].file,
+					    b->values.v[i].value, true);
+	}
+	if (rc) {
+		ctk_values_free(&vals);
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	o.values = &vals;
+	if (ctk_hierarchy_spec(hy, strcmp(g->name, ".") ? g->name : "/", spec,
+			       sizeof(spec))) {
+		ctk_values_free(&vals);
+		return ctk_err_setx(e, ENAMETOOLONG, "group name too long");
+	}
+	rc = ctk_target_from_string(spec, h, &t, e);
+	if (!rc) {
+		rc = ctk_container_create(&t, &o, txn, &existed, e);
+		ctk_target_free(&t);
+	}
+	ctk_values_free(&vals);
+	return rc;
+}
+
+int ctk_cgconfig_apply(const struct ctk_cgconfig *c,
+		       const struct ctk_cgc_perm *defaults,
+		       const struct ctk_hierarchies *h, struct ctk_err *e)
+{
+	struct ctk_create_txn txn = { 0 };
+	int rc = 0;
+
+	/* everything resolved before the first mkdir */
+	for (size_t i = 0; i < c->nmounts; i++)
+		if (!block_hierarchy(c->mounts[i], h))
+			return ctk_err_setx(e, ENOENT, "%s: not mounted (the "
+					    "mount section is cmount's to do: "
+					    "cmount -c %s DIR)", c->mounts[i],
+					    c->mounts[i]);
+	for (size_t i = 0; i < c->n; i++)
+		for (size_t k = 0; k < c->groups[i].nblocks; k++) {
+			const struct ctk_cgc_block *b = &c->groups[i].blocks[k];
+
+			if (!block_hierarchy(b->name, h))
+				return ctk_err_setx(e, ENOENT, "%s: line %d: "
+						    "'%.64s': no such hierarchy "
+						    "mounted", c->groups[i].file,
+						    b->line, b->name);
+		}
+	for (size_t i = 0; !rc && i < c->n; i++) {
+		const struct ctk_cgc_group *g = &c->groups[i];
+		const struct ctk_cgc_perm *perm = g->perm.given ? &g->perm :
+			defaults && defaults->given ? defaults : &c->defaults;
+		const struct ctk_hierarchy *done[16];
+		size_t ndone = 0;
+
+		for (size_t k = 0; !rc && k < g->nblocks; k++) {
+			const struct ctk_hierarchy *hy =
+				block_hierarchy(g->blocks[k].name, h);
+			bool seen = false;
+
+			for (size_t q = 0; q < ndone; q++)
+				seen |= done[q] == hy;
+			if (seen)
+				continue;
+			if (ndone < CTK_ARRAY_SIZE(done))
+				done[ndone++] = hy;
+			rc = apply_one(g, hy, perm, h, &txn, e);
+			if (rc)
+				ctk_err_prefix(e, "%s: line %d: group %s", g->file,
+					       g->line, g->name);
+		}
+	}
+	if (rc)
+		ctk_create_txn_undo(&txn);
+	else
+		ctk_create_txn_free(&txn);
+	return rc;
+}
+
+/* ---- writing it ----------------------------------------------------------- */
+
+struct text {
+	char *s;
+	size_t n, cap;
+	bool oom;
+};
+
+static void put(struct text *t, const char *fmt, ...) CTK_ATTR_PRINTF(2, 3);
+
+static void put(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len < 0 || t->oom)
+		return;
+	if (t->n + (size_t)len + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 4096;
+		char *ns;
+
+		while (t->n + (size_t)len + 1 > cap)
+			cap *= 2;
+		ns = realloc(t->s, cap);
+		if (!ns) {
+			t->oom = true;
+			return;
+		}
+		t->s = ns;
+		t->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(t->s + t->n, t->cap - t->n, fmt, ap);
+	va_end(ap);
+	t->n += (size_t)len;
+}
+
+/* A word as the lexer reads it back: bare, or in quotes. */
+static bool word_ok(const char *w)
+{
+	for (const char *p = w; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"')
+			return false;
+	return true;
+}
+
+static void put_word(struct text *t, const char *w)
+{
+	bool bare = *w && !strpbrk(w, " \t{};=#");
+
+	put(t, bare ? "%s" : "\"%s\"", w);
+}
+
+static void put_user(struct text *t, uid_t u)
+{
+	struct passwd *pw = getpwuid(u);
+
+	if (pw && word_ok(pw->pw_name))
+		put(t, "%s", pw->pw_name);
+	else
+		put(t, "%u", (unsigned)u);
+}
+
+static void put_group(struct text *t, gid_t g)
+{
+	struct group *gr = getgrgid(g);
+
+	if (gr && word_ok(gr->gr_name))
+		put(t, "%s", gr->gr_name);
+	else
+		put(t, "%u", (unsigned)g);
+}
+
+/* The kernel's own mode of a control file, as a fresh container has it. */
+static bool default_mode(mode_t m)
+{
+	return m == 0644 || m == 0444 || m == 0200;
+}
+
+struct owners {
+	struct stat dir;
+	bool files_ok, tasks_ok;	/* one mode for each kind */
+	mode_t fmode, tmode;
+	bool fdefault, tdefault;	/* every one the kernel's */
+	uid_t fuid, tuid;
+	gid_t fgid, tgid;
+	bool have_f, have_t;
+};
+
+static void look_at_files(int fd, enum ctk_hier_type type, struct owners *o)
+{
+	DIR *d = ctk_fdopendir_dup(fd);
+	struct dirent *de;
+
+	o->files_ok = o->tasks_ok = true;
+	o->fdefault = o->tdefault = true;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		bool task = ctk_is_task_file(type, de->d_name);
+		mode_t *m = task ? &o->tmode : &o->fmode;
+		bool *have = task ? &o->have_t : &o->have_f;
+		struct stat st;
+
+		if (de->d_type != DT_REG ||
+		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (!*have) {
+			*have = true;
+			*m = st.st_mode & 07777;
+			if (task) {
+				o->tuid = st.st_uid;
+				o->tgid = st.st_gid;
+			} else {
+				o->fuid = st.st_uid;
+				o->fgid = st.st_gid;
+			}
+		} else if (*m != (st.st_mode & 07777)) {
+			*(task ? &o->tasks_ok : &o->files_ok) = false;
+		}
+		if (!default_mode(st.st_mode & 07777))
+			*(task ? &o->tdefault : &o->fdefault) = false;
+	}
+	closedir(d);
+}
+
+static void put_perm(struct text *t, const struct owners *o)
+{
+	bool tmode = !o->tdefault && o->tasks_ok && o->have_t;
+	bool fmode = !o->fdefault && o->files_ok && o->have_f;
+	bool dmode = (o->dir.st_mode & 07777) != 0755;
+
+	if (!tmode && !fmode && !dmode && !o->dir.st_uid && !o->dir.st_gid &&
+	    !o->tuid && !o->tgid && !o->fuid && !o->fgid)
+		return;
+	put(t, "\tperm {\n\t\ttask {\n\t\t\tuid = ");
+	put_user(t, o->have_t ? o->tuid : o->dir.st_uid);
+	put(t, ";\n\t\t\tgid = ");
+	put_group(t, o->have_t ? o->tgid : o->dir.st_gid);
+	put(t, ";\n");
+	if (tmode)
+		put(t, "\t\t\tfperm = %04o;\n", (unsigned)o->tmode);
+	put(t, "\t\t}\n\t\tadmin {\n\t\t\tuid = ");
+	put_user(t, o->dir.st_uid);
+	put(t, ";\n\t\t\tgid = ");
+	put_group(t, o->dir.st_gid);
+	put(t, ";\n\t\t\tdperm = %04o;\n", (unsigned)(o->dir.st_mode & 07777));
+	if (fmode)
+		put(t, "\t\t\tfperm = %04o;\n", (unsigned)o->fmode);
+	put(t, "\t\t}\n\t}\n");
+	if ((!o->files_ok && !o->fdefault) || (!o->tasks_ok && !o->tdefault))
+		put(t, "\t# control files with modes of their own: not kept\n");
+}
+
+/* v1 copies these from the parent at mkdir: equal means left out. */
+static bool inherited(const char *file)
+{
+	return !strcmp(file, "notify_on_release") ||
+	       !strcmp(file, "cgroup.clone_children") ||
+	       !strcmp(file, "cpuset.cpus") || !strcmp(file, "cpuset.mems");
+}
+
+static const char *parent_value(const struct ctk_values *pv, const char *file)
+{
+	for (size_t i = 0; pv && i < pv->n; i++)
+		if (!strcmp(pv->v[i].file, file))
+			return pv->v[i].value;
+	return NULL;
+}
+
+static void put_values(struct text *t, const struct ctk_values *v,
+		       const struct ctk_values *pv, bool root)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const char *pval = parent_value(pv, v->v[i].file);
+		const char *p = v->v[i].value;
+
+		if (root)
+			break;	/* the root's values are the kernel's */
+		if (inherited(v->v[i].file) && pval && !strcmp(pval, p))
+			continue;
+		if (!word_ok(v->v[i].file))
+			continue;
+		/* a value of several lines: the key again for each */
+		do {
+			size_t len = strcspn(p, "\n");
+			char *line = strndup(p, len);
+
+			if (line && word_ok(line)) {
+				put(t, "\t\t");
+				put_word(t, v->v[i].file);
+				put(t, " = \"%s\";\n", line);
+			} else if (line) {
+				put(t, "\t\t# %s: a value with a quote or a "
+				    "control character: not kept\n",
+				    v->v[i].file);
+			}
+			free(line);
+			p += len;
+			while (*p == '\n')
+				p++;
+		} while (*p);
+	}
+}
+
+static int snapshot_node(struct text *t, const struct ctk_target *top,
+			 const struct ctk_node *nd, int fd, int pfd,
+			 const struct ctk_values *pv, struct ctk_values *v,
+			 const char *block, struct ctk_err *e)
+{
+	enum ctk_hier_type type = top->hier->type;
+	struct owners o = { 0 };
+	int rc, mark;
+
+	if (fstat(fd, &o.dir) < 0)
+		return ctk_err_set(e, errno, "%s: cannot read its mode",
+				   nd->cpath);
+	look_at_files(fd, type, &o);
+	rc = ctk_values_read_fd(fd, v, e);
+	if (rc)
+		return ctk_err_prefix(e, "%s", nd->cpath);
+	put(t, "group ");
+	put_word(t, nd->is_root ? "." : nd->cpath + 1);
+	put(t, " {\n");
+	put_perm(t, &o);
+	put(t, "\t\"%s\" {\n", block);
+	put_values(t, v, pv, nd->is_root);
+	if (type == CTK_HIER_V2 && !nd->is_root) {
+		mark = ctk_v2_notify_get(pfd, fd);
+		if (mark == 1)
+			put(t, "\t\t" NOTIFY_KEY " = 1;\n");
+	}
+	put(t, "\t}\n}\n\n");
+	return 0;
+}
+
+int ctk_cgconfig_snapshot(const struct ctk_target *t, char **out,
+			  struct ctk_err *e)
+{
+	struct text txt = { 0 };
+	struct ctk_values *vals = NULL, parent = { 0 };
+	struct ctk_tree tr;
+	char block[300];
+	int rootfd = ctk_hierarchy_fd(t->hier), rc;
+
+	*out = NULL;
+	if (rootfd < 0)
+		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
+	if (t->hier->type == CTK_HIER_V2)
+		snprintf(block, sizeof(block), "unified");
+	else if (t->hier->name)
+		snprintf(block, sizeof(block), "name=%s", t->hier->name);
+	else
+		snprintf(block, sizeof(block), "%.*s",
+			 (int)strcspn(t->hier->controllers, ","),
+			 t->hier->controllers);
+	rc = ctk_tree_load_target(t, 0, &tr, e);
+	if (rc)
+		return rc;
+	vals = calloc(tr.n ? tr.n : 1, sizeof(*vals));
+	if (!vals) {
+		ctk_tree_free(&tr);
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	/* the top's parent, for what the top inherits */
+	if (strcmp(t->rel, ".")) {
+		const char *leaf;
+		int pfd = ctk_container_open_parent(t, &leaf);
+
+		if (pfd >= 0) {
+			ctk_values_read_fd(pfd, &parent, NULL);
+			close(pfd);
+		}
+	}
+	{
+		char where[CTK_CPATH_MAX + 300];
+
+		ctk_target_format(t, where, sizeof(where));
+		put(&txt, "# the tree below %s, as cmkdir --config makes it "
+		    "again\n\n", where);
+	}
+	for (size_t k = 0; !rc && k < tr.n; k++) {
+		const struct ctk_node *nd = &tr.v[k];
+		/* the container's path relative to the mount */
+		char *rel_own = ctk_target_rel_below(t, nd->cpath), *pdir = NULL;
+		int fd, pfd = -1;
+
+		if (!rel_own) {
+			rc = ctk_err_setx(e, ENOMEM, "out of memory");
+			break;
+		}
+		fd = ctk_openat_beneath(rootfd, rel_own,
+					O_RDONLY | O_DIRECTORY, 0);
+		if (strrchr(rel_own, '/')) {
+			pdir = strndup(rel_own, (size_t)(strrchr(rel_own, '/') -
+							 rel_own));
+			pfd = pdir ? ctk_openat_beneath(rootfd, pdir,
+							O_RDONLY | O_DIRECTORY,
+							0) : -1;
+		} else if (strcmp(rel_own, ".")) {
+			pfd = dup(rootfd);
+		}
+		free(pdir);
+		free(rel_own);
+		if (fd < 0) {
+			if (pfd >= 0)
+				close(pfd);
+			if (fd == -ENOENT)
+				continue;	/* removed meanwhile */
+			rc = ctk_err_set(e, -fd, "%s: cannot open", nd->cpath);
+			break;
+		}
+		rc = snapshot_node(&txt, t, nd, fd, pfd, nd->parent >= 0 ?
+				   &vals[nd->parent] : &parent, &vals[k], block,
+				   e);
+		close(fd);
+		if (pfd >= 0)
+			close(pfd);
+	}
+	for (size_t k = 0; k < tr.n; k++)
+		ctk_values_free(&vals[k]);
+	free(vals);
+	ctk_values_free(&parent);
+	ctk_tree_free(&tr);
+	if (!rc && txt.oom)
+		rc = ctk_err_setx(e, ENOMEM, "out of memory");
+	if (rc) {
+		free(txt.s);
+		return rc;
+	}
+	*out = txt.s ? txt.s : strdup("");
+	return *out ? 0 : ctk_err_setx(e, ENOMEM, "out of memory");
 }

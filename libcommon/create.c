@@ -30,6 +30,12 @@ struct ctk_txn_entry {
 	char *rel;		/* the directory made, or where @ctrl went on */
 	char *ctrl;		/* NULL for a directory */
 	char *file, *old;	/* a value changed in an existing container */
+	bool perm;		/* an owner and mode changed there: of @file,
+				 * or of the directory when @file is NULL */
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
+	int mark;		/* v2 mark before (0/1), -1: no mark entry */
 };
 
 static void entry_free(struct ctk_txn_entry *en)
@@ -49,6 +55,7 @@ static int txn_add(struct ctk_create_txn *x, int rootfd, const char *rel,
 		return -ENOMEM;
 	en = &x->v[x->n];
 	memset(en, 0, sizeof(*en));
+	en->mark = -1;
 	en->rootfd = rootfd;
 	en->rel = strndup(rel, rel_len);
 	en->ctrl = ctrl ? strdup(ctrl) : NULL;
@@ -79,9 +86,53 @@ static int txn_add_value(struct ctk_create_txn *x, int rootfd, const char *rel,
 	return 0;
 }
 
+/* Remember the owner and mode of @file (NULL: the directory) of @rel. */
+static int txn_add_perm(struct ctk_create_txn *x, int rootfd, const char *rel,
+			const char *file, const struct stat *st)
+{
+	struct ctk_txn_entry *en;
+
+	if (txn_add(x, rootfd, rel, strlen(rel), NULL))
+		return -ENOMEM;
+	en = &x->v[x->n - 1];
+	en->perm = true;
+	en->uid = st->st_uid;
+	en->gid = st->st_gid;
+	en->mode = st->st_mode & 07777;
+	if (file && !(en->file = strdup(file))) {
+		entry_free(en);
+		x->n--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void undo_perm_or_mark(const struct ctk_txn_entry *en, int fd)
+{
+	if (en->mark >= 0) {
+		ctk_v2_notify_set(fd, en->mark == 1, true);
+	} else if (!en->file) {
+		if (fchown(fd, en->uid, en->gid) < 0 || fchmod(fd, en->mode) < 0) {
+			/* nothing more to do about it */
+		}
+	} else if (fchownat(fd, en->file, en->uid, en->gid,
+			    AT_SYMLINK_NOFOLLOW) < 0 ||
+		   fchmodat(fd, en->file, en->mode, 0) < 0) {
+		/* the same */
+	}
+}
+
 static void undo_entry(const struct ctk_txn_entry *en)
 {
-	if (en->file) {
+	if (en->perm || en->mark >= 0) {
+		int fd = ctk_openat_beneath(en->rootfd, en->rel,
+					    O_RDONLY | O_DIRECTORY, 0);
+
+		if (fd < 0)
+			return;
+		undo_perm_or_mark(en, fd);
+		close(fd);
+	} else if (en->file) {
 		struct ctk_value v = { en->file, en->old, true };
 		int fd = ctk_openat_beneath(en->rootfd, en->rel,
 					    O_RDONLY | O_DIRECTORY, 0);
@@ -259,10 +310,14 @@ static int set_files(int fd, enum ctk_hier_type type,
 		gid_t gid = task && o->task_gid != (gid_t)-1 ? o->task_gid :
 			    o->gid;
 
+		bool chmod_it = task && o->set_task_file_mode ?
+				true : o->set_file_mode;
+		mode_t mode = task && o->set_task_file_mode ?
+			      o->task_file_mode : o->file_mode;
+
 		if (de->d_type != DT_REG)
 			continue;
-		if (o->set_file_mode &&
-		    fchmodat(fd, de->d_name, o->file_mode, 0) < 0)
+		if (chmod_it && fchmodat(fd, de->d_name, mode, 0) < 0)
 			rc = ctk_err_set(e, errno, "%s: cannot set the mode",
 					 de->d_name);
 		else if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
@@ -277,14 +332,24 @@ static int set_files(int fd, enum ctk_hier_type type,
 
 static bool wants_settings(const struct ctk_create_opts *o)
 {
-	return (o->values && o->values->n) || o->set_dir_mode || o->set_file_mode || o->notify >= 0 ||
+	return (o->values && o->values->n) || o->set_dir_mode ||
+	       o->set_file_mode || o->set_task_file_mode || o->notify >= 0 ||
 	       o->uid != (uid_t)-1 || o->gid != (gid_t)-1 ||
 	       o->task_uid != (uid_t)-1 || o->task_gid != (gid_t)-1;
 }
 
-/* Mode, owners, notify of a container this call created (open as @fd). */
+static bool wants_files(const struct ctk_create_opts *o)
+{
+	return o->set_file_mode || o->set_task_file_mode ||
+	       o->uid != (uid_t)-1 || o->gid != (gid_t)-1 ||
+	       o->task_uid != (uid_t)-1 || o->task_gid != (gid_t)-1;
+}
+
+/* Mode, owners, notify of a container this call created (open as @fd);
+ * the values too, with @values. */
 static int apply_settings(int fd, enum ctk_hier_type type,
-			  const struct ctk_create_opts *o, struct ctk_err *e)
+			  const struct ctk_create_opts *o, bool values,
+			  struct ctk_err *e)
 {
 	int rc;
 
@@ -293,8 +358,7 @@ static int apply_settings(int fd, enum ctk_hier_type type,
 	if ((o->uid != (uid_t)-1 || o->gid != (gid_t)-1) &&
 	    fchown(fd, o->uid, o->gid) < 0)
 		return ctk_err_set(e, errno, "cannot set the owner");
-	if (o->set_file_mode || o->uid != (uid_t)-1 || o->gid != (gid_t)-1 ||
-	    o->task_uid != (uid_t)-1 || o->task_gid != (gid_t)-1) {
+	if (wants_files(o)) {
 		rc = set_files(fd, type, o, e);
 		if (rc)
 			return rc;
@@ -310,12 +374,64 @@ static int apply_settings(int fd, enum ctk_hier_type type,
 			return ctk_err_set(e, -rc, "cannot set notify on "
 					   "release");
 	}
-	for (size_t i = 0; o->values && i < o->values->n; i++) {
+	for (size_t i = 0; values && o->values && i < o->values->n; i++) {
 		rc = ctk_value_write(fd, &o->values->v[i], e);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+/*
+ * settle_existing: the owners, modes and mark of an existing container
+ * @fd, each recorded before it changes.
+ */
+static int settle(int fd, const struct ctk_target *t,
+		  const struct ctk_create_opts *o, struct ctk_create_txn *x,
+		  struct ctk_err *e)
+{
+	int rootfd = ctk_hierarchy_fd(t->hier);
+	struct stat st;
+
+	if (o->set_dir_mode || o->uid != (uid_t)-1 || o->gid != (gid_t)-1) {
+		if (fstat(fd, &st) < 0)
+			return ctk_err_set(e, errno, "cannot read its mode");
+		if (txn_add_perm(x, rootfd, t->rel, NULL, &st))
+			return ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	if (wants_files(o)) {
+		DIR *d = ctk_fdopendir_dup(fd);
+		struct dirent *de;
+		int rc = 0;
+
+		if (!d)
+			return ctk_err_set(e, errno, "cannot list control "
+					   "files");
+		while (!rc && (de = readdir(d)))
+			if (de->d_type == DT_REG &&
+			    !fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+			    txn_add_perm(x, rootfd, t->rel, de->d_name, &st))
+				rc = ctk_err_setx(e, ENOMEM, "out of memory");
+		closedir(d);
+		if (rc)
+			return rc;
+	}
+	if (o->notify >= 0 && t->hier->type == CTK_HIER_V1) {
+		char old[8];
+
+		if (ctk_cfile_read(fd, "notify_on_release", old,
+				   sizeof(old)) > 0) {
+			old[strcspn(old, "\n")] = '\0';
+			if (txn_add_value(x, rootfd, t->rel, "notify_on_release",
+					  old))
+				return ctk_err_setx(e, ENOMEM, "out of memory");
+		}
+	} else if (o->notify >= 0) {
+		if (txn_add(x, rootfd, t->rel, strlen(t->rel), NULL))
+			return ctk_err_setx(e, ENOMEM, "out of memory");
+		x->v[x->n - 1].mark = ctk_v2_notify_get(-1, fd) == 1;
+	}
+	return apply_settings(fd, t->hier->type, o, false, e);
 }
 
 /*
@@ -328,6 +444,12 @@ static int set_existing(int fd, const struct ctk_target *t,
 {
 	int rootfd = ctk_hierarchy_fd(t->hier);
 
+	if (o->settle_existing) {
+		int rc = settle(fd, t, o, x, e);
+
+		if (rc)
+			return rc;
+	}
 	for (size_t i = 0; o->values && i < o->values->n; i++) {
 		const struct ctk_value *v = &o->values->v[i];
 		_cleanup_free_ char *old = NULL;
@@ -382,7 +504,7 @@ static int create_leaf(const struct ctk_target *t,
 	fd = ctk_openat_beneath(pfd, leaf, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
 		return ctk_err_set(e, -fd, "cannot open the new container");
-	rc = apply_settings(fd, t->hier->type, o, e);
+	rc = apply_settings(fd, t->hier->type, o, true, e);
 	close(fd);
 	return rc;
 }
@@ -479,7 +601,7 @@ static int create_walk(const struct ctk_target *t,
 			p++;
 	}
 	if (!rc && !*existed)
-		rc = apply_settings(dfd, t->hier->type, o, e);
+		rc = apply_settings(dfd, t->hier->type, o, true, e);
 	else if (!rc)
 		rc = set_existing(dfd, t, o, x, e);
 	while (nfds > 0)
@@ -504,7 +626,8 @@ int ctk_container_create(const struct ctk_target *t,
 			return ctk_err_setx(e, EEXIST, "the hierarchy root "
 					    "exists");
 		*existed = true;
-		if (!o->values || !o->values->n)
+		if ((!o->values || !o->values->n) &&
+		    (!o->settle_existing || !wants_settings(o)))
 			return 0;
 		fd = ctk_openat_beneath(ctk_hierarchy_fd(t->hier), ".",
 					O_RDONLY | O_DIRECTORY, 0);

@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "ctk/cgconf.h"
 #include "ctk/ckpt.h"
 #include "ctk/container.h"
 #include "ctk/create.h"
@@ -19,14 +18,31 @@
 #include "ctk/spec.h"
 #include "ctk/tree.h"
 
-/* --- ctk/cgconf.h --- */
+/* --- ctk/rules.h (hierarchies by the words of libcgroup's files) --- */
 
-/* Refuse hostile group names in a cgconfig.conf (no loading). */
-int ctk_cgconfig_check(const char *path, struct ctk_err *e);
+/*
+ * A whole configuration file of at most @max bytes, NUL-terminated: a
+ * regular file (a FIFO or a device is refused, never waited on), no NUL
+ * byte in it.
+ */
+int ctk_read_regular_file(const char *path, size_t max, char **out,
+			  size_t *len, struct ctk_err *e);
 
-/* libcgroup's ECG* code in words, without cgroup_strerror's crash on
- * ECGNONEMPTY. */
-const char *ctk_cgroup_strerror(int code);
+/*
+ * Does the word @p (@len bytes: a v1 controller, "name=NAME", "unified",
+ * or a controller only v2 has) name the mounted hierarchy @hy of @h?
+ */
+bool ctk_hierarchy_word(const char *p, size_t len,
+			const struct ctk_hierarchy *hy,
+			const struct ctk_hierarchies *h);
+
+/* One hierarchy (mounted twice, say)? */
+bool ctk_hierarchy_same(const struct ctk_hierarchy *a,
+			const struct ctk_hierarchy *b);
+
+/* The spec of @cpath in @hy: ":/d", "name=x:/d", "cpu,cpuacct:/d". */
+int ctk_hierarchy_spec(const struct ctk_hierarchy *hy, const char *cpath,
+		       char *buf, size_t size);
 
 /* --- ctk/ckpt.h --- */
 

@@ -9,9 +9,10 @@
 #include <sched.h>
 #include <string.h>
 
+#include "classify.h"
 #include "cli.h"
 #include "ctk/attach.h"
-#include "ctk/cgconf.h"
+#include "ctk/procev.h"
 #include "ctk/container.h"
 #include "ctk/hierarchy.h"
 #include "ctk/spec.h"
@@ -20,7 +21,11 @@
 
 struct cattach_control {
 	struct ctk_cli cli;
-	int threads, cgroupns, all, rules, verbose;
+	int threads, cgroupns, all, rules, verbose, watch, sticky;
+	char *rules_path;	/* --rules=FILE */
+	char *rules_pid;	/* what --rules took that is a PID */
+	char *log_path;
+	const char **operand_copy;
 	const char *groups[64];
 	char *group_args[64];
 	size_t ngroups;
@@ -33,7 +38,37 @@ struct cattach_control {
 	struct ctk_hierarchies hier;
 };
 
-enum { OPT_GROUP = 'g' };
+enum { OPT_GROUP = 'g', OPT_RULES = 0x100 };
+
+/* --sticky: the classification daemon leaves @pid (and its children)
+ * where it is put. */
+static int mark_sticky(struct cattach_control *ctl, pid_t pid)
+{
+	struct ctk_err e;
+
+	if (!ctl->sticky)
+		return 0;
+	if (ctk_sticky_mark(cattach_sticky_dir(), pid, &e)) {
+		char why[512];
+
+		ctk_msg(&ctl->cli, "%d: cannot make it sticky: %s", (int)pid,
+			ctk_err_reason(&e, why, sizeof(why)));
+		return CTK_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+static int exec_command(struct cattach_control *ctl)
+{
+	execvp(ctl->cmd[0], ctl->cmd);
+	if (errno == ENOENT) {
+		ctk_msg(&ctl->cli, "%s: command not found", ctl->cmd[0]);
+		return CTK_EXIT_NOT_FOUND;
+	}
+	ctk_msg(&ctl->cli, "%s: cannot execute: %s", ctl->cmd[0],
+		strerror(errno));
+	return CTK_EXIT_CANNOT_EXEC;
+}
 
 static int open_targets(struct cattach_control *ctl)
 {
@@ -64,7 +99,10 @@ static int run_command(struct cattach_control *ctl)
 {
 	struct ctk_err e;
 	char where[512];
+	int ret = mark_sticky(ctl, getpid());
 
+	if (ret)
+		return ret;
 	for (size_t i = 0; i < ctl->ntargets; i++) {
 		if (ctk_attach(ctl->fds[i], &ctl->targets[i], getpid(), false,
 			       &e)) {
@@ -91,14 +129,7 @@ static int run_command(struct cattach_control *ctl)
 			strerror(errno));
 		return ctk_exit_for_errno(errno);
 	}
-	execvp(ctl->cmd[0], ctl->cmd);
-	if (errno == ENOENT) {
-		ctk_msg(&ctl->cli, "%s: command not found", ctl->cmd[0]);
-		return CTK_EXIT_NOT_FOUND;
-	}
-	ctk_msg(&ctl->cli, "%s: cannot execute: %s", ctl->cmd[0],
-		strerror(errno));
-	return CTK_EXIT_CANNOT_EXEC;
+	return exec_command(ctl);
 }
 
 static int move_pids(struct cattach_control *ctl)
@@ -108,7 +139,7 @@ static int move_pids(struct cattach_control *ctl)
 	char where[512];
 
 	for (size_t p = 0; p < ctl->npids; p++) {
-		bool ok = true;
+		bool ok = !mark_sticky(ctl, ctl->pids[p]);
 
 		for (size_t i = 0; i < ctl->ntargets; i++) {
 			if (!ctk_attach(ctl->fds[i], &ctl->targets[i],
@@ -238,24 +269,25 @@ static int move_all(struct cattach_control *ctl)
 	}
 }
 
+/* --rules: PIDs, a command (cgexec without -g), or the daemon. */
 static int classify(struct cattach_control *ctl)
 {
-	size_t failed = 0;
-	struct ctk_err e;
+	const char *path = ctl->rules_path ? ctl->rules_path :
+			   CTK_CGRULES_DEFAULT;
+	pid_t self = getpid();
+	int ret;
 
-	for (size_t p = 0; p < ctl->npids; p++) {
-		if (ctk_cgrules_classify(ctl->pids[p], &e)) {
-			char why[512];
-
-			ctk_msg(&ctl->cli, "%d: cannot classify: %s",
-				(int)ctl->pids[p],
-				ctk_err_reason(&e, why, sizeof(why)));
-			failed++;
-		}
-	}
-	if (!failed)
-		return CTK_EXIT_OK;
-	return failed < ctl->npids ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
+	if (ctl->watch)
+		return cattach_classify_watch(&ctl->cli, path, ctl->log_path,
+					      ctl->verbose);
+	if (!ctl->cmd)
+		return cattach_classify_pids(&ctl->cli, path, ctl->pids,
+					     ctl->npids, ctl->verbose);
+	ret = mark_sticky(ctl, self);
+	if (!ret)
+		ret = cattach_classify_command(&ctl->cli, path, ctl->cmd[0],
+					       ctl->verbose);
+	return ret ? ret : exec_command(ctl);
 }
 
 /* The operands and what goes with what; the PIDs parsed. 0 or 2. */
@@ -269,13 +301,22 @@ static int check_args(struct cattach_control *ctl, const char **args,
 		return ctk_usage_error(&ctl->cli, "no command after '--'");
 	if (ctk_cli_exclusive(&ctl->cli, (const struct ctk_excl[]){
 			CTK_EXCL_FLAG("--all", &ctl->all),
-			CTK_EXCL_FLAG("--rules", &ctl->rules),
+			CTK_EXCL_FLAG("--rules", &ctl->rules), CTK_EXCL_END,
+			CTK_EXCL_FLAG("--all", &ctl->all),
 			CTK_EXCL_FLAG("'-- COMMAND'", &has_cmd), CTK_EXCL_END,
 			CTK_EXCL_END }))
 		return CTK_EXIT_USAGE;
 	if (ctl->cgroupns && !ctl->cmd)
 		return ctk_usage_error(&ctl->cli, "--cgroupns goes with a "
 				       "command");
+	if (ctl->watch && !ctl->rules)
+		return ctk_usage_error(&ctl->cli, "--watch goes with --rules");
+	if (ctl->log_path && !ctl->watch)
+		return ctk_usage_error(&ctl->cli, "--log goes with --rules "
+				       "--watch");
+	if (ctl->sticky && (ctl->watch || ctl->all))
+		return ctk_usage_error(&ctl->cli, "--sticky goes with a "
+				       "command or PIDs");
 	if (ctl->all) {
 		if (ctl->ngroups || nargs != 2 || ctl->threads)
 			return ctk_usage_error(&ctl->cli, "-a takes FROM and "
@@ -285,9 +326,20 @@ static int check_args(struct cattach_control *ctl, const char **args,
 		return 0;
 	}
 	if (ctl->rules) {
-		if (ctl->ngroups || !nargs || ctl->threads)
-			return ctk_usage_error(&ctl->cli, "--rules takes PIDs "
-					       "only");
+		if (ctl->ngroups || ctl->threads || ctl->cgroupns)
+			return ctk_usage_error(&ctl->cli, "--rules takes no "
+					       "container");
+		if (ctl->watch && (nargs || ctl->cmd))
+			return ctk_usage_error(&ctl->cli, "--rules --watch "
+					       "takes no PID or command");
+		if (ctl->cmd && nargs)
+			return ctk_usage_error(&ctl->cli, "%s: PIDs and a "
+					       "command do not mix", args[0]);
+		if (!ctl->watch && !ctl->cmd && !nargs)
+			return ctk_usage_error(&ctl->cli, "--rules: no PID, "
+					       "command or --watch");
+		if (ctl->watch || ctl->cmd)
+			return 0;
 	} else {
 		if (!ctl->ngroups) {
 			if (!nargs)
@@ -359,8 +411,15 @@ int main(int argc, const char **argv)
 		  "container", NULL },
 		{ "all", 'a', POPT_ARG_NONE, &ctl.all, 0,
 		  "move every task of FROM to SPEC", NULL },
-		{ "rules", '\0', POPT_ARG_NONE, &ctl.rules, 0,
-		  "classify PIDs by /etc/cgrules.conf (libcgroup)", NULL },
+		{ "rules", '\0', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL,
+		  OPT_RULES, "classify by cgrules.conf (default "
+		  CTK_CGRULES_DEFAULT ")", "FILE" },
+		{ "watch", 'w', POPT_ARG_NONE, &ctl.watch, 0,
+		  "with --rules: classify every new process (a daemon)", NULL },
+		{ "sticky", '\0', POPT_ARG_NONE, &ctl.sticky, 0,
+		  "the rules daemon leaves it (and its children) alone", NULL },
+		{ "log", 'l', POPT_ARG_STRING, &ctl.log_path, 0,
+		  "with --watch: also log to FILE", "FILE" },
 		{ "verbose", 'v', POPT_ARG_NONE, &ctl.verbose, 0,
 		  "say what moved", NULL },
 		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
@@ -378,8 +437,9 @@ int main(int argc, const char **argv)
 	ctk_cli_options(common, &ctl.cli);
 	pc = poptGetContext("cattach", optc, argv, opts, 0);
 	poptSetOtherOptionHelp(pc, "[options] SPEC PID... | [options] SPEC "
-			       "-- COMMAND [ARG...] | -a FROM SPEC | --rules "
-			       "PID...");
+			       "-- COMMAND [ARG...] | -a FROM SPEC | "
+			       "--rules[=FILE] PID... | --rules[=FILE] -- "
+			       "COMMAND | --rules[=FILE] --watch");
 	while ((rc = poptGetNextOpt(pc)) > 0) {
 		if (rc == OPT_GROUP) {
 			char *a = poptGetOptArg(pc);
@@ -391,6 +451,19 @@ int main(int argc, const char **argv)
 			}
 			ctl.group_args[ctl.ngroups] = a;
 			ctl.groups[ctl.ngroups++] = a;
+		} else if (rc == OPT_RULES) {
+			char *a = poptGetOptArg(pc);
+
+			ctl.rules = 1;
+			/* popt takes the next word for the optional FILE: a
+			 * PID is an operand again (a file named 123: ./123) */
+			if (a && *a && strspn(a, "0123456789") == strlen(a)) {
+				free(ctl.rules_pid);
+				ctl.rules_pid = a;
+			} else if (a) {
+				free(ctl.rules_path);
+				ctl.rules_path = a;
+			}
 		} else {
 			ctk_cli_handle(&ctl.cli, rc);
 		}
@@ -402,6 +475,21 @@ int main(int argc, const char **argv)
 	args = poptGetArgs(pc);
 	while (args && args[nargs])
 		nargs++;
+	if (ctl.rules_pid) {
+		const char **all = calloc(nargs + 2, sizeof(*all));
+
+		if (!all) {
+			ctk_msg(&ctl.cli, "out of memory");
+			ret = CTK_EXIT_FAILURE;
+			goto out;
+		}
+		all[0] = ctl.rules_pid;
+		for (size_t i = 0; i < nargs; i++)
+			all[i + 1] = args[i];
+		ctl.operand_copy = all;
+		args = all;
+		nargs++;
+	}
 
 	for (size_t i = 0; i < CTK_ARRAY_SIZE(ctl.fds); i++)
 		ctl.fds[i] = -1;
@@ -418,6 +506,10 @@ out:
 	for (size_t i = 0; i < CTK_ARRAY_SIZE(ctl.group_args); i++)
 		free(ctl.group_args[i]);
 	free(ctl.pids);
+	free(ctl.rules_path);
+	free(ctl.rules_pid);
+	free(ctl.log_path);
+	free(ctl.operand_copy);
 	ctk_hierarchy_free(&ctl.hier);
 	poptFreeContext(pc);
 	return ret;

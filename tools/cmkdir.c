@@ -272,6 +272,58 @@ static const char **gather_specs(struct cmkdir_control *ctl,
 	return specs;
 }
 
+/*
+ * --config FILE|DIR: every file parsed before anything is made, then one
+ * transaction; -u, -t, -m, -f are the defaults of the groups that have no
+ * perm section (cgconfigparser's -a, -t, -d, -f).
+ */
+static int load_config(struct cmkdir_control *ctl)
+{
+	struct ctk_cgconfig c = { 0 };
+	struct ctk_cgc_perm def;
+	struct ctk_err e;
+	int ret;
+
+	if (ctl->nsets || ctl->copy_from || ctl->enable || ctl->notify)
+		return ctk_usage_error(&ctl->cli, "--config: the file gives the "
+				       "values (--set, --copy-from, --enable "
+				       "and -N are for SPECs)");
+	ret = validate(ctl);
+	if (ret)
+		return ret;
+	memset(&def, 0, sizeof(def));
+	def.uid = ctl->opts.uid;
+	def.gid = ctl->opts.gid;
+	def.task_uid = ctl->opts.task_uid;
+	def.task_gid = ctl->opts.task_gid;
+	def.set_dir_mode = ctl->opts.set_dir_mode;
+	def.dir_mode = ctl->opts.dir_mode;
+	def.set_file_mode = ctl->opts.set_file_mode;
+	def.file_mode = ctl->opts.file_mode;
+	def.given = ctl->owner || ctl->task_owner || ctl->mode ||
+		    ctl->file_mode;
+	if (ctk_cgconfig_parse_path(ctl->config, &c, &e)) {
+		ctk_msg_err(&ctl->cli, NULL, &e);
+		ctk_cgconfig_free(&c);
+		return CTK_EXIT_FAILURE;
+	}
+	if (ctk_hierarchy_load(&ctl->hier, NULL, "/proc/self/cgroup", &e)) {
+		ctk_msg_err(&ctl->cli, NULL, &e);
+		ctk_cgconfig_free(&c);
+		return CTK_EXIT_FAILURE;
+	}
+	ret = CTK_EXIT_OK;
+	if (ctk_cgconfig_apply(&c, &def, &ctl->hier, &e)) {
+		ctk_msg_err_op(&ctl->cli, NULL, &e, CTK_OP_MKDIR);
+		ret = ctk_exit_for_errno(e.code);
+	} else if (ctl->verbose) {
+		for (size_t i = 0; i < c.n; i++)
+			printf("made %s\n", c.groups[i].name);
+	}
+	ctk_cgconfig_free(&c);
+	return ret;
+}
+
 int main(int argc, const char **argv)
 {
 	struct cmkdir_control ctl = { .cli = { .tool = "cmkdir" } };
@@ -302,7 +354,8 @@ int main(int argc, const char **argv)
 		{ "copy-from", '\0', POPT_ARG_STRING, NULL, OPT_COPY,
 		  "copy the writable values of another container", "SPEC" },
 		{ "config", '\0', POPT_ARG_STRING, NULL, OPT_CONFIG,
-		  "create what a libcgroup cgconfig.conf describes", "FILE" },
+		  "create what a cgconfig.conf describes (DIR: each *.conf)",
+		  "FILE|DIR" },
 		{ "verbose", 'v', POPT_ARG_NONE, &ctl.verbose, 0,
 		  "print each container created", NULL },
 		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
@@ -339,23 +392,8 @@ int main(int argc, const char **argv)
 		goto out;
 	}
 	if (ctl.config) {
-		if (nspecs) {
-			ret = ctk_usage_error(&ctl.cli, "--config takes no SPEC");
-			goto out;
-		}
-		if (ctl.nsets || ctl.copy_from || ctl.enable || ctl.notify) {
-			ret = ctk_usage_error(&ctl.cli, "--config: the file "
-					      "gives the values (--set, "
-					      "--copy-from, --enable and -N "
-					      "are for SPECs)");
-			goto out;
-		}
-		if (ctk_cgconfig_load(ctl.config, &e)) {
-			ctk_msg_err(&ctl.cli, ctl.config, &e);
-			ret = CTK_EXIT_FAILURE;
-		} else {
-			ret = CTK_EXIT_OK;
-		}
+		ret = nspecs ? ctk_usage_error(&ctl.cli, "--config takes no "
+					       "SPEC") : load_config(&ctl);
 		goto out;
 	}
 	if (!nspecs) {

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "ctk/cgconf.h"
 #include "ctk/container.h"
 #include "ctk/hierarchy.h"
 #include "ctk/mountops.h"
@@ -82,7 +83,7 @@ struct cmount_control {
 	int noprefix, clone_children;
 	/* listing */
 	int tree, unmount, json, raw, noheadings, all, list, pairs, specs,
-	    files_of;
+	    files_of, cgconfig;
 	char *output;
 	char *set_agent;
 	char *mountinfo, *selfcgroup;
@@ -429,6 +430,39 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 	free(lines);
 	ctk_tree_free(&tr);
 	return 0;
+}
+
+/* -T --cgconfig SPEC...: each tree as a cgconfig.conf (cgsnapshot). */
+static int do_snapshot(struct cmount_control *ctl)
+{
+	size_t failed = 0;
+	struct ctk_err e;
+
+	for (size_t i = 0; i < ctl->noperands; i++) {
+		struct ctk_target t;
+		char *text;
+
+		if (ctk_target_from_string(ctl->operands[i], &ctl->hier, &t,
+					   &e)) {
+			ctk_msg_err(&ctl->cli, ctl->operands[i], &e);
+			failed++;
+			continue;
+		}
+		if (ctk_cgconfig_snapshot(&t, &text, &e)) {
+			char where[512];
+
+			ctk_target_format(&t, where, sizeof(where));
+			ctk_msg_err(&ctl->cli, where, &e);
+			failed++;
+		} else {
+			fputs(text, stdout);
+			free(text);
+		}
+		ctk_target_free(&t);
+	}
+	if (!failed)
+		return CTK_EXIT_OK;
+	return failed < ctl->noperands ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
 }
 
 static int do_tree(struct cmount_control *ctl, int *ids, size_t n,
@@ -931,13 +965,25 @@ static int check_mode(struct cmount_control *ctl)
 		if (ctl->mode == M_LIST && ctl->noperands)
 			return ctk_usage_error(&ctl->cli, "%s: unexpected "
 					       "argument", ctl->operands[0]);
+		if (ctl->cgconfig && ctl->mode != M_TREE)
+			return ctk_usage_error(&ctl->cli, "--cgconfig goes with "
+					       "-T");
+		if (ctl->cgconfig && (ctl->json || ctl->output || ctl->raw ||
+				      ctl->noheadings || ctl->list ||
+				      ctl->pairs))
+			return ctk_usage_error(&ctl->cli, "--cgconfig prints a "
+					       "file, not columns (no -J, -l, -P, "
+					       "--output, --raw, --noheadings)");
+		if (ctl->cgconfig && !ctl->noperands)
+			return ctk_usage_error(&ctl->cli, "--cgconfig: no SPEC "
+					       "given");
 		return 0;
 	}
 	if (ctl->json || ctl->all || ctl->output || ctl->raw ||
-	    ctl->noheadings || ctl->list || ctl->pairs)
+	    ctl->noheadings || ctl->list || ctl->pairs || ctl->cgconfig)
 		return ctk_usage_error(&ctl->cli, "-J, -a, -l, -P, --output, "
-				       "--raw and --noheadings go with a "
-				       "listing");
+				       "--raw, --noheadings and --cgconfig go "
+				       "with a listing");
 	/* fixtures never reach a real mount, unmount or agent write */
 	if (ctl->mountinfo || ctl->selfcgroup)
 		return ctk_usage_error(&ctl->cli, "--mountinfo and --proc-cgroup "
@@ -1154,6 +1200,8 @@ static int run_mode(struct cmount_control *ctl)
 	case M_LIST:
 		return do_list(ctl, ctl->ids, ctl->nids);
 	case M_TREE:
+		if (ctl->cgconfig)
+			return do_snapshot(ctl);
 		return do_tree(ctl, ctl->ids, ctl->nids, ctl->output != NULL);
 	case M_MOUNT:
 		return do_mount(ctl);
@@ -1213,6 +1261,9 @@ int main(int argc, const char **argv)
 		  NULL },
 		{ "tree", 'T', POPT_ARG_NONE, &ctl.tree, 0,
 		  "show the container tree below SPEC (default: all)", NULL },
+		{ "cgconfig", '\0', POPT_ARG_NONE, &ctl.cgconfig, 0,
+		  "with -T: print the tree as a cgconfig.conf (cgsnapshot)",
+		  NULL },
 		{ "unmount", 'u', POPT_ARG_NONE, &ctl.unmount, 0,
 		  "unmount DIR", NULL },
 		{ "set-release-agent", '\0', POPT_ARG_STRING, NULL,

@@ -20,21 +20,13 @@
 #include <time.h>
 
 #include "cli.h"
+#include "log.h"
 #include "ctk/container.h"
 #include "ctk/hierarchy.h"
 #include "ctk/release.h"
 #include "ctk/spec.h"
 #include "ctk/tree.h"
 
-struct logger {
-	bool ready, system;	/* opened; syslog or kmsg wanted */
-	const char *path;	/* --log FILE */
-	bool syslog;		/* /dev/log exists */
-	int kmsg;		/* else /dev/kmsg, -1 */
-	int file;		/* --log FILE, -1 */
-	bool to_stdout;		/* admin modes print their lines too */
-	bool to_stderr;		/* an agent call from a shell says them too */
-};
 
 struct crelease_control {
 	struct ctk_cli cli;
@@ -42,7 +34,7 @@ struct crelease_control {
 	    mark, unmark;
 	size_t kept;		/* --remove -r: containers said to be kept */
 	char *log_path, *agent;
-	struct logger log;
+	struct ctk_logger log;
 	char label[256];	/* the hierarchy of what is reported */
 	struct ctk_hierarchies hier;
 	size_t removed, failed;
@@ -66,114 +58,6 @@ static bool std_fds(void)
 	return had_stderr;
 }
 
-/* Where the lines go is settled at the first line (not before: a call
- * that says nothing costs nothing). */
-static void log_open(struct logger *l, const char *file)
-{
-	l->kmsg = l->file = -1;
-	l->path = file;
-	l->system = true;
-}
-
-/*
- * --log FILE, appended to as root: never through a symbolic link, never
- * to a device, FIFO or directory, never to a file with other names (a hard
- * link to something else). -errno, -EINVAL for "not a regular file".
- */
-static int log_file_open(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-		      O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0640);
-	struct stat st;
-
-	if (fd < 0)	/* ENXIO: a FIFO with no reader, a socket */
-		return errno == ENXIO ? -EINVAL : -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1) {
-		close(fd);
-		return -EINVAL;
-	}
-	return fd;
-}
-
-static const char *log_file_why(int err)
-{
-	return err == ELOOP ? "is a symbolic link" :
-	       err == EINVAL ? "not a regular file with one name" :
-	       strerror(err);
-}
-
-static void log_line(struct logger *l, int prio, const char *fmt, ...)
-	CTK_ATTR_PRINTF(3, 4);
-
-static void log_ready(struct logger *l)
-{
-	int err = 0;
-
-	if (l->ready)
-		return;
-	l->ready = true;
-	if (l->path && l->file < 0) {
-		l->file = log_file_open(l->path);
-		if (l->file < 0) {
-			err = -l->file;
-			l->system = true;	/* the line goes somewhere */
-		}
-	}
-	if (l->system && access("/dev/log", W_OK) == 0) {
-		openlog("crelease", LOG_PID, LOG_DAEMON);
-		l->syslog = true;
-	} else if (l->system) {
-		l->kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	}
-	if (err) {
-		char safe[400];
-
-		log_line(l, LOG_WARNING, "--log %s: refused: %s",
-			 ctk_safe_name(l->path, safe, sizeof(safe)),
-			 log_file_why(err));
-	}
-}
-
-/* One line per decision; names are made safe before they get here. */
-static void log_line(struct logger *l, int prio, const char *fmt, ...)
-{
-	char msg[1024], line[1200];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_ready(l);
-	if (l->syslog)
-		syslog(prio, "%s", msg);
-	else if (l->kmsg >= 0) {
-		n = snprintf(line, sizeof(line), "<%d>crelease[%d]: %s\n",
-			     LOG_DAEMON | prio, (int)getpid(), msg);
-		if (write(l->kmsg, line, (size_t)n) < 0) {
-			/* nothing else to tell it to */
-		}
-	}
-	if (l->file >= 0) {
-		struct timespec ts;
-		struct tm tm;
-		char when[32];
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		gmtime_r(&ts.tv_sec, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-		n = snprintf(line, sizeof(line), "%s.%03ldZ crelease[%d]: %s\n",
-			     when, ts.tv_nsec / 1000000, (int)getpid(), msg);
-		if (write(l->file, line, (size_t)n) < 0) {
-			/* the other logs still have it */
-		}
-	}
-	if (l->to_stdout)
-		printf("%s\n", msg);
-	if (l->to_stderr)
-		fprintf(stderr, "crelease: %s\n", msg);
-}
-
 static int prio_of(const struct ctk_release_result *r)
 {
 	switch (r->outcome) {
@@ -190,23 +74,23 @@ static int prio_of(const struct ctk_release_result *r)
 	}
 }
 
-static void log_result(struct logger *l, const char *label, const char *cpath,
+static void log_result(struct ctk_logger *l, const char *label, const char *cpath,
 		       const struct ctk_release_result *r)
 {
 	char safe[400], why[512];
 
 	ctk_safe_name(cpath, safe, sizeof(safe));
 	if (r->outcome == CTK_REL_REFUSED || r->outcome == CTK_REL_ROOT)
-		log_line(l, prio_of(r), "%s:%s: refused: %s", label, safe,
+		ctk_log_line(l, prio_of(r), "%s:%s: refused: %s", label, safe,
 			 ctk_err_reason(&r->err, why, sizeof(why)));
 	else if (r->outcome == CTK_REL_ERROR)
-		log_line(l, prio_of(r), "%s:%s: error: %s", label, safe,
+		ctk_log_line(l, prio_of(r), "%s:%s: error: %s", label, safe,
 			 ctk_err_reason(&r->err, why, sizeof(why)));
 	else if (r->outcome == CTK_REL_POPULATED)
-		log_line(l, prio_of(r), "%s:%s: kept: has %ld task%s", label,
+		ctk_log_line(l, prio_of(r), "%s:%s: kept: has %ld task%s", label,
 			 safe, r->tasks, r->tasks == 1 ? "" : "s");
 	else
-		log_line(l, prio_of(r), "%s:%s: %s", label, safe,
+		ctk_log_line(l, prio_of(r), "%s:%s: %s", label, safe,
 			 ctk_release_outcome_str(r->outcome));
 }
 
@@ -250,13 +134,13 @@ static int agent(const char *argv0, const char *agent_path,
 	struct ctk_hierarchies h;
 	struct ctk_release_result r;
 	struct ctk_err e;
-	struct logger l = { 0 };
+	struct ctk_logger l = { 0 };
 	char self[PATH_MAX], label[256], safe[400], names[512] = "";
 	const struct ctk_hierarchy *hit = NULL;
 	size_t matched = 0;
 	int fd = -1, ret = CTK_EXIT_FAILURE;
 
-	log_open(&l, log_path);
+	ctk_log_open(&l, "crelease", log_path);
 	l.to_stderr = manual;
 	if (ctk_release_check_path(cpath, &r)) {
 		log_result(&l, "?", cpath, &r);
@@ -277,7 +161,7 @@ static int agent(const char *argv0, const char *agent_path,
 	if (ctk_hierarchy_load(&h, NULL, "/proc/self/cgroup", &e)) {
 		char why[512];
 
-		log_line(&l, LOG_ERR, "%s: %s", safe,
+		ctk_log_line(&l, LOG_ERR, "%s: %s", safe,
 			 ctk_err_reason(&e, why, sizeof(why)));
 		return CTK_EXIT_FAILURE;
 	}
@@ -305,7 +189,7 @@ static int agent(const char *argv0, const char *agent_path,
 		if (rfd < 0) {
 			/* cannot tell: it might be a second caller */
 			ctk_hierarchy_label(hy, label, sizeof(label));
-			log_line(&l, LOG_WARNING, "%s: %s: cannot read its "
+			ctk_log_line(&l, LOG_WARNING, "%s: %s: cannot read its "
 				 "release agent: nothing removed", safe, label);
 			goto out;
 		}
@@ -321,12 +205,12 @@ static int agent(const char *argv0, const char *agent_path,
 		hit = hy;
 	}
 	if (!matched) {
-		log_line(&l, LOG_WARNING, "%s: no hierarchy has %s as its "
+		ctk_log_line(&l, LOG_WARNING, "%s: no hierarchy has %s as its "
 			 "release agent", safe, agent_path);
 		goto out;
 	}
 	if (matched > 1) {
-		log_line(&l, LOG_WARNING, "%s: refused: %zu hierarchies (%s) "
+		ctk_log_line(&l, LOG_WARNING, "%s: refused: %zu hierarchies (%s) "
 			 "share the release agent %s, and a call does not say "
 			 "which one made it: nothing removed (give each its "
 			 "own: cmount --set-release-agent)", safe, matched,
@@ -335,7 +219,7 @@ static int agent(const char *argv0, const char *agent_path,
 	}
 	ctk_hierarchy_label(hit, label, sizeof(label));
 	if (ctk_release_agent_names(agent_path, hit) == 0) {
-		log_line(&l, LOG_WARNING, "%s:%s: refused: the agent link %s "
+		ctk_log_line(&l, LOG_WARNING, "%s:%s: refused: the agent link %s "
 			 "names another hierarchy: nothing removed", label,
 			 safe, agent_path);
 		goto out;
@@ -826,13 +710,13 @@ int main(int argc, const char **argv)
 		ret = CTK_EXIT_FAILURE;
 		goto out;
 	}
-	log_open(&ctl.log, ctl.log_path);
+	ctk_log_open(&ctl.log, "crelease", ctl.log_path);
 	if (ctl.log_path) {
 		/* before the first removal: a refused log is said here */
-		ctl.log.file = log_file_open(ctl.log_path);
+		ctl.log.file = ctk_log_file_open(ctl.log_path);
 		if (ctl.log.file < 0) {
 			ctk_msg(&ctl.cli, "--log %s: %s", ctl.log_path,
-				log_file_why(-ctl.log.file));
+				ctk_log_file_why(-ctl.log.file));
 			ret = CTK_EXIT_FAILURE;
 			goto out;
 		}

@@ -16,6 +16,8 @@ struct ctk_create_opts {
 	mode_t dir_mode;
 	bool set_file_mode;
 	mode_t file_mode;
+	bool set_task_file_mode;	/* the files that take tasks */
+	mode_t task_file_mode;
 	uid_t uid;		/* (uid_t)-1: keep */
 	gid_t gid;
 	uid_t task_uid;
@@ -24,6 +26,8 @@ struct ctk_create_opts {
 	bool notify_trusted;	/* v2: trusted.* (root) or user.* */
 	const char *enable;	/* v2: "+cpu,+memory", or NULL */
 	const struct ctk_values *values;	/* written last, in order */
+	bool settle_existing;	/* with parents: an existing container
+				 * takes every setting too (cgconfig) */
 };
 
 void ctk_create_opts_init(struct ctk_create_opts *o);
@@ -46,8 +50,8 @@ void ctk_create_txn_free(struct ctk_create_txn *x);
 /*
  * Create the container @t. Settings apply to a container this call
  * created; with parents and an existing container, *existed is set and
- * only the values are written (each old one recorded in @txn first, so an
- * undo restores it). Every step opens one name beneath the one before:
+ * only the values are written (with settle_existing, every setting), each
+ * old one recorded in @txn first, so an undo restores it. Every step opens one name beneath the one before:
  * a mount over a container on the way is refused (EXDEV). On failure
  * everything this call made is undone (directories removed,
  * subtree_control writes reverted); what it made is recorded in @txn

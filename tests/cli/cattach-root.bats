@@ -10,7 +10,11 @@ setup() {
 	V1=$(ctk_v1_path)
 	mkdir -p "$V1/a" "$V1/b"
 }
-teardown() { ctk_root_teardown; }
+teardown() {
+	# the classification tests' programs, children included
+	pkill -9 -f "$BATS_TEST_TMPDIR/prog/" 2>/dev/null
+	ctk_root_teardown
+}
 teardown_file() { ctk_root_teardown_file; }
 
 @test "move one process" {
@@ -143,7 +147,7 @@ teardown_file() { ctk_root_teardown_file; }
 	[[ "$stderr" == *"invalid threaded domain"* ]]
 }
 
-@test "--rules classifies by /etc/cgrules.conf through libcgroup" {
+@test "--rules without FILE classifies by /etc/cgrules.conf" {
 	ctk_spawn_sleeper
 	# a private /etc for this one command: the real one stays untouched
 	fake=$BATS_TEST_TMPDIR/etc
@@ -172,4 +176,207 @@ teardown_file() { ctk_root_teardown_file; }
 	assert_success
 	[ "$output" = hi ]
 	[[ "$stderr" == "cattach: "*": moved to name=ctk-test:/v" ]]
+}
+
+# --- classification by cgrules.conf (cgclassify, cgexec, cgrulesengd) -------
+
+# Programs with names no process of this machine has, so that the rules
+# below can only ever match the test's own processes.
+rules_programs() {
+	T=$BATS_TEST_TMPDIR/prog
+	mkdir -p "$T"
+	chmod 755 "$BATS_TEST_TMPDIR" "$T"
+	cp /bin/sleep "$T/ctkslp$$"
+	cp /usr/bin/perl "$T/ctkperl$$"
+	# a script that waits without a child process
+	mkfifo "$T/fifo"
+	printf '#!/bin/sh\nread x <> "%s"\n' "$T/fifo" > "$T/ctkscr$$"
+	chmod 755 "$T"/*
+	export CTK_STICKY_DIR=$BATS_TEST_TMPDIR/sticky
+}
+
+# wait_in PID PATH [HIERARCHY]: until PID is in PATH (5 s at most)
+wait_in() {
+	local i
+	for i in $(seq 100); do
+		[ "$(ctk_cgroup_of "$1" "${3:-name=ctk-test}")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "$1 is in $(ctk_cgroup_of "$1" "${3:-name=ctk-test}"), not $2" >&2
+	return 1
+}
+
+# wait_log PATTERN: until the daemon's log has it (5 s at most)
+wait_log() {
+	local i
+	for i in $(seq 100); do
+		grep -q "$1" "$BATS_TEST_TMPDIR/watch.log" && return 0
+		sleep 0.05
+	done
+	echo "not in the log: $1" >&2
+	return 1
+}
+
+spawn() {
+	"$@" >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	SPAWNED=$!
+}
+
+@test "--rules=FILE: the effective uid, @group, names and full paths, '%', templates that make their container" {
+	rules_programs
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	cat > "$T/rules" <<-EOF
+	# a comment
+	nobody:ctkslp$$      name=ctk-test  /users/%u-%U/%p
+	%                    unified        $rel/nobody
+	root:$T/ctkslp$$     name=ctk-test  /b
+	@nogroup:ctkperl$$   name=ctk-test  /grp/%g-%G
+	ghost-user-x:ctkslp$$ name=ctk-test /never
+	EOF
+	mkdir "$V2/nobody"
+	# real uid root, effective uid nobody: the effective one counts
+	spawn setpriv --euid 65534 "$T/ctkslp$$" 1000; p1=$SPAWNED
+	spawn "$T/ctkslp$$" 1000; p2=$SPAWNED
+	spawn setpriv --regid 65534 --clear-groups "$T/ctkperl$$" -e 'sleep 1000'; p3=$SPAWNED
+	spawn sleep 1000; p4=$SPAWNED
+	sleep 0.2
+	run --separate-stderr cattach --rules="$T/rules" -v "$p1" "$p2" "$p3" "$p4"
+	assert_success
+	[[ "$stderr" == *"line 6: no such user 'ghost-user-x': rule skipped"* ]]
+	[ "$(ctk_cgroup_of "$p1" name=ctk-test)" = "/users/nobody-65534/ctkslp$$" ]
+	[ "$(ctk_cgroup_of "$p1" '')" = "$rel/nobody" ]
+	[ "$(ctk_cgroup_of "$p2" name=ctk-test)" = /b ]
+	[ "$(ctk_cgroup_of "$p3" name=ctk-test)" = /grp/nogroup-65534 ]
+	[ "$(ctk_cgroup_of "$p4" name=ctk-test)" = / ]
+	assert_line "$p2 (ctkslp$$): moved to name=ctk-test:/b (line 4)"
+	# a destination that does not exist and is no template is an error
+	printf 'root:ctkslp%s name=ctk-test /nosuch\n' "$$" > "$T/rules"
+	run --separate-stderr cattach --rules="$T/rules" "$p2"
+	assert_failure 1
+	[[ "$stderr" == "cattach: $p2 (ctkslp$$): name=ctk-test:/nosuch: no such container"* ]]
+}
+
+@test "--rules: a script is matched by its own path; a name and arguments alone do not pose as one" {
+	rules_programs
+	mkdir "$V1/scripts"
+	printf '*:%s name=ctk-test /scripts\n' "$T/ctkscr$$" > "$T/rules"
+	spawn "$T/ctkscr$$"; p1=$SPAWNED
+	# bash named like the script, with its path as an argument: its #!
+	# line names sh, not bash, so this is no run of that script
+	spawn bash -c 'printf %s "$0" > /proc/$$/comm; read x <> "$2"' "ctkscr$$" "$T/ctkscr$$" "$T/fifo"; p2=$SPAWNED
+	sleep 0.3
+	[ "$(cat /proc/$p2/comm)" = "ctkscr$$" ]
+	run cattach --rules="$T/rules" "$p1" "$p2"
+	assert_success
+	[ "$(ctk_cgroup_of "$p1" name=ctk-test)" = /scripts ]
+	[ "$(ctk_cgroup_of "$p2" name=ctk-test)" = / ]
+}
+
+@test "--rules -- CMD runs CMD where the rules put it (cgexec without -g)" {
+	rules_programs
+	printf 'root:ctkslp%s name=ctk-test /run/%%p\n' "$$" > "$T/rules"
+	run cattach --rules="$T/rules" -- sh -c 'cat /proc/self/cgroup'
+	assert_success
+	assert_line --regexp '^[0-9]+:name=ctk-test:/$'
+	run cattach --rules="$T/rules" -- "$T/ctkslp$$" 0
+	assert_success
+	[ -d "$V1/run/ctkslp$$" ]
+	run cattach --rules="$T/rules" -- no-such-command-x
+	assert_failure 127
+}
+
+@test "--rules --watch: new processes, another user, a uid change, a script, a template, a reload" {
+	rules_programs
+	mkdir "$V1/root" "$V1/script" "$V1/again"
+	cat > "$T/rules" <<-EOF
+	nobody:ctkslp$$   name=ctk-test  /user/%u
+	nobody:ctkperl$$  name=ctk-test  /uid/%U
+	root:ctkslp$$     name=ctk-test  /root
+	*:$T/ctkscr$$     name=ctk-test  /script
+	EOF
+	spawn "$T/ctkslp$$" 1000; before=$SPAWNED
+	cattach --rules="$T/rules" --watch -v > "$BATS_TEST_TMPDIR/watch.log" 2>&1 3>&- &
+	watcher=$!
+	CTK_PIDS="$CTK_PIDS $watcher"
+	wait_log "classifying by 4 rules"
+	# what ran before the daemon: its scan at start
+	wait_in "$before" /root
+	spawn setpriv --reuid 65534 --regid 65534 --clear-groups "$T/ctkslp$$" 1000
+	wait_in "$SPAWNED" /user/nobody
+	spawn "$T/ctkscr$$"
+	wait_in "$SPAWNED" /script
+	# a root process that becomes nobody, without an exec: the uid event
+	spawn "$T/ctkperl$$" -e 'sleep 1; $) = "65534 65534"; $( = 65534; $> = $< = 65534; sleep 1000'
+	p=$SPAWNED
+	wait_in "$p" /uid/65534
+	# SIGHUP reloads: new rules for what starts from then on
+	printf 'root:ctkslp%s name=ctk-test /again\n' "$$" > "$T/rules"
+	kill -HUP "$watcher"
+	wait_log "reloaded 1 rule"
+	spawn "$T/ctkslp$$" 1000
+	wait_in "$SPAWNED" /again
+	# a reload that fails keeps the rules it had
+	printf 'bad line\n' > "$T/rules"
+	kill -HUP "$watcher"
+	wait_log "keeping the rules loaded before"
+	spawn "$T/ctkslp$$" 1000
+	wait_in "$SPAWNED" /again
+	kill -TERM "$watcher"
+	wait "$watcher"
+	grep -q "moved to name=ctk-test:/user/nobody (line 1)" "$BATS_TEST_TMPDIR/watch.log"
+	grep -q "line 1: expected USER" "$BATS_TEST_TMPDIR/watch.log"
+}
+
+@test "--sticky: a process placed by hand, and its children, are left alone by the daemon" {
+	rules_programs
+	mkdir "$V1/auto" "$V1/manual"
+	printf 'root:ctkslp%s name=ctk-test /auto\n' "$$" > "$T/rules"
+	cattach --rules="$T/rules" --watch -v > "$BATS_TEST_TMPDIR/watch.log" 2>&1 3>&- &
+	watcher=$!
+	CTK_PIDS="$CTK_PIDS $watcher"
+	wait_log "classifying by 1 rule"
+	spawn cattach --sticky name=ctk-test:/manual -- sh -c "\"$T/ctkslp$$\" 1000 & wait"
+	sh=$SPAWNED
+	for i in $(seq 100); do
+		child=$(pgrep -P "$sh" "ctkslp$$") && break
+		sleep 0.05
+	done
+	[ -n "$child" ]
+	spawn "$T/ctkslp$$" 1000
+	wait_in "$SPAWNED" /auto
+	# the daemon has seen the sticky child's exec by now
+	[ "$(ctk_cgroup_of "$child" name=ctk-test)" = /manual ]
+	[ "$(ctk_cgroup_of "$sh" name=ctk-test)" = /manual ]
+	[ -f "$CTK_STICKY_DIR/$sh" ]
+	# by PID too; a mark of a pid whose process is another is no mark
+	spawn "$T/ctkslp$$" 1000; p=$SPAWNED
+	wait_in "$p" /auto
+	run cattach --sticky name=ctk-test:/manual "$p"
+	assert_success
+	kill -HUP "$watcher"	# the rescan of a reload leaves it too
+	sleep 0.3
+	[ "$(ctk_cgroup_of "$p" name=ctk-test)" = /manual ]
+	kill -TERM "$watcher"
+}
+
+@test "--rules --watch within the shipped unit's capabilities (bounding set, no_new_privs)" {
+	command -v setpriv >/dev/null || skip "no setpriv here"
+	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$CTK_BUILDDIR/contrib/cattach-rules.service" |
+		tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+	[ -n "$caps" ]
+	rules_programs
+	# a full path: read from /proc/PID/exe, which takes CAP_SYS_PTRACE
+	printf 'nobody:%s name=ctk-test /confined/%%u\n' "$T/ctkslp$$" > "$T/rules"
+	setpriv --no-new-privs --inh-caps=-all --bounding-set="-all,$caps" \
+		"$CTK_BUILDDIR/cattach" --rules="$T/rules" --watch -v > "$BATS_TEST_TMPDIR/watch.log" 2>&1 3>&- &
+	watcher=$!
+	CTK_PIDS="$CTK_PIDS $watcher"
+	wait_log "classifying by 1 rule"
+	# another user's process
+	spawn setpriv --reuid 65534 --regid 65534 --clear-groups "$T/ctkslp$$" 1000
+	wait_in "$SPAWNED" /confined/nobody
+	kill -TERM "$watcher"
+	wait "$watcher"
 }

@@ -49,3 +49,32 @@ load helpers/common
 	run cattach -t name=ctk-test:/ -- true
 	assert_failure 2
 }
+
+@test "--rules: usage, and a rules file that is wrong is said with its line, before anything moves" {
+	run --separate-stderr cattach --watch
+	assert_failure 2
+	[[ "$stderr" == "cattach: --watch goes with --rules"* ]]
+	run --separate-stderr cattach --log /tmp/x --rules 1
+	assert_failure 2
+	[[ "$stderr" == "cattach: --log goes with --rules --watch"* ]]
+	run --separate-stderr cattach --sticky -a name=x:/a name=x:/b
+	assert_failure 2
+	run --separate-stderr cattach --rules --watch 1
+	assert_failure 2
+	run --separate-stderr cattach --rules
+	assert_failure 2
+	[[ "$stderr" == "cattach: --rules: no PID, command or --watch"* ]]
+	printf 'root cpu\n' > "$BATS_TEST_TMPDIR/bad"
+	# the word after --rules is a PID again, and the file is read first
+	run --separate-stderr cattach --rules="$BATS_TEST_TMPDIR/bad" $$
+	assert_failure 1
+	[ "$stderr" = "cattach: $BATS_TEST_TMPDIR/bad: line 1: expected USER[:PROCESS] CONTROLLERS DESTINATION [OPTIONS]" ]
+	run --separate-stderr cattach --rules "$BATS_TEST_TMPDIR/bad" $$
+	assert_failure 1
+	[[ "$stderr" == *"line 1: expected"* ]]
+	# a FIFO is refused at once, never waited on
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	run --separate-stderr timeout 5 cattach --rules="$BATS_TEST_TMPDIR/fifo" $$
+	assert_failure 1
+	[ "$stderr" = "cattach: $BATS_TEST_TMPDIR/fifo: not a regular file" ]
+}

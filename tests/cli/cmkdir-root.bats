@@ -179,7 +179,7 @@ teardown_file() { ctk_root_teardown_file; }
 	[ "$(stat -c %a "$V1/ctk-cfg/notify_on_release")" = 644 ]
 }
 
-@test "--config refuses '..' before libcgroup sees it" {
+@test "--config refuses '..' before anything is made" {
 	run cmkdir --config "$FIXTURES/cgconfig-dotdot.conf"
 	assert_failure 1
 	[ ! -e /tmp/ctk-escape ]
@@ -308,4 +308,136 @@ teardown_file() { ctk_root_teardown_file; }
 	assert_failure 1
 	[[ "$stderr" == "cmkdir: :$rel/nosuch: "* ]]
 	[ ! -e "$V2/dst2" ]
+}
+
+# --- --config (cgconfigparser) and snapshots (cgsnapshot) -------------------
+
+@test "--config DIR loads every *.conf in name order, as one transaction" {
+	d=$BATS_TEST_TMPDIR/cgconfig.d
+	mkdir "$d"
+	printf 'group one { "name=ctk-test" { notify_on_release = 1; } }\n' > "$d/10-one.conf"
+	printf 'group one/two { "name=ctk-test" { } }\n' > "$d/20-two.conf"
+	printf 'group never { "name=ctk-test" { } }\n' > "$d/README"
+	run cmkdir -v --config "$d"
+	assert_success
+	[ -d "$V1/one/two" ]
+	[ ! -e "$V1/never" ]
+	[ "$(cat "$V1/one/notify_on_release")" = 1 ]
+	# a failure in the last file undoes what the first made
+	rmdir "$V1/one/two" "$V1/one"
+	printf 'group one/three { "name=ctk-test" { cgroup.clone_children = x; } }\n' > "$d/30-bad.conf"
+	run --separate-stderr cmkdir --config "$d"
+	assert_failure 1
+	[[ "$stderr" == "cmkdir: $d/30-bad.conf: line 1: group one/three: cgroup.clone_children: invalid value"* ]]
+	[ ! -e "$V1/one" ]
+}
+
+@test "--config: group . sets the root; -u -m -f -t are the defaults of groups without perm" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	cat > "$BATS_TEST_TMPDIR/c.conf" <<-EOF
+	group . { "name=ctk-test" { cgroup.clone_children = 1; } }
+	group dflt { "name=ctk-test" { } }
+	group own {
+		perm { admin { uid = root; gid = root; dperm = 0700; } }
+		"name=ctk-test" { }
+	}
+	group ${rel#/}/v { "unified" { cgroup.max.descendants = 7; ctk.notify_on_release = 1; } }
+	EOF
+	run cmkdir --config "$BATS_TEST_TMPDIR/c.conf" -u nobody -m 0750 -f 0640 -t 1234:5678
+	assert_success
+	[ "$(cat "$V1/cgroup.clone_children")" = 1 ]
+	echo 0 > "$V1/cgroup.clone_children"
+	[ "$(stat -c '%a %U' "$V1/dflt")" = "750 nobody" ]
+	[ "$(stat -c '%a %U' "$V1/dflt/notify_on_release")" = "640 nobody" ]
+	[ "$(stat -c '%u:%g' "$V1/dflt/tasks")" = 1234:5678 ]
+	[ "$(stat -c '%a %U' "$V1/own")" = "700 root" ]
+	[ "$(cat "$V2/v/cgroup.max.descendants")" = 7 ]
+	[ "$(getfattr --only-values -n trusted.ctk.notify_on_release "$V2/v")" = 1 ]
+}
+
+@test "--config: an existing group takes its perm and values, and a failure puts them back" {
+	mkdir "$V1/old"
+	chmod 0755 "$V1/old"
+	cat > "$BATS_TEST_TMPDIR/c.conf" <<-EOF
+	group old {
+		perm { admin { uid = nobody; gid = root; dperm = 0711; fperm = 0600; } }
+		"name=ctk-test" { notify_on_release = 1; }
+	}
+	EOF
+	run cmkdir --config "$BATS_TEST_TMPDIR/c.conf"
+	assert_success
+	[ "$(stat -c '%a %U' "$V1/old")" = "711 nobody" ]
+	[ "$(stat -c '%a %U' "$V1/old/notify_on_release")" = "600 nobody" ]
+	[ "$(cat "$V1/old/notify_on_release")" = 1 ]
+	chown root "$V1/old" "$V1/old"/*
+	chmod 0755 "$V1/old"
+	chmod 0644 "$V1/old/notify_on_release"
+	echo 0 > "$V1/old/notify_on_release"
+	printf 'group new { "name=ctk-test" { cgroup.clone_children = bad; } }\n' >> "$BATS_TEST_TMPDIR/c.conf"
+	run cmkdir --config "$BATS_TEST_TMPDIR/c.conf"
+	assert_failure 1
+	[ "$(stat -c '%a %U' "$V1/old")" = "755 root" ]
+	[ "$(stat -c '%a %U' "$V1/old/notify_on_release")" = "644 root" ]
+	[ "$(cat "$V1/old/notify_on_release")" = 0 ]
+	[ ! -e "$V1/new" ]
+}
+
+@test "--config: a mount section needs its hierarchy mounted; SPECs and --set do not go with it" {
+	printf 'mount { "name=ctk-nosuch-x" = /x; }\ngroup a { "name=ctk-test" { } }\n' > "$BATS_TEST_TMPDIR/m.conf"
+	run --separate-stderr cmkdir --config "$BATS_TEST_TMPDIR/m.conf"
+	assert_failure 1
+	[[ "$stderr" == "cmkdir: name=ctk-nosuch-x: not mounted (the mount section is cmount's to do"* ]]
+	[ ! -e "$V1/a" ]
+	printf 'mount { "name=ctk-test" = /x; }\ngroup a { "name=ctk-test" { } }\n' > "$BATS_TEST_TMPDIR/m.conf"
+	run cmkdir --config "$BATS_TEST_TMPDIR/m.conf"
+	assert_success
+	[ -d "$V1/a" ]
+	run --separate-stderr cmkdir --config "$BATS_TEST_TMPDIR/m.conf" -s a.b=1
+	assert_failure 2
+}
+
+# what a tree is, for comparing: modes, owners, and every value
+tree_state() {
+	(cd "$1" && find . -mindepth 1 -printf '%p %m %u %g\n' | sort
+	 find . -mindepth 1 -type f -perm -u+r ! -name '*.pressure' ! -name '*.stat*' \
+		! -name cgroup.events ! -name cgroup.controllers -print | sort |
+		while read -r f; do printf '%s=%s\n' "$f" "$(tr '\n' ' ' < "$f")"; done
+	 find . -mindepth 1 -type d | sort | while read -r d; do
+		printf '%s mark=%s\n' "$d" "$(getfattr --only-values -n trusted.ctk.notify_on_release "$d" 2>/dev/null)"
+	 done)
+}
+
+@test "snapshot round trip: cmount -T --cgconfig, remove the tree, cmkdir --config: the same tree (v1 and v2)" {
+	run cmkdir -p -m 0750 -u nobody:nogroup -t 1234:5678 -N name=ctk-test:/snap/a
+	assert_success
+	run cmkdir -p -f 0640 name=ctk-test:/snap/b/c
+	assert_success
+	echo 1 > "$V1/snap/b/cgroup.clone_children"
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir -p "$V2/x/y" "$V2/x/z"
+	echo 4 > "$V2/x/cgroup.max.descendants"
+	echo 2 > "$V2/x/z/cgroup.max.depth"
+	chmod 0700 "$V2/x/z"
+	setfattr -n trusted.ctk.notify_on_release -v 1 "$V2/x/y"
+	before1=$(tree_state "$V1/snap")
+	before2=$(tree_state "$V2/x")
+	run cmount -T --cgconfig name=ctk-test:/snap ":$rel/x"
+	assert_success
+	echo "$output" > "$BATS_TEST_TMPDIR/snap.conf"
+	grep -q '^group snap/a {' "$BATS_TEST_TMPDIR/snap.conf"
+	grep -q 'dperm = 0750;' "$BATS_TEST_TMPDIR/snap.conf"
+	grep -q 'ctk.notify_on_release = 1;' "$BATS_TEST_TMPDIR/snap.conf"
+	run crelease --remove -r name=ctk-test:/snap ":$rel/x"
+	assert_success
+	[ ! -e "$V1/snap" ]
+	[ ! -e "$V2/x" ]
+	run cmkdir --config "$BATS_TEST_TMPDIR/snap.conf"
+	assert_success
+	[ "$(tree_state "$V1/snap")" = "$before1" ]
+	[ "$(tree_state "$V2/x")" = "$before2" ]
+	# and the snapshot of the new tree is the snapshot of the old one
+	run cmount -T --cgconfig name=ctk-test:/snap ":$rel/x"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/snap.conf")" ]
 }

@@ -150,3 +150,15 @@ load helpers/common
 	run cattach --help
 	assert_success
 }
+
+@test "--cgconfig goes with -T and a SPEC, and prints no columns" {
+	run --separate-stderr cmount --cgconfig
+	assert_failure 2
+	[[ "$stderr" == "cmount: --cgconfig goes with -T"* ]]
+	run --separate-stderr cmount -T --cgconfig --mountinfo "$FIXTURES/mountinfo-v1v2"
+	assert_failure 2
+	[[ "$stderr" == "cmount: --cgconfig: no SPEC given"* ]]
+	run --separate-stderr cmount -T --cgconfig -J --mountinfo "$FIXTURES/mountinfo-v1v2" :/
+	assert_failure 2
+	[[ "$stderr" == "cmount: --cgconfig prints a file, not columns"* ]]
+}

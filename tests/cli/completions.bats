@@ -137,6 +137,18 @@ specs_on() {
 	assert_line bash
 }
 
+@test "cattach completes --rules=FILE and its daemon options" {
+	run complete_words cattach _cattach cattach --sti
+	assert_output "--sticky"
+	run complete_words cattach _cattach cattach --wat
+	assert_output "--watch"
+	touch "$BATS_TEST_TMPDIR/cgrules-x.conf"
+	run complete_words cattach _cattach cattach "--rules=$BATS_TEST_TMPDIR/cgrules-x"
+	assert_output "--rules=$BATS_TEST_TMPDIR/cgrules-x.conf"
+	run complete_words cattach _cattach cattach --rules = "$BATS_TEST_TMPDIR/cgrules-x"
+	assert_output "$BATS_TEST_TMPDIR/cgrules-x.conf"
+}
+
 @test "cattach completes PIDs after the container" {
 	run complete_words cattach _cattach cattach name=x:/ 1
 	assert_success

@@ -440,3 +440,44 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	sleep 0.2
 	[ -d "$V2/q" ]
 }
+
+# ---- 11: a forged process event ------------------------------------------
+
+@test "attack 11: a forged process event (this process is a sticky one's child) does not make the daemon leave it alone" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3 here"
+	mkdir "$V1/manual" "$V1/caught"
+	cp /bin/sleep "$T/ctkslp$$"
+	chmod 755 "$T/ctkslp$$"
+	export CTK_STICKY_DIR=$T/sticky
+	printf 'nobody:ctkslp%s name=ctk-test /caught\n' "$$" > "$T/rules"
+	cattach --rules="$T/rules" --watch -v > "$T/watch.log" 2>&1 3>&- &
+	WATCHER=$!
+	for i in $(seq 100); do
+		grep -q "classifying by 1 rule" "$T/watch.log" && break
+		sleep 0.05
+	done
+	grep -q "classifying by 1 rule" "$T/watch.log"
+	cattach --sticky name=ctk-test:/manual -- sleep 1000 3>&- &
+	sticky=$!
+	CTK_PIDS="$CTK_PIDS $sticky"
+	sleep 0.2
+	[ -f "$CTK_STICKY_DIR/$sticky" ]
+	# a user cannot send on the connector at all
+	run setpriv --reuid 65534 --regid 65534 --clear-groups /usr/bin/python3 -c '
+import socket; s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 11)
+s.bind((0, 0)); s.sendto(b"\0" * 16, ('"$WATCHER"', 0))'
+	assert_failure
+	assert_output --partial "Operation not permitted"
+	# a process that can (CAP_NET_ADMIN), and then becomes nobody: its
+	# event is not the kernel's, and /proc says who its parent is
+	"$CTK_SRCDIR/tests/helpers/forge-procev" "$WATCHER" "$sticky" "$T/ctkslp$$" 65534 > "$T/forge.log" 2>&1 3>&- &
+	attacker=$!
+	CTK_PIDS="$CTK_PIDS $attacker"
+	for i in $(seq 100); do
+		[ "$(ctk_cgroup_of "$attacker" name=ctk-test)" = /caught ] && break
+		sleep 0.05
+	done
+	grep -q "forged event sent" "$T/forge.log"
+	[ "$(ctk_cgroup_of "$attacker" name=ctk-test)" = /caught ]
+	[ ! -e "$CTK_STICKY_DIR/$attacker" ]
+}

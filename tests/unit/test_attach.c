@@ -1,33 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* pid syntax, /proc parsing, cgconfig.conf name checks. */
+/* pid syntax, /proc parsing, task files. */
 #include "config.h"
 
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ctk/attach.h"
-#include "ctk/cgconf.h"
 #include "ctk/create.h"
 #include "../../libcommon/internal.h"
 #include "tap.h"
-
-/* Write a cgconfig.conf of one printf. */
-__attribute__((format(printf, 2, 3)))
-static void write_conf(const char *path, const char *fmt, ...)
-{
-	FILE *f = fopen(path, "w");
-	va_list ap;
-
-	if (!f)
-		return;
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fclose(f);
-}
 
 int main(void)
 {
@@ -86,40 +69,5 @@ int main(void)
 	   "v2 subtree_control");
 	ok(!ctk_is_task_file(CTK_HIER_V2, "tasks"), "no v2 tasks");
 
-	ok(ctk_cgconfig_check(fixture("cgconfig-ok.conf"), &e) == 0,
-	   "a plain cgconfig.conf passes (%s)", e.msg);
-	ok(ctk_cgconfig_check(fixture("cgconfig-dotdot.conf"), &e) < 0 &&
-	   strstr(e.msg, "line 3") && strstr(e.msg, ".."),
-	   "'../' group refused: %s", e.msg);
-	ok(ctk_cgconfig_check(fixture("cgconfig-quoted.conf"), &e) < 0,
-	   "a quoted '..' refused: %s", e.msg);
-	ok(ctk_cgconfig_check(fixture("cgconfig-abs.conf"), &e) < 0 &&
-	   strstr(e.msg, "absolute"), "an absolute name refused: %s", e.msg);
-	ok(ctk_cgconfig_check("/nonexistent.conf", &e) < 0 && e.code == ENOENT,
-	   "a missing file");
-	is_str(ctk_cgroup_strerror(50030), "container is not empty",
-	       "ECGNONEMPTY worded without libcgroup's crash");
-	{
-		/* what the scan cannot see whole is refused, never cut */
-		char tmpl[] = "/tmp/ctk-test-cgconf.XXXXXX", word[1100];
-		int fd = mkstemp(tmpl);
-		struct ctk_err e2;
-
-		if (fd >= 0)
-			close(fd);
-		memset(word, 'a', sizeof(word) - 1);
-		word[sizeof(word) - 1] = '\0';
-		write_conf(tmpl, "group a/%s/../../x {\n}\n", word);
-		ok(ctk_cgconfig_check(tmpl, &e2) == -E2BIG &&
-		   strstr(e2.msg, "longer than"), "a word past the buffer: "
-		   "refused (%s)", e2.msg);
-		write_conf(tmpl, "group \"a\n/../x\" {\n}\n");
-		ok(ctk_cgconfig_check(tmpl, &e2) == -EINVAL, "a quote across "
-		   "lines: refused (%s)", e2.msg);
-		write_conf(tmpl, "template ../%%u {\n}\n");
-		ok(ctk_cgconfig_check(tmpl, &e2) == -EINVAL, "a template "
-		   "name with '..': refused");
-		unlink(tmpl);
-	}
 	return tap_done();
 }

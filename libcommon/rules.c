@@ -1,0 +1,780 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cgrules.conf: parsed, matched and applied by ctk itself, so that what
+ * moves a process is the effective uid (not the real one), a script counts
+ * as itself, and a template makes the container it names: the three
+ * things libcgroup's cgroup_change_cgroup_flags() did not do for cattach.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "ctk/attach.h"
+#include "ctk/container.h"
+#include "ctk/create.h"
+#include "ctk/proc.h"
+#include "ctk/rules.h"
+#include "ctk/spec.h"
+#include "internal.h"
+
+#define RULES_MAX_BYTES	(1 << 20)
+#define FUSE_MAGIC	0x65735546
+
+void ctk_rules_free(struct ctk_rules *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].proc);
+		free(r->v[i].ctrls);
+		free(r->v[i].dest);
+	}
+	for (size_t i = 0; i < r->nwarnings; i++)
+		free(r->warnings[i]);
+	free(r->v);
+	free(r->warnings);
+	memset(r, 0, sizeof(*r));
+}
+
+static void warn(struct ctk_rules *r, const char *fmt, ...)
+	CTK_ATTR_PRINTF(2, 3);
+
+static void warn(struct ctk_rules *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (CTK_GROW(r->warnings, r->capw, r->nwarnings, 4))
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) >= 0)
+		r->warnings[r->nwarnings++] = s;
+	va_end(ap);
+}
+
+static bool ctrl_word_ok(const char *w, size_t len)
+{
+	if (len == 1 && *w == '*')
+		return true;
+	if (len > 5 && !strncmp(w, "name=", 5)) {
+		char name[64];
+
+		if (len - 5 >= sizeof(name))
+			return false;
+		memcpy(name, w + 5, len - 5);
+		name[len - 5] = '\0';
+		return ctk_hierarchy_name_valid(name);
+	}
+	if (!len || len > 63)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!islower((unsigned char)w[i]) && !isdigit((unsigned char)w[i])
+		    && w[i] != '_')
+			return false;
+	return true;
+}
+
+static int check_ctrls(const char *s, int line, struct ctk_err *e)
+{
+	const char *p = s;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+
+		if (!ctrl_word_ok(p, len) || (len == 1 && *p == '*' &&
+		    (p != s || p[1])))
+			return ctk_err_setx(e, EINVAL, "line %d: '%.64s': not a "
+					    "controller list (CTRL[,CTRL...], "
+					    "name=NAME, unified or *)", line,
+					    s);
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+static int check_dest(const char *s, int line, struct ctk_err *e)
+{
+	if (strlen(s) > CTK_CPATH_MAX)
+		return ctk_err_setx(e, EINVAL, "line %d: destination longer "
+				    "than %d bytes", line, CTK_CPATH_MAX);
+	for (const char *p = s; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return ctk_err_setx(e, EINVAL, "line %d: a control "
+					    "character in the destination",
+					    line);
+		if (*p == '%' && !strchr("uUgGpP", p[1]))
+			return ctk_err_setx(e, EINVAL, "line %d: '%%%c' is no "
+					    "template (%%u %%U %%g %%G %%p %%P)",
+					    line, p[1] ? p[1] : ' ');
+		if (*p == '%')
+			p++;
+	}
+	return 0;
+}
+
+/* USER[:PROCESS] into @rule. */
+static int parse_who(struct ctk_rules *r, struct ctk_rule *rule, char *w,
+		     struct ctk_err *e)
+{
+	char *colon = strchr(w, ':');
+
+	if (colon) {
+		*colon = '\0';
+		if (!colon[1])
+			return ctk_err_setx(e, EINVAL, "line %d: an empty "
+					    "process name after ':'",
+					    rule->line);
+		rule->proc = strdup(colon + 1);
+		if (!rule->proc)
+			return ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	if (!strcmp(w, "*")) {
+		rule->who = CTK_RULE_ANY;
+	} else if (!strcmp(w, "%")) {
+		if (!r->n)
+			return ctk_err_setx(e, EINVAL, "line %d: '%%' continues "
+					    "a rule, and none comes before",
+					    rule->line);
+		if (colon)
+			return ctk_err_setx(e, EINVAL, "line %d: '%%' takes no "
+					    "process name", rule->line);
+		rule->who = CTK_RULE_SAME;
+	} else if (w[0] == '@') {
+		struct group *gr = w[1] ? getgrnam(w + 1) : NULL;
+
+		rule->who = CTK_RULE_GROUP;
+		if (gr)
+			rule->gid = gr->gr_gid;
+		else {
+			rule->skip = true;
+			warn(r, "line %d: no such group '%.64s': rule skipped",
+			     rule->line, w + 1);
+		}
+	} else {
+		struct passwd *pw = *w ? getpwnam(w) : NULL;
+
+		rule->who = CTK_RULE_USER;
+		if (pw)
+			rule->uid = pw->pw_uid;
+		else {
+			rule->skip = true;
+			warn(r, "line %d: no such user '%.64s': rule skipped",
+			     rule->line, w);
+		}
+	}
+	return 0;
+}
+
+static int parse_line(struct ctk_rules *r, char *s, int line,
+		      struct ctk_err *e)
+{
+	char *tok[5], *save = NULL;
+	struct ctk_rule *rule;
+	size_t n = 0;
+	int rc;
+
+	for (char *t = strtok_r(s, " \t\r", &save); t;
+	     t = strtok_r(NULL, " \t\r", &save)) {
+		if (*t == '#')
+			break;
+		if (n == 5)
+			break;
+		tok[n++] = t;
+	}
+	if (!n)
+		return 0;
+	if (n < 3 || n > 4)
+		return ctk_err_setx(e, EINVAL, "line %d: expected USER[:PROCESS] "
+				    "CONTROLLERS DESTINATION [OPTIONS]", line);
+	if (CTK_GROW(r->v, r->cap, r->n, 16))
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	rule = &r->v[r->n];
+	memset(rule, 0, sizeof(*rule));
+	rule->line = line;
+	rc = parse_who(r, rule, tok[0], e);
+	if (!rc)
+		rc = check_ctrls(tok[1], line, e);
+	if (!rc)
+		rc = check_dest(tok[2], line, e);
+	if (!rc && n == 4) {
+		if (!strcmp(tok[3], "ignore"))
+			rule->ignore = true;
+		else
+			rc = ctk_err_setx(e, EINVAL, "line %d: unknown option "
+					  "'%.32s' (only ignore)", line, tok[3]);
+	}
+	if (!rc) {
+		rule->ctrls = strdup(tok[1]);
+		rule->dest = strdup(tok[2]);
+		if (!rule->ctrls || !rule->dest)
+			rc = ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	r->n++;		/* freed with the rest either way */
+	return rc;
+}
+
+int ctk_rules_parse(const char *text, struct ctk_rules *r, struct ctk_err *e)
+{
+	char *copy = strdup(text), *p, *nl;
+	int line = 0, rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (!copy)
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	for (p = copy; !rc && p && *p; p = nl) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl++ = '\0';
+		line++;
+		rc = parse_line(r, p, line, e);
+	}
+	free(copy);
+	if (rc)
+		ctk_rules_free(r);
+	return rc;
+}
+
+int ctk_read_regular_file(const char *path, size_t max, char **out,
+			  size_t *len, struct ctk_err *e)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	size_t n = 0;
+	char *buf;
+
+	*out = NULL;
+	if (fd < 0)
+		return ctk_err_set(e, errno, "cannot open");
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ctk_err_setx(e, EINVAL, "not a regular file");
+	}
+	if ((size_t)st.st_size > max) {
+		close(fd);
+		return ctk_err_setx(e, E2BIG, "longer than %zu bytes", max);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	while (n < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n)) {
+		free(buf);
+		return ctk_err_setx(e, EINVAL, "a NUL byte: refused");
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int ctk_rules_load(const char *path, struct ctk_rules *r, struct ctk_err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = ctk_read_regular_file(path, RULES_MAX_BYTES, &buf, &len, e);
+	return rc ? rc : ctk_rules_parse(buf, r, e);
+}
+
+/* ---- who a process is --------------------------------------------------- */
+
+static ssize_t read_proc(pid_t pid, const char *what, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+static const char *base_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* Does the "#!" line of the regular file @path name @exe's program? */
+static bool runs_as_script(const char *path, const char *exe)
+{
+	char head[256], interp[PATH_MAX], *p, *end;
+	struct stat st, st2;
+	struct statfs sf;
+	ssize_t n;
+	int fd;
+
+	/* never a FIFO, a device or a user's FUSE mount that could hang */
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+		  O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st2) < 0 || st2.st_ino != st.st_ino ||
+	    st2.st_dev != st.st_dev || fstatfs(fd, &sf) < 0 ||
+	    sf.f_type == FUSE_MAGIC) {
+		close(fd);
+		return false;
+	}
+	n = read(fd, head, sizeof(head) - 1);
+	close(fd);
+	if (n < 3 || head[0] != '#' || head[1] != '!')
+		return false;
+	head[n] = '\0';
+	p = head + 2;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	end = p + strcspn(p, " \t\n");
+	snprintf(interp, sizeof(interp), "%.*s", (int)(end - p), p);
+	if (!strcmp(base_of(interp), "env")) {
+		/* #!/usr/bin/env python3: the program named next */
+		p = end + strspn(end, " \t");
+		end = p + strcspn(p, " \t\n");
+		return end > p && !strncmp(base_of(exe), p, (size_t)(end - p));
+	}
+	{
+		char real[PATH_MAX];
+
+		if (!realpath(interp, real))
+			return false;
+		return !strcmp(real, exe);
+	}
+}
+
+/* A script run by its interpreter: find it among the arguments. */
+static void find_script(struct ctk_proc_id *id)
+{
+	char args[8192], cwd[64], cand[PATH_MAX * 2], real[PATH_MAX];
+	size_t clen = strlen(id->comm);
+	ssize_t n;
+
+	if (!clen || !strncmp(base_of(id->exe), id->comm, clen))
+		return;		/* the program itself */
+	n = read_proc(id->pid, "cmdline", args, sizeof(args));
+	if (n <= 0)
+		return;
+	snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", (int)id->pid);
+	for (char *a = args; a < args + n; a += strlen(a) + 1) {
+		if (!*a || strncmp(base_of(a), id->comm, clen))
+			continue;
+		if (strlen(a) >= PATH_MAX)
+			continue;
+		if (*a == '/')
+			snprintf(cand, sizeof(cand), "%s", a);
+		else
+			snprintf(cand, sizeof(cand), "%s/%.*s", cwd, PATH_MAX, a);
+		if (!realpath(cand, real) || !runs_as_script(real, id->exe))
+			continue;
+		snprintf(id->exe, sizeof(id->exe), "%s", real);
+		id->script = true;
+		return;
+	}
+}
+
+int ctk_proc_identify(pid_t pid, struct ctk_proc_id *id)
+{
+	char buf[4096], path[64], *p;
+	unsigned r, eff;
+	ssize_t n;
+
+	memset(id, 0, sizeof(*id));
+	id->pid = pid;
+	n = read_proc(pid, "status", buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	p = strstr(buf, "Name:");
+	if (p)
+		sscanf(p + 5, " %63[^\n]", id->comm);
+	p = strstr(buf, "\nUid:");
+	if (!p || sscanf(p + 5, "%u %u", &r, &eff) != 2)
+		return -EINVAL;
+	id->euid = eff;
+	p = strstr(buf, "\nGid:");
+	if (!p || sscanf(p + 5, "%u %u", &r, &eff) != 2)
+		return -EINVAL;
+	id->egid = eff;
+	p = strstr(buf, "\nGroups:");
+	if (p) {
+		char *q = p + 8, *end;
+
+		while (id->ngroups < CTK_ARRAY_SIZE(id->groups)) {
+			unsigned long g = strtoul(q, &end, 10);
+
+			if (end == q)
+				break;
+			id->groups[id->ngroups++] = (gid_t)g;
+			q = end;
+		}
+	}
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, id->exe, sizeof(id->exe) - 1);
+	if (n > 0) {
+		id->exe[n] = '\0';
+		find_script(id);
+	}
+	return 0;
+}
+
+/* ---- matching ------------------------------------------------------------ */
+
+static bool in_group(const struct ctk_rule *rule, const struct ctk_proc_id *id)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	if (id->egid == rule->gid)
+		return true;
+	for (size_t i = 0; i < id->ngroups; i++)
+		if (id->groups[i] == rule->gid)
+			return true;
+	/* the group's member list, as libcgroup reads it */
+	pw = getpwuid(id->euid);
+	gr = pw ? getgrgid(rule->gid) : NULL;
+	for (char **m = gr ? gr->gr_mem : NULL; m && *m; m++)
+		if (!strcmp(*m, pw->pw_name))
+			return true;
+	return false;
+}
+
+static bool proc_matches(const struct ctk_rule *rule,
+			 const struct ctk_proc_id *id)
+{
+	if (!rule->proc)
+		return true;
+	if (!id->exe[0])	/* no program to read: its name only */
+		return !strchr(rule->proc, '/') && !strcmp(rule->proc, id->comm);
+	if (strchr(rule->proc, '/'))
+		return !strcmp(rule->proc, id->exe);
+	return !strcmp(rule->proc, base_of(id->exe));
+}
+
+long ctk_rules_match(const struct ctk_rules *r, const struct ctk_proc_id *id)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct ctk_rule *rule = &r->v[i];
+		bool who;
+
+		if (rule->who == CTK_RULE_SAME || rule->skip)
+			continue;
+		who = rule->who == CTK_RULE_ANY ||
+		      (rule->who == CTK_RULE_USER && rule->uid == id->euid) ||
+		      (rule->who == CTK_RULE_GROUP && in_group(rule, id));
+		if (who && proc_matches(rule, id))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* A template's value: one plain name, never a path of its own. */
+static int put_value(char **o, char *end, const char *v, char code,
+		     struct ctk_err *e)
+{
+	size_t len = strlen(v);
+
+	if (!len || !strcmp(v, ".") || !strcmp(v, "..") || strchr(v, '/'))
+		return ctk_err_setx(e, EINVAL, "%%%c gives '%.64s', which is "
+				    "not a container name", code, v);
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return ctk_err_setx(e, EINVAL, "%%%c gives a control "
+					    "character", code);
+	if ((size_t)(end - *o) <= len)
+		return ctk_err_setx(e, ENAMETOOLONG, "destination too long");
+	memcpy(*o, v, len);
+	*o += len;
+	return 0;
+}
+
+int ctk_rule_dest(const struct ctk_rule *rule, const struct ctk_proc_id *id,
+		  char *buf, size_t size, bool *templated, struct ctk_err *e)
+{
+	char *o = buf, *end = buf + size - 1;
+
+	*templated = false;
+	for (const char *p = rule->dest; *p; p++) {
+		char num[24];
+		const char *v = NULL;
+		struct passwd *pw;
+		struct group *gr;
+		int rc;
+
+		if (*p != '%') {
+			if (o == end)
+				return ctk_err_setx(e, ENAMETOOLONG,
+						    "destination too long");
+			*o++ = *p;
+			continue;
+		}
+		*templated = true;
+		switch (*++p) {
+		case 'u':
+			pw = getpwuid(id->euid);
+			snprintf(num, sizeof(num), "%u", (unsigned)id->euid);
+			v = pw ? pw->pw_name : num;
+			break;
+		case 'U':
+			snprintf(num, sizeof(num), "%u", (unsigned)id->euid);
+			v = num;
+			break;
+		case 'g':
+			gr = getgrgid(id->egid);
+			snprintf(num, sizeof(num), "%u", (unsigned)id->egid);
+			v = gr ? gr->gr_name : num;
+			break;
+		case 'G':
+			snprintf(num, sizeof(num), "%u", (unsigned)id->egid);
+			v = num;
+			break;
+		case 'p':
+			v = id->exe[0] ? base_of(id->exe) : id->comm;
+			break;
+		case 'P':
+			snprintf(num, sizeof(num), "%d", (int)id->pid);
+			v = num;
+			break;
+		default:
+			return ctk_err_setx(e, EINVAL, "bad template");
+		}
+		rc = put_value(&o, end, v, *p, e);
+		if (rc)
+			return rc;
+	}
+	*o = '\0';
+	return 0;
+}
+
+/* ---- applying ------------------------------------------------------------ */
+
+static bool list_has(const char *list, const char *w, size_t len)
+{
+	for (const char *p = list; p && *p;) {
+		size_t l = strcspn(p, ",");
+
+		if (l == len && !strncmp(p, w, len))
+			return true;
+		p += l + (p[l] == ',');
+	}
+	return false;
+}
+
+/* Is @ctrl available on the v2 hierarchy @hy (its root's controllers)? */
+static bool v2_has(const struct ctk_hierarchy *hy, const char *ctrl,
+		   size_t len)
+{
+	char buf[1024];
+	int fd = ctk_hierarchy_fd(hy);
+
+	if (fd < 0 || ctk_cfile_read(fd, "cgroup.controllers", buf,
+				     sizeof(buf)) < 0)
+		return false;
+	for (char *p = strtok(buf, " \n"); p; p = strtok(NULL, " \n"))
+		if (strlen(p) == len && !strncmp(p, ctrl, len))
+			return true;
+	return false;
+}
+
+bool ctk_hierarchy_word(const char *p, size_t len,
+			const struct ctk_hierarchy *hy,
+			const struct ctk_hierarchies *h)
+{
+	if (hy->type == CTK_HIER_V2) {
+		if (len == 7 && !strncmp(p, "unified", 7))
+			return true;
+		/* a controller no v1 hierarchy has, on v2 */
+		if (strncmp(p, "name=", 5) && v2_has(hy, p, len)) {
+			for (size_t i = 0; i < h->n; i++)
+				if (h->v[i].type == CTK_HIER_V1 &&
+				    h->v[i].target &&
+				    list_has(h->v[i].controllers, p, len))
+					return false;
+			return true;
+		}
+		return false;
+	}
+	if (len > 5 && !strncmp(p, "name=", 5))
+		return hy->name && strlen(hy->name) == len - 5 &&
+		       !strncmp(hy->name, p + 5, len - 5);
+	return list_has(hy->controllers, p, len);
+}
+
+/* Does the controller list @ctrls name the mounted hierarchy @hy? */
+static bool names_hierarchy(const char *ctrls, const struct ctk_hierarchy *hy,
+			    const struct ctk_hierarchies *h)
+{
+	if (!strcmp(ctrls, "*"))
+		return true;
+	for (const char *p = ctrls; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (ctk_hierarchy_word(p, len, hy, h))
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+/* One hierarchy mounted twice? */
+bool ctk_hierarchy_same(const struct ctk_hierarchy *a,
+			   const struct ctk_hierarchy *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == CTK_HIER_V2)
+		return true;
+	if (a->hier_id > 0 && b->hier_id > 0)
+		return a->hier_id == b->hier_id;
+	return !strcmp(a->name ? a->name : "", b->name ? b->name : "") &&
+	       !strcmp(a->controllers, b->controllers);
+}
+
+int ctk_hierarchy_spec(const struct ctk_hierarchy *hy, const char *dest,
+		   char *buf, size_t size)
+{
+	const char *slash = *dest == '/' ? "" : "/";
+	int n;
+
+	if (hy->type == CTK_HIER_V2)
+		n = snprintf(buf, size, ":%s%s", slash, dest);
+	else if (hy->name)
+		n = snprintf(buf, size, "name=%s:%s%s", hy->name, slash, dest);
+	else
+		n = snprintf(buf, size, "%s:%s%s", hy->controllers, slash, dest);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int move_into(const struct ctk_hierarchies *h,
+		     const struct ctk_hierarchy *hy, const char *dest,
+		     bool templated, const struct ctk_proc_id *id,
+		     const struct ctk_rule *rule, ctk_rule_report_fn report,
+		     void *arg)
+{
+	char spec[CTK_CPATH_MAX + 300], where[CTK_CPATH_MAX + 300];
+	struct ctk_err e = { 0 };
+	struct ctk_target t;
+	int fd, rc;
+
+	if (ctk_hierarchy_spec(hy, dest, spec, sizeof(spec))) {
+		rc = ctk_err_setx(&e, ENAMETOOLONG, "destination too long");
+		report(arg, id, rule, dest, -rc, &e);
+		return rc;
+	}
+	rc = ctk_target_from_string(spec, h, &t, &e);
+	if (rc) {
+		report(arg, id, rule, spec, -rc, &e);
+		return rc;
+	}
+	ctk_target_format(&t, where, sizeof(where));
+	if (templated) {
+		struct ctk_create_opts o;
+		bool existed;
+
+		ctk_create_opts_init(&o);
+		o.parents = true;
+		rc = ctk_container_create(&t, &o, NULL, &existed, &e);
+	}
+	if (!rc) {
+		char now[CTK_CPATH_MAX + 1];
+
+		/* already there: nothing to do, nothing to say */
+		if (!ctk_proc_cgroup_path(id->pid, t.hier, now, sizeof(now)) &&
+		    !strcmp(now, t.cpath)) {
+			ctk_target_free(&t);
+			return 0;
+		}
+		fd = ctk_container_open(&t);
+		if (fd < 0) {
+			const char *why = ctk_explain(CTK_OP_OPEN, -fd);
+
+			rc = ctk_err_set(&e, -fd, "%s", why ? why :
+					 "cannot open the container");
+		} else {
+			rc = ctk_attach(fd, &t, id->pid, false, &e);
+			close(fd);
+		}
+	}
+	report(arg, id, rule, where, -rc, &e);
+	ctk_target_free(&t);
+	return rc;
+}
+
+int ctk_rules_apply(const struct ctk_rules *r, long k,
+		    const struct ctk_proc_id *id,
+		    const struct ctk_hierarchies *h, ctk_rule_report_fn report,
+		    void *arg)
+{
+	int first = 0;
+
+	if (k < 0 || (size_t)k >= r->n)
+		return -EINVAL;
+	if (r->v[k].ignore) {
+		report(arg, id, &r->v[k], NULL, 0, NULL);
+		return 0;
+	}
+	for (size_t j = (size_t)k; j < r->n; j++) {
+		const struct ctk_rule *rule = &r->v[j];
+		char dest[CTK_CPATH_MAX + 1];
+		struct ctk_err e = { 0 };
+		bool templated, any = false;
+		int rc;
+
+		if (j > (size_t)k && rule->who != CTK_RULE_SAME)
+			break;
+		rc = ctk_rule_dest(rule, id, dest, sizeof(dest), &templated,
+				   &e);
+		if (rc) {
+			report(arg, id, rule, rule->dest, -rc, &e);
+			first = first ? first : rc;
+			continue;
+		}
+		for (size_t i = 0; i < h->n; i++) {
+			const struct ctk_hierarchy *hy = &h->v[i];
+			bool seen = false;
+
+			if (!hy->target || !names_hierarchy(rule->ctrls, hy, h))
+				continue;
+			for (size_t q = 0; q < i && !seen; q++)
+				seen = h->v[q].target &&
+				       ctk_hierarchy_same(&h->v[q], hy);
+			if (seen)
+				continue;
+			any = true;
+			rc = move_into(h, hy, dest, templated, id, rule, report,
+				       arg);
+			first = first ? first : rc;
+		}
+		if (!any) {
+			rc = ctk_err_setx(&e, ENODEV, "no mounted hierarchy for "
+					  "'%.64s'", rule->ctrls);
+			report(arg, id, rule, rule->dest, ENODEV, &e);
+			first = first ? first : rc;
+		}
+	}
+	return first;
+}

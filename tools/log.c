@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctk/container.h"
+#include "log.h"
+
+/* Where the lines go is settled at the first line (not before: a call
+ * that says nothing costs nothing). */
+void ctk_log_open(struct ctk_logger *l, const char *ident, const char *file)
+{
+	l->ident = ident;
+	l->kmsg = l->file = -1;
+	l->path = file;
+	l->system = true;
+}
+
+/*
+ * --log FILE, appended to as root: never through a symbolic link, never
+ * to a device, FIFO or directory, never to a file with other names (a hard
+ * link to something else). -errno, -EINVAL for "not a regular file".
+ */
+int ctk_log_file_open(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+		      O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0640);
+	struct stat st;
+
+	if (fd < 0)	/* ENXIO: a FIFO with no reader, a socket */
+		return errno == ENXIO ? -EINVAL : -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+const char *ctk_log_file_why(int err)
+{
+	return err == ELOOP ? "is a symbolic link" :
+	       err == EINVAL ? "not a regular file with one name" :
+	       strerror(err);
+}
+
+static void log_ready(struct ctk_logger *l)
+{
+	int err = 0;
+
+	if (l->ready)
+		return;
+	l->ready = true;
+	if (l->path && l->file < 0) {
+		l->file = ctk_log_file_open(l->path);
+		if (l->file < 0) {
+			err = -l->file;
+			l->system = true;	/* the line goes somewhere */
+		}
+	}
+	if (l->system && access("/dev/log", W_OK) == 0) {
+		openlog(l->ident, LOG_PID, LOG_DAEMON);
+		l->syslog = true;
+	} else if (l->system) {
+		l->kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	}
+	if (err) {
+		char safe[400];
+
+		ctk_log_line(l, LOG_WARNING, "--log %s: refused: %s",
+			 ctk_safe_name(l->path, safe, sizeof(safe)),
+			 ctk_log_file_why(err));
+	}
+}
+
+/* One line per decision; names are made safe before they get here. */
+void ctk_log_line(struct ctk_logger *l, int prio, const char *fmt, ...)
+{
+	char msg[1024], line[1200];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_ready(l);
+	if (l->syslog)
+		syslog(prio, "%s", msg);
+	else if (l->kmsg >= 0) {
+		n = snprintf(line, sizeof(line), "<%d>%s[%d]: %s\n",
+			     LOG_DAEMON | prio, l->ident, (int)getpid(), msg);
+		if (write(l->kmsg, line, (size_t)n) < 0) {
+			/* nothing else to tell it to */
+		}
+	}
+	if (l->file >= 0) {
+		struct timespec ts;
+		struct tm tm;
+		char when[32];
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		n = snprintf(line, sizeof(line), "%s.%03ldZ %s[%d]: %s\n",
+			     when, ts.tv_nsec / 1000000, l->ident, (int)getpid(),
+			     msg);
+		if (write(l->file, line, (size_t)n) < 0) {
+			/* the other logs still have it */
+		}
+	}
+	if (l->to_stdout)
+		printf("%s\n", msg);
+	if (l->to_stderr)
+		fprintf(stderr, "%s: %s\n", l->ident, msg);
+}
+

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The daemons' log (crelease's agent and watcher, cattach's classifier):
+ * syslog where /dev/log takes lines, else /dev/kmsg, and --log FILE, each
+ * line also on stdout (-v) or stderr (an agent call from a shell). Nothing
+ * is opened before the first line.
+ */
+#ifndef CTK_TOOLS_LOG_H
+#define CTK_TOOLS_LOG_H
+
+#include <stdbool.h>
+#include <syslog.h>
+
+#include "ctk/c.h"
+
+struct ctk_logger {
+	const char *ident;	/* "crelease" */
+	bool ready, system;	/* opened; syslog or kmsg wanted */
+	const char *path;	/* --log FILE */
+	bool syslog;		/* /dev/log exists */
+	int kmsg;		/* else /dev/kmsg, -1 */
+	int file;		/* --log FILE, -1 */
+	bool to_stdout;		/* admin modes print their lines too */
+	bool to_stderr;		/* an agent call from a shell says them too */
+};
+
+void ctk_log_open(struct ctk_logger *l, const char *ident, const char *file);
+
+/*
+ * --log FILE, appended to as root: never through a symbolic link, never to
+ * a device, FIFO or directory, never to a file with other names. An fd, or
+ * -errno (-EINVAL: "not a regular file with one name").
+ */
+int ctk_log_file_open(const char *path);
+const char *ctk_log_file_why(int err);
+
+/* One line per decision; names are made safe before they get here. */
+void ctk_log_line(struct ctk_logger *l, int prio, const char *fmt, ...)
+	CTK_ATTR_PRINTF(3, 4);
+
+#endif
