@@ -255,12 +255,25 @@ static uint32_t tag_of(const struct dobj *v, size_t n, const uint32_t *num,
 	return o < 0 ? 0 : (uint32_t)o + 1;
 }
 
+/*
+ * The leader of process @tgid: a binary search, since the tasks are sorted
+ * by process, the leader first (cmp_task; every caller comes after that
+ * sort). A linear search here made a dump of n tasks O(n^2).
+ */
 static long find_task(const struct dtask *t, size_t n, pid_t tgid)
 {
-	for (size_t i = 0; i < n; i++)	/* leaders only: few */
-		if (t[i].tid == tgid && t[i].tgid == tgid)
-			return (long)i;
-	return -1;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t[mid].tgid < tgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && t[lo].tgid == tgid && t[lo].tid == tgid ? (long)lo :
+	       -1;
 }
 
 static int cmp_task(const void *a, const void *b)
@@ -323,6 +336,11 @@ static void drop_outside_leaders(struct dtask *t, size_t nt)
 }
 
 /* What the phases of a dump build share. */
+struct lead {
+	pid_t tgid;
+	uint32_t i;		/* its index in dbuild.t */
+};
+
 struct dbuild {
 	struct dtask *t;	/* every task read */
 	size_t nt, capt;
@@ -330,6 +348,9 @@ struct dbuild {
 	size_t no, capo;
 	uint32_t *order;	/* tasks in the image's depth-first order */
 	uint32_t norder;
+	struct lead *lead;	/* the leaders by host tgid, once the tasks
+				 * are in level order (index_leaders) */
+	size_t nlead;
 	pid_t root;
 	uint32_t L;		/* the root's level in the NS* columns */
 	bool subtree;
@@ -515,28 +536,72 @@ static int collect_objects(struct dbuild *b)
 	return 0;
 }
 
+static int cmp_lead(const void *a, const void *b)
+{
+	const struct lead *x = a, *y = b;
+
+	return x->tgid < y->tgid ? -1 : x->tgid > y->tgid;
+}
+
+/* After the level sort, the tasks are no longer in host tgid order: the
+ * leaders by host tgid, for leader_of(). */
+static int index_leaders(struct dbuild *b)
+{
+	b->lead = malloc(sizeof(*b->lead) * (b->nt ? b->nt : 1));
+	if (!b->lead)
+		return ctk_err_setx(b->e, ENOMEM, "out of memory");
+	for (size_t i = 0; i < b->nt; i++)
+		if (b->t[i].tid == b->t[i].tgid)
+			b->lead[b->nlead++] = (struct lead){ b->t[i].tgid,
+							     (uint32_t)i };
+	qsort(b->lead, b->nlead, sizeof(*b->lead), cmp_lead);
+	return 0;
+}
+
+static long leader_of(const struct dbuild *b, pid_t tgid)
+{
+	struct lead key = { tgid, 0 }, *l = bsearch(&key, b->lead, b->nlead,
+						    sizeof(*l), cmp_lead);
+
+	return l ? (long)l->i : -1;
+}
+
 /* Depth-first: a process, its threads, then its children by pid; the root
- * first, then (subtree: a forest) the other roots by pid. */
+ * first, then (subtree: a forest) the other roots by pid. Children are
+ * listed once (kid_first/kid_next, in level order), not searched for. */
 static int order_tasks(struct dbuild *b)
 {
 	const struct dtask *t = b->t;
 	size_t nt = b->nt;
 	long *stack = malloc(sizeof(*stack) * (nt ? nt : 1));
 	bool *done = calloc(nt ? nt : 1, sizeof(*done));
+	long *kid_first = malloc(sizeof(long) * (nt ? nt : 1));
+	long *kid_next = malloc(sizeof(long) * (nt ? nt : 1));
 	int rc = 0;
 
 	b->order = malloc(sizeof(*b->order) * (nt ? nt : 1));
-	if (!b->order || !stack || !done) {
-		rc = ctk_err_setx(b->e, ENOMEM, "out of memory");
+	if (!b->order || !stack || !done || !kid_first || !kid_next ||
+	    (rc = index_leaders(b))) {
+		rc = rc ? rc : ctk_err_setx(b->e, ENOMEM, "out of memory");
 		goto out;
+	}
+	for (size_t k = 0; k < nt; k++)
+		kid_first[k] = kid_next[k] = -1;
+	for (size_t k = nt; k-- > 0;) {
+		long p = t[k].tid == t[k].tgid ? leader_of(b, t[k].ppid) : -1;
+
+		if (p >= 0) {
+			kid_next[k] = kid_first[p];
+			kid_first[p] = (long)k;
+		}
 	}
 	for (long pass = -1; pass < (long)nt; pass++) {
 		long sp = 0;
 
 		if (pass < 0)
-			stack[sp++] = find_task(t, nt, b->root);
+			stack[sp++] = leader_of(b, b->root);
 		else if (b->subtree && t[pass].tid == t[pass].tgid &&
-			 !done[pass] && find_task(t, nt, t[pass].ppid) < 0)
+			 !done[pass] && leader_of(b, t[pass].ppid) < 0)
 			stack[sp++] = pass;
 		while (sp > 0) {
 			long cur = stack[--sp];
@@ -551,10 +616,20 @@ static int order_tasks(struct dbuild *b)
 				b->order[b->norder++] = (uint32_t)k;
 			}
 			/* children, pushed in reverse to pop in pid order */
-			for (size_t k = nt; k-- > 0;)
-				if (t[k].tid == t[k].tgid && !done[k] &&
-				    t[k].ppid == t[cur].tid)
-					stack[sp++] = (long)k;
+			{
+				long from = sp;
+
+				for (long k = kid_first[cur]; k >= 0;
+				     k = kid_next[k])
+					if (!done[k])
+						stack[sp++] = k;
+				for (long x = from, y = sp - 1; x < y; x++, y--) {
+					long tmp = stack[x];
+
+					stack[x] = stack[y];
+					stack[y] = tmp;
+				}
+			}
 		}
 	}
 	if (b->norder != nt)
@@ -564,6 +639,8 @@ static int order_tasks(struct dbuild *b)
 out:
 	free(stack);
 	free(done);
+	free(kid_first);
+	free(kid_next);
 	return rc;
 }
 
@@ -639,7 +716,7 @@ static int fill_tree(struct dbuild *b)
 	img->max_depth = maxd;
 	for (uint32_t i = 0; i < b->norder; i++) {
 		const struct dtask *d = &b->t[b->order[i]];
-		long pi = find_task(b->t, b->nt, d->ppid);
+		long pi = leader_of(b, d->ppid);
 		uint32_t vppid = 0;
 
 		if (pi >= 0 && d->tgid != b->root) {
@@ -688,5 +765,6 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 	free(b.t);
 	free(b.obj);
 	free(b.order);
+	free(b.lead);
 	return rc;
 }

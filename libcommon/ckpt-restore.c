@@ -82,9 +82,20 @@ struct plan {
 	uint32_t ng;
 	int64_t *task_of;	/* tag -> task index (its vpid), -1 */
 	uint32_t *order;	/* tasks, each after the one that makes it */
+	uint32_t *kid_first;	/* per task: the first task it creates (a
+				 * process or a thread), NONE */
+	uint32_t *kid_next;	/* the next one of the same creator, in image
+				 * order: no batch scans the whole image */
+	uint8_t *has;		/* per task: H_* */
 	uint32_t free_num[CKPT_MAX_DEPTH + 1];	/* per level: above every
 						 * number of the image */
 };
+
+#define H_PHASE_A	0x1	/* forks a process before its setsid */
+#define H_PHASE_C	0x2	/* forks a process after it */
+#define H_THREADS	0x4	/* makes threads */
+#define H_BIRTH_SETSID	0x8	/* its setsid comes before any fork of its
+				 * own: done at birth, with no round trip */
 
 struct ctk_clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
@@ -156,6 +167,9 @@ static void plan_free(struct plan *p)
 	free(p->g);
 	free(p->task_of);
 	free(p->order);
+	free(p->kid_first);
+	free(p->kid_next);
+	free(p->has);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -475,6 +489,42 @@ static int plan_joins(struct plan *p, struct ctk_err *e)
 
 /* The whole plan, checked, before any process exists. On failure the
  * caller still frees it (plan_free). */
+/*
+ * Who creates whom, as lists: a creator's batch walks its own children,
+ * and the restorer knows which batches there are, without a scan of the
+ * whole image for each task (which made a restore of n tasks O(n^2)).
+ */
+static int plan_index(struct plan *p, struct ctk_err *e)
+{
+	uint32_t n = p->img->nr_tasks;
+
+	p->kid_first = malloc(sizeof(*p->kid_first) * (n ? n : 1));
+	p->kid_next = malloc(sizeof(*p->kid_next) * (n ? n : 1));
+	p->has = calloc(n ? n : 1, sizeof(*p->has));
+	if (!p->kid_first || !p->kid_next || !p->has)
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < n; i++)
+		p->kid_first[i] = p->kid_next[i] = NONE;
+	for (uint32_t c = n; c-- > 0;) {
+		const struct ptask *ct = &p->t[c];
+		uint32_t cr = ct->creator;
+
+		if (cr >= n)
+			continue;	/* a root, or a helper's */
+		p->kid_next[c] = p->kid_first[cr];
+		p->kid_first[cr] = c;
+		if (ct->thread)
+			p->has[cr] |= H_THREADS;
+		else if (ct->ghost == NONE)
+			p->has[cr] |= ct->phase == 'A' ? H_PHASE_A : H_PHASE_C;
+	}
+	for (uint32_t c = 0; c < n; c++)
+		if (!p->t[c].thread && p->t[c].setsid &&
+		    !(p->has[c] & H_PHASE_A))
+			p->has[c] |= H_BIRTH_SETSID;
+	return 0;
+}
+
 static int plan_make(const struct ckpt_image *img, struct plan *p,
 		     struct ctk_err *e)
 {
@@ -511,7 +561,9 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 		rc = plan_task(p, i, my_sid, my_pg, e);
 	if (!rc)
 		rc = plan_joins(p, e);
-	return rc ? rc : plan_order(p, e);
+	if (!rc)
+		rc = plan_order(p, e);
+	return rc ? rc : plan_index(p, e);
 }
 
 int ctk_restore_check(const struct ckpt_image *img, struct ctk_err *e)
@@ -652,7 +704,6 @@ static int do_fork(struct rctx *rc, uint32_t child, bool ghost)
  */
 static void final_prepare(struct rctx *rc)
 {
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	sigset_t none;
 	char buf[16];
 
@@ -660,6 +711,8 @@ static void final_prepare(struct rctx *rc)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
 	if (rc->o->command) {
+		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
 		snprintf(buf, sizeof(buf), "%d", (int)getpid());
 		setenv("CKPT_PID", buf, 1);
 		snprintf(buf, sizeof(buf), "%d", (int)getpgid(0));
@@ -668,12 +721,34 @@ static void final_prepare(struct rctx *rc)
 		setenv("CKPT_SID", buf, 1);
 		if (fd >= 0)
 			dup2(fd, 0);	/* the command keeps stdout, stderr */
-	} else if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
+		syscall(SYS_close_range, 3, ~0U, 0);
 	}
-	syscall(SYS_close_range, 3, ~0U, 0);	/* the shared memory stays */
+	/* else done at birth (birth_prepare) */
+}
+
+/*
+ * At birth, what a placeholder (no command) needs of its last step and
+ * the restorer no longer does for it: no fd of the restorer's (its stdout
+ * may be a pipe someone reads to the end), and its pid as /proc numbers
+ * it. The shared memory is a mapping, not an fd: it stays.
+ */
+static void birth_prepare(struct rctx *rc, struct rslot *s)
+{
+	char self[24];
+	ssize_t len = readlink("/proc/self", self, sizeof(self) - 1);
+
+	self[len > 0 ? len : 0] = '\0';
+	s->proc_pid = (int32_t)atoi(self);
+	if (!rc->o->command) {
+		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		syscall(SYS_close_range, 3, ~0U, 0);
+	}
 }
 
 static void final_state(struct rctx *rc) __attribute__((noreturn));
@@ -700,8 +775,16 @@ static void final_state(struct rctx *rc)
 static void executor(struct rctx *rc, uint32_t me)
 {
 	struct rslot *s = &rc->slot[me];
+	int birth_err = 0;
 
 	rc->me = me;
+	/* what it does before any command: its setsid, when nothing of its
+	 * own must be forked before it (a batch of a thousand saves a
+	 * thousand round trips) */
+	if (me < rc->p->img->nr_tasks &&
+	    (rc->p->has[me] & H_BIRTH_SETSID) && setsid() < 0)
+		birth_err = -errno;
+	birth_prepare(rc, s);
 	for (;;) {
 		uint32_t cmd = __atomic_load_n(&s->cmd, __ATOMIC_ACQUIRE);
 		int err = 0;
@@ -736,10 +819,15 @@ static void executor(struct rctx *rc, uint32_t me)
 		case CMD_FORK_GHOSTED:
 		case CMD_THREADS: {
 			/* a batch: every child of one phase, of a helper, or
-			 * every thread, in image order, with no round trip */
+			 * every thread, in image order, with no round trip;
+			 * a task's own from its list, a helper's by a scan */
 			const struct plan *p = rc->p;
+			bool own = cmd != CMD_FORK_GHOSTED &&
+				   me < p->img->nr_tasks;
 
-			for (uint32_t c = 0; !err && c < p->img->nr_tasks; c++) {
+			for (uint32_t c = own ? p->kid_first[me] : 0;
+			     !err && c < p->img->nr_tasks;
+			     c = own ? p->kid_next[c] : c + 1) {
 				const struct ptask *ct = &p->t[c];
 				bool mine = cmd == CMD_THREADS ?
 					ct->thread && ct->creator == me :
@@ -770,23 +858,20 @@ static void executor(struct rctx *rc, uint32_t me)
 			err = kill(rc->slot[s->arg].local_pid, SIGSTOP) < 0 ?
 			      -errno : 0;
 			break;
-		case CMD_FINAL: {
-			/* the report rides along: one round trip less; and
-			 * its pid as /proc (the restorer's) numbers it */
-			char self[24];
-			ssize_t len = readlink("/proc/self", self,
-					       sizeof(self) - 1);
-
+		case CMD_FINAL:
+			/* the report rides along: one round trip less */
 			s->rpid = (int32_t)getpid();
 			s->rpgid = (int32_t)getpgid(0);
 			s->rsid = (int32_t)getsid(0);
-			self[len > 0 ? len : 0] = '\0';
-			s->proc_pid = (int32_t)atoi(self);
 			final_prepare(rc);
 			break;
-		}
 		case CMD_EXIT:
 			break;
+		}
+		if (birth_err && !err) {
+			err = birth_err;	/* said with its next answer */
+			s->who = (int32_t)me;
+			birth_err = 0;
 		}
 		s->err = err;
 		__atomic_store_n(&s->cmd, CMD_NONE, __ATOMIC_RELEASE);
@@ -801,18 +886,25 @@ static void executor(struct rctx *rc, uint32_t me)
 
 /* ---- the restorer ------------------------------------------------------------------ */
 
-/* Run @cmd in slot @who and wait (5 s) for it. -errno of the command. */
+/*
+ * Run @cmd in slot @who and wait for it: 5 s, and for a batch 1 ms more a
+ * task of the image (a fork of 30,000 children takes seconds by itself).
+ * -errno of the command.
+ */
 static int command(struct rctx *rc, uint32_t who, enum cmd cmd, int32_t arg)
 {
 	struct rslot *s = &rc->slot[who];
 	uint32_t seq = __atomic_load_n(&s->done, __ATOMIC_ACQUIRE);
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
+	bool batch = cmd == CMD_FORK_PHASE || cmd == CMD_FORK_GHOSTED ||
+		     cmd == CMD_THREADS;
+	uint32_t limit = 50 + (batch ? rc->p->img->nr_tasks / 100 : 0);
 
 	s->arg = arg;
 	s->err = 0;
 	__atomic_store_n(&s->cmd, cmd, __ATOMIC_RELEASE);
 	futex(&s->cmd, FUTEX_WAKE, INT_MAX, NULL);
-	for (int waited = 0; waited < 50; waited++) {
+	for (uint32_t waited = 0; waited < limit; waited++) {
 		uint32_t now = __atomic_load_n(&s->done, __ATOMIC_ACQUIRE);
 
 		if (now != seq)
@@ -1043,12 +1135,10 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 		for (char ph = 'A'; ph <= 'C'; ph += 2) {
 			bool any = false;
 
-			if (ph == 'C' && pt->setsid)
+			if (ph == 'C' && pt->setsid &&
+			    !(p->has[i] & H_BIRTH_SETSID))
 				DO(i, CMD_SETSID, 0, "task %u: setsid", i);
-			for (uint32_t c = i + 1; c < n && !any; c++)
-				any = !p->t[c].thread && p->t[c].creator == i &&
-				      p->t[c].phase == ph &&
-				      p->t[c].ghost == NONE;
+			any = p->has[i] & (ph == 'A' ? H_PHASE_A : H_PHASE_C);
 			if (any)
 				DO(i, CMD_FORK_PHASE, ph, "task %d: %s",
 				   rc->slot[i].who, fork_failure(img,
@@ -1081,13 +1171,10 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 			DO(h->reaper, CMD_SUBREAPER, 0, "task %u: subreaper",
 			   h->reaper);
 		}
-		for (uint32_t t = i + 1; t < n; t++)
-			if (p->t[t].thread && p->t[t].creator == i) {
-				DO(i, CMD_THREADS, 0, "thread %d: %s",
-				   rc->slot[i].who, fork_failure(img,
-				   rc->slot[i].who, err, why, sizeof(why)));
-				break;
-			}
+		if (p->has[i] & H_THREADS)
+			DO(i, CMD_THREADS, 0, "thread %d: %s", rc->slot[i].who,
+			   fork_failure(img, rc->slot[i].who, err, why,
+					sizeof(why)));
 	}
 	/* groups: leaders first, then helpers, then the members */
 	for (uint32_t i = 0; i < n; i++)

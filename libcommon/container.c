@@ -137,6 +137,12 @@ ssize_t ctk_cfile_read(int dirfd, const char *name, char *buf, size_t size)
 		if (n == 0)
 			break;
 		off += (size_t)n;
+		/* a control file shows itself in one read (seq_file fills
+		 * what it is given): a short read that ends a line is all of
+		 * it, and the read that would say EOF is saved */
+		if ((size_t)n < size - 1 - (off - (size_t)n) &&
+		    buf[off - 1] == '\n')
+			break;
 	}
 	buf[off] = '\0';
 	return (ssize_t)off;

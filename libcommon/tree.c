@@ -10,7 +10,11 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "ctk/container.h"
 #include "ctk/tree.h"
@@ -42,35 +46,61 @@ static void free_names(char **names, size_t n)
 	free(names);
 }
 
-/* The sorted names of the subdirectories of @fd (fd stays open). */
-static int list_subdirs(int fd, char ***out, size_t *nout)
+/*
+ * The sorted names of the subdirectories of @fd (fd stays open), read with
+ * getdents64 on @fd itself: no dup, no DIR stream, and no last call to
+ * learn of the end when the buffer had room for more (the kernel fills
+ * what it is given). @rewind: the fd may have been read before.
+ */
+static int list_subdirs(int fd, bool rewind, char ***out, size_t *nout)
 {
-	DIR *d = ctk_fdopendir_dup(fd);
+	char buf[32768] __attribute__((aligned(8)));
 	size_t n = 0, cap = 0;
 	char **names = NULL;
-	struct dirent *de;
 
-	if (!d)
+	if (rewind && lseek(fd, 0, SEEK_SET) < 0)
 		return -errno;
-	while ((errno = 0, de = readdir(d))) {
-		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
-		    !strcmp(de->d_name, ".."))
+	for (;;) {
+		long len = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+
+		if (len < 0 && errno == EINTR)
 			continue;
-		if (CTK_GROW(names, cap, n, 8))
-			goto nomem;
-		names[n] = strdup(de->d_name);
-		if (!names[n])
-			goto nomem;
-		n++;
+		if (len < 0) {
+			free_names(names, n);
+			return -errno;
+		}
+		if (len == 0)
+			break;
+		for (long off = 0; off < len;) {
+			struct linux_dirent64 {
+				uint64_t d_ino;
+				int64_t d_off;
+				unsigned short d_reclen;
+				unsigned char d_type;
+				char d_name[];
+			} *de = (void *)(buf + off);
+
+			off += de->d_reclen;
+			if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, ".."))
+				continue;
+			if (CTK_GROW(names, cap, n, 8))
+				goto nomem;
+			names[n] = strdup(de->d_name);
+			if (!names[n])
+				goto nomem;
+			n++;
+		}
+		/* room for another entry (at most 280 bytes) was left */
+		if ((size_t)len + 1024 < sizeof(buf))
+			break;
 	}
-	closedir(d);
 	if (n > 1)
 		qsort(names, n, sizeof(*names), cmp_name);
 	*out = names;
 	*nout = n;
 	return 0;
 nomem:
-	closedir(d);
 	free_names(names, n);
 	return -ENOMEM;
 }
@@ -205,7 +235,7 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 			memset(fr, 0, sizeof(*fr));
 			fr->fd = fd;
 			fr->node = t->n - 1;
-			rc = list_subdirs(fd, &fr->names, &fr->n);
+			rc = list_subdirs(fd, depth == 0, &fr->names, &fr->n);
 			depth++;
 			fd = -1;
 			if (rc) {
@@ -288,6 +318,166 @@ fail:
 	return rc;
 }
 
+/* ---- two walkers ---------------------------------------------------------
+ * On two cores the kernel can answer two walkers at once: a big tree is
+ * split at its top, each half of the top's children walked by one thread,
+ * and the halves put back in order (preorder, names sorted).
+ */
+#define SPLIT_MIN	16	/* top children below which one walker does */
+
+struct half {
+	int topfd;
+	const char *cpath;	/* the top's */
+	char **names;
+	size_t from, to;
+	enum ctk_hier_type type;
+	const struct want *w;
+	struct ctk_tree *subs;	/* one per child; v == NULL: not walked */
+	int *kind;		/* per child: 0 walked, 1 gone, 2 hidden */
+	int rc;
+	struct ctk_err e;
+};
+
+static void *walk_half(void *arg)
+{
+	struct half *h = arg;
+
+	for (size_t i = h->from; i < h->to && !h->rc; i++) {
+		char *cp;
+		int fd = ctk_openat_beneath(h->topfd, h->names[i],
+					    O_RDONLY | O_DIRECTORY, 0);
+
+		if (fd == -ENOENT) {
+			h->kind[i] = 1;
+			continue;
+		}
+		if (fd == -EXDEV || fd == -ELOOP) {
+			h->kind[i] = 2;
+			continue;
+		}
+		if (fd < 0) {
+			h->rc = ctk_err_set(&h->e, -fd, "%s/%s: cannot open",
+					    h->cpath, h->names[i]);
+			break;
+		}
+		if (asprintf(&cp, "%s/%s", strcmp(h->cpath, "/") ? h->cpath : "",
+			     h->names[i]) < 0) {
+			close(fd);
+			h->rc = ctk_err_setx(&h->e, ENOMEM, "out of memory");
+			break;
+		}
+		h->rc = tree_load(h->topfd, fd, cp, h->type, h->w, &h->subs[i],
+				  &h->e);
+		free(cp);
+		close(fd);
+	}
+	return NULL;
+}
+
+/* Append the walked subtrees under the top node 0 of @t, in order. */
+static int join_halves(struct ctk_tree *t, struct half *h, size_t n,
+		       enum ctk_hier_type type)
+{
+	struct ctk_node *top;
+
+	for (size_t i = 0; i < n; i++) {
+		struct ctk_tree *sub = &h->subs[i];
+		size_t base = t->n;
+
+		if (h->kind[i] == 1)
+			t->v[0].nchildren--;
+		if (h->kind[i] == 2)
+			t->v[0].hidden++;
+		if (h->kind[i])
+			continue;
+		for (size_t k = 0; k < sub->n; k++) {
+			struct ctk_node *nd = node_add(t);
+
+			if (!nd)
+				return -ENOMEM;
+			*nd = sub->v[k];
+			nd->parent = sub->v[k].parent < 0 ? 0 :
+				     sub->v[k].parent + (long)base;
+			nd->depth++;
+			sub->v[k].cpath = NULL;	/* moved */
+			sub->v[k].values = NULL;
+		}
+		top = &t->v[0];
+		if (type == CTK_HIER_V1 && t->v[base].populated == 1)
+			top->populated = 1;
+	}
+	return 0;
+}
+
+static int tree_load_split(int pfd, int dirfd, const char *cpath,
+			   enum ctk_hier_type type, const struct want *w,
+			   struct ctk_tree *t, struct ctk_err *e)
+{
+	struct half h[2];
+	struct ctk_tree *subs = NULL;
+	char **names = NULL;
+	int *kind = NULL, rc;
+	size_t n = 0;
+	pthread_t th;
+	bool threaded = false;
+
+	rc = list_subdirs(dirfd, true, &names, &n);
+	if (rc)
+		return ctk_err_set(e, -rc, "%s: cannot list", cpath);
+	if (n < SPLIT_MIN) {
+		free_names(names, n);
+		return tree_load(pfd, dirfd, cpath, type, w, t, e);
+	}
+	memset(t, 0, sizeof(*t));
+	t->nvalues = w->nfiles;
+	subs = calloc(n, sizeof(*subs));
+	kind = calloc(n, sizeof(*kind));
+	if (!subs || !kind || !node_add(t) ||
+	    !(t->v[0].cpath = strdup(cpath))) {
+		rc = ctk_err_setx(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	t->v[0].parent = -1;
+	t->v[0].is_root = !strcmp(cpath, "/");
+	t->v[0].nchildren = (unsigned)n;
+	if (w->flags & CTK_TREE_STATE)
+		read_state(pfd, dirfd, type, &t->v[0]);
+	if (read_values(dirfd, w, &t->v[0])) {
+		rc = ctk_err_setx(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (int k = 0; k < 2; k++)
+		h[k] = (struct half){ dirfd, cpath, names, k ? n / 2 : 0,
+				      k ? n : n / 2, type, w, subs, kind, 0,
+				      { 0 } };
+	threaded = pthread_create(&th, NULL, walk_half, &h[1]) == 0;
+	walk_half(&h[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		walk_half(&h[1]);
+	rc = h[0].rc ? h[0].rc : h[1].rc;
+	if (rc) {
+		*e = h[0].rc ? h[0].e : h[1].e;
+		goto out;
+	}
+	if (join_halves(t, h, n, type))
+		rc = ctk_err_setx(e, ENOMEM, "out of memory");
+	else if (w->flags & CTK_TREE_STATE)
+		finish_node(t, 0, type);
+out:
+	for (size_t i = 0; subs && i < n; i++) {
+		subs[i].nvalues = w->nfiles;
+		ctk_tree_free(&subs[i]);
+	}
+	free(subs);
+	free(kind);
+	free_names(names, n);
+	if (rc)
+		ctk_tree_free(t);
+	return rc;
+}
+
 int ctk_tree_load(int dirfd, const char *cpath, enum ctk_hier_type type,
 		  unsigned flags, struct ctk_tree *t, struct ctk_err *e)
 {
@@ -329,7 +519,7 @@ int ctk_tree_load_values(const struct ctk_target *t, unsigned flags,
 		return ctk_err_set(e, -fd, "%s", why ? why :
 				   "cannot open the container");
 	}
-	rc = tree_load(pfd, fd, t->cpath, t->hier->type, &w, tr, e);
+	rc = tree_load_split(pfd, fd, t->cpath, t->hier->type, &w, tr, e);
 	close(fd);
 	if (pfd >= 0)
 		close(pfd);
