@@ -139,7 +139,13 @@ static int move_pids(struct cattach_control *ctl)
 	char where[512];
 
 	for (size_t p = 0; p < ctl->npids; p++) {
-		bool ok = !mark_sticky(ctl, ctl->pids[p]);
+		bool ok = true;
+
+		/* not sticky, not moved: the daemon would undo the move */
+		if (mark_sticky(ctl, ctl->pids[p])) {
+			failed++;
+			continue;
+		}
 
 		for (size_t i = 0; i < ctl->ntargets; i++) {
 			if (!ctk_attach(ctl->fds[i], &ctl->targets[i],

@@ -353,6 +353,13 @@ spawn() {
 	# by PID too; a mark of a pid whose process is another is no mark
 	spawn "$T/ctkslp$$" 1000; p=$SPAWNED
 	wait_in "$p" /auto
+	# a mark that cannot be made (a directory others may write): the
+	# process is not moved either, since the daemon would move it back
+	mkdir -m 0777 "$BATS_TEST_TMPDIR/open"
+	run --separate-stderr env CTK_STICKY_DIR="$BATS_TEST_TMPDIR/open" cattach --sticky name=ctk-test:/manual "$p"
+	assert_failure 1
+	[[ "$stderr" == "cattach: $p: cannot make it sticky: "*"refused" ]]
+	[ "$(ctk_cgroup_of "$p" name=ctk-test)" = /auto ]
 	run cattach --sticky name=ctk-test:/manual "$p"
 	assert_success
 	kill -HUP "$watcher"	# the rescan of a reload leaves it too
