@@ -63,6 +63,13 @@ run cattach name=ctk-demo:/web/frontend -- sleep 0.2
 for _ in $(seq 100); do [ -d "$dir/h/web/frontend" ] || break; sleep 0.02; done
 run cat "$dir/release.log"
 run cmount -T name=ctk-demo:/
+say "a value set in a container that exists (cgset), read for a whole tree" \
+	"(cgget), and the tree as a cgconfig.conf that cmkdir --config makes again"
+run cmkdir -p -s cgroup.clone_children=1 name=ctk-demo:/batch
+run cmount -T -o PATH,TASKS,cgroup.clone_children name=ctk-demo:/
+run cmount -T --cgconfig name=ctk-demo:/batch
+say "/batch goes in one step, its task moved to the parent first (cgdelete -r)"
+run crelease --remove -r -v name=ctk-demo:/batch
 kill "$worker"; wait "$worker" 2>/dev/null || true
 run crelease --sweep --all name=ctk-demo:/
 sleep 0.1

@@ -400,8 +400,9 @@ teardown_file() { ctk_root_teardown_file; }
 # what a tree is, for comparing: modes, owners, and every value
 tree_state() {
 	(cd "$1" && find . -mindepth 1 -printf '%p %m %u %g\n' | sort
-	 find . -mindepth 1 -type f -perm -u+r ! -name '*.pressure' ! -name '*.stat*' \
-		! -name cgroup.events ! -name cgroup.controllers -print | sort |
+	 find . -mindepth 1 -type f -perm -u+r -not -name '*.pressure' \
+		-not -name '*.stat*' -not -name cgroup.events \
+		-not -name cgroup.controllers -print | sort |
 		while read -r f; do printf '%s=%s\n' "$f" "$(tr '\n' ' ' < "$f")"; done
 	 find . -mindepth 1 -type d | sort | while read -r d; do
 		printf '%s mark=%s\n' "$d" "$(getfattr --only-values -n trusted.ctk.notify_on_release "$d" 2>/dev/null)"
