@@ -875,6 +875,18 @@ static void executor(struct rctx *rc, uint32_t me)
 		}
 		s->err = err;
 		__atomic_store_n(&s->cmd, CMD_NONE, __ATOMIC_RELEASE);
+		{
+			/* the broadcast's barrier, counted before the answer
+			 * itself (so that a command seen done has counted):
+			 * the last answer wakes it */
+			struct rslot *bar = &rc->slot[rc->nslots];
+			uint32_t now = __atomic_add_fetch(&bar->done, 1,
+							  __ATOMIC_ACQ_REL);
+
+			if (now == (uint32_t)__atomic_load_n(&bar->arg,
+							     __ATOMIC_ACQUIRE))
+				futex(&bar->done, FUTEX_WAKE, 1, NULL);
+		}
 		__atomic_add_fetch(&s->done, 1, __ATOMIC_RELEASE);
 		futex(&s->done, FUTEX_WAKE, INT_MAX, NULL);
 		if (cmd == CMD_EXIT)
@@ -919,12 +931,19 @@ static int command(struct rctx *rc, uint32_t who, enum cmd cmd, int32_t arg)
 static int broadcast(struct rctx *rc, enum cmd cmd, const bool *skip)
 {
 	const struct plan *p = rc->p;
+	struct rslot *bar = &rc->slot[rc->nslots];
 	uint32_t n = p->img->nr_tasks, *seq = calloc(n, sizeof(*seq));
+	uint32_t start = __atomic_load_n(&bar->done, __ATOMIC_ACQUIRE), sent = 0;
+	uint32_t limit = 50 + n / 100;
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
 	int err = 0;
 
 	if (!seq)
 		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		sent += !p->t[i].thread && !(skip && skip[i]);
+	/* one wait for all: the task whose answer is the last wakes it */
+	__atomic_store_n(&bar->arg, (int32_t)(start + sent), __ATOMIC_RELEASE);
 	for (uint32_t i = 0; i < n; i++) {
 		struct rslot *s = &rc->slot[i];
 
@@ -936,6 +955,16 @@ static int broadcast(struct rctx *rc, enum cmd cmd, const bool *skip)
 		__atomic_store_n(&s->cmd, cmd, __ATOMIC_RELEASE);
 		futex(&s->cmd, FUTEX_WAKE, INT_MAX, NULL);
 	}
+	for (uint32_t waited = 0;; waited++) {
+		uint32_t now = __atomic_load_n(&bar->done, __ATOMIC_ACQUIRE);
+
+		if ((int32_t)(now - (start + sent)) >= 0)
+			break;
+		if (waited == limit)
+			break;	/* the loop below says which one */
+		futex(&bar->done, FUTEX_WAIT, now, &ts);
+	}
+	/* each answer: there by now, or about to be (its count came first) */
 	for (uint32_t i = 0; i < n && !err; i++) {
 		struct rslot *s = &rc->slot[i];
 		int waited = 0;
@@ -1266,7 +1295,8 @@ int ctk_restore(const struct ckpt_image *img,
 		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	rc.nslots = img->nr_tasks + p.ng;
-	bytes = sizeof(*rc.slot) * rc.nslots;
+	/* one slot more: the broadcast's barrier */
+	bytes = sizeof(*rc.slot) * (rc.nslots + 1);
 	rc.slot = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (rc.slot == MAP_FAILED) {
