@@ -37,7 +37,6 @@ struct lexer {
 	char word[CGCONF_WORD_MAX + 1];
 	enum tok_kind kind;
 	bool quoted;
-	const char *file;
 };
 
 static int lex(struct lexer *lx, struct ctk_err *e)
@@ -481,7 +480,6 @@ int ctk_cgconfig_parse(const char *path, struct ctk_cgconfig *c,
 	lx.p = buf;
 	lx.end = buf + len;
 	lx.line = 1;
-	lx.file = copy;
 	/* what cannot be seen whole is refused before any of it is read */
 	for (const char *p = buf; !rc && p < buf + len; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(buf + len - p));

@@ -85,11 +85,9 @@ static bool take(const struct proc_event *pe, struct ctk_procev *out)
 		out->pid = pe->event_data.exec.process_tgid;
 		return true;
 	case PROC_EVENT_UID:
-		out->kind = CTK_PROCEV_UID;
-		out->pid = pe->event_data.id.process_tgid;
-		return true;
 	case PROC_EVENT_GID:
-		out->kind = CTK_PROCEV_GID;
+		out->kind = pe->what == PROC_EVENT_UID ? CTK_PROCEV_UID :
+			    CTK_PROCEV_GID;
 		out->pid = pe->event_data.id.process_tgid;
 		return true;
 	case PROC_EVENT_EXIT:

@@ -588,13 +588,14 @@ static bool list_has(const char *list, const char *w, size_t len)
 static bool v2_has(const struct ctk_hierarchy *hy, const char *ctrl,
 		   size_t len)
 {
-	char buf[1024];
+	char buf[1024], *save = NULL;
 	int fd = ctk_hierarchy_fd(hy);
 
 	if (fd < 0 || ctk_cfile_read(fd, "cgroup.controllers", buf,
 				     sizeof(buf)) < 0)
 		return false;
-	for (char *p = strtok(buf, " \n"); p; p = strtok(NULL, " \n"))
+	for (char *p = strtok_r(buf, " \n", &save); p;
+	     p = strtok_r(NULL, " \n", &save))
 		if (strlen(p) == len && !strncmp(p, ctrl, len))
 			return true;
 	return false;
