@@ -190,22 +190,78 @@ static int parse_line(struct ctk_hierarchies *h, char *line)
 	return rc < 0 ? rc : 1;
 }
 
+/*
+ * A whole file read into a malloc'd, NUL-terminated buffer: /proc files
+ * say size 0, and stdio would read them 1 KiB a call (each call walks the
+ * mount list again to the place it left off).
+ */
+static int read_whole(const char *path, char **out)
+{
+	size_t cap = 16384, n = 0;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	if (!buf || fd < 0) {
+		int err = !buf ? ENOMEM : errno;
+
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return -err;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (cap - n < 4096) {
+			char *nb = cap < (64u << 20) ? realloc(buf, cap * 2) :
+				   NULL;
+
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int err = errno;
+
+			free(buf);
+			close(fd);
+			return -err;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*out = buf;
+	return 0;
+}
+
 static int load_mounts(struct ctk_hierarchies *h, const char *mountinfo,
 		       struct ctk_err *e)
 {
-	_cleanup_fclose_ FILE *f = NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	int lineno = 0, rc = 0;
+	char *buf, *line, *next;
+	int lineno = 0, rc;
 
 	if (!mountinfo)
 		mountinfo = "/proc/self/mountinfo";
-	f = fopen(mountinfo, "re");
-	if (!f)
-		return ctk_err_set(e, errno, "%s: cannot read mount table",
+	rc = read_whole(mountinfo, &buf);
+	if (rc)
+		return ctk_err_set(e, -rc, "%s: cannot read mount table",
 				   mountinfo);
-	setvbuf(f, NULL, _IOFBF, 16384);	/* /proc reads 1 KiB otherwise */
-	while (getline(&line, &cap, f) > 0) {
+	for (line = buf; *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
 		lineno++;
 		rc = parse_line(h, line);
 		if (rc == -ENOMEM) {
@@ -219,7 +275,7 @@ static int load_mounts(struct ctk_hierarchies *h, const char *mountinfo,
 		}
 		rc = 0;
 	}
-	free(line);
+	free(buf);
 	return rc;
 }
 
@@ -282,19 +338,24 @@ static bool v1_matches(const struct ctk_hierarchy *hy, const char *name,
 static int load_selfcgroup(struct ctk_hierarchies *h, const char *path,
 			   struct ctk_err *e)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char line[4096 + 256];
+	char *buf, *line, *next;
+	int rc = read_whole(path, &buf);
 
-	if (!f)
-		return ctk_err_set(e, errno, "%s: cannot open", path);
-	setvbuf(f, NULL, _IOFBF, 8192);
-	while (fgets(line, sizeof(line), f)) {
-		char *c1 = strchr(line, ':'), *c2, *name = NULL, *ctrls;
+	if (rc)
+		return ctk_err_set(e, -rc, "%s: cannot open", path);
+	for (line = buf; *line; line = next) {
+		char *c1, *c2, *name = NULL, *ctrls;
 		char *ctrl_list = NULL;
 		struct ctk_hierarchy *hy;
 		bool found = false;
 		long id;
 
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		c1 = strchr(line, ':');
 		if (!c1 || !(c2 = strchr(c1 + 1, ':')))
 			continue;
 		id = strtol(line, NULL, 10);
@@ -303,14 +364,15 @@ static int load_selfcgroup(struct ctk_hierarchies *h, const char *path,
 		*c2 = '\0';
 		ctrls = c1 + 1;
 		/* split "cpu,cpuacct" / "name=systemd" / "name=x,cpu" */
-		for (char *tok = ctrls, *next; tok && *tok; tok = next) {
-			next = strchr(tok, ',');
-			if (next)
-				*next++ = '\0';
+		for (char *tok = ctrls, *more; tok && *tok; tok = more) {
+			more = strchr(tok, ',');
+			if (more)
+				*more++ = '\0';
 			if (!strncmp(tok, "name=", 5))
 				name = tok + 5;
 			else if (append(&ctrl_list, tok, strlen(tok))) {
 				free(ctrl_list);
+				free(buf);
 				return ctk_err_setx(e, ENOMEM, "out of memory");
 			}
 		}
@@ -327,6 +389,7 @@ static int load_selfcgroup(struct ctk_hierarchies *h, const char *path,
 			    dup_or_null(&hy->controllers,
 					ctrl_list ? ctrl_list : "")) {
 				free(ctrl_list);
+				free(buf);
 				return ctk_err_setx(e, ENOMEM, "out of memory");
 			}
 			hy->type = CTK_HIER_V1;
@@ -334,6 +397,7 @@ static int load_selfcgroup(struct ctk_hierarchies *h, const char *path,
 		}
 		free(ctrl_list);
 	}
+	free(buf);
 	return 0;
 }
 
@@ -442,6 +506,23 @@ int ctk_hierarchy_fd(const struct ctk_hierarchy *hy)
 	if (mut->rootfd < 0)
 		mut->rootfd = ctk_hierarchy_open(hy);
 	return mut->rootfd;
+}
+
+int ctk_hierarchy_listed(int hier_id, const char *selfcgroup)
+{
+	char *buf, *line;
+	int rc = read_whole(selfcgroup, &buf), found = 0;
+
+	if (rc)
+		return rc;
+	for (line = buf; *line && !found;) {
+		char *end = strchr(line, '\n');
+
+		found = strtol(line, NULL, 10) == hier_id;
+		line = end ? end + 1 : line + strlen(line);
+	}
+	free(buf);
+	return found;
 }
 
 bool ctk_hierarchy_name_valid(const char *name)

@@ -142,6 +142,30 @@ static int count_tasks(int fd, enum ctk_hier_type type,
 	return 0;
 }
 
+/* What keeps the container @fd: r->outcome becomes POPULATED, CHILDREN,
+ * GONE or ERROR, or stays REMOVED when nothing does. */
+static void why_kept(int fd, enum ctk_hier_type type,
+		     struct ctk_release_result *r)
+{
+	int rc = count_tasks(fd, type, r);
+
+	if (rc) {
+		set_error(r, rc == -ENODEV ? ENOENT : -rc);
+		if (rc == -ENODEV || rc == -ENOENT)
+			r->outcome = CTK_REL_GONE;
+		return;
+	}
+	if (r->tasks > 0) {
+		r->outcome = CTK_REL_POPULATED;
+		return;
+	}
+	rc = has_subdirs(fd);
+	if (rc > 0)
+		r->outcome = CTK_REL_CHILDREN;
+	else if (rc < 0)
+		set_error(r, -rc);
+}
+
 int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 		    unsigned flags, struct ctk_release_result *r)
 {
@@ -190,47 +214,30 @@ int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 			return 0;
 		}
 	}
-	rc = count_tasks(fd, type, r);
-	if (rc) {
-		set_error(r, rc == -ENODEV ? ENOENT : -rc);
-		if (rc == -ENODEV || rc == -ENOENT)
+	/*
+	 * The kernel's rmdir removes only an empty container (no task, no
+	 * child: EBUSY otherwise), so it goes first; what kept the container
+	 * is asked after a refusal, not before every removal. A dry run asks
+	 * first, as it removes nothing.
+	 */
+	if (!(flags & CTK_REL_DRY_RUN)) {
+		if (unlinkat(dirfd, leaf, AT_REMOVEDIR) == 0) {
+			r->outcome = CTK_REL_REMOVED;
+			return 0;
+		}
+		if (errno == ENOENT) {
 			r->outcome = CTK_REL_GONE;
-		return 0;
+			return 0;
+		}
+		if (errno != EBUSY && errno != ENOTEMPTY) {
+			set_error(r, errno);
+			return 0;
+		}
 	}
-	if (r->tasks > 0) {
-		r->outcome = CTK_REL_POPULATED;
-		return 0;
-	}
-	rc = has_subdirs(fd);
-	if (rc) {
-		if (rc > 0)
-			r->outcome = CTK_REL_CHILDREN;
-		else
-			set_error(r, -rc);
-		return 0;
-	}
-	if (flags & CTK_REL_DRY_RUN) {
-		r->outcome = CTK_REL_WOULD_REMOVE;
-		return 0;
-	}
-	if (unlinkat(dirfd, leaf, AT_REMOVEDIR) == 0) {
-		r->outcome = CTK_REL_REMOVED;
-		return 0;
-	}
-	switch (errno) {
-	case ENOENT:
-		r->outcome = CTK_REL_GONE;
-		break;
-	case EBUSY:
-		/* a task arrived, or a mount was put over it meanwhile */
-		r->outcome = CTK_REL_BUSY;
-		break;
-	case ENOTEMPTY:
-		r->outcome = CTK_REL_CHILDREN;
-		break;
-	default:
-		set_error(r, errno);
-	}
+	why_kept(fd, type, r);
+	if (r->outcome == CTK_REL_REMOVED)	/* nothing found that keeps it */
+		r->outcome = flags & CTK_REL_DRY_RUN ? CTK_REL_WOULD_REMOVE :
+			     CTK_REL_BUSY;	/* a task came and went, a mount */
 	return 0;
 }
 

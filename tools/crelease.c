@@ -45,16 +45,22 @@ struct crelease_control {
 static bool std_fds(void)
 {
 	bool had_stderr = fcntl(2, F_GETFD) >= 0;
+	int null = -1;
 
-	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
-			int n = open("/dev/null", O_RDWR);
-
-			if (n >= 0 && n != fd) {	/* 0-2 fill in order */
-				dup2(n, fd);
-				close(n);
-			}
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (null < 0) {	/* the lowest free fd: this one */
+			null = open("/dev/null", O_RDWR);
+			if (null < 0)
+				break;
+			if (null == fd)
+				continue;
 		}
+		dup2(null, fd);
+	}
+	if (null > 2)
+		close(null);
 	return had_stderr;
 }
 
@@ -118,6 +124,24 @@ static int agent_root(const struct ctk_hierarchy *hy, const char *agent_path)
 	/* not mounted here (the agent runs in the init mount namespace), or
 	 * only a part of it: a detached mount of the whole */
 	fd = ctk_hierarchy_open_detached(hy);
+	if (fd == -EBUSY && hy->hier_id > 0) {
+		/*
+		 * Being destroyed: unmounted with no container left. Once the
+		 * kernel no longer lists it, it is as if it had gone before
+		 * this call looked (a hierarchy that is gone is no caller);
+		 * 1 s at most, else nothing is removed.
+		 */
+		for (int i = 0; i < 100; i++) {
+			int listed = ctk_hierarchy_listed(hy->hier_id,
+							  "/proc/self/cgroup");
+
+			if (listed == 0)
+				return -1;
+			if (listed < 0)
+				break;
+			usleep(10000);
+		}
+	}
 	if (fd < 0)
 		return -2;
 	if (ctk_release_agent_get(fd, have, sizeof(have)) ||

@@ -66,8 +66,6 @@ static void log_ready(struct ctk_logger *l)
 	if (l->system && access("/dev/log", W_OK) == 0) {
 		openlog(l->ident, LOG_PID, LOG_DAEMON);
 		l->syslog = true;
-	} else if (l->system) {
-		l->kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	}
 	if (err) {
 		char safe[400];
@@ -89,9 +87,20 @@ void ctk_log_line(struct ctk_logger *l, int prio, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_ready(l);
+	/*
+	 * Without syslog, the kernel's ring buffer takes what an admin must
+	 * see, not the one "removed" line of every released container: a
+	 * thousand of those would push the kernel's own messages out (and
+	 * each open of /dev/kmsg walks that buffer).
+	 */
+	if (!l->syslog && l->system && prio <= LOG_NOTICE && l->kmsg == -1) {
+		l->kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+		if (l->kmsg < 0)
+			l->kmsg = -2;	/* tried once */
+	}
 	if (l->syslog)
 		syslog(prio, "%s", msg);
-	else if (l->kmsg >= 0) {
+	else if (l->kmsg >= 0 && prio <= LOG_NOTICE) {
 		n = snprintf(line, sizeof(line), "<%d>%s[%d]: %s\n",
 			     LOG_DAEMON | prio, l->ident, (int)getpid(), msg);
 		if (write(l->kmsg, line, (size_t)n) < 0) {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The daemons' log (crelease's agent and watcher, cattach's classifier):
- * syslog where /dev/log takes lines, else /dev/kmsg, and --log FILE, each
+ * syslog where /dev/log takes lines, else /dev/kmsg (notice and above: not
+ * a line for each container removed or process moved), and --log FILE, each
  * line also on stdout (-v) or stderr (an agent call from a shell). Nothing
- * is opened before the first line.
+ * is opened before the first line that goes there.
  */
 #ifndef CTK_TOOLS_LOG_H
 #define CTK_TOOLS_LOG_H
@@ -18,7 +19,7 @@ struct ctk_logger {
 	bool ready, system;	/* opened; syslog or kmsg wanted */
 	const char *path;	/* --log FILE */
 	bool syslog;		/* /dev/log exists */
-	int kmsg;		/* else /dev/kmsg, -1 */
+	int kmsg;		/* else /dev/kmsg: -1 not opened, -2 failed */
 	int file;		/* --log FILE, -1 */
 	bool to_stdout;		/* admin modes print their lines too */
 	bool to_stderr;		/* an agent call from a shell says them too */

@@ -74,6 +74,14 @@ int ctk_hierarchy_fd(const struct ctk_hierarchy *hy);
 bool ctk_hierarchy_name_valid(const char *name);
 
 /*
+ * Is the v1 hierarchy of id @hier_id still listed in @selfcgroup
+ * (/proc/self/cgroup)? 1 or 0, -errno. A hierarchy unmounted with no
+ * container left is destroyed in the background, and is listed (and
+ * refuses a new mount, EBUSY) for some milliseconds more.
+ */
+int ctk_hierarchy_listed(int hier_id, const char *selfcgroup);
+
+/*
  * Is @ctrl a controller this kernel knows (from @proc_cgroups, NULL for
  * /proc/cgroups)? Returns 1 yes, 0 no, -errno when the file is unreadable.
  */

@@ -49,8 +49,9 @@ int ctk_release_check_path(const char *cpath, struct ctk_release_result *r);
  * Remove the container @rel (relative to @rootfd, the hierarchy root, "a/b")
  * if it is empty, has no children and (with CTK_REL_NEED_NOTIFY) has
  * notify_on_release or the v2 mark set. The kernel refuses the rmdir of a
- * container with tasks or children (EBUSY), so a task that arrives after
- * the checks keeps it. Returns 0 and fills @r.
+ * container with tasks or children (EBUSY), so the rmdir is tried first
+ * and what kept the container is looked up after a refusal (before, for a
+ * dry run). Returns 0 and fills @r.
  */
 int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 		    unsigned flags, struct ctk_release_result *r);

@@ -37,6 +37,8 @@ wait_gone() {
 		[ $left = 0 ] && return 0
 		sleep 0.01
 	done
+	echo "not removed in 10 s: $*; the agent's log:" >&2
+	cat "$LOG" >&2
 	return 1
 }
 
@@ -90,6 +92,37 @@ empty_it() { cattach "$1" -- true; }
 	assert_success
 	[ -d "$V1/busy" ]
 	grep -q 'name=ctk-test:/busy: kept: has child containers$' "$LOG"
+}
+
+@test "v1: without syslog, the kernel log takes a kept container's line, not each removal's" {
+	[ ! -S /dev/log ] || skip "a syslog socket takes every line here"
+	dmesg > /dev/null 2>&1 || skip "the kernel log cannot be read here"
+	local tag=klog$$
+	cmkdir -N "name=ctk-test:/$tag-gone" "name=ctk-test:/$tag-kept"
+	empty_it "name=ctk-test:/$tag-gone"	# the kernel calls the agent
+	wait_gone "$V1/$tag-gone"
+	grep -q "name=ctk-test:/$tag-gone: removed$" "$LOG"	# --log has it
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V1/$tag-kept/cgroup.procs"
+	run crelease --agent "$W" /$tag-kept
+	assert_success
+	run dmesg
+	assert_output --partial "name=ctk-test:/$tag-kept: kept: has 1 task"
+	refute_output --partial "name=ctk-test:/$tag-gone"
+}
+
+@test "v1: a hierarchy being destroyed elsewhere holds a release up for its last milliseconds, no longer" {
+	cmkdir -N name=ctk-test:/dy
+	# name=ctk-test3, mounted and unmounted with no container: the kernel
+	# destroys it in the background, refusing a new mount meanwhile
+	mkdir "$BATS_TEST_TMPDIR/h3"
+	mount -t cgroup -o none,name=ctk-test3 cgroup "$BATS_TEST_TMPDIR/h3"
+	umount "$BATS_TEST_TMPDIR/h3"
+	run crelease --agent "$W" --log "$LOG" /dy
+	assert_success
+	[ ! -e "$V1/dy" ]
+	grep -q 'name=ctk-test:/dy: removed$' "$LOG"
+	run ! grep -q 'cannot read its release agent' "$LOG"
 }
 
 @test "v1: an agent path that no hierarchy has is said, nothing removed" {

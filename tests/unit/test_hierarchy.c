@@ -4,6 +4,9 @@
 
 #include <libmount.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "ctk/hierarchy.h"
@@ -204,6 +207,51 @@ int main(void)
 		is_str(h.v[2].target, "/mnt/trunc\\0",
 		       "a short escape is kept as is");
 		ctk_hierarchy_free(&h);
+	}
+	{
+		/* a mount table many times the first read's 16 KiB, its last
+		 * line with no newline; a /proc/self/cgroup the same */
+		char mi[] = "/tmp/ctk-test-mountinfo.XXXXXX";
+		char cg[] = "/tmp/ctk-test-cgroup.XXXXXX";
+		int mfd = mkstemp(mi), cfd = mkstemp(cg);
+		FILE *f = mfd >= 0 ? fdopen(mfd, "w") : NULL;
+		FILE *g = cfd >= 0 ? fdopen(cfd, "w") : NULL;
+		size_t v2 = 0;
+
+		ok(f && g, "temporary files");
+		for (int i = 0; f && i < 4000; i++) {
+			bool c = i % 100 == 7;
+
+			v2 += c;
+			fprintf(f, "%d 1 0:%d / /srv/a-long-mount-point-name/%d "
+				"rw,relatime shared:%d - %s %s rw%s\n", 100 + i,
+				60 + i, i, i, c ? "cgroup2" : "tmpfs",
+				c ? "cgroup2" : "tmpfs", c ? ",nsdelegate" : "");
+		}
+		if (f) {
+			fprintf(f, "9000 1 0:9 / /srv/last rw - cgroup cgroup "
+				"rw,name=lastline,release_agent=/x");
+			fclose(f);
+		}
+		if (g) {
+			fprintf(g, "0::/\n7:name=lastline:/\n8:name=unmounted:/a");
+			fclose(g);
+		}
+		same_as_libmount(mi);
+		ok(ctk_hierarchy_load(&h, mi, cg, &e) == 0, "the big table loads");
+		ok(h.n == v2 + 2, "%zu hierarchies: %zu v2 mounts, the last "
+		   "line's, the unmounted one", h.n, v2);
+		ok(h.n >= v2 + 2 && h.v[v2].name && !strcmp(h.v[v2].name,
+		   "lastline") && h.v[v2].hier_id == 7 &&
+		   !strcmp(h.v[v2].release_agent, "/x"),
+		   "the line with no newline is read whole");
+		ok(h.n >= v2 + 2 && h.v[v2 + 1].name &&
+		   !strcmp(h.v[v2 + 1].name, "unmounted") &&
+		   h.v[v2 + 1].hier_id == 8 && !h.v[v2 + 1].target,
+		   "so is /proc/self/cgroup's last line");
+		ctk_hierarchy_free(&h);
+		unlink(mi);
+		unlink(cg);
 	}
 	ok(ctk_hierarchy_load(&h, fixture("mountinfo-junk"), NULL, &e) < 0 &&
 	   strstr(e.msg, "line 1"), "a junk line is named: %s", e.msg);
