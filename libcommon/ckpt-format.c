@@ -508,8 +508,8 @@ static int parse(const uint8_t *b, size_t len, struct ckpt_image *img,
 		return REJECT(e, 0, 0, "%zu bytes: larger than the reader's cap "
 			      "of %llu", len, CKPT_FILE_MAX);
 	while (ps.st != S_DONE) {
-		uint32_t type, rlen;
-		uint64_t next;
+		uint32_t type = 0, rlen = 0;	/* set by frame() when it says 0 */
+		uint64_t next = 0;
 		int rc = frame(&ps, off, &type, &rlen, &next);
 
 		if (!rc)

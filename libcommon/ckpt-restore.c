@@ -96,6 +96,11 @@ struct plan {
 #define H_THREADS	0x4	/* makes threads */
 #define H_BIRTH_SETSID	0x8	/* its setsid comes before any fork of its
 				 * own: done at birth, with no round trip */
+#define H_LEAF		0x10	/* forked in its creator's batch, it makes
+				 * nothing, joins no group, serves no helper:
+				 * no command ever comes to it, so it may
+				 * report and take its final state at birth
+				 * (born_final) */
 
 struct ctk_clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
@@ -124,6 +129,8 @@ struct rctx {
 	struct rslot *slot;
 	size_t nslots;
 	uint32_t me;		/* in a restored task: its slot */
+	bool fds_null;		/* in a restored task: fds 0-2 are /dev/null
+				 * and no other is open (from its maker) */
 };
 
 /* ---- planning --------------------------------------------------------------- */
@@ -522,7 +529,34 @@ static int plan_index(struct plan *p, struct ctk_err *e)
 		if (!p->t[c].thread && p->t[c].setsid &&
 		    !(p->has[c] & H_PHASE_A))
 			p->has[c] |= H_BIRTH_SETSID;
+	for (uint32_t c = 0; c < n; c++) {
+		const struct ptask *ct = &p->t[c];
+
+		if (!ct->thread && ct->creator != RESTORER &&
+		    ct->ghost == NONE && !ct->newpid && !ct->join &&
+		    p->kid_first[c] == NONE)
+			p->has[c] |= H_LEAF;
+	}
+	for (uint32_t g = 0; g < p->ng; g++) {
+		if (p->g[g].forker < n)
+			p->has[p->g[g].forker] &= (uint8_t)~H_LEAF;
+		if (p->g[g].reaper < n)
+			p->has[p->g[g].reaper] &= (uint8_t)~H_LEAF;
+	}
 	return 0;
+}
+
+/*
+ * Does task @i take its final state at birth (H_LEAF, and this restore
+ * gives it nothing to do at the end)? Not with a command (none may start
+ * before the whole tree is there). A placeholder that stops at birth might
+ * see a helper exit after it and its group become orphaned by that (the
+ * kernel's SIGHUP and SIGCONT): with helpers, a stop waits for the end.
+ */
+static bool born_final(const struct rctx *rc, uint32_t i)
+{
+	return i < rc->p->img->nr_tasks && (rc->p->has[i] & H_LEAF) &&
+	       !rc->o->command && (!rc->o->stop || rc->p->ng == 0);
 }
 
 static int plan_make(const struct ckpt_image *img, struct plan *p,
@@ -583,16 +617,28 @@ static long futex(uint32_t *addr, int op, uint32_t val,
 	return syscall(SYS_futex, addr, op, val, ts, NULL, 0);
 }
 
-static pid_t clone_task(uint64_t flags, const pid_t *set_tid, size_t n)
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* @cgroup_fd >= 0: born in that v2 container (CLONE_INTO_CGROUP) */
+static pid_t clone_task_in(uint64_t flags, const pid_t *set_tid, size_t n,
+			   int cgroup_fd)
 {
 	struct ctk_clone_args a = {
-		.flags = flags,
+		.flags = flags | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
 		.exit_signal = SIGCHLD,
 		.set_tid = (uintptr_t)set_tid,
 		.set_tid_size = n,
+		.cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
 	};
 
 	return (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+}
+
+static pid_t clone_task(uint64_t flags, const pid_t *set_tid, size_t n)
+{
+	return clone_task_in(flags, set_tid, n, -1);
 }
 
 #if defined(__x86_64__)
@@ -739,7 +785,8 @@ static void birth_prepare(struct rctx *rc, struct rslot *s)
 
 	self[len > 0 ? len : 0] = '\0';
 	s->proc_pid = (int32_t)atoi(self);
-	if (!rc->o->command) {
+	/* once, by the first of a line: those it makes have it at fork */
+	if (!rc->o->command && !rc->fds_null) {
 		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 		if (fd >= 0) {
@@ -748,6 +795,7 @@ static void birth_prepare(struct rctx *rc, struct rslot *s)
 			dup2(fd, 2);
 		}
 		syscall(SYS_close_range, 3, ~0U, 0);
+		rc->fds_null = fd >= 0;
 	}
 }
 
@@ -785,6 +833,26 @@ static void executor(struct rctx *rc, uint32_t me)
 	    (rc->p->has[me] & H_BIRTH_SETSID) && setsid() < 0)
 		birth_err = -errno;
 	birth_prepare(rc, s);
+	if (born_final(rc, me)) {
+		/* its one answer, with its report: not a broadcast's (no
+		 * barrier count), the restorer looks at its slot */
+		s->rpid = (int32_t)getpid();
+		s->rpgid = (int32_t)getpgid(0);
+		s->rsid = (int32_t)getsid(0);
+		{
+			/* final_prepare's, but for the subreaper flag: no
+			 * fork passes it on, and no leaf is given it */
+			sigset_t none;
+
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+		}
+		s->err = birth_err;
+		s->who = (int32_t)me;
+		__atomic_add_fetch(&s->done, 1, __ATOMIC_RELEASE);
+		futex(&s->done, FUTEX_WAKE, INT_MAX, NULL);
+		final_state(rc);
+	}
 	for (;;) {
 		uint32_t cmd = __atomic_load_n(&s->cmd, __ATOMIC_ACQUIRE);
 		int err = 0;
@@ -990,19 +1058,60 @@ static int broadcast(struct rctx *rc, enum cmd cmd, const bool *skip)
 	return err;
 }
 
+/* The tasks born final have answered once each, from birth: wait for the
+ * last of them (5 s at most a task), and say a birth that failed. */
+static int wait_born(struct rctx *rc, struct ctk_err *e)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
+
+	for (uint32_t i = 0; i < rc->p->img->nr_tasks; i++) {
+		struct rslot *s = &rc->slot[i];
+
+		if (!born_final(rc, i))
+			continue;
+		for (int waited = 0;
+		     !__atomic_load_n(&s->done, __ATOMIC_ACQUIRE); waited++) {
+			if (waited == 50)
+				return ctk_err_setx(e, ETIMEDOUT, "task %u does "
+						   "not answer", i);
+			futex(&s->done, FUTEX_WAIT, 0, &ts);
+		}
+		if (s->err)
+			return ctk_err_set(e, -s->err, "task %u: setsid", i);
+	}
+	return 0;
+}
+
 /* The restorer forks the roots itself: its slot is "RESTORER". */
 static int fork_root(struct rctx *rc, uint32_t i)
 {
 	pid_t tids[CKPT_MAX_DEPTH + 1];
 	size_t n = set_tid_of(rc->p->img, rc->p->img->tasks[i].vpid, tids);
-	pid_t pid = clone_task(rc->p->t[i].newpid ? CLONE_NEWPID : 0, tids, n);
+	uint64_t flags = rc->p->t[i].newpid ? CLONE_NEWPID : 0;
+	bool born_in = rc->o->into && rc->o->into_fd >= 0 &&
+		       rc->o->into->hier->type == CTK_HIER_V2;
+	pid_t pid = -1;
 
+	/*
+	 * A v2 container takes it at birth: no move afterwards (a write of
+	 * cgroup.procs waits for the kernel's RCU grace period, some
+	 * milliseconds, and the task would live outside for that long). A
+	 * kernel before 5.7 does not know the flag (EINVAL) or the longer
+	 * arguments (E2BIG): the move, then.
+	 */
+	if (born_in) {
+		pid = clone_task_in(flags, tids, n, rc->o->into_fd);
+		if (pid < 0 && (errno == EINVAL || errno == E2BIG))
+			born_in = false;
+	}
+	if (!born_in)
+		pid = clone_task(flags, tids, n);
 	if (pid == 0)
 		executor(rc, i);
 	if (pid < 0)
 		return -errno;
 	rc->slot[i].local_pid = pid;
-	if (rc->o->into) {
+	if (rc->o->into && !born_in) {
 		char num[16];
 
 		snprintf(num, sizeof(num), "%d", (int)pid);
@@ -1317,12 +1426,15 @@ int ctk_restore(const struct ckpt_image *img,
 		 * before taking its own last command, deepest first.
 		 */
 		bool *creates = calloc(img->nr_tasks, sizeof(*creates));
+		bool *skip = calloc(img->nr_tasks, sizeof(*skip));
 
 		for (uint32_t i = 0; creates && i < img->nr_tasks; i++)
 			if (o->stop && !p.t[i].thread && p.t[i].newpid &&
 			    p.t[i].creator != RESTORER)
 				creates[p.t[i].creator] = true;
-		if (!creates) {
+		for (uint32_t i = 0; creates && skip && i < img->nr_tasks; i++)
+			skip[i] = creates[i] || born_final(&rc, i);
+		if (!creates || !skip) {
 			rc_ = ctk_err_setx(e, ENOMEM, "out of memory");
 		} else if (o->command) {
 			for (uint32_t i = img->nr_tasks; i-- > 0 && !rc_;)
@@ -1330,8 +1442,10 @@ int ctk_restore(const struct ckpt_image *img,
 				    command(&rc, i, CMD_FINAL, 0))
 					rc_ = ctk_err_setx(e, ETIMEDOUT, "task %u "
 							  "does not answer", i);
-		} else if (broadcast(&rc, CMD_FINAL, creates)) {
+		} else if (broadcast(&rc, CMD_FINAL, skip)) {
 			rc_ = ctk_err_setx(e, ETIMEDOUT, "a task does not answer");
+		} else {
+			rc_ = wait_born(&rc, e);
 		}
 		for (uint32_t i = img->nr_tasks; creates && i-- > 0 && !rc_;) {
 			if (!creates[i])
@@ -1351,6 +1465,7 @@ int ctk_restore(const struct ckpt_image *img,
 			    p.t[i].creator == RESTORER)
 				kill(rc.slot[i].local_pid, SIGSTOP);
 		free(creates);
+		free(skip);
 		if (!rc_ && !o->command)
 			rc_ = check_reports(&rc, e);
 		if (!rc_ && !o->command)
