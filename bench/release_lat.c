@@ -3,6 +3,7 @@
  * Release latency: the last task of a container exits -> the container is
  * gone (or, with a stamp file, -> the do-nothing agent has run).
  *   release_lat one  DIR N [STAMP]   N times, one container: median us
+ *   release_lat each DIR N [STAMP]   the same, every time (us, a line each)
  *   release_lat many DIR N [STAMP]   N containers emptied at once: us until
  *                                    all are gone (or N stamps written)
  * DIR is a mounted hierarchy directory; v1 gets notify_on_release=1, v2 the
@@ -10,14 +11,22 @@
  * kill: the kernel sends at most one cgroup.events notification per 10 ms
  * per file, so a v2 container populated and emptied faster is seen late by
  * design (the v1 agent call has no such limit).
+ *
+ * "Gone" is the kernel's IN_DELETE on DIR, read as it comes, and a stamp
+ * file is looked at when the kernel says a writer closed it: no polling
+ * loop takes a core from the agents it measures, and a time is the
+ * rmdir's, not the next look's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -114,6 +123,57 @@ static long long last_stamp(const char *file)
 	return last;
 }
 
+/* Wait for @want IN_DELETE events on directories named @prefix... (or
+ * exactly @prefix when @want is 1 and @exact). 0, or -1 at @deadline. */
+static int wait_deleted(int ifd, const char *prefix, bool exact, int want,
+			long long deadline)
+{
+	char buf[65536] __attribute__((aligned(__alignof__(struct inotify_event))));
+	size_t plen = strlen(prefix);
+
+	while (want > 0) {
+		struct pollfd pf = { .fd = ifd, .events = POLLIN };
+		long long left = (deadline - now_ns()) / 1000000;
+		ssize_t n;
+
+		if (left <= 0)
+			return -1;
+		if (poll(&pf, 1, (int)left) <= 0)
+			continue;
+		n = read(ifd, buf, sizeof(buf));
+		for (char *p = buf; n > 0 && p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+
+			if ((ev->mask & IN_DELETE) && ev->len &&
+			    (exact ? !strcmp(ev->name, prefix) :
+			     !strncmp(ev->name, prefix, plen)))
+				want--;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return 0;
+}
+
+/* Wait until @stamp has @want lines, looking each time the kernel says a
+ * writer closed a file of its directory (the do-nothing agents' stamps).
+ * 0, or -1 at @deadline. */
+static int wait_stamps(int ifd, const char *stamp, long want, long long deadline)
+{
+	char buf[65536] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+	while (count_lines(stamp) < want) {
+		struct pollfd pf = { .fd = ifd, .events = POLLIN };
+		long long left = (deadline - now_ns()) / 1000000;
+
+		if (left <= 0)
+			return -1;
+		if (poll(&pf, 1, left > 100 ? 100 : (int)left) > 0 &&
+		    read(ifd, buf, sizeof(buf)) < 0 && errno != EAGAIN)
+			return -1;
+	}
+	return 0;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
@@ -127,16 +187,32 @@ int main(int argc, char **argv)
 		argv[4] : NULL;
 	int n = argc > 3 ? atoi(argv[3]) : 0;
 	long long *lat, t0, deadline;
-	char dir[4096];
+	char dir[4096], name[64];
 	pid_t *pids;
+	int ifd = -1;
 
 	if (argc < 4 || n <= 0) {
-		fprintf(stderr, "usage: release_lat one|many DIR N [STAMP]\n");
+		fprintf(stderr, "usage: release_lat one|each|many DIR N [STAMP]\n");
 		return 2;
 	}
 	lat = calloc((size_t)n, sizeof(*lat));
 	pids = calloc((size_t)n, sizeof(*pids));
-	if (!strcmp(mode, "one")) {
+	{
+		/* the containers' directory, or the stamps' */
+		char sdir[4096], *slash;
+
+		snprintf(sdir, sizeof(sdir), "%s", stamp ? stamp : root);
+		slash = strrchr(sdir, '/');
+		if (stamp && slash)
+			*slash = '\0';
+		ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (ifd < 0 || inotify_add_watch(ifd, sdir, stamp ?
+						 IN_CLOSE_WRITE : IN_DELETE) < 0) {
+			perror("inotify");
+			return 1;
+		}
+	}
+	if (!strcmp(mode, "one") || !strcmp(mode, "each")) {
 		for (int i = 0; i < n; i++) {
 			snprintf(dir, sizeof(dir), "%s/lat%d", root, i);
 			make(dir);
@@ -148,20 +224,20 @@ int main(int argc, char **argv)
 			kill(pids[0], SIGKILL);
 			waitpid(pids[0], NULL, 0);
 			deadline = t0 + 5000000000LL;
-			for (;;) {
-				if (stamp ? count_lines(stamp) >= 1 :
-				    access(dir, F_OK) < 0)
-					break;
-				if (now_ns() > deadline) {
-					fprintf(stderr, "%s: not released\n",
-						dir);
-					return 1;
-				}
-				usleep(50);
+			snprintf(name, sizeof(name), "lat%d", i);
+			if ((stamp ? wait_stamps(ifd, stamp, 1, deadline) :
+			     wait_deleted(ifd, name, true, 1, deadline)) < 0) {
+				fprintf(stderr, "%s: not released\n", dir);
+				return 1;
 			}
 			lat[i] = (stamp ? last_stamp(stamp) : now_ns()) - t0;
 			if (stamp)
 				rmdir(dir);
+		}
+		if (!strcmp(mode, "each")) {
+			for (int i = 0; i < n; i++)
+				printf("%lld\n", lat[i] / 1000);
+			return 0;
 		}
 		qsort(lat, (size_t)n, sizeof(*lat), cmp);
 		printf("%lld\n", lat[n / 2] / 1000);
@@ -181,21 +257,10 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		waitpid(pids[i], NULL, 0);
 	deadline = t0 + 30000000000LL;
-	for (int left = n; left > 0;) {
-		if (now_ns() > deadline) {
-			fprintf(stderr, "%d of %d not released\n", left, n);
-			return 1;
-		}
-		usleep(200);
-		if (stamp) {
-			left = n - (int)count_lines(stamp);
-		} else {
-			left = 0;
-			for (int i = 0; i < n; i++) {
-				snprintf(dir, sizeof(dir), "%s/many%d", root, i);
-				left += access(dir, F_OK) == 0;
-			}
-		}
+	if ((stamp ? wait_stamps(ifd, stamp, n, deadline) :
+	     wait_deleted(ifd, "many", false, n, deadline)) < 0) {
+		fprintf(stderr, "not all of %d released\n", n);
+		return 1;
 	}
 	printf("%lld\n", ((stamp ? last_stamp(stamp) : now_ns()) - t0) / 1000);
 	if (stamp)
