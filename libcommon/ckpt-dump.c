@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -387,21 +388,94 @@ static int read_threads(struct dbuild *b, pid_t pid)
 	return rc;
 }
 
+/* The processes [from, to) of a read split in two (each half on a core:
+ * the kernel's making of each status file is most of a dump's time). */
+struct read_half {
+	const pid_t *procs;
+	size_t from, to;
+	struct dtask *t;
+	uint32_t *nthreads;
+	int *rc;
+	struct ctk_err e;	/* the first error of the half */
+};
+
+static void *read_half(void *arg)
+{
+	struct read_half *h = arg;
+
+	for (size_t i = h->from; i < h->to; i++) {
+		struct ctk_err e;
+
+		h->rc[i] = read_task(h->procs[i], h->procs[i], &h->t[i],
+				     &h->nthreads[i], &e);
+		if (h->rc[i] && h->rc[i] != -ESRCH) {
+			h->e = e;
+			h->to = i + 1;	/* the first failure ends the half */
+			break;
+		}
+	}
+	return NULL;
+}
+
+#define READ_SPLIT_MIN	64	/* processes below which one thread reads */
+
 /* Every process, and the threads of those that have more. */
 static int read_all(struct dbuild *b, const pid_t *procs, size_t nprocs)
 {
-	for (size_t i = 0; i < nprocs; i++) {
-		uint32_t nthreads = 0;
-		int rc;
+	struct dtask *first = calloc(nprocs ? nprocs : 1, sizeof(*first));
+	uint32_t *nthr = calloc(nprocs ? nprocs : 1, sizeof(*nthr));
+	int *rcs = calloc(nprocs ? nprocs : 1, sizeof(*rcs));
+	struct read_half h[2];
+	size_t end;
 
-		if (CTK_GROW(b->t, b->capt, b->nt, 64))
-			return ctk_err_setx(b->e, ENOMEM, "out of memory");
-		rc = read_task(procs[i], procs[i], &b->t[b->nt], &nthreads,
-			       b->e);
+	if (!first || !nthr || !rcs) {
+		free(first);
+		free(nthr);
+		free(rcs);
+		return ctk_err_setx(b->e, ENOMEM, "out of memory");
+	}
+	for (int k = 0; k < 2; k++)
+		h[k] = (struct read_half){ procs, k ? nprocs / 2 : 0,
+					   k ? nprocs : nprocs / 2, first, nthr,
+					   rcs, { 0 } };
+	if (nprocs < READ_SPLIT_MIN) {
+		h[0].to = nprocs;
+		h[1].from = h[1].to = nprocs;
+		read_half(&h[0]);
+	} else {
+		pthread_t th;
+		bool threaded = pthread_create(&th, NULL, read_half,
+					       &h[1]) == 0;
+
+		read_half(&h[0]);
+		if (threaded)
+			pthread_join(th, NULL);
+		else
+			read_half(&h[1]);
+	}
+	/* in process order, as one reader would have met them: a half that
+	 * stopped at a failure ends the walk there */
+	end = h[0].to < h[1].from ? h[0].to : h[1].to;
+	for (size_t i = 0; i < end; i++) {
+		uint32_t nthreads = nthr[i];
+		int rc = rcs[i];
+
 		if (rc == -ESRCH)
 			continue;	/* exited meanwhile: not a task */
-		if (rc)
+		if (rc) {
+			*b->e = i < h[1].from ? h[0].e : h[1].e;
+			free(first);
+			free(nthr);
+			free(rcs);
 			return rc;
+		}
+		if (CTK_GROW(b->t, b->capt, b->nt, 64)) {
+			free(first);
+			free(nthr);
+			free(rcs);
+			return ctk_err_setx(b->e, ENOMEM, "out of memory");
+		}
+		b->t[b->nt] = first[i];
 		/*
 		 * A zombie has exited: there is nothing to restart, and it is
 		 * not recorded (in either mode; container mode never sees one,
@@ -412,9 +486,16 @@ static int read_all(struct dbuild *b, const pid_t *procs, size_t nprocs)
 		    nthreads <= 1)
 			continue;
 		b->nt++;
-		if (nthreads > 1 && (rc = read_threads(b, procs[i])))
+		if (nthreads > 1 && (rc = read_threads(b, procs[i]))) {
+			free(first);
+			free(nthr);
+			free(rcs);
 			return rc;
+		}
 	}
+	free(first);
+	free(nthr);
+	free(rcs);
 	qsort(b->t, b->nt, sizeof(*b->t), cmp_task);
 	if (!b->nt)
 		return ctk_err_setx(b->e, ESRCH, "no live process to checkpoint");

@@ -20,6 +20,20 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* "frozen 1" in cgroup.events, read through its open @evfd (a read also
+ * arms the next POLLPRI). */
+static int events_frozen(int evfd)
+{
+	char buf[256], *p;
+	ssize_t n = pread(evfd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	p = strstr(buf, "frozen ");
+	return p && p[7] == '1';
+}
+
 static int is_frozen(int cgfd, bool v1)
 {
 	char buf[256], *p;
@@ -39,7 +53,7 @@ int ctk_freeze_cgroup(struct ctk_freezer *f, int cgfd, bool v1,
 		      int timeout_ms, struct ctk_err *e)
 {
 	long long deadline = now_ms() + timeout_ms;
-	int rc;
+	int rc, evfd = -1;
 
 	memset(f, 0, sizeof(*f));
 	f->kind = v1 ? CTK_FREEZE_V1 : CTK_FREEZE_V2;
@@ -60,37 +74,35 @@ int ctk_freeze_cgroup(struct ctk_freezer *f, int cgfd, bool v1,
 		return ctk_err_set(e, -rc, "cannot freeze the container");
 	}
 	f->held = true;
+	if (!v1)
+		evfd = openat(cgfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	for (;;) {
-		int fz = is_frozen(cgfd, v1);
+		int fz = evfd >= 0 ? events_frozen(evfd) : is_frozen(cgfd, v1);
 
-		if (fz == 1)
-			return 0;
-		if (fz < 0) {
+		if (fz == 1 || fz < 0 || now_ms() >= deadline) {
+			if (evfd >= 0)
+				close(evfd);
+			if (fz == 1)
+				return 0;
 			ctk_thaw(f);
-			return ctk_err_set(e, -fz, "cannot read the freeze state");
-		}
-		if (now_ms() >= deadline) {
-			ctk_thaw(f);
+			if (fz < 0)
+				return ctk_err_set(e, -fz, "cannot read the "
+						   "freeze state");
 			return ctk_err_setx(e, ETIMEDOUT, "the container did not "
 					   "freeze in time (a kernel thread "
 					   "inside never does)");
 		}
-		if (!v1) {
-			/* cgroup.events signals changes with POLLPRI */
-			struct pollfd p = { .events = POLLPRI };
+		if (evfd >= 0) {
+			/*
+			 * cgroup.events says a change with POLLPRI, but at
+			 * most once in 10 ms: a freeze done just after one
+			 * would wait out the rest. So 1 ms at most, then it
+			 * is read again.
+			 */
+			struct pollfd p = { .fd = evfd, .events = POLLPRI };
 
-			p.fd = openat(cgfd, "cgroup.events", O_RDONLY |
-				      O_CLOEXEC);
-			if (p.fd >= 0) {
-				char b[128];
-
-				if (read(p.fd, b, sizeof(b)) < 0) {
-					/* polled anyway */
-				}
-				poll(&p, 1, 10);
-				close(p.fd);
-				continue;
-			}
+			poll(&p, 1, 1);
+			continue;
 		}
 		usleep(1000);
 	}

@@ -476,6 +476,24 @@ dump_json() {
 }
 
 
+@test "a dump of 150 processes, read by two threads, agrees with /proc and round-trips" {
+	spawn_init 152 "for i in \$(seq 150); do
+			if [ \$((i % 7)) = 0 ]; then setsid sleep 1000 & else sleep 1000 & fi
+			[ \$i = 100 ] && $THREADS 2 >/dev/null &
+		done; wait"
+	INIT=$(for p in $(cat "$V2/c/cgroup.procs"); do
+		awk '/^NSpid:/ { if ($NF == 1 && NF == 3) print FILENAME }' "/proc/$p/status"; done |
+		head -n1 | cut -d/ -f3)
+	run cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	assert_success
+	diff <(proc_view "$(host_level)") <(image_view "$BATS_TEST_TMPDIR/a.img")
+	# every task of the container (the diff above: each one's numbers)
+	run sh -c "cckpt show -J '$BATS_TEST_TMPDIR/a.img' | jq -c '[(.tasks | length), ([.tasks[] | select(.thread)] | length)]'"
+	assert_output "[$(wc -l < "$V2/c/cgroup.threads"),2]"
+	[ "$(wc -l < "$V2/c/cgroup.procs")" -ge 152 ]
+	restore_same
+}
+
 @test "restore: a daemon double-forked out of a live session" {
 	spawn_init 4 'setsid bash -c "sh -c \"sleep 1000 &\"; exec sleep 1000" & wait'
 	# the orphan: under the init, in the session of its sibling
