@@ -20,6 +20,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <sched.h>
@@ -89,6 +90,9 @@ struct plan {
 	uint8_t *has;		/* per task: H_* */
 	uint32_t free_num[CKPT_MAX_DEPTH + 1];	/* per level: above every
 						 * number of the image */
+	void *arena;		/* plan_share: the arrays above, shared */
+	size_t arena_len;
+	struct ckpt_image simg;	/* plan_share: the image's arrays, there */
 };
 
 #define H_PHASE_A	0x1	/* forks a process before its setsid */
@@ -131,6 +135,7 @@ struct rctx {
 	uint32_t me;		/* in a restored task: its slot */
 	bool fds_null;		/* in a restored task: fds 0-2 are /dev/null
 				 * and no other is open (from its maker) */
+	const struct ckpt_image *caller_img;	/* the restorer's, private */
 };
 
 /* ---- planning --------------------------------------------------------------- */
@@ -170,6 +175,11 @@ static uint32_t add_ghost(struct plan *p, enum gkind kind, uint32_t tag,
 
 static void plan_free(struct plan *p)
 {
+	if (p->arena) {
+		munmap(p->arena, p->arena_len);
+		memset(p, 0, sizeof(*p));
+		return;
+	}
 	free(p->t);
 	free(p->g);
 	free(p->task_of);
@@ -559,6 +569,86 @@ static bool born_final(const struct rctx *rc, uint32_t i)
 	       !rc->o->command && (!rc->o->stop || rc->p->ng == 0);
 }
 
+/*
+ * Move the plan's arrays, and the image's that the restored tasks read, to
+ * one shared mapping. A fork copies the page table of every private page
+ * its parent has (and makes each copy-on-write, to be walked by the kernel
+ * for every process that shares it): a restore whose forkers carry a heap
+ * that grows with the tree is quadratic. A shared mapping is not copied;
+ * each task faults in the few pages it reads. -ENOMEM.
+ */
+static int plan_share(struct plan *p)
+{
+	const struct ckpt_image *img = p->img;
+	uint32_t n = img->nr_tasks, np = img->nr_pids;
+	uint64_t nnum = 0;
+	size_t sz[10], off[10], total = 0;
+	const void *src[10];
+	void **dst[10];
+	char *a;
+
+	for (uint32_t i = 0; i < np; i++)
+		if (img->pid_start[i] + img->pid_depth[i] + 1 > nnum)
+			nnum = img->pid_start[i] + img->pid_depth[i] + 1;
+	p->simg = *img;
+	p->simg.strings[0] = p->simg.strings[1] = p->simg.strings[2] = NULL;
+	p->simg.error = NULL;
+	{
+		const size_t s[10] = {
+			sizeof(*p->t) * n, sizeof(*p->g) * p->ng,
+			sizeof(*p->task_of) * np, sizeof(*p->order) * n,
+			sizeof(*p->kid_first) * n, sizeof(*p->kid_next) * n,
+			sizeof(*p->has) * n, sizeof(*img->tasks) * n,
+			((sizeof(*img->pid_depth) * np + 7) & ~(size_t)7) +
+			sizeof(*img->pid_start) * np,
+			sizeof(*img->numbers) * nnum,
+		};
+
+		memcpy(sz, s, sizeof(sz));
+	}
+	src[0] = p->t; dst[0] = (void **)&p->t;
+	src[1] = p->g; dst[1] = (void **)&p->g;
+	src[2] = p->task_of; dst[2] = (void **)&p->task_of;
+	src[3] = p->order; dst[3] = (void **)&p->order;
+	src[4] = p->kid_first; dst[4] = (void **)&p->kid_first;
+	src[5] = p->kid_next; dst[5] = (void **)&p->kid_next;
+	src[6] = p->has; dst[6] = (void **)&p->has;
+	src[7] = img->tasks; dst[7] = (void **)&p->simg.tasks;
+	src[8] = NULL; dst[8] = NULL;	/* pid_depth and pid_start, below */
+	src[9] = img->numbers; dst[9] = (void **)&p->simg.numbers;
+	for (int k = 0; k < 10; k++) {
+		off[k] = total;
+		total += (sz[k] + 15) & ~(size_t)15;
+	}
+	a = mmap(NULL, total ? total : 1, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (a == MAP_FAILED)
+		return -ENOMEM;
+	for (int k = 0; k < 10; k++) {
+		if (k == 8) {
+			p->simg.pid_depth = (uint32_t *)(void *)(a + off[8]);
+			p->simg.pid_start = (uint64_t *)(void *)(a + off[8] +
+				((sizeof(*img->pid_depth) * np + 7) & ~(size_t)7));
+			if (np) {
+				memcpy(p->simg.pid_depth, img->pid_depth,
+				       sizeof(*img->pid_depth) * np);
+				memcpy(p->simg.pid_start, img->pid_start,
+				       sizeof(*img->pid_start) * np);
+			}
+			continue;
+		}
+		if (sz[k])
+			memcpy(a + off[k], src[k], sz[k]);
+		if (k < 7)
+			free(*dst[k]);
+		*dst[k] = a + off[k];
+	}
+	p->arena = a;
+	p->arena_len = total ? total : 1;
+	p->img = &p->simg;
+	return 0;
+}
+
 static int plan_make(const struct ckpt_image *img, struct plan *p,
 		     struct ctk_err *e)
 {
@@ -833,6 +923,18 @@ static void executor(struct rctx *rc, uint32_t me)
 	    (rc->p->has[me] & H_BIRTH_SETSID) && setsid() < 0)
 		birth_err = -errno;
 	birth_prepare(rc, s);
+	if (me < rc->p->img->nr_tasks && rc->p->t[me].creator == RESTORER &&
+	    rc->caller_img) {
+		/*
+		 * A root: what it and its tree read is in the shared plan; its
+		 * copy of the restorer's image goes, and the heap is trimmed,
+		 * so that its forks (a thousand, or thirty thousand) copy
+		 * few pages. It never returns to the caller.
+		 */
+		ctk_ckpt_free((struct ckpt_image *)rc->caller_img);
+		rc->caller_img = NULL;
+		malloc_trim(0);
+	}
 	if (born_final(rc, me)) {
 		/* its one answer, with its report: not a broadcast's (no
 		 * barrier count), the restorer looks at its slot */
@@ -1363,12 +1465,14 @@ int ctk_restore(const struct ckpt_image *img,
 		struct ctk_err *e)
 {
 	struct plan p;
-	struct rctx rc = { .p = &p, .o = o };
+	struct rctx rc = { .p = &p, .o = o, .caller_img = img };
 	size_t bytes;
 	int rc_ = plan_make(img, &p, e);
 
 	*roots = NULL;
 	*nroots = 0;
+	if (!rc_ && plan_share(&p))
+		rc_ = ctk_err_setx(e, ENOMEM, "out of memory");
 	if (rc_) {
 		plan_free(&p);
 		return rc_;

@@ -27,7 +27,9 @@ int ctk_restore_check(const struct ckpt_image *img, struct ctk_err *e);
  * container images in a fresh pid namespace, subtree images in the current
  * one. On success *roots (malloc'd, *nroots) hold the roots' pids as this
  * process sees them; the tasks wait as placeholders or run the command.
- * On failure every task created is killed and reaped.
+ * On failure every task created is killed and reaped. @img's arrays are
+ * malloc'd (as ctk_ckpt_load makes them): each root frees its own copy of
+ * them at birth, so that its forks copy a small heap.
  */
 int ctk_restore(const struct ckpt_image *img,
 		const struct ctk_restore_opts *o, pid_t **roots, size_t *nroots,
