@@ -124,23 +124,23 @@ static int agent_root(const struct ctk_hierarchy *hy, const char *agent_path)
 	/* not mounted here (the agent runs in the init mount namespace), or
 	 * only a part of it: a detached mount of the whole */
 	fd = ctk_hierarchy_open_detached(hy);
-	if (fd == -EBUSY && hy->hier_id > 0) {
-		/*
-		 * Being destroyed: unmounted with no container left. Once the
-		 * kernel no longer lists it, it is as if it had gone before
-		 * this call looked (a hierarchy that is gone is no caller);
-		 * 1 s at most, else nothing is removed.
-		 */
-		for (int i = 0; i < 100; i++) {
-			int listed = ctk_hierarchy_listed(hy->hier_id,
-							  "/proc/self/cgroup");
+	/*
+	 * EBUSY: being destroyed, unmounted with no container left. Once the
+	 * kernel no longer lists it, it is as if it had gone before this call
+	 * looked (a hierarchy that is gone is no caller); if someone mounts
+	 * it again meanwhile, it is looked at. 1 s at most, else nothing is
+	 * removed.
+	 */
+	for (int i = 0; fd == -EBUSY && hy->hier_id > 0 && i < 100; i++) {
+		int listed = ctk_hierarchy_listed(hy->hier_id,
+						  "/proc/self/cgroup");
 
-			if (listed == 0)
-				return -1;
-			if (listed < 0)
-				break;
-			usleep(10000);
-		}
+		if (listed == 0)
+			return -1;
+		if (listed < 0)
+			break;
+		usleep(10000);
+		fd = ctk_hierarchy_open_detached(hy);
 	}
 	if (fd < 0)
 		return -2;

@@ -479,7 +479,7 @@ dump_json() {
 @test "a dump of 150 processes, read by two threads, agrees with /proc and round-trips" {
 	spawn_init 152 "for i in \$(seq 150); do
 			if [ \$((i % 7)) = 0 ]; then setsid sleep 1000 & else sleep 1000 & fi
-			[ \$i = 100 ] && $THREADS 2 >/dev/null &
+			if [ \$i = 100 ]; then $THREADS 2 >/dev/null & fi
 		done; wait"
 	INIT=$(for p in $(cat "$V2/c/cgroup.procs"); do
 		awk '/^NSpid:/ { if ($NF == 1 && NF == 3) print FILENAME }' "/proc/$p/status"; done |
