@@ -113,11 +113,13 @@ empty_it() { cattach "$1" -- true; }
 
 @test "v1: a hierarchy being destroyed elsewhere holds a release up for its last milliseconds, no longer" {
 	cmkdir -N name=ctk-test:/dy
-	# name=ctk-test3, mounted and unmounted with no container: the kernel
-	# destroys it in the background, refusing a new mount meanwhile
-	mkdir "$BATS_TEST_TMPDIR/h3"
-	mount -t cgroup -o none,name=ctk-test3 cgroup "$BATS_TEST_TMPDIR/h3"
-	umount "$BATS_TEST_TMPDIR/h3"
+	# the suite's second hierarchy, mounted and unmounted with no
+	# container: the kernel destroys it in the background, refusing a new
+	# mount meanwhile
+	mkdir "$BATS_TEST_TMPDIR/h2"
+	mount -t cgroup -o none,name=ctk-test2 cgroup "$BATS_TEST_TMPDIR/h2"
+	[ -z "$(find "$BATS_TEST_TMPDIR/h2" -mindepth 1 -type d)" ]
+	umount "$BATS_TEST_TMPDIR/h2"
 	run crelease --agent "$W" --log "$LOG" /dy
 	assert_success
 	[ ! -e "$V1/dy" ]
