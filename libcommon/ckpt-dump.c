@@ -424,15 +424,13 @@ static int read_all(struct dbuild *b, const pid_t *procs, size_t nprocs)
 {
 	struct dtask *first = calloc(nprocs ? nprocs : 1, sizeof(*first));
 	uint32_t *nthr = calloc(nprocs ? nprocs : 1, sizeof(*nthr));
-	int *rcs = calloc(nprocs ? nprocs : 1, sizeof(*rcs));
+	int *rcs = calloc(nprocs ? nprocs : 1, sizeof(*rcs)), rc = 0;
 	struct read_half h[2];
 	size_t end;
 
 	if (!first || !nthr || !rcs) {
-		free(first);
-		free(nthr);
-		free(rcs);
-		return ctk_err_setx(b->e, ENOMEM, "out of memory");
+		rc = ctk_err_setx(b->e, ENOMEM, "out of memory");
+		goto out;
 	}
 	for (int k = 0; k < 2; k++)
 		h[k] = (struct read_half){ procs, k ? nprocs / 2 : 0,
@@ -456,24 +454,17 @@ static int read_all(struct dbuild *b, const pid_t *procs, size_t nprocs)
 	/* in process order, as one reader would have met them: a half that
 	 * stopped at a failure ends the walk there */
 	end = h[0].to < h[1].from ? h[0].to : h[1].to;
-	for (size_t i = 0; i < end; i++) {
-		uint32_t nthreads = nthr[i];
-		int rc = rcs[i];
-
-		if (rc == -ESRCH)
+	for (size_t i = 0; !rc && i < end; i++) {
+		if (rcs[i] == -ESRCH)
 			continue;	/* exited meanwhile: not a task */
-		if (rc) {
+		if (rcs[i]) {
 			*b->e = i < h[1].from ? h[0].e : h[1].e;
-			free(first);
-			free(nthr);
-			free(rcs);
-			return rc;
+			rc = rcs[i];
+			break;
 		}
 		if (CTK_GROW(b->t, b->capt, b->nt, 64)) {
-			free(first);
-			free(nthr);
-			free(rcs);
-			return ctk_err_setx(b->e, ENOMEM, "out of memory");
+			rc = ctk_err_setx(b->e, ENOMEM, "out of memory");
+			break;
 		}
 		b->t[b->nt] = first[i];
 		/*
@@ -483,19 +474,18 @@ static int read_all(struct dbuild *b, const pid_t *procs, size_t nprocs)
 		 * leader thread exited while others run is a live process.
 		 */
 		if ((b->t[b->nt].state == 'Z' || b->t[b->nt].state == 'X') &&
-		    nthreads <= 1)
+		    nthr[i] <= 1)
 			continue;
 		b->nt++;
-		if (nthreads > 1 && (rc = read_threads(b, procs[i]))) {
-			free(first);
-			free(nthr);
-			free(rcs);
-			return rc;
-		}
+		if (nthr[i] > 1)
+			rc = read_threads(b, procs[i]);
 	}
+out:
 	free(first);
 	free(nthr);
 	free(rcs);
+	if (rc)
+		return rc;
 	qsort(b->t, b->nt, sizeof(*b->t), cmp_task);
 	if (!b->nt)
 		return ctk_err_setx(b->e, ESRCH, "no live process to checkpoint");

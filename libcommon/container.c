@@ -167,24 +167,18 @@ DIR *ctk_fdopendir_dup(int fd)
 	return d;
 }
 
-int ctk_cfile_read_alloc(int dirfd, const char *name, char **out, size_t *len)
+int ctk_fd_read_all(int fd, size_t cap, size_t max, char **out, size_t *len)
 {
-	_cleanup_close_ int fd = -1;
-	size_t cap = 4096, off = 0;
-	char *buf;
+	size_t off = 0;
+	char *buf = malloc(cap);
 
-	fd = ctk_openat_beneath(dirfd, name, O_RDONLY, 0);
-	if (fd < 0)
-		return fd;
-	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
 		ssize_t n;
 
 		if (cap - off < 2) {
-			char *nb = cap > SIZE_MAX / 2 ? NULL :
-				   realloc(buf, cap * 2);
+			char *nb = cap > max / 2 ? NULL : realloc(buf, cap * 2);
 
 			if (!nb) {
 				free(buf);
@@ -211,6 +205,15 @@ int ctk_cfile_read_alloc(int dirfd, const char *name, char **out, size_t *len)
 	if (len)
 		*len = off;
 	return 0;
+}
+
+int ctk_cfile_read_alloc(int dirfd, const char *name, char **out, size_t *len)
+{
+	_cleanup_close_ int fd = ctk_openat_beneath(dirfd, name, O_RDONLY, 0);
+
+	if (fd < 0)
+		return fd;
+	return ctk_fd_read_all(fd, 4096, SIZE_MAX, out, len);
 }
 
 int ctk_cfile_write(int dirfd, const char *name, const char *data)

@@ -191,57 +191,18 @@ static int parse_line(struct ctk_hierarchies *h, char *line)
 }
 
 /*
- * A whole file read into a malloc'd, NUL-terminated buffer: /proc files
- * say size 0, and stdio would read them 1 KiB a call (each call walks the
- * mount list again to the place it left off).
+ * A whole file: /proc files say size 0, and stdio would read them 1 KiB a
+ * call (each call walks the mount list again to where it left off).
  */
 static int read_whole(const char *path, char **out)
 {
-	size_t cap = 16384, n = 0;
-	char *buf = malloc(cap);
-	int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC), rc;
 
-	if (!buf || fd < 0) {
-		int err = !buf ? ENOMEM : errno;
-
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		return -err;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (cap - n < 4096) {
-			char *nb = cap < (64u << 20) ? realloc(buf, cap * 2) :
-				   NULL;
-
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int err = errno;
-
-			free(buf);
-			close(fd);
-			return -err;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
+	if (fd < 0)
+		return -errno;
+	rc = ctk_fd_read_all(fd, 16384, 64u << 20, out, NULL);
 	close(fd);
-	buf[n] = '\0';
-	*out = buf;
-	return 0;
+	return rc;
 }
 
 static int load_mounts(struct ctk_hierarchies *h, const char *mountinfo,

@@ -76,6 +76,13 @@ int ctk_ckpt_encode(const struct ckpt_image *img, uint8_t **out,
 int ctk_openat_beneath(int rootfd, const char *rel, int flags, mode_t mode);
 
 /*
+ * Everything @fd reads to its end, NUL-terminated, into a malloc'd buffer
+ * of @cap bytes first, doubled as needed but never past @max (-ENOMEM then).
+ * /proc and cgroup files say size 0: no fstat. -errno.
+ */
+int ctk_fd_read_all(int fd, size_t cap, size_t max, char **out, size_t *len);
+
+/*
  * Open the parent of @t and return the last path component in @leaf
  * (pointer into t->rel). For the hierarchy root: -EINVAL.
  */
