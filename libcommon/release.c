@@ -33,6 +33,7 @@ const char *ctk_release_outcome_str(enum ctk_release_outcome o)
 	case CTK_REL_ROOT: return "refused: the hierarchy root";
 	case CTK_REL_REFUSED: return "refused";
 	case CTK_REL_ERROR: return "error";
+	case CTK_REL_WATCHING: return "watching";
 	}
 	return "?";
 }
@@ -45,6 +46,7 @@ bool ctk_release_failed(const struct ctk_release_result *r)
 	case CTK_REL_GONE:
 	case CTK_REL_NO_NOTIFY:
 	case CTK_REL_POPULATED:
+	case CTK_REL_WATCHING:
 		return false;
 	default:
 		return true;

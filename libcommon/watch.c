@@ -381,8 +381,13 @@ int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
 			ctk_err_set(e, -rc, "%s: cannot watch", t[k].cpath);
 	}
 	/* anything armed and already empty (emptied during the scan) */
-	if (!rc)
+	if (!rc) {
+		struct ctk_release_result r = { .outcome = CTK_REL_WATCHING };
+
 		rescan(&w);
+		for (size_t k = 0; k < n; k++)
+			report(arg, t[k].cpath, &r);
+	}
 	while (!rc) {
 		struct pollfd p[2] = {
 			{ .fd = w.ifd, .events = POLLIN },

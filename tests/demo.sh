@@ -93,7 +93,18 @@ if [ -n "$v2root" ]; then
 		'sleep 1000 & setsid sleep 1000 & unshare --pid --fork sh -c "sleep 1000 & wait" & wait' \
 		>/dev/null 2>&1 &
 	disown $!	# its end is no news
-	sleep 0.3
+	# until its 7 processes are there and asleep (done forking and exec'ing)
+	settled() {
+		local t
+		[ "$(wc -l < "$ck/app/cgroup.procs")" -ge 7 ] || return 1
+		for t in $(cat "$ck/app/cgroup.threads"); do
+			case $(sed 's/.*) //' "/proc/$t/stat" 2>/dev/null) in
+			S*) ;;
+			*) return 1 ;;
+			esac
+		done
+	}
+	for _ in $(seq 3000); do settled && break; sleep 0.01; done
 	# the outer unshare is not part of the application: it stays outside
 	snap=$(cat "$ck/app/cgroup.procs")
 	for p in $snap; do

@@ -70,6 +70,7 @@ static int prio_of(const struct ctk_release_result *r)
 	case CTK_REL_REMOVED:
 	case CTK_REL_WOULD_REMOVE:
 	case CTK_REL_GONE:
+	case CTK_REL_WATCHING:
 		return LOG_INFO;
 	case CTK_REL_REFUSED:
 	case CTK_REL_ROOT:

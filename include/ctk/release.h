@@ -18,6 +18,7 @@ enum ctk_release_outcome {
 	CTK_REL_ROOT,		/* the hierarchy root: never */
 	CTK_REL_REFUSED,	/* a path that is not a plain container path */
 	CTK_REL_ERROR,		/* anything else; code says */
+	CTK_REL_WATCHING,	/* the watcher: this target is watched now */
 };
 
 #define CTK_REL_NEED_NOTIFY	(1u << 0)	/* notify must be set */
@@ -114,8 +115,9 @@ int ctk_release_sweep(const struct ctk_target *t, unsigned flags,
  * hierarchy) with inotify, and remove a marked container once it is empty
  * and childless after having been populated or having had children; its
  * marked parent is then considered in turn. The targets themselves are
- * watched, never removed. Runs until @stop_fd (a signalfd or pipe) is
- * readable. With @once: release what is releasable now (as --sweep) and
+ * watched, never removed. Once every target is watched and the first scan
+ * is done, reports each target as CTK_REL_WATCHING (what happens from then
+ * on is seen). Runs until @stop_fd (a signalfd or pipe) is readable. With @once: release what is releasable now (as --sweep) and
  * return.
  */
 int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,

@@ -195,27 +195,21 @@ rules_programs() {
 	export CTK_STICKY_DIR=$BATS_TEST_TMPDIR/sticky
 }
 
-# wait_in PID PATH [HIERARCHY]: until PID is in PATH (5 s at most)
+# wait_in PID PATH [HIERARCHY]: until PID is in PATH (30 s at most)
+is_in() { [ "$(ctk_cgroup_of "$1" "${3:-name=ctk-test}")" = "$2" ]; }
 wait_in() {
-	local i
-	for i in $(seq 100); do
-		[ "$(ctk_cgroup_of "$1" "${3:-name=ctk-test}")" = "$2" ] && return 0
-		sleep 0.05
-	done
+	ctk_wait_until is_in "$@" && return 0
 	echo "$1 is in $(ctk_cgroup_of "$1" "${3:-name=ctk-test}"), not $2" >&2
 	return 1
 }
 
-# wait_log PATTERN: until the daemon's log has it (5 s at most)
-wait_log() {
-	local i
-	for i in $(seq 100); do
-		grep -q "$1" "$BATS_TEST_TMPDIR/watch.log" && return 0
-		sleep 0.05
-	done
-	echo "not in the log: $1" >&2
-	return 1
-}
+# wait_log PATTERN [N]: until the daemon's log has it, N times (default 1)
+log_has() { [ "$(grep -c -- "$1" "$BATS_TEST_TMPDIR/watch.log")" -ge "${2:-1}" ]; }
+wait_log() { ctk_wait_until log_has "$@"; }
+
+# wait_exe PID PROGRAM: until PID runs PROGRAM (it has exec'd)
+runs() { [ "$(readlink "/proc/$1/exe")" = "$(readlink -f "$2")" ]; }
+wait_exe() { ctk_wait_until runs "$@"; }
 
 spawn() {
 	"$@" >/dev/null 2>&1 3>&- &
@@ -241,7 +235,10 @@ spawn() {
 	spawn "$T/ctkslp$$" 1000; p2=$SPAWNED
 	spawn setpriv --regid 65534 --clear-groups "$T/ctkperl$$" -e 'sleep 1000'; p3=$SPAWNED
 	spawn sleep 1000; p4=$SPAWNED
-	sleep 0.2
+	wait_exe "$p1" "$T/ctkslp$$"
+	wait_exe "$p2" "$T/ctkslp$$"
+	wait_exe "$p3" "$T/ctkperl$$"
+	wait_exe "$p4" "$(command -v sleep)"
 	run --separate-stderr cattach --rules="$T/rules" -v "$p1" "$p2" "$p3" "$p4"
 	assert_success
 	[[ "$stderr" == *"line 6: no such user 'ghost-user-x': rule skipped"* ]]
@@ -263,11 +260,11 @@ spawn() {
 	mkdir "$V1/scripts"
 	printf '*:%s name=ctk-test /scripts\n' "$T/ctkscr$$" > "$T/rules"
 	spawn "$T/ctkscr$$"; p1=$SPAWNED
+	wait_exe "$p1" /bin/sh	# the script runs
 	# bash named like the script, with its path as an argument: its #!
 	# line names sh, not bash, so this is no run of that script
 	spawn bash -c 'printf %s "$0" > /proc/$$/comm; read x <> "$2"' "ctkscr$$" "$T/ctkscr$$" "$T/fifo"; p2=$SPAWNED
-	sleep 0.3
-	[ "$(cat /proc/$p2/comm)" = "ctkscr$$" ]
+	ctk_wait_until grep -qx "ctkscr$$" "/proc/$p2/comm"
 	run cattach --rules="$T/rules" "$p1" "$p2"
 	assert_success
 	[ "$(ctk_cgroup_of "$p1" name=ctk-test)" = /scripts ]
@@ -339,11 +336,8 @@ spawn() {
 	wait_log "classifying by 1 rule"
 	spawn cattach --sticky name=ctk-test:/manual -- sh -c "\"$T/ctkslp$$\" 1000 & wait"
 	sh=$SPAWNED
-	for i in $(seq 100); do
-		child=$(pgrep -P "$sh" "ctkslp$$") && break
-		sleep 0.05
-	done
-	[ -n "$child" ]
+	ctk_wait_until pgrep -P "$sh" "ctkslp$$"
+	child=$(pgrep -P "$sh" "ctkslp$$")
 	spawn "$T/ctkslp$$" 1000
 	wait_in "$SPAWNED" /auto
 	# the daemon has seen the sticky child's exec by now
@@ -363,7 +357,11 @@ spawn() {
 	run cattach --sticky name=ctk-test:/manual "$p"
 	assert_success
 	kill -HUP "$watcher"	# the rescan of a reload leaves it too
-	sleep 0.3
+	wait_log "reloaded 1 rule"
+	# the rescan follows that line at once; a process born after it is
+	# classified after it
+	spawn "$T/ctkslp$$" 1000
+	wait_in "$SPAWNED" /auto
 	[ "$(ctk_cgroup_of "$p" name=ctk-test)" = /manual ]
 	kill -TERM "$watcher"
 }

@@ -15,21 +15,29 @@ setup() {
 teardown() { ctk_root_teardown; }
 teardown_file() { ctk_root_teardown_file; }
 
-# contain_tree N: wait for N processes in $V2/c, then move every one that
-# is not the pid-namespace init or below it (the outer unshare) to $V2/out
+# contain_tree N: wait for N processes in $V2/c, all asleep (done forking,
+# exec'ing and exiting), then move every one that is not the pid-namespace
+# init or below it (the outer unshare) to $V2/out
 contain_tree() {
 	local want=$1 snap p
-	for _ in $(seq 300); do
-		[ "$(wc -l < "$V2/c/cgroup.procs")" -ge "$want" ] && break
-		sleep 0.01
-	done
-	sleep 0.2
+	ctk_wait_quiet "$V2/c" "$want"
 	snap=$(cat "$V2/c/cgroup.procs")
 	for p in $snap; do
 		echo "$snap" | grep -qx "$(awk '{print $4}' "/proc/$p/stat")" ||
 			echo "$p" > "$V2/out/cgroup.procs"
 	done
-	sleep 0.1
+}
+
+# all_stopped DIR: every thread of the container is stopped
+all_stopped() {
+	local t
+	for t in $(cat "$1/cgroup.threads"); do
+		[ "$(ctk_task_state "$t")" = T ] || return 1
+	done
+}
+
+no_live_cckpt() {
+	[ -z "$(ps -eo stat=,comm= | awk '$2 == "cckpt" && $1 !~ /^Z/')" ]
 }
 
 # spawn_tree LEVELS [nosetsid]: a tree in $V2/c, its outer unshare moved to
@@ -107,8 +115,7 @@ host_level() { awk '/^NSpid:/ { print NF - 2 }' "/proc/$INIT/status"; }
 	spawn_tree 2
 	cckpt dump --pause-frozen 800 -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c" &
 	dumper=$!
-	for i in $(seq 100); do grep -qx 'frozen 1' "$V2/c/cgroup.events" && break; sleep 0.01; done
-	grep -qx 'frozen 1' "$V2/c/cgroup.events"
+	ctk_wait_until grep -qx 'frozen 1' "$V2/c/cgroup.events"
 	wait "$dumper"
 	grep -qx 'frozen 0' "$V2/c/cgroup.events"
 	for p in $(cat "$V2/c/cgroup.procs"); do
@@ -204,9 +211,8 @@ host_level() { awk '/^NSpid:/ { print NF - 2 }' "/proc/$INIT/status"; }
 # restore_same: dump c, kill it, restore into r, dump again: the same
 restore_same() {
 	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
-	echo 1 > "$V2/c/cgroup.kill"
-	echo 1 > "$V2/out/cgroup.kill"
-	for _ in $(seq 100); do grep -qx 'populated 0' "$V2/c/cgroup.events" && break; sleep 0.01; done
+	ctk_kill_wait "$V2/c"
+	ctk_kill_wait "$V2/out"
 	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/a.img"
 	assert_success
 	assert_output --regexp "^restored [0-9]+ tasks; root [0-9]+ in :$REL/r$"
@@ -234,15 +240,7 @@ round_trip() {
 	[ "$(image_view "$BATS_TEST_TMPDIR/b.img" | awk '{print $3}' | sort -u | wc -l)" -ge 3 ]
 	# the restored tasks wait stopped, threads included (each stops
 	# itself right after its last answer)
-	for i in $(seq 100); do
-		running=0
-		for t in $(cat "$V2/r/cgroup.threads"); do
-			[ "$(awk '{print $3}' "/proc/$t/stat")" = T ] || running=1
-		done
-		[ $running = 0 ] && break
-		sleep 0.02
-	done
-	[ $running = 0 ]
+	ctk_wait_until all_stopped "$V2/r"
 }
 
 @test "restore, three levels" {
@@ -258,16 +256,17 @@ round_trip() {
 		setsid sh -c 'sleep 1000 & sleep 1000 & exit'
 		bash -c 'set -m; sh -c \"sleep 1000 & exit\" & wait; sleep 1000' &
 		wait" >/dev/null 2>&1 3>&- &
-	sleep 0.4
-	contain_tree 1
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	# unshare, the init, 2 sleeps of the dead leader, the sleep of the dead
+	# group leader, and the set -m bash (exec'd into its last sleep)
+	contain_tree 6
 	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
 	j=$(cckpt show -J "$BATS_TEST_TMPDIR/a.img")
 	# a session and a group whose leaders are not among the tasks
 	[ "$(jq '[.tasks[].pid[0]] as $p | [.tasks[].sid[0]] | unique | map(select(. as $s | $p | index($s) | not)) | length' <<< "$j")" -ge 1 ]
 	[ "$(jq '[.tasks[].pid[0]] as $p | [.tasks[].pgid[0]] | unique | map(select(. as $s | $p | index($s) | not)) | length' <<< "$j")" -ge 2 ]
-	echo 1 > "$V2/c/cgroup.kill"
-	echo 1 > "$V2/out/cgroup.kill"
-	sleep 0.2
+	ctk_kill_wait "$V2/c"
+	ctk_kill_wait "$V2/out"
 	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/a.img"
 	assert_success
 	cckpt dump -o "$BATS_TEST_TMPDIR/b.img" ":$REL/r"
@@ -317,8 +316,7 @@ round_trip() {
 
 @test "restore: a failure half-way kills and reaps what was made, and removes the container" {
 	round_trip 2
-	echo 1 > "$V2/r/cgroup.kill"
-	sleep 0.2
+	ctk_kill_wait "$V2/r"
 	# an invalid threaded domain takes no process: the root, already
 	# cloned, cannot be placed
 	mkdir "$V2/t" "$V2/d"
@@ -327,21 +325,19 @@ round_trip() {
 	assert_failure 1
 	[ ! -e "$V2/d/x" ]
 	# nothing it made runs on (zombies of the killed trees aside)
-	sleep 0.1
-	[ -z "$(ps -eo stat=,comm= | awk '$2 == "cckpt" && $1 !~ /^Z/')" ]
+	ctk_wait_until no_live_cckpt
 }
 
 @test "restore -- COMMAND: each process runs it with CKPT_PID, CKPT_PGID, CKPT_SID" {
 	round_trip 2
-	echo 1 > "$V2/r/cgroup.kill"
-	sleep 0.2
+	ctk_kill_wait "$V2/r"
 	out=$BATS_TEST_TMPDIR/cmd.out
 	# a command that stays: an init whose command ends takes its
 	# namespace with it (the kernel's rule)
 	run cckpt restore --into ":$REL/r2" "$BATS_TEST_TMPDIR/a.img" -- sh -c 'echo "$CKPT_PID $CKPT_PGID $CKPT_SID" >> "$0"; exec sleep 1000 >/dev/null 2>&1' "$out"
 	assert_success
 	want=$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '[.tasks[] | select(.thread | not)] | length')
-	for i in $(seq 200); do [ "$(wc -l < "$out" 2>/dev/null)" -ge "$want" ] && break; sleep 0.02; done
+	ctk_wait_until ctk_lines_at_least "$out" "$want"
 	[ "$(wc -l < "$out")" = "$want" ]
 	# each line is a task of the image, numbered in its own namespace
 	diff <(sort -n "$out") <(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq -r '.tasks[] | select(.thread | not) | .depth as $d | "\(.pid[$d]) \(if (.pgid | length) > $d then .pgid[$d] else 0 end) \(if (.sid | length) > $d then .sid[$d] else 0 end)"' | sort -n)
@@ -349,8 +345,7 @@ round_trip() {
 
 @test "restore --freeze: frozen; a dump of it leaves it frozen" {
 	round_trip 1
-	echo 1 > "$V2/r/cgroup.kill"
-	sleep 0.2
+	ctk_kill_wait "$V2/r"
 	run cckpt restore --freeze --into ":$REL/f" "$BATS_TEST_TMPDIR/a.img"
 	assert_success
 	grep -qx 'frozen 1' "$V2/f/cgroup.events"
@@ -361,8 +356,7 @@ round_trip() {
 
 @test "restore without --into: a fresh pid namespace whose root it prints" {
 	round_trip 1
-	echo 1 > "$V2/r/cgroup.kill"
-	sleep 0.2
+	ctk_kill_wait "$V2/r"
 	run cckpt restore "$BATS_TEST_TMPDIR/a.img"
 	assert_success
 	root=$(awk '{print $NF}' <<< "$output")
@@ -439,7 +433,7 @@ round_trip() {
 	bash -c 'set -m; sleep 1000 & echo $! > "$1"; exec sleep 1000' sh "$BATS_TEST_TMPDIR/pid" >/dev/null 2>&1 3>&- &
 	par=$!
 	CTK_PIDS="${CTK_PIDS:-} $par"
-	for _ in $(seq 200); do [ -s "$BATS_TEST_TMPDIR/pid" ] && break; sleep 0.01; done
+	ctk_wait_until test -s "$BATS_TEST_TMPDIR/pid"
 	p=$(cat "$BATS_TEST_TMPDIR/pid")
 	[ "$(ps -o pgid= -p "$p" | tr -d ' ')" = "$p" ]
 	cckpt dump --subtree -o "$BATS_TEST_TMPDIR/s.img" -p "$p"
@@ -448,7 +442,7 @@ round_trip() {
 	# it (lazily, here)
 	kill -9 "$p" "$par"
 	wait "$par" 2>/dev/null || true
-	for _ in $(seq 1000); do [ -e "/proc/$p" ] || break; sleep 0.01; done
+	ctk_wait_until test ! -e "/proc/$p"
 	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/s.img"
 	assert_success
 	assert_output "restored 1 tasks; root $p in :$REL/r"
@@ -464,8 +458,12 @@ spawn_init() {
 	ctk_v2_scratch
 	REL=${V2#$(ctk_v2_root)}
 	mkdir "$V2/c" "$V2/out"
+	READY=$BATS_TEST_TMPDIR/ready
+	export READY
 	cattach ":$REL/c" -- unshare --pid --fork setsid bash -c "$2" >/dev/null 2>&1 3>&- &
 	CTK_PIDS="${CTK_PIDS:-} $!"
+	# a script with steps in time says when it is done with them
+	[[ $2 != *READY* ]] || ctk_wait_until test -e "$READY"
 	contain_tree "$1"
 }
 
@@ -503,8 +501,10 @@ dump_json() {
 }
 
 @test "restore: a nested init whose outer group lost its leader and every other member" {
-	spawn_init 3 'set -m; unshare --pid --fork sleep 1000 & sleep 0.3; kill -9 $!; exec sleep 1000'
-	sleep 0.4
+	# the nested init says it runs; its parent (the group's leader) is killed
+	spawn_init 3 'set -m; unshare --pid --fork sh -c "touch \"\$READY.in\"; exec sleep 1000" &
+		until [ -e "$READY.in" ]; do sleep 0.01; done
+		kill -9 $!; touch "$READY"; exec sleep 1000'
 	dump_json
 	# the nested init is alone in a group whose leader is gone
 	[ "$(echo "$output" | jq '[.tasks[] | select((.pid | length) == 2)] | length')" = 1 ]

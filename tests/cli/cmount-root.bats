@@ -151,12 +151,14 @@ v2_flags() { sb_opts; }
 	[ "$stderr" = "cmount: /tmp: not a cgroup mount point" ]
 }
 
+cwd_is() { [ "$(readlink "/proc/$1/cwd")" = "$2" ]; }
+
 @test "unmount with a process inside is busy, said in container terms" {
 	m=$BATS_TEST_TMPDIR/m1
 	cmount -n ctk-test "$m"
 	(cd "$m" && exec sleep 1000) >/dev/null 2>&1 3>&- &
 	CTK_PIDS=$!
-	sleep 0.2
+	ctk_wait_until cwd_is "$CTK_PIDS" "$m"
 	run --separate-stderr cmount -u "$m"
 	assert_failure 1
 	[[ "$stderr" == *"hierarchy busy: a process has its working directory or a file open inside"* ]]

@@ -56,25 +56,15 @@ teardown_file() {
 	ctk_root_teardown_file
 }
 
-# until PATTERN is in the agent log (10 s at most)
-wait_log() {
-	for _ in $(seq 1000); do
-		grep -q -- "$1" "$LOG" && return 0
-		sleep 0.01
-	done
-	return 1
+# until PATTERN is in the agent log (30 s at most)
+wait_log() { ctk_wait_until grep -q -- "$1" "$LOG"; }
+# until every DIR is gone (30 s at most)
+none_left() {
+	local d
+	for d in "$@"; do [ ! -e "$d" ] || return 1; done
 }
-# until every DIR is gone (10 s at most)
-wait_gone() {
-	local d left
-	for _ in $(seq 1000); do
-		left=0
-		for d in "$@"; do [ -e "$d" ] && left=1; done
-		[ $left = 0 ] && return 0
-		sleep 0.01
-	done
-	return 1
-}
+wait_gone() { ctk_wait_until none_left "$@"; }
+in_caught() { [ "$(ctk_cgroup_of "$1" name=ctk-test)" = /caught ]; }
 as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 
 # ---- 1: a release call acts only in the hierarchy that made it ------------
@@ -154,7 +144,7 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	cmkdir -u nobody -t nobody ":$rel/deleg"
 	crelease --watch --log "$T/watch.log" ":$rel" &
 	WATCHER=$!
-	sleep 0.3
+	ctk_wait_until grep -q ":$rel: watching" "$T/watch.log"
 	# nobody marks deleg (whose parent is root's) and deleg/c (its own)
 	as_nobody setfattr -n user.ctk.notify_on_release -v 1 "$V2/deleg"
 	as_nobody mkdir "$V2/deleg/c" "$V2/deleg/c2"
@@ -370,10 +360,7 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	done
 	CTK_PIDS="${pids[*]}"
 	for i in $(seq $n); do
-		for _ in $(seq 200); do
-			grep -q . "$V2/c$i/cgroup.procs" && break
-			sleep 0.01
-		done
+		ctk_wait_until grep -q . "$V2/c$i/cgroup.procs"
 	done
 	crelease --watch ":$rel" &
 	WATCHER=$!
@@ -435,8 +422,7 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	cmkdir -N ":$rel/q"	# marked, never used: stays
 	crelease --watch ":$rel" &
 	WATCHER=$!
-	for _ in $(seq 500); do [ -e "$V2/p" ] || break; sleep 0.01; done
-	[ ! -e "$V2/p" ]
+	wait_gone "$V2/p"
 	sleep 0.2
 	[ -d "$V2/q" ]
 }
@@ -452,16 +438,12 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	printf 'nobody:ctkslp%s name=ctk-test /caught\n' "$$" > "$T/rules"
 	cattach --rules="$T/rules" --watch -v > "$T/watch.log" 2>&1 3>&- &
 	WATCHER=$!
-	for i in $(seq 100); do
-		grep -q "classifying by 1 rule" "$T/watch.log" && break
-		sleep 0.05
-	done
-	grep -q "classifying by 1 rule" "$T/watch.log"
+	ctk_wait_until grep -q "classifying by 1 rule" "$T/watch.log"
 	cattach --sticky name=ctk-test:/manual -- sleep 1000 3>&- &
 	sticky=$!
 	CTK_PIDS="$CTK_PIDS $sticky"
-	sleep 0.2
-	[ -f "$CTK_STICKY_DIR/$sticky" ]
+	ctk_wait_until test -f "$CTK_STICKY_DIR/$sticky"
+
 	# a user cannot send on the connector at all
 	run setpriv --reuid 65534 --regid 65534 --clear-groups /usr/bin/python3 -c '
 import socket; s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 11)
@@ -473,11 +455,7 @@ s.bind((0, 0)); s.sendto(b"\0" * 16, ('"$WATCHER"', 0))'
 	"$CTK_SRCDIR/tests/helpers/forge-procev" "$WATCHER" "$sticky" "$T/ctkslp$$" 65534 > "$T/forge.log" 2>&1 3>&- &
 	attacker=$!
 	CTK_PIDS="$CTK_PIDS $attacker"
-	for i in $(seq 100); do
-		[ "$(ctk_cgroup_of "$attacker" name=ctk-test)" = /caught ] && break
-		sleep 0.05
-	done
-	grep -q "forged event sent" "$T/forge.log"
-	[ "$(ctk_cgroup_of "$attacker" name=ctk-test)" = /caught ]
+	ctk_wait_until grep -q "forged event sent" "$T/forge.log"
+	ctk_wait_until in_caught "$attacker"
 	[ ! -e "$CTK_STICKY_DIR/$attacker" ]
 }

@@ -155,10 +155,7 @@ ctk_spawn_threads() {
 	"$CTK_BUILDDIR/tests/helpers/ctk-threads" "$n" > "$f" 2>/dev/null 3>&- &
 	HELPER=$!
 	CTK_PIDS="${CTK_PIDS:-} $HELPER"
-	for _ in $(seq 200); do
-		[ "$(wc -l < "$f")" -ge $((n + 1)) ] && break
-		sleep 0.01
-	done
+	ctk_wait_until ctk_lines_at_least "$f" $((n + 1))
 	HELPER_TIDS=$(tail -n +2 "$f")
 }
 
@@ -169,16 +166,70 @@ ctk_spawn_zombie() {
 	"$CTK_BUILDDIR/tests/helpers/ctk-threads" -z > "$f" 2>/dev/null 3>&- &
 	ZPARENT=$!
 	CTK_PIDS="${CTK_PIDS:-} $ZPARENT"
-	for _ in $(seq 200); do
-		[ -s "$f" ] && ZOMBIE=$(cat "$f") &&
-			[ "$(awk '{print $3}' "/proc/$ZOMBIE/stat" 2>/dev/null)" = Z ] && return 0
-		sleep 0.01
-	done
-	return 1
+	ctk_wait_until _ctk_zombie_ready "$f"
 }
+_ctk_zombie_ready() {
+	[ -s "$1" ] && ZOMBIE=$(cat "$1") && [ "$(ctk_task_state "$ZOMBIE")" = Z ]
+}
+
+# ctk_lines_at_least FILE N: FILE has N lines or more
+ctk_lines_at_least() { [ "$(wc -l < "$1" 2>/dev/null)" -ge "$2" ]; }
 
 # The path of PID in the hierarchy whose /proc/PID/cgroup line matches $2
 # ("name=ctk-test" or "" for v2).
 ctk_cgroup_of() {
 	awk -F: -v h="$2" '$2 == h { sub(/^[^:]*:[^:]*:/, ""); print; exit }' "/proc/$1/cgroup"
+}
+
+# ctk_wait_until CMD [ARG...]: until CMD succeeds, 30 s at most; then say
+# what was waited for and fail. Tests wait for a state, never for a time:
+# on a loaded machine any fixed pause is too short.
+ctk_wait_until() {
+	local end=$((SECONDS + 30))
+	until "$@"; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			echo "waited 30 s in vain for: $*" >&2
+			return 1
+		fi
+		sleep 0.01
+	done
+}
+
+# ctk_task_state TID: the one-letter state of a task (R, S, T, Z, ...)
+ctk_task_state() {
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	s=${s##*) }
+	echo "${s%% *}"
+}
+
+# _ctk_quiet DIR N: DIR holds N processes or more, every thread of them
+# asleep or stopped, and the same threads as at the last look: a tree that
+# has done its forks, execs and exits.
+_ctk_quiet() {
+	local procs threads t
+	procs=$(cat "$1/cgroup.procs") || return 1
+	[ "$(grep -c . <<< "$procs")" -ge "$2" ] || return 1
+	threads=$(cat "$1/cgroup.threads") || return 1
+	for t in $threads; do
+		case $(ctk_task_state "$t") in
+		S|T|t) ;;
+		*) _CTK_QUIET_LAST=; return 1 ;;
+		esac
+	done
+	[ "$threads" = "${_CTK_QUIET_LAST:-}" ] && return 0
+	_CTK_QUIET_LAST=$threads
+	return 1
+}
+
+# ctk_wait_quiet DIR N: until _ctk_quiet DIR N (30 s at most)
+ctk_wait_quiet() {
+	_CTK_QUIET_LAST=
+	ctk_wait_until _ctk_quiet "$1" "$2"
+}
+
+# ctk_kill_wait DIR: cgroup.kill on a v2 container, until it is empty
+ctk_kill_wait() {
+	echo 1 > "$1/cgroup.kill"
+	ctk_wait_until grep -qx 'populated 0' "$1/cgroup.events"
 }
