@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <libsmartcols.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -28,7 +29,8 @@
 #include "ctk/spec.h"
 #include "ctk/tree.h"
 
-enum mode { M_LIST, M_TREE, M_MOUNT, M_UNMOUNT, M_AGENT, M_SPECS, M_FILES };
+enum mode { M_LIST, M_TREE, M_MOUNT, M_UNMOUNT, M_AGENT, M_SPECS, M_FILES,
+	    M_MOUNTS };
 
 enum { L_ID, L_TYPE, L_CONTROLLERS, L_NAME, L_TARGET, L_AGENT, L_CONTAINERS,
        L_HID, L_ROOT, L_OPTIONS };
@@ -83,7 +85,7 @@ struct cmount_control {
 	int noprefix, clone_children;
 	/* listing */
 	int tree, unmount, json, raw, noheadings, all, list, pairs, specs,
-	    files_of, cgconfig;
+	    files_of, mounts_of, cgconfig;
 	char *output;
 	char *set_agent;
 	char *mountinfo, *selfcgroup;
@@ -907,8 +909,9 @@ static int assign_mode(struct cmount_control *ctl, const char **rest)
 			CTK_EXCL_STR("--set-release-agent", &ctl->set_agent),
 			CTK_EXCL_END, CTK_EXCL_END }))
 		return CTK_EXIT_USAGE;
-	if (ctl->specs || ctl->files_of) {
-		ctl->mode = ctl->specs ? M_SPECS : M_FILES;
+	if (ctl->specs || ctl->files_of || ctl->mounts_of) {
+		ctl->mode = ctl->specs ? M_SPECS : ctl->files_of ? M_FILES :
+			    M_MOUNTS;
 	} else if (ctl->tree || (!ctl->unmount && !ctl->set_agent && !nrest)) {
 		ctl->mode = ctl->tree ? M_TREE : M_LIST;
 		for (size_t i = 0; i < ctl->nswallowed; i++)
@@ -952,11 +955,14 @@ static int assign_mode(struct cmount_control *ctl, const char **rest)
 /* Each mode's own checks, before anything is touched. */
 static int check_mode(struct cmount_control *ctl)
 {
-	if (ctl->mode == M_SPECS || ctl->mode == M_FILES)
-		return ctl->noperands > 1 || ctl->nswallowed ?
-		       ctk_usage_error(&ctl->cli, "--list-%s takes one "
-				       "WORD at most", ctl->specs ? "specs" :
-				       "files") : 0;
+	if (ctl->mode == M_SPECS || ctl->mode == M_FILES ||
+	    ctl->mode == M_MOUNTS)
+		return ctl->noperands > (ctl->mode == M_MOUNTS ? 0 : 1) ||
+		       ctl->nswallowed ?
+		       ctk_usage_error(&ctl->cli, "--list-%s takes %s",
+				       ctl->specs ? "specs" : ctl->files_of ?
+				       "files" : "mounts", ctl->mounts_of ?
+				       "no WORD" : "one WORD at most") : 0;
 	if (ctl->mode == M_LIST || ctl->mode == M_TREE) {
 		if (ctl->controllers || ctl->type || ctl->noprefix ||
 		    ctl->clone_children)
@@ -1080,11 +1086,26 @@ static int pick_columns(struct cmount_control *ctl)
 }
 
 /*
- * For the shell's completion (hidden --list-specs [WORD]): without a ':'
- * in WORD, the spec prefix of every mounted hierarchy, once each
- * (":/", "name=NAME:/", "CTRL,...:/"); with one, the child containers of
- * the directory WORD names, as "PREFIX:/dir/child/". Read-only, beneath
- * each mount as every walk is; silent where nothing matches.
+ * The hidden --list-* modes are for the shell's completion. Each name ends
+ * in a NUL, not a newline: a container's name may hold any byte but '/'
+ * and NUL, and the completion quotes each one whole for the command line.
+ */
+static void put_name(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\0');
+}
+
+/*
+ * --list-specs [WORD]: without a ':' in WORD, the spec prefix of every
+ * mounted hierarchy, once each (":/", "name=NAME:/", "CTRL,...:/"); with
+ * one, the child containers of the directory WORD names, as
+ * "PREFIX:/dir/child/". Read-only, beneath each mount as every walk is;
+ * silent where nothing matches.
  */
 static void print_child_specs(struct cmount_control *ctl, const char *word)
 {
@@ -1115,8 +1136,8 @@ static void print_child_specs(struct cmount_control *ctl, const char *word)
 		if (de->d_type != DT_DIR || de->d_name[0] == '.' ||
 		    strncmp(de->d_name, slash + 1, strlen(slash + 1)))
 			continue;
-		printf("%s:%s%s%s/\n", prefix, strcmp(t.cpath, "/") ?
-		       t.cpath : "", "/", de->d_name);
+		put_name("%s:%s/%s/", prefix, strcmp(t.cpath, "/") ?
+			 t.cpath : "", de->d_name);
 	}
 	closedir(d);
 out:
@@ -1146,11 +1167,11 @@ static int do_specs(struct cmount_control *ctl)
 		if (seen)
 			continue;
 		if (hy->type == CTK_HIER_V2)
-			puts(":/");
+			put_name(":/");
 		else if (hy->name)
-			printf("name=%s:/\n", hy->name);
+			put_name("name=%s:/", hy->name);
 		else
-			printf("%s:/\n", hy->controllers);
+			put_name("%s:/", hy->controllers);
 	}
 	return CTK_EXIT_OK;
 }
@@ -1180,8 +1201,17 @@ static int do_files(struct cmount_control *ctl)
 	}
 	while ((de = readdir(d)))
 		if (de->d_type == DT_REG)
-			puts(de->d_name);
+			put_name("%s", de->d_name);
 	closedir(d);
+	return CTK_EXIT_OK;
+}
+
+/* --list-mounts: where the cgroup hierarchies are mounted, for -u */
+static int do_mounts(struct cmount_control *ctl)
+{
+	for (size_t i = 0; i < ctl->hier.n; i++)
+		if (ctl->hier.v[i].target)
+			put_name("%s", ctl->hier.v[i].target);
 	return CTK_EXIT_OK;
 }
 
@@ -1213,6 +1243,8 @@ static int run_mode(struct cmount_control *ctl)
 		return do_specs(ctl);
 	case M_FILES:
 		return do_files(ctl);
+	case M_MOUNTS:
+		return do_mounts(ctl);
 	}
 	return CTK_EXIT_FAILURE;
 }
@@ -1289,6 +1321,9 @@ int main(int argc, const char **argv)
 		{ "list-files", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN,
 		  &ctl.files_of, 0, "for completion: the control files of "
 		  "SPEC", NULL },
+		{ "list-mounts", '\0', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN,
+		  &ctl.mounts_of, 0, "for completion: the mount points of "
+		  "the hierarchies", NULL },
 		{ "mountinfo", '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN,
 		  NULL, OPT_MOUNTINFO, "read mounts from FILE", "FILE" },
 		{ "proc-cgroup", '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN,

@@ -188,10 +188,11 @@ teardown_file() { ctk_root_teardown_file; }
 
 @test "completion offers the containers below a typed prefix, from cmount --list-specs" {
 	mkdir -p "$V1/comp/alpha/x" "$V1/comp/beta" "$V1/other"
-	run cmount --list-specs name=ctk-test:/comp/
+	# each name ends in a NUL (a name may hold a newline's neighbours)
+	run sh -c 'cmount --list-specs name=ctk-test:/comp/ | tr "\0" "\n" | sort'
 	assert_success
-	[ "$(printf '%s\n' "${lines[@]}" | sort | tr '\n' ' ')" = "name=ctk-test:/comp/alpha/ name=ctk-test:/comp/beta/ " ]
-	run cmount --list-specs name=ctk-test:/comp/al
+	assert_output $'name=ctk-test:/comp/alpha/\nname=ctk-test:/comp/beta/'
+	run sh -c 'cmount --list-specs name=ctk-test:/comp/al | tr "\0" "\n"'
 	assert_output "name=ctk-test:/comp/alpha/"
 	run cmount --list-specs name=ctk-test:/nosuch/
 	assert_success
@@ -202,6 +203,21 @@ teardown_file() { ctk_root_teardown_file; }
 	run cmount --list-specs name=ctk-test:/comp/beta/
 	umount "$V1/comp/beta"
 	assert_output ""
+}
+
+@test "completion in a real bash: TAB completes a spec typed in part, across readline's ':' and '=' breaks" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3 here"
+	mkdir -p "$V1/comp/alpha/x" "$V1/comp/beta"
+	run ctk_type "cmkdir name=ctk-te	"
+	assert_success
+	assert_line "<name=ctk-test:/>"
+	run ctk_type "cmkdir -p name=ctk-test:/comp/al	x	"
+	assert_line "<name=ctk-test:/comp/alpha/x/>"
+	run ctk_type "crelease --sweep name=ctk-test:/co	b	"
+	assert_line "<name=ctk-test:/comp/beta/>"
+	run ctk_type "cmkdir -s cgroup.max.dep	5 name=ctk-test:/comp/al	"
+	assert_line "<cgroup.max.depth=5>"
+	assert_line "<name=ctk-test:/comp/alpha/>"
 }
 
 # --- values (cgset) ---------------------------------------------------------

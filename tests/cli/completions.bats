@@ -14,7 +14,12 @@ complete_words() {
 	COMP_POINT=${#COMP_LINE}
 	COMPREPLY=()
 	"$func" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-	printf '%s\n' "${COMPREPLY[@]}"
+	# each reply replaces readline's word, which begins after the last
+	# ':' or '=' of the typed word: show the whole word as the line has it
+	local r keep=${COMP_WORDS[COMP_CWORD]:0:${_ctk_skip:-0}}
+	for r in "${COMPREPLY[@]}"; do
+		printf '%s%s\n' "$keep" "$r"
+	done
 }
 
 @test "cmount completes its options" {
@@ -86,16 +91,12 @@ specs_on() {
 }
 
 @test "cmount -T and cckpt restore --into complete specs the same way" {
-	run env CTK_COMPLETION_MOUNTINFO="$FIXTURES/mountinfo-v1v2" bash -c '
-		source "$CTK_SRCDIR/completions/cmount"
-		COMP_WORDS=(cmount -T name=s); COMP_CWORD=2; _cmount
-		printf "%s\n" "${COMPREPLY[@]}"' 
+	export CTK_COMPLETION_MOUNTINFO=$FIXTURES/mountinfo-v1v2
+	run complete_words cmount _cmount cmount -T name=s
 	assert_success
 	assert_output "$(printf '%s\n' name=systemd:/ name=sub:/ name=spc:/)"
-	run env CTK_COMPLETION_MOUNTINFO="$FIXTURES/mountinfo-v2only" bash -c '
-		source "$CTK_SRCDIR/completions/cckpt"
-		COMP_WORDS=(cckpt restore --into ""); COMP_CWORD=3; _cckpt
-		printf "%s\n" "${COMPREPLY[@]}"'
+	export CTK_COMPLETION_MOUNTINFO=$FIXTURES/mountinfo-v2only
+	run complete_words cckpt _cckpt cckpt restore --into ""
 	assert_success
 	assert_output ":/"
 }
@@ -145,8 +146,6 @@ specs_on() {
 	touch "$BATS_TEST_TMPDIR/cgrules-x.conf"
 	run complete_words cattach _cattach cattach "--rules=$BATS_TEST_TMPDIR/cgrules-x"
 	assert_output "--rules=$BATS_TEST_TMPDIR/cgrules-x.conf"
-	run complete_words cattach _cattach cattach --rules = "$BATS_TEST_TMPDIR/cgrules-x"
-	assert_output "$BATS_TEST_TMPDIR/cgrules-x.conf"
 }
 
 @test "cattach completes PIDs after the container" {

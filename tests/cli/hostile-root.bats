@@ -459,3 +459,32 @@ s.bind((0, 0)); s.sendto(b"\0" * 16, ('"$WATCHER"', 0))'
 	ctk_wait_until in_caught "$attacker"
 	[ ! -e "$CTK_STICKY_DIR/$attacker" ]
 }
+
+# ==== round 3: what a delegate names, makes or races ======================
+
+# ---- r3.1: completion never runs a name ------------------------------------
+
+@test "r3.1: TAB in a real bash never runs a container's name; each name completes as one quoted word" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3 here"
+	local names=('$(touch${IFS}pwned)' '`touch${IFS}pwned2`' 'we ird' \
+		"q'\"\\*?[x" 'a:b=c' '$HOME' '~root' '-x;ls|&<>' 'tab	x')
+	local i=0 n
+	for n in "${names[@]}"; do
+		i=$((i + 1))
+		mkdir -p "$V1/p$i/$n"
+		run ctk_type "cmkdir name=ctk-test:/p$i/	"
+		assert_success
+		assert_line "<name=ctk-test:/p$i/$n/>"
+	done
+	# every tool, at every place a spec goes
+	mkdir "$V1/e" "$V1/e/"'$(touch${IFS}pwned3)'
+	for line in 'cmkdir --copy-from name=ctk-test:/e/	' \
+		'cmount -T name=ctk-test:/e/	' 'cattach name=ctk-test:/e/	' \
+		'cattach -g name=ctk-test:/e/	' 'crelease --sweep name=ctk-test:/e/	' \
+		'cckpt dump name=ctk-test:/e/	' 'cckpt restore --into name=ctk-test:/e/	'; do
+		run ctk_type "$line"
+		assert_success
+		assert_line '<name=ctk-test:/e/$(touch${IFS}pwned3)/>'
+	done
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/cwd")" ]
+}

@@ -233,3 +233,22 @@ ctk_kill_wait() {
 	echo 1 > "$1/cgroup.kill"
 	ctk_wait_until grep -qx 'populated 0' "$1/cgroup.events"
 }
+
+# ctk_type KEYS: KEYS typed into an interactive bash on a pseudo-terminal
+# (tests/helpers/pty-type), with every ctk completion loaded and each tool
+# a function that prints its arguments, one "<ARG>" line each: what the
+# completed line would have run, word by word. It runs in
+# $BATS_TEST_TMPDIR/cwd, where nothing should appear.
+ctk_type() {
+	local rc=$BATS_TEST_TMPDIR/pty.rc t
+	mkdir -p "$BATS_TEST_TMPDIR/cwd"
+	{
+		echo "PS1='ctk-pty\$ '"
+		printf 'PATH=%q:$PATH\n' "$CTK_BUILDDIR"
+		for t in cmkdir cmount cattach crelease cckpt; do
+			printf 'source %q\n' "$CTK_SRCDIR/completions/$t"
+			printf '%s() { printf "<%%s>\\n" "$@"; }\n' "$t"
+		done
+	} > "$rc"
+	(cd "$BATS_TEST_TMPDIR/cwd" && /usr/bin/python3 "$CTK_SRCDIR/tests/helpers/pty-type" "$rc" "$1")
+}
