@@ -757,8 +757,8 @@ static void put_user(struct text *t, uid_t u)
 {
 	struct passwd *pw = getpwuid(u);
 
-	if (pw && word_ok(pw->pw_name))
-		put(t, "%s", pw->pw_name);
+	if (pw && *pw->pw_name && word_ok(pw->pw_name))
+		put_word(t, pw->pw_name);
 	else
 		put(t, "%u", (unsigned)u);
 }
@@ -767,8 +767,8 @@ static void put_group(struct text *t, gid_t g)
 {
 	struct group *gr = getgrgid(g);
 
-	if (gr && word_ok(gr->gr_name))
-		put(t, "%s", gr->gr_name);
+	if (gr && *gr->gr_name && word_ok(gr->gr_name))
+		put_word(t, gr->gr_name);
 	else
 		put(t, "%u", (unsigned)g);
 }
@@ -857,9 +857,7 @@ static void put_perm(struct text *t, const struct owners *o)
 /* v1 copies these from the parent at mkdir: equal means left out. */
 static bool inherited(const char *file)
 {
-	return !strcmp(file, "notify_on_release") ||
-	       !strcmp(file, "cgroup.clone_children") ||
-	       !strcmp(file, "cpuset.cpus") || !strcmp(file, "cpuset.mems");
+	return !strcmp(file, "cpuset.cpus") || !strcmp(file, "cpuset.mems");
 }
 
 static const char *parent_value(const struct ctk_values *pv, const char *file)
@@ -931,6 +929,14 @@ static int snapshot_node(struct text *t, const struct ctk_target *top,
 		mark = ctk_v2_notify_get(pfd, fd);
 		if (mark == 1)
 			put(t, "\t\t" NOTIFY_KEY " = 1;\n");
+	} else if (!nd->is_root) {
+		long own, par = -1;
+
+		/* v1 copies notify_on_release at mkdir: said where it differs */
+		if (!ctk_cfile_read_long(fd, "notify_on_release", &own) &&
+		    (pfd < 0 || ctk_cfile_read_long(pfd, "notify_on_release",
+						    &par) || own != par))
+			put(t, "\t\t" NOTIFY_KEY " = %ld;\n", own);
 	}
 	put(t, "\t}\n}\n\n");
 	return 0;
@@ -989,6 +995,21 @@ int ctk_cgconfig_snapshot(const struct ctk_target *t, char **out,
 
 		if (!rel_own) {
 			rc = ctk_err_setx(e, ENOMEM, "out of memory");
+			break;
+		}
+		if (!nd->is_root && (!word_ok(nd->cpath + 1) ||
+				     strlen(nd->cpath + 1) > CGCONF_WORD_MAX)) {
+			char safe[256];
+
+			/* written as it is, it would be read as other words */
+			free(rel_own);
+			rc = ctk_err_setx(e, EINVAL, "%s: a name no cgconfig file "
+					  "can hold (a quote, a control "
+					  "character, or over %d bytes): "
+					  "nothing written",
+					  ctk_safe_name(nd->cpath, safe,
+							sizeof(safe)),
+					  CGCONF_WORD_MAX);
 			break;
 		}
 		fd = ctk_openat_beneath(rootfd, rel_own,

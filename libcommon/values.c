@@ -106,22 +106,50 @@ int ctk_value_parse(const char *arg, struct ctk_values *vals,
 	return 0;
 }
 
-/* Files whose reading is not something to write back. */
-static bool not_a_value(const char *name)
+bool ctk_value_is_setting(const char *name)
 {
+	/* control state, counters, triggers: never a setting to carry */
+	static const char *const prefix[] = { "cgroup.", "freezer.",
+					      "cpuacct." };
+	static const char *const suffix[] = { ".pressure", ".peak", "failcnt",
+					      "max_usage_in_bytes" };
 	static const char *const skip[] = {
-		"cgroup.event_control", "memory.force_empty",
-		"memory.oom_control", "memory.pressure_level",
-		"cgroup.events", "memory.reclaim",
+		"memory.force_empty", "memory.oom_control",
+		"memory.pressure_level", "memory.reclaim",
 	};
 	size_t len = strlen(name);
 
-	if (len > 9 && !strcmp(name + len - 9, ".pressure"))
-		return true;	/* reads statistics, takes triggers */
+	if (!strchr(name, '.') || ctk_value_check_name(name, NULL))
+		return false;	/* tasks, notify_on_release, release_agent */
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(prefix); i++)
+		if (!strncmp(name, prefix[i], strlen(prefix[i])))
+			return false;
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(suffix); i++) {
+		size_t sl = strlen(suffix[i]);
+
+		if (len >= sl && !strcmp(name + len - sl, suffix[i]))
+			return false;
+	}
 	for (size_t i = 0; i < CTK_ARRAY_SIZE(skip); i++)
 		if (!strcmp(name, skip[i]))
-			return true;
-	return ctk_value_check_name(name, NULL) != 0;
+			return false;
+	return true;
+}
+
+/*
+ * Does the kernel give @name both a read and a write? kernfs refuses an
+ * open for what a file has no method for (EACCES), whatever its mode says
+ * to root; an open alone changes nothing.
+ */
+static bool read_and_write(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDWR | O_NOFOLLOW | O_NONBLOCK |
+			O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 static int cmp_value(const void *a, const void *b)
@@ -152,11 +180,10 @@ int ctk_values_read_fd(int dirfd, struct ctk_values *out, struct ctk_err *e)
 		size_t len;
 		int r;
 
-		if (de->d_type != DT_REG || not_a_value(de->d_name))
+		if (de->d_type != DT_REG || !ctk_value_is_setting(de->d_name))
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !S_ISREG(st.st_mode) ||
-		    (st.st_mode & (S_IRUSR | S_IWUSR)) != (S_IRUSR | S_IWUSR))
+		    !S_ISREG(st.st_mode) || !read_and_write(dirfd, de->d_name))
 			continue;
 		r = ctk_cfile_read_alloc(dirfd, de->d_name, &val, &len);
 		if (r == -ENOENT || r == -EOPNOTSUPP || r == -EINVAL ||

@@ -437,12 +437,16 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 /* -T --cgconfig SPEC...: each tree as a cgconfig.conf (cgsnapshot). */
 static int do_snapshot(struct cmount_control *ctl)
 {
+	char **text = calloc(ctl->noperands, sizeof(*text));
 	size_t failed = 0;
 	struct ctk_err e;
 
+	if (!text) {
+		ctk_msg(&ctl->cli, "out of memory");
+		return CTK_EXIT_FAILURE;
+	}
 	for (size_t i = 0; i < ctl->noperands; i++) {
 		struct ctk_target t;
-		char *text;
 
 		if (ctk_target_from_string(ctl->operands[i], &ctl->hier, &t,
 					   &e)) {
@@ -450,21 +454,23 @@ static int do_snapshot(struct cmount_control *ctl)
 			failed++;
 			continue;
 		}
-		if (ctk_cgconfig_snapshot(&t, &text, &e)) {
+		if (ctk_cgconfig_snapshot(&t, &text[i], &e)) {
 			char where[512];
 
 			ctk_target_format(&t, where, sizeof(where));
 			ctk_msg_err(&ctl->cli, where, &e);
 			failed++;
-		} else {
-			fputs(text, stdout);
-			free(text);
 		}
 		ctk_target_free(&t);
 	}
-	if (!failed)
-		return CTK_EXIT_OK;
-	return failed < ctl->noperands ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
+	/* one file, loaded as one transaction: all of it or nothing */
+	for (size_t i = 0; i < ctl->noperands; i++) {
+		if (!failed)
+			fputs(text[i], stdout);
+		free(text[i]);
+	}
+	free(text);
+	return failed ? CTK_EXIT_FAILURE : CTK_EXIT_OK;
 }
 
 static int do_tree(struct cmount_control *ctl, int *ids, size_t n,

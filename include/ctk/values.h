@@ -37,10 +37,21 @@ int ctk_value_parse(const char *arg, struct ctk_values *vals,
 		    struct ctk_err *e);
 
 /*
- * The values of the container @t that another container can take: every
- * control file that its mode lets be both read and written, except those
- * ctk_value_check_name refuses and those whose reading is not a value
- * (pressure triggers, event and oom controls). In name order, each marked
+ * Is @file a resource setting, one that --copy-from and a snapshot carry
+ * from one container to another? A controller's file (cpu.*, memory.*,
+ * io.*, pids.*, cpuset.*, hugetlb.*, ...), never a core interface file
+ * (cgroup.*: tasks, freeze, kill, type, subtree_control, max.*), tasks,
+ * notify_on_release, release_agent, the v1 freezer's state, counters that
+ * take a write only to reset (cpuacct.*, *.peak, *failcnt,
+ * *max_usage_in_bytes), or files whose reading is not a value (pressure
+ * triggers, event and oom controls). By name alone.
+ */
+bool ctk_value_is_setting(const char *file);
+
+/*
+ * The resource settings of the container @t (ctk_value_is_setting) that
+ * the kernel lets be read and written (a write-only or read-only file is
+ * none, whatever mode its owner gave it). In name order, each marked
  * if_differs.
  */
 int ctk_values_read(const struct ctk_target *t, struct ctk_values *out,

@@ -298,32 +298,56 @@ teardown_file() { ctk_root_teardown_file; }
 	[ ! -e "$V1/r" ]
 }
 
-@test "--copy-from copies the writable values; --set after it wins" {
+@test "--copy-from carries resource settings only: no core interface file, no state; --set after it wins" {
+	# v1: notify_on_release and cgroup.clone_children are no settings
 	mkdir "$V1/src"
 	echo 1 > "$V1/src/cgroup.clone_children"
 	echo 1 > "$V1/src/notify_on_release"
-	run cmkdir --copy-from name=ctk-test:/src -s notify_on_release=0 name=ctk-test:/dst
+	run cmkdir --copy-from name=ctk-test:/src name=ctk-test:/dst
 	assert_success
-	[ "$(cat "$V1/dst/cgroup.clone_children")" = 1 ]
+	[ "$(cat "$V1/dst/cgroup.clone_children")" = 0 ]
 	[ "$(cat "$V1/dst/notify_on_release")" = 0 ]
+	# a core file named by --set is still written: that is a request
+	run cmkdir --copy-from name=ctk-test:/src -s notify_on_release=1 name=ctk-test:/dst2
+	assert_success
+	[ "$(cat "$V1/dst2/notify_on_release")" = 1 ]
 	ctk_v2_scratch
 	rel=${V2#$(ctk_v2_root)}
 	mkdir "$V2/src"
 	echo 4 > "$V2/src/cgroup.max.descendants"
 	echo 3 > "$V2/src/cgroup.max.depth"
+	echo 1 > "$V2/src/cgroup.freeze"
+	chmod 0666 "$V2/src"/*	# a mode never makes a file a value
 	run cmkdir --copy-from ":$rel/src" ":$rel/dst"
 	assert_success
-	[ "$(cat "$V2/dst/cgroup.max.descendants")" = 4 ]
-	[ "$(cat "$V2/dst/cgroup.max.depth")" = 3 ]
-	# an existing one, with -p (cgset --copy-from)
-	mkdir "$V2/old"
-	run cmkdir -p --copy-from ":$rel/src" ":$rel/old"
-	assert_success
-	[ "$(cat "$V2/old/cgroup.max.descendants")" = 4 ]
+	[ "$(cat "$V2/dst/cgroup.max.descendants")" = max ]
+	[ "$(cat "$V2/dst/cgroup.max.depth")" = max ]
+	[ "$(cat "$V2/dst/cgroup.freeze")" = 0 ]
 	run --separate-stderr cmkdir --copy-from ":$rel/nosuch" ":$rel/dst2"
 	assert_failure 1
 	[[ "$stderr" == "cmkdir: :$rel/nosuch: "* ]]
 	[ ! -e "$V2/dst2" ]
+}
+
+@test "--copy-from copies a controller's settings, into a new and an existing container" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	c=$(tr ' ' '\n' < "$V2/cgroup.controllers" | grep -x -m1 -E 'pids|memory|cpu') ||
+		skip "no pids, memory or cpu controller for a child of the v2 root here (the field lane has them)"
+	echo "+$c" > "$V2/cgroup.subtree_control"
+	case $c in
+	pids) f=pids.max v=17 ;;
+	memory) f=memory.high v=16777216 ;;
+	cpu) f=cpu.weight v=42 ;;
+	esac
+	mkdir "$V2/src" "$V2/old"
+	echo "$v" > "$V2/src/$f"
+	run cmkdir --copy-from ":$rel/src" ":$rel/dst"
+	assert_success
+	[ "$(cat "$V2/dst/$f")" = "$v" ]
+	run cmkdir -p --copy-from ":$rel/src" ":$rel/old"	# cgset --copy-from
+	assert_success
+	[ "$(cat "$V2/old/$f")" = "$v" ]
 }
 
 # --- --config (cgconfigparser) and snapshots (cgsnapshot) -------------------
@@ -430,12 +454,15 @@ tree_state() {
 	assert_success
 	run cmkdir -p -f 0640 name=ctk-test:/snap/b/c
 	assert_success
+	# v1's release flag, which mkdir copies: said where it differs
+	echo 1 > "$V1/snap/notify_on_release"
+	echo 0 > "$V1/snap/b/notify_on_release"
+	echo 1 > "$V1/snap/b/c/notify_on_release"
+	# core files are state, not settings: not carried
 	echo 1 > "$V1/snap/b/cgroup.clone_children"
 	ctk_v2_scratch
 	rel=${V2#$(ctk_v2_root)}
 	mkdir -p "$V2/x/y" "$V2/x/z"
-	echo 4 > "$V2/x/cgroup.max.descendants"
-	echo 2 > "$V2/x/z/cgroup.max.depth"
 	chmod 0700 "$V2/x/z"
 	setfattr -n trusted.ctk.notify_on_release -v 1 "$V2/x/y"
 	before1=$(tree_state "$V1/snap")
@@ -446,6 +473,10 @@ tree_state() {
 	grep -q '^group snap/a {' "$BATS_TEST_TMPDIR/snap.conf"
 	grep -q 'dperm = 0750;' "$BATS_TEST_TMPDIR/snap.conf"
 	grep -q 'ctk.notify_on_release = 1;' "$BATS_TEST_TMPDIR/snap.conf"
+	grep -q 'ctk.notify_on_release = 0;' "$BATS_TEST_TMPDIR/snap.conf"
+	run ! grep -q 'cgroup\.' "$BATS_TEST_TMPDIR/snap.conf"
+	echo 0 > "$V1/snap/b/cgroup.clone_children"
+	before1=$(tree_state "$V1/snap")
 	run crelease --remove -r name=ctk-test:/snap ":$rel/x"
 	assert_success
 	[ ! -e "$V1/snap" ]

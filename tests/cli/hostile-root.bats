@@ -488,3 +488,90 @@ s.bind((0, 0)); s.sendto(b"\0" * 16, ('"$WATCHER"', 0))'
 	done
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/cwd")" ]
 }
+
+# ---- r3.2: a snapshot is read back as it was written ------------------------
+
+@test "r3.2: a name with a quote cannot inject a section into a snapshot: refused, exit 1, nothing written" {
+	cmkdir -u nobody -t nobody name=ctk-test:/deleg
+	mkdir "$V1/mine"
+	evil='x" { } } group . { perm { task { uid = nobody; gid = nogroup; } admin { uid = nobody; gid = nogroup; } } "name=ctk-test" { } } group "y'
+	as_nobody mkdir "$V1/deleg/$evil"
+	run --separate-stderr cmount -T --cgconfig name=ctk-test:/
+	assert_failure 1
+	[ -z "$output" ]
+	[[ "$stderr" == *"a name no cgconfig file can hold"*"nothing written" ]]
+	# a control character (the terminal's escape) is refused the same way,
+	# and said escaped
+	as_nobody rmdir "$V1/deleg/$evil"
+	as_nobody mkdir "$V1/deleg/a"$'\e'"[31mb"
+	run --separate-stderr cmount -T --cgconfig name=ctk-test:/deleg name=ctk-test:/mine
+	assert_failure 1
+	[ -z "$output" ]
+	[[ "$stderr" == *'/deleg/a\x1b[31mb: a name no cgconfig file can hold'* ]]
+	[ "$(stat -c %U "$V1/mine")" = root ]
+}
+
+@test "r3.2b: random names, every byte cgroupfs allows, round-trip through a snapshot or are refused whole" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3 here"
+	seed=${CTK_SEED:-$RANDOM}
+	echo "seed $seed (CTK_SEED=$seed to repeat)" >&3
+	mkdir "$V1/prop"
+	# 40 names that a cgconfig file can hold (no quote, no control byte)
+	/usr/bin/python3 - "$V1/prop" "$seed" good <<'PY'
+import os, random, sys
+d, seed, kind = sys.argv[1].encode(), int(sys.argv[2]), sys.argv[3]
+r = random.Random(seed)
+allowed = [b for b in range(0x20, 0x100) if b not in (0x22, 0x2f, 0x7f)]
+made = 0
+while made < 40:
+    n = bytes(r.choice(allowed) for _ in range(r.randint(1, 40)))
+    if n in (b".", b"..") or os.path.exists(os.path.join(d, n)):
+        continue
+    os.mkdir(os.path.join(d, n))
+    made += 1
+PY
+	before=$(cd "$V1/prop" && find . -mindepth 1 -type d | LC_ALL=C sort | od -An -c)
+	cmount -T --cgconfig name=ctk-test:/prop > "$BATS_TEST_TMPDIR/snap.conf"
+	find "$V1/prop" -mindepth 1 -depth -type d -exec rmdir {} +
+	rmdir "$V1/prop"
+	run cmkdir --config "$BATS_TEST_TMPDIR/snap.conf"
+	assert_success
+	[ "$(cd "$V1/prop" && find . -mindepth 1 -type d | LC_ALL=C sort | od -An -c)" = "$before" ]
+	# each byte the file cannot hold, alone in a name among good ones
+	for b in 01 09 0d 1b 22 7f; do
+		n="k$(printf "\\x$b")k"
+		mkdir "$V1/prop/$n"
+		run --separate-stderr cmount -T --cgconfig name=ctk-test:/prop
+		assert_failure 1
+		[ -z "$output" ]
+		rmdir "$V1/prop/$n"
+	done
+}
+
+# ---- r3.3: --copy-from carries settings, never state -----------------------
+
+@test "r3.3: --copy-from a delegate's container neither freezes root's job nor marks root's container for release" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	cmkdir -u nobody -t nobody ":$rel/deleg"
+	as_nobody mkdir "$V2/deleg/hers"
+	as_nobody sh -c "echo 1 > '$V2/deleg/hers/cgroup.freeze'; chmod 0666 '$V2/deleg/hers'/cgroup.*"
+	mkdir "$V2/job"
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V2/job/cgroup.procs"
+	run cmkdir -p --copy-from ":$rel/deleg/hers" ":$rel/job"
+	assert_success
+	grep -qx 'frozen 0' "$V2/job/cgroup.events"
+	[ "$(cat "$V2/job/cgroup.freeze")" = 0 ]
+	# a command started in it runs (it hung, frozen)
+	run timeout 10 cattach ":$rel/job" -- true
+	assert_success
+	# v1: her notify_on_release does not mark root's container
+	cmkdir -u nobody -t nobody name=ctk-test:/d1
+	as_nobody mkdir "$V1/d1/hers"
+	as_nobody sh -c "echo 1 > '$V1/d1/hers/notify_on_release'"
+	mkdir "$V1/rootjob"
+	run cmkdir -p --copy-from name=ctk-test:/d1/hers name=ctk-test:/rootjob
+	assert_success
+	[ "$(cat "$V1/rootjob/notify_on_release")" = 0 ]
+}
