@@ -293,7 +293,15 @@ static int enable_in(int rootfd, int dfd, const char *rel, size_t rel_len,
 	return 0;
 }
 
-/* Owners and modes of the control files of a new container. */
+/*
+ * Owners and modes of the control files of a container. An owner is given
+ * the files of delegation and no other: the kernel's "Delegation
+ * Containment" hands a user the directory, cgroup.procs, cgroup.threads
+ * and cgroup.subtree_control (v1: the directory, tasks, cgroup.procs).
+ * The delegation root's other interface files (cgroup.type, freeze, kill,
+ * max.*, a controller's limits, notify_on_release) stay root's: they are
+ * the parent's say over this container. What she makes below is hers.
+ */
 static int set_files(int fd, enum ctk_hier_type type,
 		     const struct ctk_create_opts *o, struct ctk_err *e)
 {
@@ -305,10 +313,10 @@ static int set_files(int fd, enum ctk_hier_type type,
 		return ctk_err_set(e, errno, "cannot list control files");
 	while (!rc && (de = readdir(d))) {
 		bool task = ctk_is_task_file(type, de->d_name);
-		uid_t uid = task && o->task_uid != (uid_t)-1 ? o->task_uid :
-			    o->uid;
-		gid_t gid = task && o->task_gid != (gid_t)-1 ? o->task_gid :
-			    o->gid;
+		uid_t uid = !task ? (uid_t)-1 : o->task_uid != (uid_t)-1 ?
+			    o->task_uid : o->uid;
+		gid_t gid = !task ? (gid_t)-1 : o->task_gid != (gid_t)-1 ?
+			    o->task_gid : o->gid;
 
 		bool chmod_it = task && o->set_task_file_mode ?
 				true : o->set_file_mode;

@@ -106,16 +106,37 @@ int ctk_value_parse(const char *arg, struct ctk_values *vals,
 	return 0;
 }
 
+/* Does @name end with @suffix? */
+static bool ends_with(const char *name, size_t len, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+
+	return len >= sl && !strcmp(name + len - sl, suffix);
+}
+
 bool ctk_value_is_setting(const char *name)
 {
 	/* control state, counters, triggers: never a setting to carry */
 	static const char *const prefix[] = { "cgroup.", "freezer.",
 					      "cpuacct." };
-	static const char *const suffix[] = { ".pressure", ".peak", "failcnt",
-					      "max_usage_in_bytes" };
+	/*
+	 * What the kernel makes read-only (its statistics and state) or
+	 * resets on a write. A file's mode does not say it: root and the
+	 * owner may give a read-only file write bits (-f 0644), and root
+	 * opens any of them for writing; the kernel refuses the write alone.
+	 */
+	static const char *const suffix[] = {
+		".stat", ".stat.local", ".numa_stat", ".current", ".events",
+		".events.local", ".peak", ".effective", ".pressure",
+		"failcnt", "usage_in_bytes",
+	};
 	static const char *const skip[] = {
 		"memory.force_empty", "memory.oom_control",
 		"memory.pressure_level", "memory.reclaim",
+		"memory.kmem.slabinfo", "devices.list", "devices.allow",
+		"devices.deny", "cpuset.memory_pressure",
+		"cpuset.effective_cpus", "cpuset.effective_mems",
+		"net_prio.prioidx", "misc.capacity", "blkio.reset_stats",
 	};
 	size_t len = strlen(name);
 
@@ -124,31 +145,17 @@ bool ctk_value_is_setting(const char *name)
 	for (size_t i = 0; i < CTK_ARRAY_SIZE(prefix); i++)
 		if (!strncmp(name, prefix[i], strlen(prefix[i])))
 			return false;
-	for (size_t i = 0; i < CTK_ARRAY_SIZE(suffix); i++) {
-		size_t sl = strlen(suffix[i]);
-
-		if (len >= sl && !strcmp(name + len - sl, suffix[i]))
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(suffix); i++)
+		if (ends_with(name, len, suffix[i]))
 			return false;
-	}
 	for (size_t i = 0; i < CTK_ARRAY_SIZE(skip); i++)
 		if (!strcmp(name, skip[i]))
 			return false;
-	return true;
-}
-
-/*
- * Does the kernel give @name both a read and a write? kernfs refuses an
- * open for what a file has no method for (EACCES), whatever its mode says
- * to root; an open alone changes nothing.
- */
-static bool read_and_write(int dirfd, const char *name)
-{
-	int fd = openat(dirfd, name, O_RDWR | O_NOFOLLOW | O_NONBLOCK |
-			O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	close(fd);
+	/* v1 blkio: its weights and throttles; the rest are statistics */
+	if (!strncmp(name, "blkio.", 6))
+		return strstr(name, "weight") ||
+		       (!strncmp(name, "blkio.throttle.", 15) &&
+			ends_with(name, len, "_device"));
 	return true;
 }
 
@@ -183,7 +190,7 @@ int ctk_values_read_fd(int dirfd, struct ctk_values *out, struct ctk_err *e)
 		if (de->d_type != DT_REG || !ctk_value_is_setting(de->d_name))
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !S_ISREG(st.st_mode) || !read_and_write(dirfd, de->d_name))
+		    !S_ISREG(st.st_mode))
 			continue;
 		r = ctk_cfile_read_alloc(dirfd, de->d_name, &val, &len);
 		if (r == -ENOENT || r == -EOPNOTSUPP || r == -EINVAL ||

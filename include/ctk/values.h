@@ -38,21 +38,21 @@ int ctk_value_parse(const char *arg, struct ctk_values *vals,
 
 /*
  * Is @file a resource setting, one that --copy-from and a snapshot carry
- * from one container to another? A controller's file (cpu.*, memory.*,
- * io.*, pids.*, cpuset.*, hugetlb.*, ...), never a core interface file
- * (cgroup.*: tasks, freeze, kill, type, subtree_control, max.*), tasks,
- * notify_on_release, release_agent, the v1 freezer's state, counters that
- * take a write only to reset (cpuacct.*, *.peak, *failcnt,
- * *max_usage_in_bytes), or files whose reading is not a value (pressure
- * triggers, event and oom controls). By name alone.
+ * from one container to another? A controller's file that the kernel lets
+ * be written (cpu.max, memory.high, io.max, pids.max, cpuset.cpus,
+ * hugetlb.*.max, ...), never a core interface file (cgroup.*: freeze,
+ * kill, type, subtree_control, max.*), tasks, notify_on_release,
+ * release_agent, the v1 freezer's state, a statistic (*.stat, *.current,
+ * *.events, *.effective, ...), a counter that takes a write only to reset
+ * (cpuacct.*, *.peak, *failcnt, *usage_in_bytes), or a file whose reading
+ * is not a value (pressure triggers, event and oom controls). By name
+ * alone: a file's mode, which its owner sets, decides nothing.
  */
 bool ctk_value_is_setting(const char *file);
 
 /*
  * The resource settings of the container @t (ctk_value_is_setting) that
- * the kernel lets be read and written (a write-only or read-only file is
- * none, whatever mode its owner gave it). In name order, each marked
- * if_differs.
+ * can be read. In name order, each marked if_differs.
  */
 int ctk_values_read(const struct ctk_target *t, struct ctk_values *out,
 		    struct ctk_err *e);

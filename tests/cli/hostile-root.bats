@@ -170,9 +170,10 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 
 @test "attack 2b: on v1 too, a delegate's notify_on_release on its delegation root does not get it removed" {
 	echo "$W" > "$V1/release_agent"
-	# delegated the cgroup-tools way: every file of deleg is nobody's
+	# delegated the cgroup-tools way (cgcreate -a): every file of deleg is
+	# nobody's (cmkdir -u keeps notify_on_release root's: r3.d)
 	cmkdir -u nobody -t nobody name=ctk-test:/deleg
-	[ "$(stat -c %U "$V1/deleg/notify_on_release")" = nobody ]
+	chown nobody "$V1/deleg"/*
 	as_nobody sh -c "echo 1 > '$V1/deleg/notify_on_release'"
 	as_nobody mkdir "$V1/deleg/c"	# c copies notify 1 at mkdir
 	as_nobody sh -c "echo \$\$ > '$V1/deleg/c/tasks'; true"
@@ -574,4 +575,45 @@ PY
 	run cmkdir -p --copy-from name=ctk-test:/d1/hers name=ctk-test:/rootjob
 	assert_success
 	[ "$(cat "$V1/rootjob/notify_on_release")" = 0 ]
+}
+
+# ---- r3.d: delegation hands over what the kernel's model says --------------
+
+@test "r3.d: -u/-t delegate the directory, cgroup.procs, cgroup.threads, cgroup.subtree_control (v1: tasks, cgroup.procs), nothing else" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir "$V2/sibling"
+	cmkdir -u nobody -t nobody ":$rel/deleg"
+	for f in cgroup.procs cgroup.threads cgroup.subtree_control; do
+		[ "$(stat -c %U "$V2/deleg/$f")" = nobody ]
+	done
+	[ "$(stat -c %U "$V2/deleg")" = nobody ]
+	# the delegation root's other files are the parent's say
+	for f in cgroup.type cgroup.freeze cgroup.kill cgroup.max.descendants cgroup.max.depth; do
+		[ "$(stat -c %U "$V2/deleg/$f")" = root ]
+	done
+	run ! as_nobody sh -c "echo threaded > '$V2/deleg/cgroup.type'"
+	run ! as_nobody sh -c "echo 1000 > '$V2/deleg/cgroup.max.descendants'"
+	run ! as_nobody sh -c "echo 1 > '$V2/deleg/cgroup.freeze'"
+	[ "$(cat "$V2/sibling/cgroup.type")" = domain ]
+	[ "$(cat "$V2/deleg/cgroup.max.descendants")" = max ]
+	# everything below is hers: make, limit, move, remove
+	as_nobody mkdir "$V2/deleg/c"
+	as_nobody sh -c "echo 2 > '$V2/deleg/c/cgroup.max.descendants'"
+	as_nobody sh -c "echo > '$V2/deleg/cgroup.subtree_control'"
+	cattach ":$rel/deleg" -- setpriv --reuid nobody --regid nogroup --clear-groups sleep 1000 >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	ctk_wait_until grep -q . "$V2/deleg/cgroup.procs"
+	p=$(head -n1 "$V2/deleg/cgroup.procs")
+	as_nobody sh -c "echo $p > '$V2/deleg/c/cgroup.procs'"
+	grep -qx "$p" "$V2/deleg/c/cgroup.procs"
+	# v1: the directory, tasks and cgroup.procs
+	cmkdir -u nobody -t nobody name=ctk-test:/deleg
+	for f in tasks cgroup.procs; do [ "$(stat -c %U "$V1/deleg/$f")" = nobody ]; done
+	for f in notify_on_release cgroup.clone_children; do
+		[ "$(stat -c %U "$V1/deleg/$f")" = root ]
+	done
+	run ! as_nobody sh -c "echo 1 > '$V1/deleg/notify_on_release'"
+	as_nobody mkdir "$V1/deleg/c"
+	as_nobody sh -c "echo 1 > '$V1/deleg/c/notify_on_release'"
 }

@@ -63,7 +63,8 @@ int main(void)
 	for (const char *const *p = (const char *const[]){ "cpu.max",
 	     "memory.high", "io.max", "pids.max", "cpuset.cpus",
 	     "hugetlb.2MB.limit_in_bytes", "memory.limit_in_bytes",
-	     "net_cls.classid", NULL }; *p; p++)
+	     "net_cls.classid", "blkio.weight", "blkio.throttle.read_bps_device",
+	     "cpu.weight.nice", "memory.swap.max", NULL }; *p; p++)
 		ok(ctk_value_is_setting(*p), "%s is a setting", *p);
 	for (const char *const *p = (const char *const[]){ "cgroup.freeze",
 	     "cgroup.kill", "cgroup.type", "cgroup.max.depth",
@@ -74,11 +75,13 @@ int main(void)
 	     "memory.max_usage_in_bytes", "memory.kmem.failcnt",
 	     "memory.pressure", "memory.oom_control", "memory.reclaim",
 	     "memory.force_empty", "memory.pressure_level", "noprefix",
+	     "cpu.stat", "cpu.stat.local", "memory.current", "memory.stat",
+	     "memory.swap.events", "cpuset.cpus.effective", "io.stat",
+	     "memory.usage_in_bytes", "blkio.io_serviced", "blkio.time",
+	     "hugetlb.2MB.numa_stat", "devices.list", "pids.events.local",
 	     NULL }; *p; p++)
 		ok(!ctk_value_is_setting(*p), "%s is no setting", *p);
 
-	/* (that the kernel gives both a read and a write, whatever the
-	 * file's mode, is a property of cgroupfs: the root suites) */
 	if (!mkdtemp(dir))
 		return 99;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
