@@ -693,7 +693,7 @@ int ctk_cgconfig_apply(const struct ctk_cgconfig *c,
 	if (rc)
 		ctk_create_txn_undo(&txn);
 	else
-		ctk_create_txn_free(&txn);
+		rc = ctk_create_txn_commit(&txn, e);
 	return rc;
 }
 

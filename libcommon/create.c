@@ -38,6 +38,37 @@ struct ctk_txn_entry {
 	int mark;		/* v2 mark before (0/1), -1: no mark entry */
 };
 
+/* An owner to give at commit: of @file, or of the directory @rel. */
+struct ctk_txn_owner {
+	int rootfd;
+	char *rel, *file;
+	uid_t uid;
+	gid_t gid;
+};
+
+static int txn_add_owner(struct ctk_create_txn *x, int rootfd,
+			 const char *rel, const char *file, uid_t uid,
+			 gid_t gid)
+{
+	struct ctk_txn_owner *w;
+
+	if (CTK_GROW(x->own, x->capown, x->nown, 16))
+		return -ENOMEM;
+	w = &x->own[x->nown];
+	w->rootfd = rootfd;
+	w->uid = uid;
+	w->gid = gid;
+	w->rel = strdup(rel);
+	w->file = file ? strdup(file) : NULL;
+	if (!w->rel || (file && !w->file)) {
+		free(w->rel);
+		free(w->file);
+		return -ENOMEM;
+	}
+	x->nown++;
+	return 0;
+}
+
 static void entry_free(struct ctk_txn_entry *en)
 {
 	free(en->rel);
@@ -210,9 +241,53 @@ void ctk_create_txn_free(struct ctk_create_txn *x)
 {
 	for (size_t i = 0; i < x->n; i++)
 		entry_free(&x->v[i]);
+	for (size_t i = 0; i < x->nown; i++) {
+		free(x->own[i].rel);
+		free(x->own[i].file);
+	}
 	free(x->v);
+	free(x->own);
 	free(x->armed);
 	memset(x, 0, sizeof(*x));
+}
+
+/* Give one recorded owner; 0 or -errno. */
+static int give_owner(const struct ctk_txn_owner *w)
+{
+	int fd = ctk_openat_beneath(w->rootfd, w->rel, O_RDONLY | O_DIRECTORY,
+				    0), rc = 0;
+
+	if (fd < 0)
+		return fd;
+	if (w->file ? fchownat(fd, w->file, w->uid, w->gid,
+			       AT_SYMLINK_NOFOLLOW) < 0 :
+		      fchown(fd, w->uid, w->gid) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+int ctk_create_txn_commit(struct ctk_create_txn *x, struct ctk_err *e)
+{
+	/* files first, then the directories: a directory once given is hers */
+	for (int dirs = 0; dirs < 2; dirs++)
+		for (size_t i = 0; i < x->nown; i++) {
+			const struct ctk_txn_owner *w = &x->own[i];
+			int rc;
+
+			if ((w->file == NULL) != (dirs == 1))
+				continue;
+			rc = give_owner(w);
+			if (rc) {
+				ctk_err_set(e, -rc, "%s%s%s: cannot set the "
+					    "owner", w->rel, w->file ? "/" : "",
+					    w->file ? w->file : "");
+				ctk_create_txn_undo(x);
+				return rc;
+			}
+		}
+	ctk_create_txn_free(x);
+	return 0;
 }
 
 void ctk_create_opts_init(struct ctk_create_opts *o)
@@ -303,7 +378,8 @@ static int enable_in(int rootfd, int dfd, const char *rel, size_t rel_len,
  * the parent's say over this container. What she makes below is hers.
  */
 static int set_files(int fd, enum ctk_hier_type type,
-		     const struct ctk_create_opts *o, struct ctk_err *e)
+		     const struct ctk_create_opts *o, struct ctk_create_txn *x,
+		     int rootfd, const char *rel, struct ctk_err *e)
 {
 	DIR *d = ctk_fdopendir_dup(fd);
 	struct dirent *de;
@@ -329,10 +405,8 @@ static int set_files(int fd, enum ctk_hier_type type,
 			rc = ctk_err_set(e, errno, "%s: cannot set the mode",
 					 de->d_name);
 		else if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
-			 fchownat(fd, de->d_name, uid, gid,
-				  AT_SYMLINK_NOFOLLOW) < 0)
-			rc = ctk_err_set(e, errno, "%s: cannot set the owner",
-					 de->d_name);
+			 txn_add_owner(x, rootfd, rel, de->d_name, uid, gid))
+			rc = ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	closedir(d);
 	return rc;
@@ -353,21 +427,44 @@ static bool wants_files(const struct ctk_create_opts *o)
 	       o->task_uid != (uid_t)-1 || o->task_gid != (gid_t)-1;
 }
 
-/* Mode, owners, notify of a container this call created (open as @fd);
- * the values too, with @values. */
-static int apply_settings(int fd, enum ctk_hier_type type,
-			  const struct ctk_create_opts *o, bool values,
+/*
+ * The @k-th value to write: the values in their order, but those the
+ * kernel never lets be undone (cgroup.type: a threaded container stays
+ * threaded) after all the others, so that no failure of another value can
+ * leave them behind.
+ */
+static size_t value_order(const struct ctk_values *v, size_t k)
+{
+	size_t seen = 0;
+
+	for (int last = 0; last < 2; last++)
+		for (size_t i = 0; i < v->n; i++)
+			if ((strcmp(v->v[i].file, "cgroup.type") == 0) == last &&
+			    seen++ == k)
+				return i;
+	return k;
+}
+
+/*
+ * Mode, notify of the container @rel (open as @fd) and, with @values, its
+ * values; its owners are recorded in @x for the commit.
+ */
+static int apply_settings(int fd, const struct ctk_target *t,
+			  const char *rel, const struct ctk_create_opts *o,
+			  bool values, struct ctk_create_txn *x,
 			  struct ctk_err *e)
 {
+	enum ctk_hier_type type = t->hier->type;
+	int rootfd = ctk_hierarchy_fd(t->hier);
 	int rc;
 
 	if (o->set_dir_mode && fchmod(fd, o->dir_mode) < 0)
 		return ctk_err_set(e, errno, "cannot set the directory mode");
 	if ((o->uid != (uid_t)-1 || o->gid != (gid_t)-1) &&
-	    fchown(fd, o->uid, o->gid) < 0)
-		return ctk_err_set(e, errno, "cannot set the owner");
+	    txn_add_owner(x, rootfd, rel, NULL, o->uid, o->gid))
+		return ctk_err_setx(e, ENOMEM, "out of memory");
 	if (wants_files(o)) {
-		rc = set_files(fd, type, o, e);
+		rc = set_files(fd, type, o, x, rootfd, rel, e);
 		if (rc)
 			return rc;
 	}
@@ -382,8 +479,9 @@ static int apply_settings(int fd, enum ctk_hier_type type,
 			return ctk_err_set(e, -rc, "cannot set notify on "
 					   "release");
 	}
-	for (size_t i = 0; values && o->values && i < o->values->n; i++) {
-		rc = ctk_value_write(fd, &o->values->v[i], e);
+	for (size_t k = 0; values && o->values && k < o->values->n; k++) {
+		rc = ctk_value_write(fd, &o->values->v[value_order(o->values,
+								    k)], e);
 		if (rc)
 			return rc;
 	}
@@ -439,7 +537,7 @@ static int settle(int fd, const struct ctk_target *t,
 			return ctk_err_setx(e, ENOMEM, "out of memory");
 		x->v[x->n - 1].mark = ctk_v2_notify_get(-1, fd) == 1;
 	}
-	return apply_settings(fd, t->hier->type, o, false, e);
+	return apply_settings(fd, t, t->rel, o, false, x, e);
 }
 
 /*
@@ -458,8 +556,9 @@ static int set_existing(int fd, const struct ctk_target *t,
 		if (rc)
 			return rc;
 	}
-	for (size_t i = 0; o->values && i < o->values->n; i++) {
-		const struct ctk_value *v = &o->values->v[i];
+	for (size_t k = 0; o->values && k < o->values->n; k++) {
+		const struct ctk_value *v = &o->values->v[value_order(o->values,
+								      k)];
 		_cleanup_free_ char *old = NULL;
 		size_t len;
 		int rc = ctk_cfile_read_alloc(fd, v->file, &old, &len);
@@ -512,7 +611,7 @@ static int create_leaf(const struct ctk_target *t,
 	fd = ctk_openat_beneath(pfd, leaf, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
 		return ctk_err_set(e, -fd, "cannot open the new container");
-	rc = apply_settings(fd, t->hier->type, o, true, e);
+	rc = apply_settings(fd, t, t->rel, o, true, x, e);
 	close(fd);
 	return rc;
 }
@@ -609,7 +708,7 @@ static int create_walk(const struct ctk_target *t,
 			p++;
 	}
 	if (!rc && !*existed)
-		rc = apply_settings(dfd, t->hier->type, o, true, e);
+		rc = apply_settings(dfd, t, t->rel, o, true, x, e);
 	else if (!rc)
 		rc = set_existing(dfd, t, o, x, e);
 	while (nfds > 0)

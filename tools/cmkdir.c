@@ -195,10 +195,13 @@ static int create_all(struct cmkdir_control *ctl, const char **specs,
 			ret = ctk_exit_for_errno(e.code);
 		}
 	}
+	if (!ret && ctk_create_txn_commit(&txn, &e)) {
+		ctk_msg_err(&ctl->cli, NULL, &e);
+		ret = CTK_EXIT_FAILURE;
+	}
 	if (ret) {
 		ctk_create_txn_undo(&txn);
 	} else {
-		ctk_create_txn_free(&txn);
 		for (i = 0; ctl->verbose && i < n; i++)
 			if (!existed[i]) {
 				ctk_target_format(&t[i], where, sizeof(where));

@@ -39,13 +39,25 @@ void ctk_create_opts_init(struct ctk_create_opts *o);
  * targets must stay loaded until then.
  */
 struct ctk_txn_entry;
+struct ctk_txn_owner;
 struct ctk_create_txn {
 	struct ctk_txn_entry *v;
 	size_t n, cap;
 	char *armed;		/* the last v2 parent marked as used */
+	struct ctk_txn_owner *own;	/* owners given at commit */
+	size_t nown, capown;
 };
 void ctk_create_txn_undo(struct ctk_create_txn *x);
 void ctk_create_txn_free(struct ctk_create_txn *x);
+
+/*
+ * The end of a transaction that succeeded: only now are the containers
+ * handed to their owners (-u, -t, a perm section), their files first and
+ * each directory last, so that no user holds a container of a call that
+ * may still be undone (she could make a child in it, and the undo could
+ * not remove it). On failure everything is undone. 0 or -errno (@e).
+ */
+int ctk_create_txn_commit(struct ctk_create_txn *x, struct ctk_err *e);
 
 /*
  * Create the container @t. Settings apply to a container this call

@@ -617,3 +617,47 @@ PY
 	as_nobody mkdir "$V1/deleg/c"
 	as_nobody sh -c "echo 1 > '$V1/deleg/c/notify_on_release'"
 }
+
+# ---- r3.4: a failed call leaves nothing, not even to a racing delegate -----
+
+@test "r3.4a: a failed cmkdir -u never leaves the new owner a container (she races a mkdir into it)" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	# nobody tries, all along, to make a child in what root is making
+	setpriv --reuid nobody --regid nogroup --clear-groups \
+		sh -c "while :; do mkdir '$V1/a/x' '$V2/a/x' 2>/dev/null; done" 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"	# setpriv execs sh: this pid is the loop
+	for i in $(seq 60); do
+		# the second container cannot be made: the call is undone
+		run cmkdir -u nobody -t nobody name=ctk-test:/a name=ctk-test:/no/such
+		assert_failure 1
+		[ ! -e "$V1/a" ]
+		# a value the kernel refuses, after the container was made
+		run cmkdir -u nobody -s cgroup.max.depth=bogus ":$rel/a"
+		assert_failure 1
+		[ ! -e "$V2/a" ]
+	done
+	# and a call that succeeds hands it over whole
+	run cmkdir -u nobody -t nobody name=ctk-test:/ok
+	assert_success
+	[ "$(stat -c %U "$V1/ok" "$V1/ok/tasks" | sort -u)" = nobody ]
+}
+
+@test "r3.4b: a value that cannot be undone (cgroup.type) is written after every other: a failure leaves the container as it was" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir "$V2/x"
+	run --separate-stderr cmkdir -p -s cgroup.type=threaded -s cgroup.max.depth=bogus ":$rel/x"
+	assert_failure 1
+	[[ "$stderr" == *"cgroup.max.depth: invalid value"* ]]
+	[ "$(cat "$V2/x/cgroup.type")" = domain ]
+	# the same for a new container: nothing made
+	run cmkdir -s cgroup.type=threaded -s cgroup.max.depth=bogus ":$rel/y"
+	assert_failure 1
+	[ ! -e "$V2/y" ]
+	# both good: both written
+	run cmkdir -p -s cgroup.type=threaded -s cgroup.max.depth=3 ":$rel/x"
+	assert_success
+	[ "$(cat "$V2/x/cgroup.type")" = threaded ]
+	[ "$(cat "$V2/x/cgroup.max.depth")" = 3 ]
+}
