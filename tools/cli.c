@@ -16,6 +16,8 @@ static const char *exit_tool = "ctk";
  * written (a full disk, a closed pipe's reader aside) is a failure, not
  * exit 0.
  */
+static bool stdout_closed;	/* at start: /dev/full stands in for it */
+
 static void close_stdout(void)
 {
 	bool bad = ferror(stdout) != 0;
@@ -30,12 +32,37 @@ static void close_stdout(void)
 		bad = true;
 	}
 	if (bad && err != EPIPE) {
-		fprintf(stderr, "%s: write error%s%s\n", exit_tool,
-			err ? ": " : "", err ? strerror(err) : "");
+		if (stdout_closed)
+			fprintf(stderr, "%s: write error: standard output is "
+				"closed\n", exit_tool);
+		else
+			fprintf(stderr, "%s: write error%s%s\n", exit_tool,
+				err ? ": " : "", err ? strerror(err) : "");
 		_exit(CTK_EXIT_FAILURE);
 	}
 	if (fflush(stderr) != 0 && errno != EBADF)
 		_exit(CTK_EXIT_FAILURE);
+}
+
+bool ctk_cli_std_fds(const char *out)
+{
+	bool had_stderr = fcntl(2, F_GETFD) >= 0;
+
+	for (int fd = 0; fd < 3; fd++) {
+		int nfd;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		nfd = open(fd == 1 ? out : "/dev/null",
+			   fd == 1 ? O_WRONLY : O_RDWR);
+		if (nfd >= 0 && nfd != fd) {
+			dup2(nfd, fd);
+			close(nfd);
+		}
+		if (fd == 1)
+			stdout_closed = true;
+	}
+	return had_stderr;
 }
 
 void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
@@ -50,6 +77,7 @@ void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
 	};
 
 	memcpy(opts, tbl, sizeof(tbl));
+	ctk_cli_std_fds("/dev/full");
 	/*
 	 * What the tools use of the locale: the characters a name may print
 	 * as (LC_CTYPE) and the language of the C library's messages. Numbers

@@ -28,6 +28,16 @@ struct ctk_cli {
 void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
 		     struct ctk_cli *cli);
 
+/*
+ * Closed fds 0-2 (a caller's >&-, the kernel's agent call) would be taken
+ * by the next open(), and a listing could land in a log or an image: open
+ * /dev/null on stdin and stderr and @out on stdout. ctk_cli_options does
+ * it with /dev/full, so that what could not be printed is a write error
+ * at exit, not a silent exit 0; the release agent, with /dev/null. True
+ * when stderr was open (a call from a shell).
+ */
+bool ctk_cli_std_fds(const char *out);
+
 /* Handle a shared option value from poptGetNextOpt: --version prints and
  * exits; any other value is left to the caller. */
 void ctk_cli_handle(struct ctk_cli *cli, int val);

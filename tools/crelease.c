@@ -40,30 +40,6 @@ struct crelease_control {
 	size_t removed, failed;
 };
 
-/* /dev/null onto closed fds 0-2; true when stderr was open (a call from a
- * shell, not the kernel's). */
-static bool std_fds(void)
-{
-	bool had_stderr = fcntl(2, F_GETFD) >= 0;
-	int null = -1;
-
-	for (int fd = 0; fd < 3; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		if (null < 0) {	/* the lowest free fd: this one */
-			null = open("/dev/null", O_RDWR);
-			if (null < 0)
-				break;
-			if (null == fd)
-				continue;
-		}
-		dup2(null, fd);
-	}
-	if (null > 2)
-		close(null);
-	return had_stderr;
-}
-
 static int prio_of(const struct ctk_release_result *r)
 {
 	switch (r->outcome) {
@@ -668,10 +644,9 @@ int main(int argc, const char **argv)
 	struct ctk_err e;
 	int rc, ret = CTK_EXIT_USAGE;
 
-	bool manual = std_fds();
-
 	if (agent_call(argc, argv, &agent_path, &log_path, &cpath))
-		return agent(argv[0], agent_path, log_path, cpath, manual);
+		return agent(argv[0], agent_path, log_path, cpath,
+			     ctk_cli_std_fds("/dev/null"));
 	ctk_cli_help_alias(argc, argv);
 
 	ctk_cli_options(common, &ctl.cli);

@@ -661,3 +661,23 @@ PY
 	[ "$(cat "$V2/x/cgroup.type")" = threaded ]
 	[ "$(cat "$V2/x/cgroup.max.depth")" = 3 ]
 }
+
+# ---- r3.13: what could not be printed is not exit 0 -------------------------
+
+closed_stdout() { "$@" >&-; }	# CMD... with its stdout closed
+
+@test "r3.13: crelease --sweep, --remove, --remove -r, --mark with stdout closed exit 1 and say so" {
+	cmkdir -N name=ctk-test:/s1 name=ctk-test:/s1/a name=ctk-test:/r1 name=ctk-test:/r2 name=ctk-test:/r2/b name=ctk-test:/m1
+	for args in "--sweep name=ctk-test:/s1" "-v --remove name=ctk-test:/r1" \
+		"-v --remove -r name=ctk-test:/r2" "-v --mark name=ctk-test:/m1"; do
+		run --separate-stderr closed_stdout crelease $args
+		assert_failure 1
+		[ "$stderr" = "crelease: write error: standard output is closed" ]
+	done
+	# a command that prints nothing has lost nothing
+	run closed_stdout crelease --remove name=ctk-test:/m1
+	assert_success
+	# a closed stdout is never the number of a file opened next
+	run --separate-stderr closed_stdout cmount -T -o PATH name=ctk-test:/
+	assert_failure 1
+}
