@@ -153,25 +153,42 @@ int ctk_umount_checked(const char *path, const struct ctk_hierarchies *h,
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
-	_cleanup_free_ char *canon = realpath(path, NULL);
+	_cleanup_free_ char *dir = strdup(path);
 	_cleanup_close_ int pfd = -1, fd = -1, cwd = -1;
 	const struct ctk_hierarchy *hy = NULL;
 	struct statx stx;
 	char *slash, *leaf;
+	size_t len;
 	int rc = 0;
 
-	if (!canon)
-		return ctk_err_set(e, errno, "cannot resolve the path");
-	slash = strrchr(canon, '/');
-	if (!slash || !slash[1])
-		return ctk_err_setx(e, EINVAL, "not a cgroup mount point");
-	leaf = slash + 1;
-	*slash = '\0';
-	pfd = (int)syscall(SYS_openat2, AT_FDCWD, canon[0] ? canon : "/",
-			   &how, sizeof(how));
+	/*
+	 * The path as given, resolved once and without a symlink anywhere: a
+	 * directory on the way that another user replaced with a symlink
+	 * would lead elsewhere, to a mount that was not asked for.
+	 */
+	if (!dir)
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		dir[--len] = '\0';
+	slash = strrchr(dir, '/');
+	leaf = slash ? slash + 1 : dir;
+	if (!*leaf || !strcmp(leaf, ".") || !strcmp(leaf, ".."))
+		return ctk_err_setx(e, EINVAL, "not a cgroup mount point (give "
+				    "the mount point's own path)");
+	if (slash)
+		*slash = '\0';
+	pfd = (int)syscall(SYS_openat2, AT_FDCWD, !slash ? "." :
+			   slash == dir ? "/" : dir, &how, sizeof(how));
+	if (pfd == -1 && errno == ELOOP)
+		return ctk_err_setx(e, ELOOP, "a symlink on the way: refused "
+				    "(give the path without symlinks)");
 	if (pfd < 0)
 		return ctk_err_set(e, errno, "cannot open its parent");
 	fd = openat(pfd, leaf, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 && (errno == ELOOP || errno == ENOTDIR))
+		return ctk_err_setx(e, errno, "a symlink or not a directory: "
+				    "not a cgroup mount point");
 	if (fd < 0)
 		return ctk_err_set(e, errno, "cannot open");
 	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID,

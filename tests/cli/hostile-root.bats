@@ -245,7 +245,7 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	# lexically $T/x/h (a cgroup mount); resolved, $T/y/h (a tmpfs)
 	run --separate-stderr cmount -u "$T/x/link/../h"
 	assert_failure 1
-	[[ "$stderr" == *"not a cgroup mount point"* ]]
+	[[ "$stderr" == *"a symlink on the way: refused"* ]]
 	mountpoint -q "$T/y/h"
 	mountpoint -q "$T/x/h"
 	run cmount -u "$T/y/h"
@@ -680,4 +680,31 @@ closed_stdout() { "$@" >&-; }	# CMD... with its stdout closed
 	# a closed stdout is never the number of a file opened next
 	run --separate-stderr closed_stdout cmount -T -o PATH name=ctk-test:/
 	assert_failure 1
+}
+
+# ---- r3.10: unmount exactly the path given, no symlink on the way ----------
+
+@test "r3.10: cmount -u through a directory she replaced with a symlink unmounts nothing" {
+	mkdir -p "$T/her/d/h" "$T/root/h"
+	chown -R nobody "$T/her"
+	mount -t cgroup -o none,name=ctk-test cgroup "$T/her/d/h"
+	MOUNTS+=("$T/her/d/h")
+	mount -t cgroup -o none,name=ctk-test2 cgroup "$T/root/h"
+	MOUNTS+=("$T/root/h")
+	# before root types the command, she moves d away (a mount point's
+	# parent can be renamed) and puts a symlink to root's directory there
+	as_nobody mv "$T/her/d" "$T/her/d.old"
+	as_nobody ln -s "$T/root" "$T/her/d"
+	run --separate-stderr cmount -u "$T/her/d/h"
+	assert_failure 1
+	[ "$stderr" = "cmount: $T/her/d/h: a symlink on the way: refused (give the path without symlinks)" ]
+	mountpoint -q "$T/root/h"
+	mountpoint -q "$T/her/d.old/h"
+	# a symlink as the last component is no mount point either
+	as_nobody ln -s "$T/root/h" "$T/her/l"
+	run --separate-stderr cmount -u "$T/her/l"
+	assert_failure 1
+	mountpoint -q "$T/root/h"
+	run cmount -u "$T/her/d.old/h" "$T/root/h/"
+	assert_success
 }
