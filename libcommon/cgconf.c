@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "ctk/cgconf.h"
+#include "ctk/path.h"
 #include "ctk/container.h"
 #include "ctk/tree.h"
 #include "internal.h"
@@ -125,6 +126,24 @@ static int expect(struct lexer *lx, enum tok_kind want, const char *after,
 	return 0;
 }
 
+/*
+ * An unexpected word, as an error shows it: in quotes when it looks like a
+ * word of the format (a name, a number), else only "a word". A file that
+ * is no cgconfig file (a symlink to /etc/shadow) must not have its first
+ * line printed.
+ */
+static const char *shown(const char *w, char buf[40])
+{
+	size_t len = strlen(w);
+
+	if (!len || len > 32 || w[strspn(w, "abcdefghijklmnopqrstuvwxyz"
+					 "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					 "0123456789._-")])
+		return "a word";
+	snprintf(buf, 40, "'%s'", w);
+	return buf;
+}
+
 /* ---- sections ------------------------------------------------------------ */
 
 static int check_group_name(const char *name, int line, struct ctk_err *e)
@@ -164,12 +183,13 @@ static int check_group_name(const char *name, int line, struct ctk_err *e)
 
 static int parse_mode(const char *w, int line, mode_t *m, struct ctk_err *e)
 {
+	char q[40];
 	char *end;
 	unsigned long v = strtoul(w, &end, 8);
 
 	if (!*w || *end || v > 07777)
-		return ctk_err_setx(e, EINVAL, "line %d: '%.32s': a mode is "
-				    "octal, up to 07777", line, w);
+		return ctk_err_setx(e, EINVAL, "line %d: %s: a mode is octal, "
+				    "up to 07777", line, shown(w, q));
 	*m = (mode_t)v;
 	return 0;
 }
@@ -253,6 +273,7 @@ static int perm_pair(void *arg, const char *key, const char *value, int line,
 {
 	struct perm_arg *a = arg;
 	struct ctk_cgc_perm *p = a->p;
+	char q[40];
 
 	if (!strcmp(key, "uid"))
 		return parse_uid(value, line, a->task ? &p->task_uid : &p->uid,
@@ -272,8 +293,8 @@ static int perm_pair(void *arg, const char *key, const char *value, int line,
 		p->set_dir_mode = true;
 		return parse_mode(value, line, &p->dir_mode, e);
 	}
-	return ctk_err_setx(e, EINVAL, "line %d: '%.32s' is not for %s (uid, "
-			    "gid, fperm%s)", line, key, a->task ? "task" :
+	return ctk_err_setx(e, EINVAL, "line %d: %s is not for %s (uid, "
+			    "gid, fperm%s)", line, shown(key, q), a->task ? "task" :
 			    "admin", a->task ? "" : ", dperm");
 }
 
@@ -408,6 +429,8 @@ static int mount_pair(void *arg, const char *key, const char *value, int line,
 static int parse_text(struct lexer *lx, struct ctk_cgconfig *c,
 		      struct ctk_err *e)
 {
+	char q[40];
+
 	for (;;) {
 		int rc = lex(lx, e);
 
@@ -447,9 +470,9 @@ static int parse_text(struct lexer *lx, struct ctk_cgconfig *c,
 					    "template names" : "cgroup "
 					    "namespaces are cattach -C's");
 		} else {
-			return ctk_err_setx(e, EINVAL, "line %d: '%.32s': group, "
+			return ctk_err_setx(e, EINVAL, "line %d: %s: group, "
 					    "default or mount expected",
-					    lx->line, lx->word);
+					    lx->line, shown(lx->word, q));
 		}
 		if (rc)
 			return rc;
@@ -522,10 +545,30 @@ int ctk_cgconfig_parse_path(const char *path, struct ctk_cgconfig *c,
 		return ctk_err_set(e, errno, "%s: cannot open", path);
 	while (!rc && (de = readdir(d))) {
 		size_t len = strlen(de->d_name);
+		struct stat lst, tst;
 
 		if (len < 6 || de->d_name[0] == '.' ||
 		    strcmp(de->d_name + len - 5, ".conf"))
 			continue;
+		/*
+		 * What root makes is what root's files say: an entry (or the
+		 * file a symlink leads to) that another user owns is refused,
+		 * and is never read.
+		 */
+		if (fstatat(dirfd(d), de->d_name, &lst, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fstatat(dirfd(d), de->d_name, &tst, 0) < 0) {
+			rc = ctk_err_set(e, errno, "%s/%s", path, de->d_name);
+			break;
+		}
+		if (!ctk_path_owner_trusted(lst.st_uid) ||
+		    !ctk_path_owner_trusted(tst.st_uid)) {
+			rc = ctk_err_setx(e, EPERM, "%s/%s: %s another user "
+					  "owns: refused", path, de->d_name,
+					  S_ISLNK(lst.st_mode) &&
+					  ctk_path_owner_trusted(lst.st_uid) ?
+					  "leads to a file" : "a file");
+			break;
+		}
 		if (CTK_GROW(names, cap, n, 8) ||
 		    asprintf(&names[n], "%s/%s", path, de->d_name) < 0)
 			rc = ctk_err_setx(e, ENOMEM, "out of memory");

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "ctk/ckpt.h"
+#include "ctk/path.h"
 #include "internal.h"
 
 /* ---- little-endian fields ----------------------------------------------- */
@@ -1072,18 +1073,38 @@ int ctk_ckpt_write_file(const char *path, const struct ckpt_image *img,
 {
 	uint8_t *buf;
 	size_t len, off = 0;
-	char *tmp;
-	int fd, rc = ctk_ckpt_encode(img, &buf, &len);
+	const char *leaf;
+	char *tmp = NULL;
+	int fd = -1, dfd, rc = ctk_ckpt_encode(img, &buf, &len);
 
 	if (rc)
 		return ctk_err_set(e, -rc, "cannot encode the image");
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
+	/* in a directory no other user can change: she could swap it for a
+	 * symlink between here and the rename, and root's image would
+	 * replace any file */
+	dfd = ctk_path_open_parent(path, &leaf, e);
+	if (dfd < 0) {
 		free(buf);
-		return ctk_err_setx(e, ENOMEM, "out of memory");
+		return dfd;
 	}
-	fd = mkostemp(tmp, O_CLOEXEC);
+	for (unsigned i = 0; fd < 0 && i < 100; i++) {
+		free(tmp);
+		tmp = NULL;
+		if (asprintf(&tmp, ".%s.%d.%u", leaf, (int)getpid(), i) < 0) {
+			tmp = NULL;
+			rc = ctk_err_setx(e, ENOMEM, "out of memory");
+			goto out;
+		}
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			    O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST) {
+			rc = ctk_err_set(e, errno, "cannot create a temporary "
+					 "file");
+			goto out;
+		}
+	}
 	if (fd < 0) {
-		rc = ctk_err_set(e, errno, "cannot create a temporary file");
+		rc = ctk_err_setx(e, EEXIST, "cannot create a temporary file");
 		goto out;
 	}
 	while (off < len) {
@@ -1108,15 +1129,17 @@ int ctk_ckpt_write_file(const char *path, const struct ckpt_image *img,
 		 * FIFO, a symbolic link or a directory of that name */
 		struct stat st;
 
-		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		if (fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !S_ISREG(st.st_mode))
 			rc = ctk_err_setx(e, EEXIST, "exists and is not a "
 					 "regular file: not replaced");
-		else if (rename(tmp, path) < 0)
+		else if (renameat(dfd, tmp, dfd, leaf) < 0)
 			rc = ctk_err_set(e, errno, "cannot rename into place");
 	}
 	if (rc)
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
 out:
+	close(dfd);
 	free(tmp);
 	free(buf);
 	return rc;

@@ -526,7 +526,21 @@ static size_t printable_mb(const char *s)
 	return iswprint((wint_t)wc) ? n : 0;
 }
 
+static const char *safe(const char *in, char *buf, size_t size,
+			bool backslash);
+
 const char *ctk_safe_name(const char *in, char *buf, size_t size)
+{
+	return safe(in, buf, size, true);
+}
+
+const char *ctk_safe_text(const char *in, char *buf, size_t size)
+{
+	return safe(in, buf, size, false);
+}
+
+static const char *safe(const char *in, char *buf, size_t size,
+			bool backslash)
 {
 	size_t o = 0, room;
 	const unsigned char *p;
@@ -546,7 +560,8 @@ const char *ctk_safe_name(const char *in, char *buf, size_t size)
 			memcpy(buf + o, p, mb);
 			o += mb;
 			p += mb - 1;
-		} else if (*p < 0x20 || *p >= 0x7f || *p == '\\') {
+		} else if (*p < 0x20 || *p >= 0x7f ||
+			   (backslash && *p == '\\')) {
 			if (o + 4 >= room)
 				break;
 			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", *p);

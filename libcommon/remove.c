@@ -345,6 +345,22 @@ int ctk_release_mark(const struct ctk_target *t, bool on, struct ctk_err *e)
 		if (!rc && ctk_v2_notify_get(pfd, fd) == 1)
 			rc = -EPERM;	/* root's mark, and we are not */
 	}
+	/*
+	 * A mark that no release would honour (a flag file that a user who
+	 * could not remove the container may write) is no mark: said, not
+	 * "marked".
+	 */
+	if (!rc && on && (t->hier->type == CTK_HIER_V1 ?
+			  ctk_v1_notify_get(pfd, fd) :
+			  ctk_v2_notify_get(pfd, fd)) != 1) {
+		close(fd);
+		close(pfd);
+		return ctk_err_setx(e, EPERM, "cannot mark it for release: its "
+				    "flag is writable by a user who could not "
+				    "remove the container, so no release "
+				    "would honour it (see crelease(8), "
+				    "SECURITY)");
+	}
 	close(fd);
 	close(pfd);
 	if (rc)

@@ -164,10 +164,12 @@ int cattach_classify_pids(const struct ctk_cli *cli, const char *rules,
 		size_t before = c.failed;
 		int rc = ctk_proc_info(pids[i], &pi);
 
-		if (rc || (pi.flags & CTK_PF_KTHREAD)) {
+		if (rc || (pi.flags & CTK_PF_KTHREAD) || pi.state == 'Z' ||
+		    pi.state == 'X') {
 			ctk_msg(cli, "%d: %s", (int)pids[i], rc ?
-				"no such process" : "a kernel thread is not "
-				"classified");
+				"no such process" : (pi.flags & CTK_PF_KTHREAD) ?
+				"a kernel thread is not classified" :
+				"a zombie (it has exited): nothing to move");
 			failed_pids++;
 			continue;
 		}
@@ -415,7 +417,7 @@ int cattach_classify_watch(const struct ctk_cli *cli, const char *rules,
 {
 	struct classifier c = { .cli = cli, .path = rules, .daemon = true,
 				.verbose = verbose };
-	char safe[256];
+	char safe[256], why[512];
 	struct ctk_err e;
 	sigset_t mask;
 	int nl = -1, sfd = -1, ret = CTK_EXIT_FAILURE, rc;
@@ -425,10 +427,10 @@ int cattach_classify_watch(const struct ctk_cli *cli, const char *rules,
 	c.log.to_stdout = verbose;
 	if (log_path) {
 		/* refused before the daemon starts, not in its log */
-		c.log.file = ctk_log_file_open(log_path);
+		c.log.file = ctk_log_file_open(log_path, &e);
 		if (c.log.file < 0) {
 			ctk_msg(cli, "--log %s: %s", log_path,
-				ctk_log_file_why(-c.log.file));
+				ctk_err_reason(&e, why, sizeof(why)));
 			return CTK_EXIT_FAILURE;
 		}
 	}

@@ -17,6 +17,12 @@ static const char *exit_tool = "ctk";
  * exit 0.
  */
 static bool stdout_closed;	/* at start: /dev/full stands in for it */
+static int write_error_exit = CTK_EXIT_FAILURE;
+
+void ctk_cli_write_error_exit(int code)
+{
+	write_error_exit = code;
+}
 
 static void close_stdout(void)
 {
@@ -38,7 +44,7 @@ static void close_stdout(void)
 		else
 			fprintf(stderr, "%s: write error%s%s\n", exit_tool,
 				err ? ": " : "", err ? strerror(err) : "");
-		_exit(CTK_EXIT_FAILURE);
+		_exit(write_error_exit);
 	}
 	if (fflush(stderr) != 0 && errno != EBADF)
 		_exit(CTK_EXIT_FAILURE);
@@ -120,11 +126,14 @@ static void record(const char *tool, const char *msg)
 
 static void vmsg(const struct ctk_cli *cli, const char *fmt, va_list ap)
 {
-	char buf[1024];
+	char buf[1024], out[1100];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	fprintf(stderr, "%s: %s\n", cli->tool, buf);
-	record(cli->tool, buf);
+	/* every message, whatever names it holds: no terminal escape, no
+	 * line of its own reaches the terminal */
+	ctk_safe_text(buf, out, sizeof(out));
+	fprintf(stderr, "%s: %s\n", cli->tool, out);
+	record(cli->tool, out);
 }
 
 void ctk_msg(const struct ctk_cli *cli, const char *fmt, ...)

@@ -38,6 +38,10 @@ void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
  */
 bool ctk_cli_std_fds(const char *out);
 
+/* The exit code of a write error on stdout at exit (1; cckpt diff: 2, as
+ * diff(1) says trouble). */
+void ctk_cli_write_error_exit(int code);
+
 /* Handle a shared option value from poptGetNextOpt: --version prints and
  * exits; any other value is left to the caller. */
 void ctk_cli_handle(struct ctk_cli *cli, int val);

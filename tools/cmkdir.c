@@ -162,7 +162,7 @@ static int create_all(struct cmkdir_control *ctl, const char **specs,
 	bool *existed = calloc(n, sizeof(*existed));
 	int ret = CTK_EXIT_OK;
 	struct ctk_err e;
-	char where[512];
+	char where[512], safe[600];
 	size_t i, nres;
 
 	if (!t || !existed) {
@@ -205,7 +205,8 @@ static int create_all(struct cmkdir_control *ctl, const char **specs,
 		for (i = 0; ctl->verbose && i < n; i++)
 			if (!existed[i]) {
 				ctk_target_format(&t[i], where, sizeof(where));
-				printf("created %s\n", where);
+				printf("created %s\n", ctk_safe_name(where,
+						safe, sizeof(safe)));
 			}
 	}
 	for (i = 0; i < nres; i++)
@@ -283,6 +284,7 @@ static const char **gather_specs(struct cmkdir_control *ctl,
 static int load_config(struct cmkdir_control *ctl)
 {
 	struct ctk_cgconfig c = { 0 };
+	char safe[600];
 	struct ctk_cgc_perm def;
 	struct ctk_err e;
 	int ret;
@@ -321,7 +323,8 @@ static int load_config(struct cmkdir_control *ctl)
 		ret = ctk_exit_for_errno(e.code);
 	} else if (ctl->verbose) {
 		for (size_t i = 0; i < c.n; i++)
-			printf("made %s\n", c.groups[i].name);
+			printf("made %s\n", ctk_safe_name(c.groups[i].name,
+							    safe, sizeof(safe)));
 	}
 	ctk_cgconfig_free(&c);
 	return ret;

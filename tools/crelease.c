@@ -339,7 +339,7 @@ static int do_remove(struct crelease_control *ctl, const char **specs,
 	for (size_t i = 0; i < n; i++) {
 		struct ctk_release_result r;
 		struct ctk_target t;
-		char where[512];
+		char where[512], safe[600];
 		int rootfd;
 
 		if (ctk_target_from_string(specs[i], &ctl->hier, &t, &e)) {
@@ -362,7 +362,8 @@ static int do_remove(struct crelease_control *ctl, const char **specs,
 				if (ctl->verbose || ctl->dry_run)
 					printf("%s %s\n",
 					       ctk_release_outcome_str(r.outcome),
-					       where);
+					       ctk_safe_name(where, safe,
+							     sizeof(safe)));
 				break;
 			case CTK_REL_POPULATED:
 				ctk_msg(&ctl->cli, "%s: container still has %ld "
@@ -407,12 +408,13 @@ static void rm_report(void *arg, const char *cpath,
 		      const struct ctk_release_result *r)
 {
 	struct crelease_control *ctl = arg;
-	char where[512], why[512];
+	char where[512], why[512], safe[600];
 
 	snprintf(where, sizeof(where), "%s:%s", ctl->label, cpath);
 	if (r->outcome == CTK_REL_REMOVED) {
 		if (ctl->verbose)
-			printf("removed %s\n", where);
+			printf("removed %s\n", ctk_safe_name(where, safe,
+							       sizeof(safe)));
 		return;
 	}
 	ctl->kept++;
@@ -426,6 +428,7 @@ static int dry_tree(struct crelease_control *ctl, const struct ctk_target *t,
 {
 	struct ctk_tree tr;
 	struct ctk_err e;
+	char safe[600];
 
 	if (!strcmp(t->rel, ".")) {
 		ctk_msg(&ctl->cli, "%s: the hierarchy root is never removed",
@@ -439,12 +442,12 @@ static int dry_tree(struct crelease_control *ctl, const struct ctk_target *t,
 	for (size_t k = tr.n; k-- > 0;) {
 		const struct ctk_node *nd = &tr.v[k];
 
+		ctk_safe_name(nd->cpath, safe, sizeof(safe));
 		if (nd->tasks > 0)
 			printf("would %s %ld task%s of %s:%s\n",
 			       ctl->kill ? "kill" : "move", nd->tasks,
-			       nd->tasks == 1 ? "" : "s", ctl->label,
-			       nd->cpath);
-		printf("would remove %s:%s\n", ctl->label, nd->cpath);
+			       nd->tasks == 1 ? "" : "s", ctl->label, safe);
+		printf("would remove %s:%s\n", ctl->label, safe);
 	}
 	ctk_tree_free(&tr);
 	return 0;
@@ -527,7 +530,7 @@ static int do_mark(struct crelease_control *ctl, const char **specs, size_t n)
 			close(fd);
 	}
 	for (size_t i = 0; i < n && failed < n; i++) {
-		char where[512];
+		char where[512], safe[600];
 
 		ctk_target_format(&t[i], where, sizeof(where));
 		if (ctk_release_mark(&t[i], ctl->mark, &e)) {
@@ -535,7 +538,7 @@ static int do_mark(struct crelease_control *ctl, const char **specs, size_t n)
 			failed++;
 		} else if (ctl->verbose) {
 			printf("%s %s\n", ctl->mark ? "marked" : "unmarked",
-			       where);
+			       ctk_safe_name(where, safe, sizeof(safe)));
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -712,11 +715,13 @@ int main(int argc, const char **argv)
 	}
 	ctk_log_open(&ctl.log, "crelease", ctl.log_path);
 	if (ctl.log_path) {
+		char why[512];
+
 		/* before the first removal: a refused log is said here */
-		ctl.log.file = ctk_log_file_open(ctl.log_path);
+		ctl.log.file = ctk_log_file_open(ctl.log_path, &e);
 		if (ctl.log.file < 0) {
 			ctk_msg(&ctl.cli, "--log %s: %s", ctl.log_path,
-				ctk_log_file_why(-ctl.log.file));
+				ctk_err_reason(&e, why, sizeof(why)));
 			ret = CTK_EXIT_FAILURE;
 			goto out;
 		}

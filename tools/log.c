@@ -9,7 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "ctk/container.h"
+#include "ctk/path.h"
 #include "log.h"
 
 /* Where the lines go is settled at the first line (not before: a call
@@ -27,37 +29,43 @@ void ctk_log_open(struct ctk_logger *l, const char *ident, const char *file)
  * to a device, FIFO or directory, never to a file with other names (a hard
  * link to something else). -errno, -EINVAL for "not a regular file".
  */
-int ctk_log_file_open(const char *path)
+int ctk_log_file_open(const char *path, struct ctk_err *e)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-		      O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0640);
+	const char *leaf;
+	int dfd = ctk_path_open_parent(path, &leaf, e), fd;
 	struct stat st;
 
+	if (dfd < 0)
+		return dfd;
+	fd = openat(dfd, leaf, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+		    O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0640);
+	close(dfd);
 	if (fd < 0)	/* ENXIO: a FIFO with no reader, a socket */
-		return errno == ENXIO ? -EINVAL : -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1) {
+		return errno == ELOOP ? ctk_err_setx(e, ELOOP, "is a symbolic "
+						     "link") :
+		       errno == ENXIO ? ctk_err_setx(e, EINVAL, "not a regular "
+						     "file with one name, of "
+						     "root's") :
+		       ctk_err_set(e, errno, "cannot open");
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1 ||
+	    !ctk_path_owner_trusted(st.st_uid)) {
 		close(fd);
-		return -EINVAL;
+		return ctk_err_setx(e, EINVAL, "not a regular file with one "
+				    "name, of root's");
 	}
 	return fd;
 }
 
-const char *ctk_log_file_why(int err)
-{
-	return err == ELOOP ? "is a symbolic link" :
-	       err == EINVAL ? "not a regular file with one name" :
-	       strerror(err);
-}
-
 static void log_ready(struct ctk_logger *l)
 {
+	struct ctk_err why = { 0 };
 	int err = 0;
 
 	if (l->ready)
 		return;
 	l->ready = true;
 	if (l->path && l->file < 0) {
-		l->file = ctk_log_file_open(l->path);
+		l->file = ctk_log_file_open(l->path, &why);
 		if (l->file < 0) {
 			err = -l->file;
 			l->system = true;	/* the line goes somewhere */
@@ -70,9 +78,11 @@ static void log_ready(struct ctk_logger *l)
 	if (err) {
 		char safe[400];
 
+		char reason[512];
+
 		ctk_log_line(l, LOG_WARNING, "--log %s: refused: %s",
 			 ctk_safe_name(l->path, safe, sizeof(safe)),
-			 ctk_log_file_why(err));
+			 ctk_err_reason(&why, reason, sizeof(reason)));
 	}
 }
 

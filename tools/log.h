@@ -28,12 +28,12 @@ struct ctk_logger {
 void ctk_log_open(struct ctk_logger *l, const char *ident, const char *file);
 
 /*
- * --log FILE, appended to as root: never through a symbolic link, never to
- * a device, FIFO or directory, never to a file with other names. An fd, or
- * -errno (-EINVAL: "not a regular file with one name").
+ * --log FILE, appended to as root: in a directory no other user can change
+ * (ctk_path_open_parent), never through a symbolic link, never to a
+ * device, FIFO or directory, never to a file with other names or another
+ * user's. An fd, or -errno with the reason in @e.
  */
-int ctk_log_file_open(const char *path);
-const char *ctk_log_file_why(int err);
+int ctk_log_file_open(const char *path, struct ctk_err *e);
 
 /* One line per decision; names are made safe before they get here. */
 void ctk_log_line(struct ctk_logger *l, int prio, const char *fmt, ...)

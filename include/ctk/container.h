@@ -60,4 +60,8 @@ const char *ctk_explain(enum ctk_op op, int err);
  */
 const char *ctk_safe_name(const char *in, char *buf, size_t size);
 
+/* The same for a whole message whose names are escaped already: '\\'
+ * stays; what a terminal would act on does not reach it. */
+const char *ctk_safe_text(const char *in, char *buf, size_t size);
+
 #endif

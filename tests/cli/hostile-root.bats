@@ -269,7 +269,7 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	mkfifo "$T/fifo"
 	run --separate-stderr timeout 10 crelease --sweep --log "$T/fifo" name=ctk-test:/
 	assert_failure 1
-	[[ "$stderr" == *"not a regular file with one name" ]]
+	[[ "$stderr" == *"not a regular file with one name, of root's" ]]
 	ln "$T/victim" "$T/hard"
 	run crelease --sweep --log "$T/hard" name=ctk-test:/
 	assert_failure 1
@@ -707,4 +707,131 @@ closed_stdout() { "$@" >&-; }	# CMD... with its stdout closed
 	mountpoint -q "$T/root/h"
 	run cmount -u "$T/her/d.old/h" "$T/root/h/"
 	assert_success
+}
+
+# ---- r3.11: a file root writes lies in a directory only root can change ----
+
+@test "r3.11: --log and cckpt dump -o refuse a path through a directory or a symlink another user controls; /var/run still works" {
+	echo precious > "$T/victim"
+	mkdir "$T/root-dir"
+	# her own directory on the way: she could swap what is in it
+	mkdir "$T/her"
+	chown nobody "$T/her"
+	run --separate-stderr crelease --sweep --log "$T/her/x.log" name=ctk-test:/
+	assert_failure 1
+	[[ "$stderr" == "crelease: --log $T/her/x.log: her: a directory that another user can change"*"refused" ]]
+	# her symlink in a sticky directory, to a directory of root's
+	mkdir -m 1777 "$T/sticky"
+	as_nobody ln -s "$T/root-dir" "$T/sticky/d"
+	run --separate-stderr crelease --sweep --log "$T/sticky/d/victim" name=ctk-test:/
+	assert_failure 1
+	[[ "$stderr" == *"d: a symbolic link another user owns: not followed" ]]
+	run --separate-stderr cattach --rules=/dev/null --watch --log "$T/sticky/d/x.log"
+	assert_failure 1
+	[[ "$stderr" == *"a symbolic link another user owns: not followed" ]]
+	[ -z "$(ls -A "$T/root-dir")" ]
+	# her file in a sticky directory is hers, not root's log
+	as_nobody touch "$T/sticky/hers.log"
+	run --separate-stderr crelease --sweep --log "$T/sticky/hers.log" name=ctk-test:/
+	assert_failure 1
+	# an image: the same walk
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c"
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V2/c/cgroup.procs"
+	run --separate-stderr cckpt dump --subtree -o "$T/her/a.img" ":$rel/c"
+	assert_failure
+	[[ "$stderr" == *"a directory that another user can change"* ]]
+	[ -z "$(ls -A "$T/her")" ]
+	# root's own paths work, a root-owned symlink on the way (/var/run) too
+	run crelease --sweep --log "$T/sticky/root.log" name=ctk-test:/
+	assert_success
+	if [ -L /var/run ] && [ "$(stat -c %u /var/run)" = 0 ]; then
+		run crelease --sweep --log "/var/run/ctk-test-$$.log" name=ctk-test:/
+		rm -f "/run/ctk-test-$$.log"
+		assert_success
+	fi
+	[ "$(cat "$T/victim")" = precious ]
+}
+
+# ---- r3.14: every name printed is escaped ----------------------------------
+
+@test "r3.14: names with terminal escapes are printed escaped, on stdout and stderr" {
+	esc=$'\e[31m'
+	# cmkdir refuses such a name; a delegate's mkdir does not
+	mkdir "$V1/a${esc}x"
+	echo 1 > "$V1/a${esc}x/notify_on_release"
+	run crelease -n --sweep name=ctk-test:/
+	assert_success
+	assert_output 'name=ctk-test:/a\x1b[31mx: would remove'
+	run crelease -v --sweep name=ctk-test:/
+	assert_output 'name=ctk-test:/a\x1b[31mx: removed'
+	mkdir -p "$V1/b/k${esc}y"
+	run crelease -n --remove -r name=ctk-test:/b
+	assert_line 'would remove name=ctk-test:/b/k\x1b[31my'
+	# a file name in a --config directory
+	mkdir "$T/cd"
+	printf 'bogus\n' > "$T/cd/x${esc}.conf"
+	run --separate-stderr cmkdir --config "$T/cd"
+	assert_failure 1
+	[[ "$stderr" != *$'\e'* ]]
+	[[ "$stderr" == *'x\x1b[31m.conf: line 1'* ]]
+	# a message: no raw escape reaches the terminal
+	run --separate-stderr crelease --log "$T/l${esc}og/x" --sweep name=ctk-test:/
+	assert_failure 1
+	[[ "$stderr" != *$'\e'* ]]
+	[[ "$stderr" == *'l\x1b[31mog'* ]]
+}
+
+# ---- r3.15, r3.16: say what was not done -------------------------------------
+
+@test "r3.15: crelease --mark on a flag a delegate may write says it does not count, exit 1" {
+	cmkdir -u nobody -t nobody name=ctk-test:/deleg
+	chown nobody "$V1/deleg/notify_on_release"	# as cgcreate -a hands it over
+	run --separate-stderr crelease --mark name=ctk-test:/deleg
+	assert_failure 1
+	[[ "$stderr" == *"no release would honour it"* ]]
+	# root's own flag: marked, and it counts
+	chown root "$V1/deleg/notify_on_release"
+	run crelease -v --mark name=ctk-test:/deleg
+	assert_success
+	assert_output "marked name=ctk-test:/deleg"
+	run cmount -T -r -n -o NOTIFY name=ctk-test:/deleg
+	assert_output 1
+}
+
+@test "r3.16: cattach --rules PID on a zombie says so, exit 1" {
+	ctk_spawn_zombie
+	printf '* name=ctk-test /z\n' > "$T/rules"
+	mkdir "$V1/z"
+	run --separate-stderr cattach --rules="$T/rules" "$ZOMBIE"
+	assert_failure 1
+	[ "$stderr" = "cattach: $ZOMBIE: a zombie (it has exited): nothing to move" ]
+}
+
+# ---- r3.17: a config directory is root's; an error quotes a token, no line --
+
+@test "r3.17: cmkdir --config DIR refuses her entries and symlinks, and never quotes a line of a file; cckpt diff's write error is 2" {
+	mkdir "$T/conf.d"
+	printf 'group ok { "name=ctk-test" { } }\n' > "$T/conf.d/a.conf"
+	as_nobody ln -s /etc/shadow "$T/conf.d/b.conf" 2>/dev/null ||
+		{ ln -s /etc/shadow "$T/conf.d/b.conf"; chown -h nobody "$T/conf.d/b.conf"; }
+	run --separate-stderr cmkdir --config "$T/conf.d"
+	assert_failure 1
+	[[ "$stderr" == *"b.conf: a file another user owns: refused" ]]
+	[ ! -e "$V1/ok" ]
+	# root's own symlink to a file that is no cgconfig file: the error
+	# names no more than a word of it
+	rm "$T/conf.d/b.conf"
+	printf 'root:$y$j9T$secrethash:19000:0:99999:7:::\n' > "$T/secret"
+	ln -s "$T/secret" "$T/conf.d/b.conf"
+	run --separate-stderr cmkdir --config "$T/conf.d"
+	assert_failure 1
+	[[ "$stderr" == *"b.conf: line 1: a word: group, default or mount expected" ]]
+	[[ "$stderr" != *secrethash* ]]
+	[ ! -e "$V1/ok" ]
+	# cckpt diff: a lost write is trouble, 2, as diff(1) says
+	run closed_stdout cckpt diff "$FIXTURES/ckpt/valid-container.img" "$FIXTURES/ckpt/valid-subtree.img"
+	[ "$status" = 2 ]
 }

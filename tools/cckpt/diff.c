@@ -6,7 +6,11 @@ int cckpt_diff(struct cckpt_control *ctl)
 {
 	struct ckpt_image a, b;
 	unsigned shown = 0, diffs = 0;
-	int ret = cckpt_load(ctl, ctl->operands[0], &a);
+	int ret;
+
+	/* as diff(1): 1 for a difference, 2 for trouble, a lost write too */
+	ctk_cli_write_error_exit(CTK_EXIT_USAGE);
+	ret = cckpt_load(ctl, ctl->operands[0], &a);
 
 	/* as diff(1): 1 for a difference, 2 for trouble (an image that
 	 * cannot be read or is not valid) */
