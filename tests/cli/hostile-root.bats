@@ -835,3 +835,35 @@ closed_stdout() { "$@" >&-; }	# CMD... with its stdout closed
 	run closed_stdout cckpt diff "$FIXTURES/ckpt/valid-container.img" "$FIXTURES/ckpt/valid-subtree.img"
 	[ "$status" = 2 ]
 }
+
+# ---- r3.12: cckpt show is linear in the image ------------------------------
+
+@test "r3.12: cckpt show of a deep chain prints lines of bounded length (output linear in the image)" {
+	printf '#!/bin/sh\nif [ "$1" -gt 0 ]; then "$0" $(($1 - 1)) & wait; else exec sleep 1000; fi\n' > "$T/chain"
+	chmod 755 "$T/chain"
+	"$T/chain" 80 >/dev/null 2>&1 3>&- &
+	top=$!
+	CTK_PIDS="${CTK_PIDS:-} $top"
+	# until the chain's last link sleeps: 81 processes below and with top
+	ctk_wait_until chain_done "$top" 81
+	CTK_PIDS="$CTK_PIDS $CHAIN"	# every link, for the teardown
+	cckpt dump --subtree -o "$T/chain.img" -p "$top"
+	run cckpt show "$T/chain.img"
+	assert_success
+	longest=$(awk '{ if (length($0) > m) m = length($0) } END { print m }' <<< "$output")
+	[ "$longest" -le 200 ]
+	assert_line --partial '[80] `- '
+	[ "${#output}" -le $(( $(stat -c %s "$T/chain.img") * 10 + 4096 )) ]
+}
+# chain_done TOP N: N processes in TOP's chain, the deepest asleep in sleep
+# (their pids in CHAIN)
+chain_done() {
+	local n=1 p=$1 next
+	CHAIN=$1
+	while next=$(pgrep -P "$p" | head -n1) && [ -n "$next" ]; do
+		p=$next
+		CHAIN="$CHAIN $p"
+		n=$((n + 1))
+	done
+	[ "$n" -ge "$2" ] && [ "$(cat "/proc/$p/comm")" = sleep ]
+}

@@ -2,6 +2,9 @@
 /* cckpt show and verify: an image, read by the reader contract. */
 #include "cckpt.h"
 
+/* the deepest level `cckpt show` draws as indentation */
+#define SHOW_DEPTH 32
+
 /* A pid's numbers, outer to inner: "5/1" in text, "[5,1]" in JSON. */
 static void put_levels(const struct ckpt_image *img, uint32_t tag, bool json)
 {
@@ -97,8 +100,14 @@ static void show_text(const char *file, const struct ckpt_image *img)
 			level[t->vpid - img->offset] = indent;
 		else if (level && t->vtgid - img->offset < img->nr_pids)
 			indent = level[t->vtgid - img->offset] + 1;
-		printf("  %*s%s", (int)(2 * indent), "",
-		       indent ? (t->vpid == t->vtgid ? "`- " : "{} ") : "");
+		/* deeper than SHOW_DEPTH, the level is a number: a line's
+		 * length never grows with the depth of a crafted tree */
+		if (indent > SHOW_DEPTH)
+			printf("  %*s[%u] ", 2 * SHOW_DEPTH, "", indent);
+		else
+			printf("  %*s", (int)(2 * indent), "");
+		printf("%s", indent ? (t->vpid == t->vtgid ? "`- " : "{} ") :
+		       "");
 		put_fields(img, (const struct field[]){
 				{ "pid", t->vpid }, { "tgid", t->vtgid },
 				{ "pgrp", t->vpgid }, { "session", t->vsid } },
