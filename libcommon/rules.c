@@ -26,6 +26,10 @@
 
 #define RULES_MAX_BYTES	(1 << 20)
 #define FUSE_MAGIC	0x65735546
+#define PROC_MAGIC	0x9fa0
+#define SYSFS_MAGIC	0x62656572
+#define DEBUGFS_MAGIC	0x64626720
+#define SECURITYFS_MAGIC	0x73636673
 
 void ctk_rules_free(struct ctk_rules *r)
 {
@@ -321,9 +325,30 @@ static const char *base_of(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* Does the "#!" line of the regular file @path name @exe's program? */
-static bool runs_as_script(const char *path, const char *exe)
+/* May the process @id read a file with @st's owner and mode? */
+static bool may_read(const struct ctk_proc_id *id, const struct stat *st)
 {
+	if (id->euid == 0)
+		return true;
+	if (st->st_uid == id->euid)
+		return st->st_mode & S_IRUSR;
+	if (st->st_gid == id->egid)
+		return st->st_mode & S_IRGRP;
+	for (size_t i = 0; i < id->ngroups; i++)
+		if (id->groups[i] == st->st_gid)
+			return st->st_mode & S_IRGRP;
+	return st->st_mode & S_IROTH;
+}
+
+/*
+ * Does the "#!" line of the regular file @path name @id's program? Only a
+ * script the process itself may read, on a real filesystem, is read: a
+ * name and an argument chosen by the process must not make root read
+ * /etc/shadow, or /proc/kmsg (a read takes the kernel's log lines).
+ */
+static bool runs_as_script(const char *path, struct ctk_proc_id *id)
+{
+	const char *exe = id->exe;
 	char head[256], interp[PATH_MAX], *p, *end;
 	struct stat st, st2;
 	struct statfs sf;
@@ -331,15 +356,18 @@ static bool runs_as_script(const char *path, const char *exe)
 	int fd;
 
 	/* never a FIFO, a device or a user's FUSE mount that could hang */
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 3 ||
+	    !may_read(id, &st))
 		return false;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
 		  O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	if (fstat(fd, &st2) < 0 || st2.st_ino != st.st_ino ||
-	    st2.st_dev != st.st_dev || fstatfs(fd, &sf) < 0 ||
-	    sf.f_type == FUSE_MAGIC) {
+	    st2.st_dev != st.st_dev || !may_read(id, &st2) ||
+	    fstatfs(fd, &sf) < 0 || sf.f_type == FUSE_MAGIC ||
+	    sf.f_type == PROC_MAGIC || sf.f_type == SYSFS_MAGIC ||
+	    sf.f_type == DEBUGFS_MAGIC || sf.f_type == SECURITYFS_MAGIC) {
 		close(fd);
 		return false;
 	}
@@ -357,15 +385,18 @@ static bool runs_as_script(const char *path, const char *exe)
 		/* #!/usr/bin/env python3: the program named next */
 		p = end + strspn(end, " \t");
 		end = p + strcspn(p, " \t\n");
-		return end > p && !strncmp(base_of(exe), p, (size_t)(end - p));
-	}
-	{
+		if (end == p || strncmp(base_of(exe), p, (size_t)(end - p)))
+			return false;
+	} else {
 		char real[PATH_MAX];
 
-		if (!realpath(interp, real))
+		if (!realpath(interp, real) || strcmp(real, exe))
 			return false;
-		return !strcmp(real, exe);
 	}
+	id->exe_dev = st2.st_dev;	/* the script's identity from now on */
+	id->exe_ino = st2.st_ino;
+	id->have_ino = true;
+	return true;
 }
 
 /* A script run by its interpreter: find it among the arguments. */
@@ -390,7 +421,7 @@ static void find_script(struct ctk_proc_id *id)
 			snprintf(cand, sizeof(cand), "%s", a);
 		else
 			snprintf(cand, sizeof(cand), "%s/%.*s", cwd, PATH_MAX, a);
-		if (!realpath(cand, real) || !runs_as_script(real, id->exe))
+		if (!realpath(cand, real) || !runs_as_script(real, id))
 			continue;
 		snprintf(id->exe, sizeof(id->exe), "%s", real);
 		id->script = true;
@@ -436,7 +467,16 @@ int ctk_proc_identify(pid_t pid, struct ctk_proc_id *id)
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 	n = readlink(path, id->exe, sizeof(id->exe) - 1);
 	if (n > 0) {
+		struct stat st;
+
 		id->exe[n] = '\0';
+		/* the program's identity: the path is what the process's own
+		 * mount namespace calls it */
+		if (stat(path, &st) == 0) {
+			id->exe_dev = st.st_dev;
+			id->exe_ino = st.st_ino;
+			id->have_ino = true;
+		}
 		find_script(id);
 	}
 	return 0;
@@ -470,8 +510,20 @@ static bool proc_matches(const struct ctk_rule *rule,
 		return true;
 	if (!id->exe[0])	/* no program to read: its name only */
 		return !strchr(rule->proc, '/') && !strcmp(rule->proc, id->comm);
-	if (strchr(rule->proc, '/'))
-		return !strcmp(rule->proc, id->exe);
+	if (strchr(rule->proc, '/')) {
+		struct stat st;
+
+		/*
+		 * A full path is a file, as this process's mount namespace
+		 * sees it: the same device and inode as what runs. The path
+		 * the process shows is its own namespace's word (a copy of
+		 * sleep bind-mounted over /usr/sbin/agetty says agetty).
+		 */
+		if (!id->have_ino)
+			return false;
+		return stat(rule->proc, &st) == 0 && st.st_dev == id->exe_dev &&
+		       st.st_ino == id->exe_ino;
+	}
 	return !strcmp(rule->proc, base_of(id->exe));
 }
 

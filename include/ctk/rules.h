@@ -62,6 +62,9 @@ struct ctk_proc_id {
 	char exe[PATH_MAX];	/* the program, or a script run by it */
 	char comm[64];
 	bool script;		/* exe is a script (its interpreter runs it) */
+	bool have_ino;		/* exe_dev, exe_ino: the file that runs */
+	dev_t exe_dev;
+	ino_t exe_ino;
 };
 
 /*

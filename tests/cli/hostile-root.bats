@@ -867,3 +867,56 @@ chain_done() {
 	done
 	[ "$n" -ge "$2" ] && [ "$(cat "/proc/$p/comm")" = sleep ]
 }
+
+# ---- r3.5, r3.6: a rule matches what runs, not what a process says ----------
+
+exe_ends_in() { [[ "$(readlink "/proc/$1/exe")" == *"$2" ]]; }
+
+@test "r3.5: a process named like root's unreadable script, with its path as an argument, is not that script; root reads nothing it could not" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3 here"
+	mkdir "$V1/bk"
+	printf '#!/usr/bin/python3\nimport time\ntime.sleep(1000)\n' > "$T/backup.py"
+	chmod 0700 "$T/backup.py"	# root's, nobody may read it
+	printf '*:%s name=ctk-test /bk\n' "$T/backup.py" > "$T/rules"
+	# her python, named backup.py, the script's path among its arguments
+	setpriv --reuid nobody --regid nogroup --clear-groups /usr/bin/python3 -c \
+		'open("/proc/self/comm", "w").write("backup.py"); import time; time.sleep(1000)' \
+		"$T/backup.py" >/dev/null 2>&1 3>&- &
+	p=$!
+	CTK_PIDS="${CTK_PIDS:-} $p"
+	ctk_wait_until grep -qx backup.py "/proc/$p/comm"
+	run cattach --rules="$T/rules" "$p"
+	[ "$(ctk_cgroup_of "$p" name=ctk-test)" = / ]
+	# root's own run of the script is that script
+	"$T/backup.py" >/dev/null 2>&1 3>&- &
+	q=$!
+	CTK_PIDS="$CTK_PIDS $q"
+	ctk_wait_until grep -qx backup.py "/proc/$q/comm"
+	run cattach --rules="$T/rules" "$q"
+	assert_success
+	[ "$(ctk_cgroup_of "$q" name=ctk-test)" = /bk ]
+}
+
+@test "r3.6: a copy of sleep bind-mounted over a rule's program in her own namespace does not match the rule" {
+	setpriv --reuid nobody --regid nogroup --clear-groups unshare -Urm true 2>/dev/null ||
+		skip "no unprivileged user namespaces here"
+	mkdir "$V1/getty"
+	printf '*:/usr/bin/tail name=ctk-test /getty\n' > "$T/rules"
+	cp /bin/sleep "$T/mysleep"
+	chmod 755 "$T/mysleep"
+	setpriv --reuid nobody --regid nogroup --clear-groups unshare -Urm sh -c \
+		"mount --bind '$T/mysleep' /usr/bin/tail && exec /usr/bin/tail 1000" >/dev/null 2>&1 3>&- &
+	p=$!
+	CTK_PIDS="${CTK_PIDS:-} $p"
+	ctk_wait_until exe_ends_in "$p" /usr/bin/tail
+	run cattach --rules="$T/rules" "$p"
+	[ "$(ctk_cgroup_of "$p" name=ctk-test)" = / ]
+	# the real program matches
+	tail -f /dev/null >/dev/null 2>&1 3>&- &
+	q=$!
+	CTK_PIDS="$CTK_PIDS $q"
+	ctk_wait_until exe_ends_in "$q" /usr/bin/tail
+	run cattach --rules="$T/rules" "$q"
+	assert_success
+	[ "$(ctk_cgroup_of "$q" name=ctk-test)" = /getty ]
+}

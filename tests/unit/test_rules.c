@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "ctk/rules.h"
 #include "tap.h"
 
 static struct ctk_proc_id proc(uid_t euid, gid_t egid, const char *exe)
 {
 	struct ctk_proc_id id;
+	struct stat st;
 
 	memset(&id, 0, sizeof(id));
 	id.pid = 4242;
@@ -18,6 +21,12 @@ static struct ctk_proc_id proc(uid_t euid, gid_t egid, const char *exe)
 	id.egid = egid;
 	snprintf(id.exe, sizeof(id.exe), "%s", exe);
 	snprintf(id.comm, sizeof(id.comm), "%.15s", strrchr(exe, '/') + 1);
+	/* what runs is a file: its identity, where it exists here */
+	if (stat(exe, &st) == 0) {
+		id.have_ino = true;
+		id.exe_dev = st.st_dev;
+		id.exe_ino = st.st_ino;
+	}
 	return id;
 }
 
@@ -62,6 +71,10 @@ int main(void)
 	is_int(ctk_rules_match(&r, &id), 3, "a full path");
 	id = proc(1000, 1000, "/opt/usr/bin/env");
 	is_int(ctk_rules_match(&r, &id), -1, "a full path is the whole path");
+	id = proc(1000, 1000, "/usr/bin/env");
+	id.exe_ino++;
+	is_int(ctk_rules_match(&r, &id), -1,
+	       "a full path is that file: the same path, another file, no match");
 	id = proc(0, 0, "/tmp/x/sleep2");
 	is_int(ctk_rules_match(&r, &id), 2, "a name is the whole basename");
 
