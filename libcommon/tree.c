@@ -28,11 +28,45 @@ struct want {
 };
 
 struct frame {
-	int fd;
+	int fd;			/* -1: closed to bound the open files */
 	size_t node;
+	const char *name;	/* how the parent's fd reaches it */
 	char **names;
 	size_t n, next;
 };
+
+/*
+ * A walk keeps at most this many directories of its stack open: a chain of
+ * a thousand containers (a delegate can make one) must not exhaust the
+ * caller's open files. A frame closed on the way down is opened again
+ * from the nearest open one, a name at a time beneath each, only if it has
+ * another child to visit.
+ */
+#define WALK_OPEN_MAX 32
+
+/* Reopen the frame @k of @stack from its nearest open ancestor. */
+static int reopen_frame(struct frame *stack, size_t k)
+{
+	size_t a = k;
+	int fd;
+
+	while (a > 0 && stack[a].fd < 0)
+		a--;
+	fd = dup(stack[a].fd);	/* frame 0 is never closed */
+	if (fd < 0)
+		return -errno;
+	for (size_t i = a + 1; i <= k; i++) {
+		int nfd = ctk_openat_beneath(fd, stack[i].name,
+					     O_RDONLY | O_DIRECTORY, 0);
+
+		close(fd);
+		if (nfd < 0)
+			return nfd;
+		fd = nfd;
+	}
+	stack[k].fd = fd;
+	return 0;
+}
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -235,7 +269,14 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 			memset(fr, 0, sizeof(*fr));
 			fr->fd = fd;
 			fr->node = t->n - 1;
+			fr->name = depth ? stack[depth - 1].names[
+				stack[depth - 1].next - 1] : NULL;
 			rc = list_subdirs(fd, depth == 0, &fr->names, &fr->n);
+			if (depth > WALK_OPEN_MAX &&
+			    stack[depth - WALK_OPEN_MAX].fd >= 0) {
+				close(stack[depth - WALK_OPEN_MAX].fd);
+				stack[depth - WALK_OPEN_MAX].fd = -1;
+			}
 			depth++;
 			fd = -1;
 			if (rc) {
@@ -251,10 +292,19 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 		if (fr->next == fr->n) {	/* pop */
 			if (flags & CTK_TREE_STATE)
 				finish_node(t, fr->node, type);
-			close(fr->fd);
+			if (fr->fd >= 0)
+				close(fr->fd);
 			free_names(fr->names, fr->n);
 			depth--;
 			continue;
+		}
+		if (fr->fd < 0) {
+			rc = reopen_frame(stack, depth - 1);
+			if (rc) {
+				rc = ctk_err_set(e, -rc, "%s: cannot open",
+						 t->v[fr->node].cpath);
+				goto fail;
+			}
 		}
 		{
 			const char *name = fr->names[fr->next++];
@@ -310,7 +360,8 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 fail:
 	while (depth > 0) {
 		depth--;
-		close(stack[depth].fd);
+		if (stack[depth].fd >= 0)
+			close(stack[depth].fd);
 		free_names(stack[depth].names, stack[depth].n);
 	}
 	free(stack);

@@ -920,3 +920,22 @@ exe_ends_in() { [[ "$(readlink "/proc/$1/exe")" == *"$2" ]]; }
 	assert_success
 	[ "$(ctk_cgroup_of "$q" name=ctk-test)" = /getty ]
 }
+
+# ---- r3.8: a walk at any depth with a bounded number of open files ---------
+
+@test "r3.8: a chain of 1,100 containers under ulimit -n 1024: the tree, the sweep and --remove -r still work" {
+	cmkdir -u nobody -t nobody name=ctk-test:/deleg
+	as_nobody sh -c "d='$V1/deleg/c'; i=0; while [ \$i -lt 1100 ]; do mkdir \"\$d\"; d=\"\$d/c\"; i=\$((i + 1)); done"
+	cmkdir -N name=ctk-test:/mine
+	run bash -c 'ulimit -n 1024 && cmount -T -r -n -o PATH name=ctk-test:/deleg | wc -l'
+	assert_success
+	assert_output 1101
+	# root's releasable container is released beside her chain
+	run bash -c 'ulimit -n 1024 && crelease --sweep name=ctk-test:/'
+	assert_success
+	assert_output "name=ctk-test:/mine: removed"
+	[ ! -e "$V1/mine" ]
+	run bash -c 'ulimit -n 1024 && crelease --remove -r name=ctk-test:/deleg'
+	assert_success
+	[ ! -e "$V1/deleg" ]
+}
