@@ -31,10 +31,42 @@ int ctk_openat_beneath(int rootfd, const char *rel, int flags, mode_t mode)
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
+	size_t len;
 	long fd;
 
 	if (!rel || !*rel || rel[0] == '/')
 		return -EINVAL;
+	/*
+	 * A path the kernel takes in one piece (PATH_MAX) may still name a
+	 * container: a delegate can nest names deeper than that. The path
+	 * is then opened in pieces that end at a '/', each beneath the
+	 * directory the piece before opened, with the same rules.
+	 */
+	len = strlen(rel);
+	if (len >= PATH_MAX) {
+		const char *cut = rel + PATH_MAX / 2;
+		char *head;
+		int dfd;
+
+		while (cut > rel && *cut != '/')
+			cut--;
+		if (cut == rel)
+			return -ENAMETOOLONG;	/* one name cannot be this long */
+		head = strndup(rel, (size_t)(cut - rel));
+		if (!head)
+			return -ENOMEM;
+		dfd = ctk_openat_beneath(rootfd, head, O_RDONLY | O_DIRECTORY,
+					 0);
+		free(head);
+		if (dfd < 0)
+			return dfd;
+		while (*cut == '/')
+			cut++;
+		fd = *cut ? ctk_openat_beneath(dfd, cut, flags, mode) :
+			    -ENOENT;
+		close(dfd);
+		return (int)fd;
+	}
 	/*
 	 * openat2 (Linux 5.6) is required: a component walk cannot refuse
 	 * a bind mount of the same filesystem as cheaply, and a second path

@@ -386,10 +386,15 @@ teardown_file() { ctk_root_teardown_file; }
 	}
 	group ${rel#/}/v { "unified" { cgroup.max.descendants = 7; ctk.notify_on_release = 1; } }
 	EOF
+	root_was=$(stat -c '%u:%g %a' "$V1")
 	run cmkdir --config "$BATS_TEST_TMPDIR/c.conf" -u nobody -m 0750 -f 0640 -t 1234:5678
 	assert_success
 	[ "$(cat "$V1/cgroup.clone_children")" = 1 ]
 	echo 0 > "$V1/cgroup.clone_children"
+	# group . took the defaults too: the root is the suite's, give it back
+	[ "$(stat -c '%a %U' "$V1")" = "750 nobody" ]
+	chown "${root_was% *}" "$V1"
+	chmod "${root_was#* }" "$V1"
 	[ "$(stat -c '%a %U' "$V1/dflt")" = "750 nobody" ]
 	[ "$(stat -c '%a %U' "$V1/dflt/notify_on_release")" = "640 root" ]
 	[ "$(stat -c '%u:%g' "$V1/dflt/tasks")" = 1234:5678 ]

@@ -939,3 +939,26 @@ exe_ends_in() { [[ "$(readlink "/proc/$1/exe")" == *"$2" ]]; }
 	assert_success
 	[ ! -e "$V1/deleg" ]
 }
+
+# ---- r3.9: a path longer than PATH_MAX is still a container ----------------
+
+@test "r3.9: 18 nested 255-byte names (a path over PATH_MAX): -n lists them all and --remove -r removes them" {
+	cmkdir -u nobody -t nobody name=ctk-test:/deleg
+	# (a shell's cd keeps the whole path: python's chdir takes one name)
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3 here"
+	setpriv --reuid nobody --regid nogroup --clear-groups /usr/bin/python3 -c '
+import os, sys
+os.chdir(sys.argv[1])
+for _ in range(18):
+    os.mkdir("0" * 255)
+    os.chdir("0" * 255)' "$V1/deleg"
+	run crelease -n --remove -r name=ctk-test:/deleg
+	assert_success
+	[ "${#lines[@]}" = 19 ]
+	run cmount -T -r -n -o PATH name=ctk-test:/deleg
+	assert_success
+	[ "${#lines[@]}" = 19 ]
+	run --separate-stderr crelease --remove -r name=ctk-test:/deleg
+	assert_success
+	[ ! -e "$V1/deleg" ]
+}

@@ -99,7 +99,8 @@ ctk_cleanup_tree() {
 		sleep 0.02
 	done
 	for i in $(seq 50); do
-		find "$root" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
+		# -delete removes beneath each parent: a path over PATH_MAX too
+		find "$root" -mindepth 1 -depth -type d -delete 2>/dev/null
 		[ -z "$(find "$root" -mindepth 1 -type d 2>/dev/null)" ] && break
 		sleep 0.02
 	done
