@@ -251,41 +251,52 @@ void ctk_create_txn_free(struct ctk_create_txn *x)
 	memset(x, 0, sizeof(*x));
 }
 
-/* Give one recorded owner; 0 or -errno. */
-static int give_owner(const struct ctk_txn_owner *w)
+/* Give the recorded owner @w, through @fd, the open container of @w->rel
+ * (opened beneath the root when *@fd is -1 or another container's). */
+static int give_owner(const struct ctk_txn_owner *w, int *fd,
+		      const char **fdrel)
 {
-	int fd = ctk_openat_beneath(w->rootfd, w->rel, O_RDONLY | O_DIRECTORY,
-				    0), rc = 0;
-
-	if (fd < 0)
-		return fd;
-	if (w->file ? fchownat(fd, w->file, w->uid, w->gid,
+	if (*fd < 0 || strcmp(*fdrel, w->rel)) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = ctk_openat_beneath(w->rootfd, w->rel,
+					 O_RDONLY | O_DIRECTORY, 0);
+		if (*fd < 0)
+			return *fd;
+		*fdrel = w->rel;
+	}
+	if (w->file ? fchownat(*fd, w->file, w->uid, w->gid,
 			       AT_SYMLINK_NOFOLLOW) < 0 :
-		      fchown(fd, w->uid, w->gid) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
+		      fchown(*fd, w->uid, w->gid) < 0)
+		return -errno;
+	return 0;
 }
 
 int ctk_create_txn_commit(struct ctk_create_txn *x, struct ctk_err *e)
 {
-	/* files first, then the directories: a directory once given is hers */
-	for (int dirs = 0; dirs < 2; dirs++)
-		for (size_t i = 0; i < x->nown; i++) {
+	const char *fdrel = NULL;
+	int fd = -1, rc = 0;
+
+	/* files first, then the directories: a directory once given is hers;
+	 * one open per container and pass */
+	for (int dirs = 0; !rc && dirs < 2; dirs++)
+		for (size_t i = 0; !rc && i < x->nown; i++) {
 			const struct ctk_txn_owner *w = &x->own[i];
-			int rc;
 
 			if ((w->file == NULL) != (dirs == 1))
 				continue;
-			rc = give_owner(w);
-			if (rc) {
+			rc = give_owner(w, &fd, &fdrel);
+			if (rc)
 				ctk_err_set(e, -rc, "%s%s%s: cannot set the "
 					    "owner", w->rel, w->file ? "/" : "",
 					    w->file ? w->file : "");
-				ctk_create_txn_undo(x);
-				return rc;
-			}
 		}
+	if (fd >= 0)
+		close(fd);
+	if (rc) {
+		ctk_create_txn_undo(x);
+		return rc;
+	}
 	ctk_create_txn_free(x);
 	return 0;
 }
