@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctk/container.h"
@@ -133,29 +134,78 @@ static bool line_matches(const struct ctk_hierarchy *hy, const char *line)
 	}
 }
 
+int ctk_proc_cgroup_read(pid_t pid, char **out)
+{
+	size_t cap = 4096, got = 0;
+	char path[64], *buf = NULL;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	for (;;) {
+		if (!buf || got + 1 >= cap) {
+			size_t ncap = buf ? cap * 2 : cap;
+			char *nb = ncap <= (1u << 24) ? realloc(buf, ncap) : NULL;
+
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		n = read(fd, buf + got, cap - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	if (n || got == 0) {
+		free(buf);
+		return n ? (int)n : -ESRCH;	/* a reaped task has no lines */
+	}
+	buf[got] = '\0';
+	*out = buf;
+	return 0;
+}
+
+int ctk_proc_cgroup_find(const char *lines, const struct ctk_hierarchy *hy,
+			 char *buf, size_t size)
+{
+	for (const char *line = lines; *line;) {
+		size_t len = strcspn(line, "\n");
+
+		/* a cgroup name holds no newline (the kernel refuses one) */
+		if (line_matches(hy, line)) {
+			const char *p = strchr(strchr(line, ':') + 1, ':') + 1;
+
+			if (p > line + len)
+				return -EINVAL;
+			snprintf(buf, size, "%.*s", (int)(line + len - p), p);
+			return 0;
+		}
+		line += len + (line[len] == '\n');
+	}
+	return -ENOENT;
+}
+
 int ctk_proc_cgroup_path(pid_t pid, const struct ctk_hierarchy *hy,
 			 char *buf, size_t size)
 {
-	char path[64], line[4096 + 256];
-	FILE *f;
-	int rc = -ENOENT;
+	char *lines;
+	int rc = ctk_proc_cgroup_read(pid, &lines);
 
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return errno == ENOENT ? -ESRCH : -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *p;
-
-		if (!line_matches(hy, line))
-			continue;
-		p = strchr(strchr(line, ':') + 1, ':') + 1;
-		p[strcspn(p, "\n")] = '\0';
-		snprintf(buf, size, "%s", p);
-		rc = 0;
-		break;
-	}
-	fclose(f);
+	if (rc)
+		return rc;
+	rc = ctk_proc_cgroup_find(lines, hy, buf, size);
+	free(lines);
 	return rc;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Process events through the netlink connector, and sticky marks.
+ * Process events through the netlink connector.
  *
  * Any local process can send a datagram to a netlink socket's port, so a
  * message counts only when its sender is the kernel (port 0); and what an
@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
 #include "ctk/proc.h"
 #include "ctk/procev.h"
@@ -138,139 +137,4 @@ int ctk_procev_read(int fd, struct ctk_procev *ev, size_t max, size_t *n)
 		}
 	}
 	return 0;
-}
-
-/* ---- sticky ------------------------------------------------------------- */
-
-unsigned long long ctk_proc_starttime(pid_t pid)
-{
-	char path[64], buf[2048], *p;
-	unsigned long long t = 0;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	/* after comm: state is field 3, starttime field 22 */
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (p && sscanf(p + 1, "%llu", &t) != 1)
-		t = 0;
-	return t;
-}
-
-/* The mark directory, made if missing; it must be root's (or the
- * caller's) and writable by nobody else. */
-static int open_dir(const char *dir, bool make, struct ctk_err *e)
-{
-	struct stat st;
-	int fd;
-
-	if (make) {
-		char parent[256], *slash;
-
-		snprintf(parent, sizeof(parent), "%s", dir);
-		slash = strrchr(parent, '/');
-		if (slash && slash != parent) {
-			*slash = '\0';
-			mkdir(parent, 0755);
-		}
-		mkdir(dir, 0755);
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return ctk_err_set(e, errno, "%s: cannot open", dir);
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() ||
-	    (st.st_mode & 022)) {
-		close(fd);
-		return ctk_err_setx(e, EPERM, "%s: not a directory of its own "
-				    "that only it may write: refused", dir);
-	}
-	return fd;
-}
-
-int ctk_sticky_mark(const char *dir, pid_t pid, struct ctk_err *e)
-{
-	unsigned long long t = ctk_proc_starttime(pid);
-	char name[24], data[32];
-	int dfd, fd, n;
-
-	if (!t)
-		return ctk_err_setx(e, ESRCH, "no such process");
-	dfd = open_dir(dir, true, e);
-	if (dfd < 0)
-		return dfd;
-	snprintf(name, sizeof(name), "%d", (int)pid);
-	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-		    O_CLOEXEC, 0644);
-	close(dfd);
-	if (fd < 0)
-		return ctk_err_set(e, errno, "cannot mark it sticky");
-	n = snprintf(data, sizeof(data), "%llu\n", t);
-	if (write(fd, data, (size_t)n) != n) {
-		close(fd);
-		return ctk_err_set(e, EIO, "cannot mark it sticky");
-	}
-	close(fd);
-	return 0;
-}
-
-/* The start time a mark holds, 0 without one. */
-static unsigned long long mark_time(const char *dir, pid_t pid)
-{
-	unsigned long long t = 0;
-	char name[24], buf[32];
-	int dfd = open_dir(dir, false, NULL), fd;
-	ssize_t n;
-
-	if (dfd < 0)
-		return 0;
-	snprintf(name, sizeof(name), "%d", (int)pid);
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	close(dfd);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu", &t) != 1)
-		t = 0;
-	return t;
-}
-
-bool ctk_sticky_marked(const char *dir, pid_t pid)
-{
-	unsigned long long t = mark_time(dir, pid);
-
-	return t && t == ctk_proc_starttime(pid);
-}
-
-void ctk_sticky_forget(const char *dir, pid_t pid)
-{
-	unsigned long long t = mark_time(dir, pid);
-	struct ctk_proc_info pi;
-	char name[24];
-	int dfd;
-
-	/* kept while its own process lives (an exit event comes while the
-	 * process is a zombie: that counts as gone) */
-	if (!t || (t == ctk_proc_starttime(pid) && !ctk_proc_info(pid, &pi) &&
-		   pi.state != 'Z' && pi.state != 'X'))
-		return;
-	dfd = open_dir(dir, false, NULL);
-	if (dfd < 0)
-		return;
-	snprintf(name, sizeof(name), "%d", (int)pid);
-	unlinkat(dfd, name, 0);
-	close(dfd);
 }

@@ -22,6 +22,7 @@
 #include "ctk/proc.h"
 #include "ctk/rules.h"
 #include "ctk/spec.h"
+#include "ctk/sticky.h"
 #include "internal.h"
 
 #define RULES_MAX_BYTES	(1 << 20)
@@ -724,7 +725,7 @@ int ctk_hierarchy_spec(const struct ctk_hierarchy *hy, const char *dest,
 
 static int move_into(const struct ctk_hierarchies *h,
 		     const struct ctk_hierarchy *hy, const char *dest,
-		     bool templated, const struct ctk_proc_id *id,
+		     bool templated, bool hold, const struct ctk_proc_id *id,
 		     const struct ctk_rule *rule, ctk_rule_report_fn report,
 		     void *arg)
 {
@@ -754,10 +755,13 @@ static int move_into(const struct ctk_hierarchies *h,
 	}
 	if (!rc) {
 		char now[CTK_CPATH_MAX + 1];
+		bool there = !ctk_proc_cgroup_path(id->pid, t.hier, now,
+						  sizeof(now)) &&
+			     !strcmp(now, t.cpath);
+		int held = 0;
 
-		/* already there: nothing to do, nothing to say */
-		if (!ctk_proc_cgroup_path(id->pid, t.hier, now, sizeof(now)) &&
-		    !strcmp(now, t.cpath)) {
+		/* already there and nothing to hold: nothing to say */
+		if (there && !hold) {
 			ctk_target_free(&t);
 			return 0;
 		}
@@ -768,7 +772,14 @@ static int move_into(const struct ctk_hierarchies *h,
 			rc = ctk_err_set(&e, -fd, "%s", why ? why :
 					 "cannot open the container");
 		} else {
-			rc = ctk_attach(fd, &t, id->pid, false, &e);
+			if (hold)
+				rc = held = ctk_sticky_hold(fd, &t, &e);
+			if (rc >= 0 && !there)
+				rc = ctk_attach(fd, &t, id->pid, false, &e);
+			if (rc > 0)
+				rc = 0;
+			if (rc && held > 0)
+				ctk_sticky_unhold(fd);
 			close(fd);
 		}
 	}
@@ -779,8 +790,8 @@ static int move_into(const struct ctk_hierarchies *h,
 
 int ctk_rules_apply(const struct ctk_rules *r, long k,
 		    const struct ctk_proc_id *id,
-		    const struct ctk_hierarchies *h, ctk_rule_report_fn report,
-		    void *arg)
+		    const struct ctk_hierarchies *h, unsigned flags,
+		    ctk_rule_report_fn report, void *arg)
 {
 	int first = 0;
 
@@ -818,8 +829,9 @@ int ctk_rules_apply(const struct ctk_rules *r, long k,
 			if (seen)
 				continue;
 			any = true;
-			rc = move_into(h, hy, dest, templated, id, rule, report,
-				       arg);
+			rc = move_into(h, hy, dest, templated,
+				       flags & CTK_RULES_HOLD, id, rule,
+				       report, arg);
 			first = first ? first : rc;
 		}
 		if (!any) {

@@ -12,10 +12,10 @@
 #include "classify.h"
 #include "cli.h"
 #include "ctk/attach.h"
-#include "ctk/procev.h"
 #include "ctk/container.h"
 #include "ctk/hierarchy.h"
 #include "ctk/spec.h"
+#include "ctk/sticky.h"
 
 #define ALL_ROUNDS 100
 
@@ -40,22 +40,40 @@ struct cattach_control {
 
 enum { OPT_GROUP = 'g', OPT_RULES = 0x100 };
 
-/* --sticky: the classification daemon leaves @pid (and its children)
- * where it is put. */
-static int mark_sticky(struct cattach_control *ctl, pid_t pid)
+/* --sticky: hold each target (the classification daemon moves nothing
+ * out of a held container, ctk/sticky.h). held[i] says which marks are
+ * new, for hold_undo() when nothing moved. 0 or an exit code. */
+static int hold_targets(struct cattach_control *ctl, bool *held)
 {
-	struct ctk_err e;
+	for (size_t i = 0; i < ctl->ntargets; i++) {
+		struct ctk_err e;
+		char where[512], why[512];
+		int rc;
 
-	if (!ctl->sticky)
-		return 0;
-	if (ctk_sticky_mark(cattach_sticky_dir(), pid, &e)) {
-		char why[512];
-
-		ctk_msg(&ctl->cli, "%d: cannot make it sticky: %s", (int)pid,
+		held[i] = false;
+		if (!ctl->sticky)
+			continue;
+		rc = ctk_sticky_hold(ctl->fds[i], &ctl->targets[i], &e);
+		if (rc >= 0) {
+			held[i] = rc > 0;
+			continue;
+		}
+		ctk_target_format(&ctl->targets[i], where, sizeof(where));
+		ctk_msg(&ctl->cli, "%s: %s", where,
 			ctk_err_reason(&e, why, sizeof(why)));
+		while (i-- > 0)
+			if (held[i])
+				ctk_sticky_unhold(ctl->fds[i]);
 		return CTK_EXIT_FAILURE;
 	}
 	return 0;
+}
+
+static void hold_undo(struct cattach_control *ctl, const bool *held)
+{
+	for (size_t i = 0; i < ctl->ntargets; i++)
+		if (held[i] && ctl->fds[i] >= 0)
+			ctk_sticky_unhold(ctl->fds[i]);
 }
 
 static int exec_command(struct cattach_control *ctl)
@@ -99,7 +117,8 @@ static int run_command(struct cattach_control *ctl)
 {
 	struct ctk_err e;
 	char where[512];
-	int ret = mark_sticky(ctl, getpid());
+	bool held[CTK_ARRAY_SIZE(ctl->targets)];
+	int ret = hold_targets(ctl, held);
 
 	if (ret)
 		return ret;
@@ -112,6 +131,7 @@ static int run_command(struct cattach_control *ctl)
 
 			ctk_msg(&ctl->cli, "%s: cannot move itself: %s", where,
 				ctk_err_reason(&e, why, sizeof(why)));
+			hold_undo(ctl, held);
 			return CTK_EXIT_FAILURE;
 		}
 		if (ctl->verbose) {
@@ -121,31 +141,32 @@ static int run_command(struct cattach_control *ctl)
 			fprintf(stderr, "cattach: %d: moved to %s\n",
 				(int)getpid(), where);
 		}
-		close(ctl->fds[i]);
-		ctl->fds[i] = -1;
 	}
+	/* the containers stay open (close-on-exec) to undo new marks when
+	 * the command cannot run */
 	if (ctl->cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
 		ctk_msg(&ctl->cli, "cannot make a cgroup namespace: %s",
 			strerror(errno));
+		hold_undo(ctl, held);
 		return ctk_exit_for_errno(errno);
 	}
-	return exec_command(ctl);
+	ret = exec_command(ctl);
+	hold_undo(ctl, held);
+	return ret;
 }
 
 static int move_pids(struct cattach_control *ctl)
 {
 	size_t moved = 0, failed = 0;
+	bool held[CTK_ARRAY_SIZE(ctl->targets)];
 	struct ctk_err e;
 	char where[512];
+	int ret = hold_targets(ctl, held);
 
+	if (ret)
+		return ret;
 	for (size_t p = 0; p < ctl->npids; p++) {
 		bool ok = true;
-
-		/* not sticky, not moved: the daemon would undo the move */
-		if (mark_sticky(ctl, ctl->pids[p])) {
-			failed++;
-			continue;
-		}
 
 		for (size_t i = 0; i < ctl->ntargets; i++) {
 			if (!ctk_attach(ctl->fds[i], &ctl->targets[i],
@@ -175,6 +196,8 @@ static int move_pids(struct cattach_control *ctl)
 	}
 	if (!failed)
 		return CTK_EXIT_OK;
+	if (!moved)
+		hold_undo(ctl, held);
 	return moved ? CTK_EXIT_PARTIAL : CTK_EXIT_FAILURE;
 }
 
@@ -280,7 +303,6 @@ static int classify(struct cattach_control *ctl)
 {
 	const char *path = ctl->rules_path ? ctl->rules_path :
 			   CTK_CGRULES_DEFAULT;
-	pid_t self = getpid();
 	int ret;
 
 	if (ctl->watch)
@@ -289,10 +311,8 @@ static int classify(struct cattach_control *ctl)
 	if (!ctl->cmd)
 		return cattach_classify_pids(&ctl->cli, path, ctl->pids,
 					     ctl->npids, ctl->verbose);
-	ret = mark_sticky(ctl, self);
-	if (!ret)
-		ret = cattach_classify_command(&ctl->cli, path, ctl->cmd[0],
-					       ctl->verbose);
+	ret = cattach_classify_command(&ctl->cli, path, ctl->cmd[0],
+				       ctl->sticky, ctl->verbose);
 	return ret ? ret : exec_command(ctl);
 }
 
@@ -423,7 +443,8 @@ int main(int argc, const char **argv)
 		{ "watch", 'w', POPT_ARG_NONE, &ctl.watch, 0,
 		  "with --rules: classify every new process (a daemon)", NULL },
 		{ "sticky", '\0', POPT_ARG_NONE, &ctl.sticky, 0,
-		  "the rules daemon leaves it (and its children) alone", NULL },
+		  "hold the container: the rules daemon moves nothing "
+		  "out of it", NULL },
 		{ "log", 'l', POPT_ARG_STRING, &ctl.log_path, 0,
 		  "with --watch: also log to FILE", "FILE" },
 		{ "verbose", 'v', POPT_ARG_NONE, &ctl.verbose, 0,

@@ -14,18 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 
 #include "classify.h"
 #include "ctk/hierarchy.h"
 #include "ctk/procev.h"
 #include "ctk/proc.h"
 #include "ctk/rules.h"
+#include "ctk/sticky.h"
 #include "log.h"
-
-struct sticky {
-	pid_t pid;
-	unsigned long long start;
-};
 
 struct classifier {
 	const struct ctk_cli *cli;
@@ -34,18 +31,9 @@ struct classifier {
 	struct ctk_hierarchies hier;
 	bool daemon, verbose;
 	struct ctk_logger log;
-	const char *sticky_dir;
-	struct sticky *sticky;
-	size_t nsticky, capsticky;
+	unsigned apply_flags;
 	size_t failed;
 };
-
-const char *cattach_sticky_dir(void)
-{
-	const char *d = getenv("CTK_STICKY_DIR");
-
-	return d && *d == '/' ? d : CTK_STICKY_DIR;
-}
 
 /* A line: to the log as the daemon, else stdout (-v) or stderr. */
 static void say(struct classifier *c, int prio, bool failure,
@@ -131,7 +119,7 @@ static void classify(struct classifier *c, pid_t pid)
 		return;		/* gone meanwhile */
 	k = ctk_rules_match(&c->rules, &id);
 	if (k >= 0)
-		ctk_rules_apply(&c->rules, k, &id, &c->hier, report, c);
+		ctk_rules_apply(&c->rules, k, &id, &c->hier, 0, report, c);
 }
 
 /* The rules and the mounted hierarchies, said on stderr when they fail. */
@@ -207,28 +195,40 @@ static bool command_path(const char *cmd, char *out, size_t size)
 }
 
 int cattach_classify_command(const struct ctk_cli *cli, const char *rules,
-			     const char *cmd, bool verbose)
+			     const char *cmd, bool hold, bool verbose)
 {
 	struct classifier c = { .cli = cli, .path = rules,
 				.verbose = verbose };
 	struct ctk_proc_id id;
-	char exe[PATH_MAX];
-	long k;
+	char exe[PATH_MAX], safe[256];
+	struct stat st;
+	long k = -1;
 
-	if (!command_path(cmd, exe, sizeof(exe)))
+	if (!command_path(cmd, exe, sizeof(exe)) || stat(exe, &st) < 0)
 		return 0;	/* exec says why */
 	if (classifier_load(&c))
 		return CTK_EXIT_FAILURE;
 	/* who runs it, and what it will be once it runs: a script is its own
-	 * path, since it is what the kernel executes */
+	 * file, since it is what the kernel executes */
 	if (!ctk_proc_identify(getpid(), &id)) {
 		const char *base = strrchr(exe, '/') + 1;
 
 		snprintf(id.exe, sizeof(id.exe), "%s", exe);
 		snprintf(id.comm, sizeof(id.comm), "%.15s", base);
+		id.exe_dev = st.st_dev;
+		id.exe_ino = st.st_ino;
+		id.have_ino = true;
 		k = ctk_rules_match(&c.rules, &id);
-		if (k >= 0)
-			ctk_rules_apply(&c.rules, k, &id, &c.hier, report, &c);
+	}
+	if (hold && (k < 0 || c.rules.v[k].ignore)) {
+		/* held where it is now would hold whatever else runs there */
+		ctk_msg(cli, "%s: no rule places it: --sticky holds a container "
+			"a rule names (or name one: cattach --sticky SPEC -- "
+			"COMMAND)", ctk_safe_name(cmd, safe, sizeof(safe)));
+		c.failed++;
+	} else if (k >= 0) {
+		ctk_rules_apply(&c.rules, k, &id, &c.hier,
+				hold ? CTK_RULES_HOLD : 0, report, &c);
 	}
 	ctk_hierarchy_free(&c.hier);
 	ctk_rules_free(&c.rules);
@@ -237,68 +237,12 @@ int cattach_classify_command(const struct ctk_cli *cli, const char *rules,
 
 /* ---- the daemon ---------------------------------------------------------- */
 
-static ssize_t sticky_find(const struct classifier *c, pid_t pid)
+/* The daemon moves nothing out of a held container (cattach --sticky):
+ * whatever runs there was put there, or born there, by root's choice. */
+static void classify_free(struct classifier *c, pid_t pid)
 {
-	for (size_t i = 0; i < c->nsticky; i++)
-		if (c->sticky[i].pid == pid)
-			return (ssize_t)i;
-	return -1;
-}
-
-static void sticky_add(struct classifier *c, pid_t pid)
-{
-	unsigned long long t = ctk_proc_starttime(pid);
-	ssize_t i = sticky_find(c, pid);
-
-	if (!t)
-		return;
-	if (i >= 0) {
-		c->sticky[i].start = t;
-		return;
-	}
-	if (CTK_GROW(c->sticky, c->capsticky, c->nsticky, 16))
-		return;
-	c->sticky[c->nsticky++] = (struct sticky){ pid, t };
-}
-
-static void sticky_drop(struct classifier *c, pid_t pid)
-{
-	ssize_t i = sticky_find(c, pid);
-
-	if (i >= 0)
-		c->sticky[i] = c->sticky[--c->nsticky];
-}
-
-/* Sticky: marked by cattach --sticky, or a child of a sticky one. */
-static bool is_sticky(struct classifier *c, pid_t pid)
-{
-	ssize_t i = sticky_find(c, pid);
-
-	if (i >= 0 && c->sticky[i].start == ctk_proc_starttime(pid))
-		return true;
-	if (i >= 0)
-		sticky_drop(c, pid);	/* a reused pid */
-	if (ctk_sticky_marked(c->sticky_dir, pid)) {
-		sticky_add(c, pid);
-		return true;
-	}
-	return false;
-}
-
-/* At start: sticky if an ancestor is (children of a sticky process that
- * were born while no daemon ran). */
-static bool sticky_line(struct classifier *c, pid_t pid)
-{
-	for (int depth = 0; pid > 1 && depth < 64; depth++) {
-		struct ctk_proc_info pi;
-
-		if (is_sticky(c, pid))
-			return true;
-		if (ctk_proc_info(pid, &pi))
-			return false;
-		pid = pi.ppid;
-	}
-	return false;
+	if (ctk_sticky_held(pid, &c->hier) == 0)
+		classify(c, pid);
 }
 
 static void scan(struct classifier *c)
@@ -311,41 +255,24 @@ static void scan(struct classifier *c)
 	while ((de = readdir(d))) {
 		pid_t pid;
 
-		if (ctk_parse_pid(de->d_name, &pid))
-			continue;
-		if (sticky_line(c, pid)) {
-			sticky_add(c, pid);
-			continue;
-		}
-		classify(c, pid);
+		if (!ctk_parse_pid(de->d_name, &pid))
+			classify_free(c, pid);
 	}
 	closedir(d);
 }
 
+/* An event is a hint: what the process is, and where it is, are read
+ * from /proc and the hierarchies. */
 static void on_event(struct classifier *c, const struct ctk_procev *ev)
 {
-	struct ctk_proc_info pi;
-
 	switch (ev->kind) {
 	case CTK_PROCEV_FORK:
-		/* an event is a hint: /proc says who the parent is */
-		if (ctk_proc_info(ev->pid, &pi) || pi.ppid != ev->parent)
-			break;
-		if (is_sticky(c, ev->parent)) {
-			sticky_add(c, ev->pid);
-			break;
-		}
-		classify(c, ev->pid);
-		break;
 	case CTK_PROCEV_EXEC:
 	case CTK_PROCEV_UID:
 	case CTK_PROCEV_GID:
-		if (!is_sticky(c, ev->pid))
-			classify(c, ev->pid);
+		classify_free(c, ev->pid);
 		break;
 	case CTK_PROCEV_EXIT:
-		sticky_drop(c, ev->pid);
-		ctk_sticky_forget(c->sticky_dir, ev->pid);
 		break;
 	}
 }
@@ -422,7 +349,6 @@ int cattach_classify_watch(const struct ctk_cli *cli, const char *rules,
 	sigset_t mask;
 	int nl = -1, sfd = -1, ret = CTK_EXIT_FAILURE, rc;
 
-	c.sticky_dir = cattach_sticky_dir();
 	ctk_log_open(&c.log, "cattach", log_path);
 	c.log.to_stdout = verbose;
 	if (log_path) {
@@ -457,6 +383,10 @@ int cattach_classify_watch(const struct ctk_cli *cli, const char *rules,
 	say(&c, LOG_NOTICE, false, "classifying by %zu rule%s from %s",
 	    c.rules.n, c.rules.n == 1 ? "" : "s",
 	    ctk_safe_name(c.path, safe, sizeof(safe)));
+	if (!ctk_sticky_visible())
+		say(&c, LOG_WARNING, false, "without CAP_SYS_ADMIN the held "
+		    "containers (cattach --sticky) cannot be seen: processes "
+		    "in them are classified too");
 	/* subscribed first, then the scan: no process falls between */
 	scan(&c);
 	rc = watch_loop(&c, nl, sfd);
@@ -473,6 +403,5 @@ out:
 		close(sfd);
 	ctk_hierarchy_free(&c.hier);
 	ctk_rules_free(&c.rules);
-	free(c.sticky);
 	return ret;
 }

@@ -15,22 +15,20 @@ int cattach_classify_pids(const struct ctk_cli *cli, const char *rules,
 
 /*
  * cgexec without -g: move this process where the rules put the program
- * @cmd (as execvp() finds it) run by its user, before it is executed.
- * 0, or an exit code.
+ * @cmd (as execvp() finds it) run by its user, before it is executed;
+ * with @hold, hold each container it goes to (cgexec --sticky), refused
+ * when no rule places it. 0, or an exit code.
  */
 int cattach_classify_command(const struct ctk_cli *cli, const char *rules,
-			     const char *cmd, bool verbose);
+			     const char *cmd, bool hold, bool verbose);
 
 /*
  * The daemon (cgrulesengd): classify every process at start, then every
  * new one (fork, exec) and every uid or gid change, from the kernel's
  * process events; reload the rules on SIGHUP, stop on SIGTERM or SIGINT.
- * A sticky process (cattach --sticky) and its children are left alone.
+ * What runs in a held container (cattach --sticky) is left alone.
  */
 int cattach_classify_watch(const struct ctk_cli *cli, const char *rules,
 			   const char *log_path, bool verbose);
-
-/* The sticky marks' directory (CTK_STICKY_DIR, or the environment's). */
-const char *cattach_sticky_dir(void);
 
 #endif

@@ -39,4 +39,12 @@ int ctk_parse_pid(const char *s, pid_t *pid);
 int ctk_proc_cgroup_path(pid_t pid, const struct ctk_hierarchy *hy,
 			 char *buf, size_t size);
 
+/* /proc/PID/cgroup whole, NUL-ended, into *@out (free it). -ESRCH gone. */
+int ctk_proc_cgroup_read(pid_t pid, char **out);
+
+/* The path of hierarchy @hy among @lines (ctk_proc_cgroup_read's), into
+ * @buf. -ENOENT when no line is @hy's. */
+int ctk_proc_cgroup_find(const char *lines, const struct ctk_hierarchy *hy,
+			 char *buf, size_t size);
+
 #endif

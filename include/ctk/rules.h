@@ -93,6 +93,10 @@ typedef void (*ctk_rule_report_fn)(void *arg, const struct ctk_proc_id *id,
 				   const char *where, int err,
 				   const struct ctk_err *e);
 
+/* ctk_rules_apply: hold each destination (ctk_sticky_hold) before the
+ * move into it. */
+#define CTK_RULES_HOLD	0x1u
+
 /*
  * Apply rule @k and the '%' rules that follow it: move @id's process to
  * each destination in each hierarchy the rule names (creating a templated
@@ -101,7 +105,7 @@ typedef void (*ctk_rule_report_fn)(void *arg, const struct ctk_proc_id *id,
  */
 int ctk_rules_apply(const struct ctk_rules *r, long k,
 		    const struct ctk_proc_id *id,
-		    const struct ctk_hierarchies *h, ctk_rule_report_fn report,
-		    void *arg);
+		    const struct ctk_hierarchies *h, unsigned flags,
+		    ctk_rule_report_fn report, void *arg);
 
 #endif

@@ -192,7 +192,6 @@ rules_programs() {
 	mkfifo "$T/fifo"
 	printf '#!/bin/sh\nread x <> "%s"\n' "$T/fifo" > "$T/ctkscr$$"
 	chmod 755 "$T"/*
-	export CTK_STICKY_DIR=$BATS_TEST_TMPDIR/sticky
 }
 
 # wait_in PID PATH [HIERARCHY]: until PID is in PATH (30 s at most)
@@ -326,9 +325,9 @@ spawn() {
 	grep -q "line 1: expected USER" "$BATS_TEST_TMPDIR/watch.log"
 }
 
-@test "--sticky: a process placed by hand, and its children, are left alone by the daemon" {
+@test "--sticky: the daemon moves nothing out of a held container, nor out of its children" {
 	rules_programs
-	mkdir "$V1/auto" "$V1/manual"
+	mkdir -p "$V1/auto" "$V1/manual/sub" "$V1/other"
 	printf 'root:ctkslp%s name=ctk-test /auto\n' "$$" > "$T/rules"
 	cattach --rules="$T/rules" --watch -v > "$BATS_TEST_TMPDIR/watch.log" 2>&1 3>&- &
 	watcher=$!
@@ -338,32 +337,70 @@ spawn() {
 	sh=$SPAWNED
 	ctk_wait_until pgrep -P "$sh" "ctkslp$$"
 	child=$(pgrep -P "$sh" "ctkslp$$")
+	# the mark is the container's, in root's own namespace of attributes
+	run getfattr --absolute-names -n trusted.ctk.sticky --only-values "$V1/manual"
+	assert_output 1
 	spawn "$T/ctkslp$$" 1000
 	wait_in "$SPAWNED" /auto
-	# the daemon has seen the sticky child's exec by now
-	[ "$(ctk_cgroup_of "$child" name=ctk-test)" = /manual ]
-	[ "$(ctk_cgroup_of "$sh" name=ctk-test)" = /manual ]
-	[ -f "$CTK_STICKY_DIR/$sh" ]
-	# by PID too; a mark of a pid whose process is another is no mark
+	# the daemon has seen the held child's exec by now
+	is_in "$child" /manual
+	is_in "$sh" /manual
+	# by PID; below a held container is held too
 	spawn "$T/ctkslp$$" 1000; p=$SPAWNED
 	wait_in "$p" /auto
-	# a mark that cannot be made (a directory others may write): the
-	# process is not moved either, since the daemon would move it back
-	mkdir -m 0777 "$BATS_TEST_TMPDIR/open"
-	run --separate-stderr env CTK_STICKY_DIR="$BATS_TEST_TMPDIR/open" cattach --sticky name=ctk-test:/manual "$p"
-	assert_failure 1
-	[[ "$stderr" == "cattach: $p: cannot make it sticky: "*"refused" ]]
-	[ "$(ctk_cgroup_of "$p" name=ctk-test)" = /auto ]
-	run cattach --sticky name=ctk-test:/manual "$p"
+	run cattach --sticky name=ctk-test:/manual/sub "$p"
 	assert_success
 	kill -HUP "$watcher"	# the rescan of a reload leaves it too
 	wait_log "reloaded 1 rule"
-	# the rescan follows that line at once; a process born after it is
-	# classified after it
 	spawn "$T/ctkslp$$" 1000
 	wait_in "$SPAWNED" /auto
-	[ "$(ctk_cgroup_of "$p" name=ctk-test)" = /manual ]
+	is_in "$p" /manual/sub
+	# root moves it out by hand: the daemon's rules hold for it again
+	run cattach name=ctk-test:/other "$p"
+	assert_success
+	kill -HUP "$watcher"
+	wait_log "reloaded 1 rule" 2
+	wait_in "$p" /auto
 	kill -TERM "$watcher"
+}
+
+@test "--sticky: refused for a hierarchy's root, undone when nothing runs or moves; --rules --sticky needs a rule that places it" {
+	rules_programs
+	mkdir "$V1/h" "$V1/auto"
+	run --separate-stderr cattach --sticky name=ctk-test:/ -- true
+	assert_failure 1
+	assert_equal "$stderr" "cattach: name=ctk-test:/: the root of a hierarchy cannot be held (it would hold every process)"
+	run getfattr --absolute-names -n trusted.ctk.sticky "$V1"
+	assert_failure
+	run cattach --sticky name=ctk-test:/h -- no-such-command-x
+	assert_failure 127
+	run getfattr --absolute-names -n trusted.ctk.sticky "$V1/h"
+	assert_failure
+	run cattach --sticky name=ctk-test:/h 4194303
+	assert_failure 1
+	run getfattr --absolute-names -n trusted.ctk.sticky "$V1/h"
+	assert_failure
+	# cgexec --sticky without -g: the container a rule names is held
+	printf 'root:ctkslp%s name=ctk-test /auto\n' "$$" > "$T/rules"
+	run cattach --rules="$T/rules" --sticky -- "$T/ctkslp$$" 0
+	assert_success
+	run getfattr --absolute-names -n trusted.ctk.sticky --only-values "$V1/auto"
+	assert_output 1
+	# no rule places it: nothing to hold but where it is, refused
+	run --separate-stderr cattach --rules="$T/rules" --sticky -- sh -c 'echo ran'
+	assert_failure 1
+	assert_equal "$output" ""
+	assert_equal "$stderr" "cattach: sh: no rule places it: --sticky holds a container a rule names (or name one: cattach --sticky SPEC -- COMMAND)"
+}
+
+@test "--rules -- CMD matches a full-path rule by the file CMD runs" {
+	rules_programs
+	mkdir "$V1/full"
+	cat=$(readlink -f /bin/cat)
+	printf 'root:%s name=ctk-test /full\n' "$cat" > "$T/rules"
+	run cattach --rules="$T/rules" -- cat /proc/self/cgroup
+	assert_success
+	assert_line --regexp '^[0-9]+:name=ctk-test:/full$'
 }
 
 @test "--rules --watch within the shipped unit's capabilities (bounding set, no_new_privs)" {

@@ -65,6 +65,7 @@ none_left() {
 }
 wait_gone() { ctk_wait_until none_left "$@"; }
 in_caught() { [ "$(ctk_cgroup_of "$1" name=ctk-test)" = /caught ]; }
+in_manual() { [ "$(ctk_cgroup_of "$1" name=ctk-test)" = /manual ]; }
 as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 
 # ---- 1: a release call acts only in the hierarchy that made it ------------
@@ -435,7 +436,6 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	mkdir "$V1/manual" "$V1/caught"
 	cp /bin/sleep "$T/ctkslp$$"
 	chmod 755 "$T/ctkslp$$"
-	export CTK_STICKY_DIR=$T/sticky
 	printf 'nobody:ctkslp%s name=ctk-test /caught\n' "$$" > "$T/rules"
 	cattach --rules="$T/rules" --watch -v > "$T/watch.log" 2>&1 3>&- &
 	WATCHER=$!
@@ -443,7 +443,7 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	cattach --sticky name=ctk-test:/manual -- sleep 1000 3>&- &
 	sticky=$!
 	CTK_PIDS="$CTK_PIDS $sticky"
-	ctk_wait_until test -f "$CTK_STICKY_DIR/$sticky"
+	ctk_wait_until in_manual "$sticky"
 
 	# a user cannot send on the connector at all
 	run setpriv --reuid 65534 --regid 65534 --clear-groups /usr/bin/python3 -c '
@@ -458,7 +458,6 @@ s.bind((0, 0)); s.sendto(b"\0" * 16, ('"$WATCHER"', 0))'
 	CTK_PIDS="$CTK_PIDS $attacker"
 	ctk_wait_until grep -q "forged event sent" "$T/forge.log"
 	ctk_wait_until in_caught "$attacker"
-	[ ! -e "$CTK_STICKY_DIR/$attacker" ]
 }
 
 # ==== round 3: what a delegate names, makes or races ======================
@@ -919,6 +918,99 @@ exe_ends_in() { [[ "$(readlink "/proc/$1/exe")" == *"$2" ]]; }
 	run cattach --rules="$T/rules" "$q"
 	assert_success
 	[ "$(ctk_cgroup_of "$q" name=ctk-test)" = /getty ]
+}
+
+# ---- r3.7: --sticky holds whatever is born in the held container -----------
+
+# the job: ten 'cmd & exit' orphans, a double-forked one that execs when
+# told, and a CLONE_PARENT child whose parent is the job's own parent
+sticky_job() {
+	cat > "$T/job" <<-'EOF'
+	#!/bin/sh
+	d=$1 s=$2 i=0
+	while [ $i -lt 10 ]; do
+		sh -c '"$1" 1000 & echo $! > "$2"; exit' sh "$s" "$d/bg$i"
+		i=$((i + 1))
+	done
+	( sh -c 'echo $$ > "$1/df"; read x < "$1/go"; exec "$2" 1000' sh "$d" "$s" & )
+	exec python3 -c '
+	import ctypes, os, platform, sys
+	nr = {"x86_64": 56, "aarch64": 220}[platform.machine()]
+	libc = ctypes.CDLL(None, use_errno=True)
+	pid = libc.syscall(nr, 0x8000 | 17, 0, 0, 0, 0)   # CLONE_PARENT | SIGCHLD
+	if pid == 0:
+	    os.execv(sys.argv[2], [sys.argv[2], "1000"])
+	open(sys.argv[1] + "/cp.tmp", "w").write("%d\n" % pid)
+	os.rename(sys.argv[1] + "/cp.tmp", sys.argv[1] + "/cp")
+	' "$d" "$s"
+	EOF
+	chmod 755 "$T/job"
+}
+runs_prog() { [ "$(readlink "/proc/$1/exe")" = "$T/ctkslp$$" ]; }
+start_rules() {
+	cattach --rules="$T/rules" --watch -v > "$T/$1.log" 2>&1 3>&- &
+	WATCHER=$!
+	ctk_wait_until grep -q "classifying by 1 rule" "$T/$1.log"
+}
+# a process born now is classified after every event before it
+daemon_caught_up() {
+	"$T/ctkslp$$" 1000 >/dev/null 2>&1 3>&- &
+	CTK_PIDS="$CTK_PIDS $!"
+	ctk_wait_until in_caught "$!"
+}
+
+@test "r3.7: --sticky holds across daemon restarts, CLONE_PARENT, double forks and 'cmd & exit'; she cannot drop the mark" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3 here"
+	case $(uname -m) in x86_64|aarch64) ;; *) skip "clone(2) number unknown here" ;; esac
+	mkdir "$V1/manual" "$V1/caught"
+	cp /bin/sleep "$T/ctkslp$$"
+	chmod 755 "$T/ctkslp$$"
+	mkfifo "$T/go"
+	printf 'root:ctkslp%s name=ctk-test /caught\n' "$$" > "$T/rules"
+	sticky_job
+	start_rules w1
+	cattach --sticky name=ctk-test:/manual -- "$T/job" "$T" "$T/ctkslp$$" >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	ctk_wait_until test -s "$T/cp"
+	ctk_wait_until test -s "$T/df"
+	held=$(cat "$T"/bg? "$T/cp")
+	for p in $held; do ctk_wait_until runs_prog "$p"; done
+	# the shapes are what they claim: orphans, and a child of this shell
+	[ "$(ps -o ppid= -p "$(cat "$T/cp")" | tr -d ' ')" = "$BASHPID" ]
+	for p in $(cat "$T"/bg?); do
+		pp=$(ps -o ppid= -p "$p" | tr -d ' ')
+		[ "$(ctk_cgroup_of "$pp" name=ctk-test)" != /manual ]
+	done
+	daemon_caught_up
+	for p in $held; do [ "$(ctk_cgroup_of "$p" name=ctk-test)" = /manual ]; done
+
+	# a new daemon's first look leaves them; an orphan's exec then too
+	kill "$WATCHER"
+	wait "$WATCHER" || true
+	start_rules w2
+	daemon_caught_up
+	for p in $held; do [ "$(ctk_cgroup_of "$p" name=ctk-test)" = /manual ]; done
+	df=$(cat "$T/df")
+	echo go > "$T/go"
+	ctk_wait_until runs_prog "$df"
+	daemon_caught_up
+	[ "$(ctk_cgroup_of "$df" name=ctk-test)" = /manual ]
+
+	# the delegate who owns the held container cannot drop the mark,
+	# in her own user namespace either
+	chown -R nobody "$V1/manual"
+	run as_nobody setfattr -x trusted.ctk.sticky "$V1/manual"
+	assert_failure
+	if as_nobody unshare -Ur true 2>/dev/null; then
+		run as_nobody unshare -Ur setfattr -x trusted.ctk.sticky "$V1/manual"
+		assert_failure
+	fi
+	run as_nobody setfattr -n trusted.ctk.sticky -v 1 "$V1/caught"
+	assert_failure
+	run getfattr --absolute-names -n trusted.ctk.sticky --only-values "$V1/manual"
+	assert_output 1
+	run getfattr --absolute-names -n trusted.ctk.sticky "$V1/caught"
+	assert_failure
 }
 
 # ---- r3.8: a walk at any depth with a bounded number of open files ---------

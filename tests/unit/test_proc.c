@@ -37,6 +37,41 @@ int main(void)
 	is_int(ctk_proc_ns_line(many, "\nNSpid:", num, 4, &n), -E2BIG,
 	       "40 levels: refused, never written past the array");
 
+	/* /proc/PID/cgroup: each hierarchy's own line, by id, by name and
+	 * controllers, v2 by "0::" */
+	{
+		const char *lines = "13:name=jobs:/a/b\n"
+				    "12:cpu,cpuacct:/c\n"
+				    "11:name=jobs2,cpuset:/d\n"
+				    "0::/user.slice/x\n";
+		struct ctk_hierarchy byid = { .type = CTK_HIER_V1,
+					      .hier_id = 12 };
+		struct ctk_hierarchy byname = { .type = CTK_HIER_V1,
+						.hier_id = -1, .name = "jobs",
+						.controllers = "" };
+		struct ctk_hierarchy mixed = { .type = CTK_HIER_V1,
+					       .hier_id = -1, .name = "jobs2",
+					       .controllers = "cpuset" };
+		struct ctk_hierarchy v2 = { .type = CTK_HIER_V2 };
+		struct ctk_hierarchy none = { .type = CTK_HIER_V1,
+					      .hier_id = 9 };
+		char path[64];
+
+		ok(!ctk_proc_cgroup_find(lines, &byid, path, sizeof(path)) &&
+		   !strcmp(path, "/c"), "by hierarchy id: %s", path);
+		ok(!ctk_proc_cgroup_find(lines, &byname, path, sizeof(path)) &&
+		   !strcmp(path, "/a/b"), "by name: %s", path);
+		ok(!ctk_proc_cgroup_find(lines, &mixed, path, sizeof(path)) &&
+		   !strcmp(path, "/d"), "by name and controllers: %s", path);
+		ok(!ctk_proc_cgroup_find(lines, &v2, path, sizeof(path)) &&
+		   !strcmp(path, "/user.slice/x"), "v2: %s", path);
+		is_int(ctk_proc_cgroup_find(lines, &none, path, sizeof(path)),
+		       -ENOENT, "no line: -ENOENT");
+		is_int(ctk_proc_cgroup_find("0::/x", &v2, path, sizeof(path)),
+		       0, "a last line without a newline");
+		ok(!strcmp(path, "/x"), "... read whole: %s", path);
+	}
+
 	ok(ctk_proc_info(getpid(), &pi) == 0 && pi.ppid == getppid(),
 	   "own stat and status");
 	ok(!(pi.flags & CTK_PF_KTHREAD), "not a kernel thread");
