@@ -3,7 +3,7 @@
  * Removing a whole tree (cgdelete -r) and marking containers for release.
  *
  * A tree is removed in rounds: its tasks are moved to the parent of its
- * top (or killed), then every container is removed deepest first; a task
+ * top or to the container the caller names (or killed), then every container is removed deepest first; a task
  * or a child that arrives meanwhile keeps its container for the next
  * round. The rounds end when the top is gone, or when they stop making
  * progress, and then what is left is said, container by container.
@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -28,10 +29,13 @@ struct rm_state {
 	const struct ctk_target *t;
 	unsigned flags;
 	int pfd, fd;		/* the top's parent and the top */
+	int tfd;		/* where the tasks go: the parent, or --to */
 	const char *leaf;
 	const char *task_file;	/* v1 "tasks" (threads), v2 "cgroup.procs" */
 	bool kill_file;		/* v2 cgroup.kill: the kernel kills the tree */
 	bool progress;
+	pid_t *seen;		/* the pids killed so far: an open hash set */
+	size_t nseen, capseen;
 	ctk_release_report_fn report;
 	void *arg;
 	struct ctk_remove_stats *st;
@@ -75,6 +79,42 @@ static void say_kept(struct rm_state *s, const char *cpath, int code,
 }
 
 /*
+ * Count a killed task once: a dying task stays listed for a while (a
+ * large one on v1 for several rounds), and kill() still succeeds on it.
+ * True when @pid is new (or the set cannot grow: then it counts again).
+ */
+static bool killed_first(struct rm_state *s, pid_t pid)
+{
+	size_t mask, i;
+
+	if (s->nseen * 2 >= s->capseen) {
+		size_t cap = s->capseen ? s->capseen * 2 : 64;
+		pid_t *v = calloc(cap, sizeof(*v)), *old = s->seen;
+
+		if (!v)
+			return true;
+		for (size_t k = 0; k < s->capseen; k++) {
+			if (!old[k])
+				continue;
+			for (i = (size_t)old[k] & (cap - 1); v[i];
+			     i = (i + 1) & (cap - 1))
+				;
+			v[i] = old[k];
+		}
+		free(old);
+		s->seen = v;
+		s->capseen = cap;
+	}
+	mask = s->capseen - 1;
+	for (i = (size_t)pid & mask; s->seen[i]; i = (i + 1) & mask)
+		if (s->seen[i] == pid)
+			return false;
+	s->seen[i] = pid;
+	s->nseen++;
+	return true;
+}
+
+/*
  * Move or kill the tasks of one container. With @why (a round that gives
  * up), say why what is left stays. Returns the tasks that are left.
  */
@@ -95,11 +135,14 @@ static size_t empty_node(struct rm_state *s, int nfd, const char *cpath,
 		int rc;
 
 		if (s->flags & CTK_RM_KILL) {
-			if (pids[i] == self || s->kill_file) {
-				left++;	/* refused before, or dying */
+			if (pids[i] == self) {
+				left++;	/* refused before */
 				continue;
 			}
-			if (kill(pids[i], SIGKILL) == 0) {
+			/* cgroup.kill was written this round: it is dying,
+			 * and counted by kill_tree() */
+			if (!s->kill_file && kill(pids[i], SIGKILL) == 0 &&
+			    killed_first(s, pids[i])) {
 				s->st->killed++;
 				s->progress = true;
 			}
@@ -107,7 +150,7 @@ static size_t empty_node(struct rm_state *s, int nfd, const char *cpath,
 			continue;
 		}
 		snprintf(buf, sizeof(buf), "%d", (int)pids[i]);
-		rc = ctk_cfile_write(s->pfd, s->task_file, buf);
+		rc = ctk_cfile_write(s->tfd, s->task_file, buf);
 		if (rc == 0) {
 			s->st->moved++;
 			s->progress = true;
@@ -122,7 +165,8 @@ static size_t empty_node(struct rm_state *s, int nfd, const char *cpath,
 		char buf[200];
 
 		say_kept(s, cpath, lasterr, "kept: %zu task%s cannot be moved "
-			 "to the parent (pid %d: %s)", left, left == 1 ? "" : "s",
+			 "to %s (pid %d: %s)", left, left == 1 ? "" : "s",
+			 s->tfd == s->pfd ? "the parent" : "the --to container",
 			 (int)lastpid, ctk_strerror(CTK_OP_ATTACH, lasterr, buf,
 						    sizeof(buf)));
 	} else if (why && left) {
@@ -206,11 +250,27 @@ out:
 	return rc;
 }
 
+/*
+ * v2: may the destination hold processes? Not when it enables
+ * controllers for its children (the no-internal-process rule), unless it
+ * is the hierarchy root, which the rule exempts.
+ */
+static bool dest_refuses(struct rm_state *s, bool is_root)
+{
+	char have[512];
+
+	if (s->t->hier->type != CTK_HIER_V2 || is_root)
+		return false;
+	return ctk_cfile_read(s->tfd, "cgroup.subtree_control", have,
+			      sizeof(have)) > 0 && have[0] != '\n';
+}
+
 /* Before anything is done: what would make the call harm itself or
  * leave half a tree. */
-static int precheck(struct rm_state *s, struct ctk_err *e)
+static int precheck(struct rm_state *s, bool dest_root, struct ctk_err *e)
 {
 	struct ctk_tree tr;
+	bool refuses = !(s->flags & CTK_RM_KILL) && dest_refuses(s, dest_root);
 	int rc = ctk_tree_load(s->fd, s->t->cpath, s->t->hier->type, 0, &tr,
 			       e);
 
@@ -230,12 +290,23 @@ static int precheck(struct rm_state *s, struct ctk_err *e)
 					      "container: nothing removed");
 			break;
 		}
-		if (!(s->flags & CTK_RM_KILL))
+		if (!(s->flags & CTK_RM_KILL) && !refuses)
 			continue;
 		nfd = open_node(s, nd->cpath);
 		if (nfd < 0)
 			continue;
-		if (!ctk_container_pids(nfd, s->task_file, &pids, &n))
+		if (refuses && !ctk_container_pids(nfd, s->task_file, &pids,
+						   &n) && n)
+			rc = ctk_err_setx(e, EINVAL, "its tasks cannot go to %s: "
+					  "it has controllers enabled for its "
+					  "children (v2 no-internal-process "
+					  "rule): nothing removed (--to SPEC "
+					  "names a container that may hold "
+					  "them; --kill kills them)",
+					  s->tfd == s->pfd ? "the parent" :
+					  "the --to container");
+		if ((s->flags & CTK_RM_KILL) &&
+		    !ctk_container_pids(nfd, s->task_file, &pids, &n))
 			for (size_t i = 0; i < n; i++)
 				if (pids[i] == getpid())
 					rc = ctk_err_setx(e, EDEADLK, "%s%s"
@@ -251,6 +322,47 @@ static int precheck(struct rm_state *s, struct ctk_err *e)
 	return rc;
 }
 
+/*
+ * v2: kill the whole tree through cgroup.kill. The tasks listed just
+ * before the write are the ones it kills and are counted (a task killed
+ * this way may be gone before anything reads it again). False when the
+ * kernel has no cgroup.kill: the tasks are then killed one by one.
+ */
+static bool kill_tree(struct rm_state *s)
+{
+	struct ctk_tree tr;
+	struct ctk_err e;
+	pid_t *all = NULL;
+	size_t nall = 0, cap = 0;
+	bool ok;
+
+	if (!ctk_tree_load(s->fd, s->t->cpath, s->t->hier->type, 0, &tr, &e)) {
+		for (size_t k = 0; k < tr.n; k++) {
+			pid_t *p = NULL;
+			size_t np = 0;
+			int nfd = open_node(s, tr.v[k].cpath);
+
+			if (nfd < 0)
+				continue;
+			if (!ctk_container_pids(nfd, s->task_file, &p, &np))
+				for (size_t i = 0; i < np; i++)
+					if (!CTK_GROW(all, cap, nall, 64))
+						all[nall++] = p[i];
+			free(p);
+			close(nfd);
+		}
+		ctk_tree_free(&tr);
+	}
+	ok = ctk_cfile_write(s->fd, "cgroup.kill", "1") == 0;
+	for (size_t i = 0; ok && i < nall; i++)
+		if (all[i] != getpid() && killed_first(s, all[i])) {
+			s->st->killed++;
+			s->progress = true;
+		}
+	free(all);
+	return ok;
+}
+
 static void pause_round(unsigned round)
 {
 	struct timespec ts = { 0, (long)(round < 20 ? round + 1 : 20) *
@@ -259,12 +371,22 @@ static void pause_round(unsigned round)
 	nanosleep(&ts, NULL);
 }
 
-int ctk_remove_tree(const struct ctk_target *t, unsigned flags,
-		    ctk_release_report_fn report, void *arg,
+/* Is @in @t or a container below it? */
+static bool within(const struct ctk_target *in, const struct ctk_target *t)
+{
+	size_t len = strlen(t->rel);
+
+	return !strncmp(in->rel, t->rel, len) &&
+	       (in->rel[len] == '\0' || in->rel[len] == '/');
+}
+
+int ctk_remove_tree(const struct ctk_target *t, const struct ctk_target *to,
+		    unsigned flags, ctk_release_report_fn report, void *arg,
 		    struct ctk_remove_stats *st, struct ctk_err *e)
 {
 	struct rm_state s = { .t = t, .flags = flags, .report = report,
-			      .arg = arg, .st = st, .pfd = -1, .fd = -1 };
+			      .arg = arg, .st = st, .pfd = -1, .fd = -1,
+			      .tfd = -1 };
 	unsigned stalled = 0;
 	bool done = false;
 	int rc;
@@ -273,11 +395,29 @@ int ctk_remove_tree(const struct ctk_target *t, unsigned flags,
 	if (!strcmp(t->rel, "."))
 		return ctk_err_setx(e, EINVAL, "the hierarchy root is never "
 				    "removed");
+	if (to && to->hier != t->hier)
+		return ctk_err_setx(e, EINVAL, "--to names a container of "
+				    "another hierarchy");
+	if (to && within(to, t))
+		return ctk_err_setx(e, EINVAL, "--to names a container in "
+				    "the tree that is removed");
 	s.task_file = t->hier->type == CTK_HIER_V1 ? "tasks" : "cgroup.procs";
 	s.pfd = ctk_container_open_parent(t, &s.leaf);
 	if (s.pfd < 0)
 		return ctk_err_set(e, -s.pfd, "cannot open the parent "
 				   "container");
+	s.tfd = s.pfd;
+	if (to) {
+		s.tfd = ctk_container_open(to);
+		if (s.tfd < 0) {
+			const char *why = ctk_explain(CTK_OP_OPEN, -s.tfd);
+
+			rc = ctk_err_set(e, -s.tfd, "--to: %s", why ? why :
+					 "cannot open the container");
+			s.tfd = -1;
+			goto out;
+		}
+	}
 	s.fd = ctk_openat_beneath(s.pfd, s.leaf, O_RDONLY | O_DIRECTORY, 0);
 	if (s.fd < 0) {
 		const char *why = ctk_explain(CTK_OP_OPEN, -s.fd);
@@ -286,7 +426,8 @@ int ctk_remove_tree(const struct ctk_target *t, unsigned flags,
 				 "cannot open the container");
 		goto out;
 	}
-	rc = precheck(&s, e);
+	rc = precheck(&s, to ? !strcmp(to->rel, ".") : !strchr(t->rel, '/'),
+		      e);
 	if (rc)
 		goto out;
 	for (unsigned round = 0; !done && !rc; round++) {
@@ -296,8 +437,7 @@ int ctk_remove_tree(const struct ctk_target *t, unsigned flags,
 		/* each round: a task moved in since the last one dies too */
 		if ((flags & CTK_RM_KILL) && t->hier->type == CTK_HIER_V2 &&
 		    (round == 0 || s.kill_file))
-			s.kill_file = ctk_cfile_write(s.fd, "cgroup.kill",
-						      "1") == 0;
+			s.kill_file = kill_tree(&s);
 		rc = round_once(&s, last, &done, e);
 		if (rc || done || last)
 			break;
@@ -310,7 +450,10 @@ int ctk_remove_tree(const struct ctk_target *t, unsigned flags,
 out:
 	if (s.fd >= 0)
 		close(s.fd);
+	if (s.tfd >= 0 && s.tfd != s.pfd)
+		close(s.tfd);
 	close(s.pfd);
+	free(s.seen);
 	return rc;
 }
 

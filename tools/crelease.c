@@ -33,7 +33,9 @@ struct crelease_control {
 	int sweep, remove, watch, once, dry_run, all, verbose, recursive, kill,
 	    mark, unmark;
 	size_t kept;		/* --remove -r: containers said to be kept */
-	char *log_path, *agent;
+	char to_where[600];	/* --to, for -v (escaped) */
+	char *log_path, *agent, *to_spec;
+	struct ctk_target to;	/* --to, resolved (to.hier NULL: none) */
 	struct ctk_logger log;
 	char label[256];	/* the hierarchy of what is reported */
 	struct ctk_hierarchies hier;
@@ -465,11 +467,14 @@ static int remove_tree(struct crelease_control *ctl, const struct ctk_target *t,
 	if (ctl->dry_run)
 		return dry_tree(ctl, t, where) ? CTK_EXIT_FAILURE : 0;
 	ctl->kept = 0;
-	rc = ctk_remove_tree(t, ctl->kill ? CTK_RM_KILL : 0, rm_report, ctl,
-			     &st, &e);
+	rc = ctk_remove_tree(t, ctl->to.hier ? &ctl->to : NULL,
+			     ctl->kill ? CTK_RM_KILL : 0, rm_report, ctl, &st,
+			     &e);
 	if (ctl->verbose && st.moved)
-		printf("moved %zu task%s out of %s\n", st.moved,
-		       st.moved == 1 ? "" : "s", where);
+		printf("moved %zu task%s out of %s%s%s\n", st.moved,
+		       st.moved == 1 ? "" : "s", where,
+		       ctl->to.hier ? " to " : "", ctl->to.hier ? ctl->to_where
+		       : "");
 	if (ctl->verbose && st.killed)
 		printf("killed %zu task%s in %s\n", st.killed,
 		       st.killed == 1 ? "" : "s", where);
@@ -489,9 +494,24 @@ static int do_remove_trees(struct crelease_control *ctl, const char **specs,
 {
 	struct ctk_target *t = resolve_all(ctl, specs, n);
 	size_t failed = 0, partial = 0;
+	struct ctk_err e;
 
 	if (!t)
 		return CTK_EXIT_FAILURE;
+	if (ctl->to_spec) {
+		if (ctk_target_from_string(ctl->to_spec, &ctl->hier, &ctl->to,
+					   &e)) {
+			ctk_msg_err(&ctl->cli, ctl->to_spec, &e);
+			for (size_t i = 0; i < n; i++)
+				ctk_target_free(&t[i]);
+			free(t);
+			return CTK_EXIT_FAILURE;
+		}
+		char raw[512];
+
+		ctk_target_format(&ctl->to, raw, sizeof(raw));
+		ctk_safe_name(raw, ctl->to_where, sizeof(ctl->to_where));
+	}
 	for (size_t i = 0; i < n; i++) {
 		char where[512];
 		int rc;
@@ -615,6 +635,9 @@ int main(int argc, const char **argv)
 		  "parent", NULL },
 		{ "kill", 'k', POPT_ARG_NONE, &ctl.kill, 0,
 		  "with --remove -r: kill the tasks instead", NULL },
+		{ "to", '\0', POPT_ARG_STRING, &ctl.to_spec, 0,
+		  "with --remove -r: move the tasks into SPEC, not the parent",
+		  "SPEC" },
 		{ "mark", '\0', POPT_ARG_NONE, &ctl.mark, 0,
 		  "set notify_on_release (v2: the release mark)", NULL },
 		{ "unmark", '\0', POPT_ARG_NONE, &ctl.unmark, 0,
@@ -686,6 +709,11 @@ int main(int argc, const char **argv)
 				      "--remove");
 		goto out;
 	}
+	if (ctl.to_spec && (!ctl.recursive || ctl.kill)) {
+		ret = ctk_usage_error(&ctl.cli, "--to goes with --remove "
+				      "--recursive, without --kill");
+		goto out;
+	}
 	if (ctl.kill && !ctl.recursive) {
 		ret = ctk_usage_error(&ctl.cli, "--kill goes with --remove "
 				      "--recursive");
@@ -744,7 +772,10 @@ int main(int argc, const char **argv)
 			ret = do_remove(&ctl, specs, nspecs);
 	}
 out:
+	if (ctl.to.hier)
+		ctk_target_free(&ctl.to);
 	ctk_hierarchy_free(&ctl.hier);
+	free(ctl.to_spec);
 	free(ctl.log_path);
 	free(ctl.agent);
 	poptFreeContext(pc);

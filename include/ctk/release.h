@@ -126,12 +126,14 @@ int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
 
 /*
  * Remove the tree below and including @t (cgdelete -r): its tasks are moved
- * to @t's parent, or killed with CTK_RM_KILL (v2 cgroup.kill, v1 SIGKILL,
- * then waited for), and every container is removed deepest first, in
- * rounds, so that a task or child that arrives meanwhile is dealt with in
- * the next. Refused before anything is done: the root, a tree with a mount
- * over a container (EXDEV), a kill of a tree that holds the caller
- * (EDEADLK). Reports each container removed (CTK_REL_REMOVED) and, when
+ * to @to (NULL: @t's parent), or killed with CTK_RM_KILL (v2 cgroup.kill,
+ * v1 SIGKILL, then waited for), and every container is removed deepest
+ * first, in rounds, so that a task or child that arrives meanwhile is dealt
+ * with in the next. Refused before anything is done: the root, a tree with
+ * a mount over a container (EXDEV), a kill of a tree that holds the caller
+ * (EDEADLK), @to in the tree or another hierarchy, and on v2 a populated
+ * tree whose tasks could not go to their destination because it enables
+ * controllers for its children (EINVAL; the hierarchy root is exempt). Reports each container removed (CTK_REL_REMOVED) and, when
  * the rounds give up, each one kept and why (CTK_REL_ERROR); then -EBUSY.
  */
 #define CTK_RM_KILL	(1u << 0)
@@ -140,8 +142,8 @@ struct ctk_remove_stats {
 	size_t removed, moved, killed;
 };
 
-int ctk_remove_tree(const struct ctk_target *t, unsigned flags,
-		    ctk_release_report_fn report, void *arg,
+int ctk_remove_tree(const struct ctk_target *t, const struct ctk_target *to,
+		    unsigned flags, ctk_release_report_fn report, void *arg,
 		    struct ctk_remove_stats *st, struct ctk_err *e);
 
 /*

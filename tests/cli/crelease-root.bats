@@ -360,6 +360,30 @@ watch_start() {	# watch_start SPEC: the watcher in the background, watching
 	grep -qx "$s1" "$V2/cgroup.procs"
 }
 
+@test "--remove -r --to SPEC moves the tasks there, and refuses a SPEC in the tree or of another hierarchy" {
+	mkdir -p "$V1/a/b" "$V1/home"
+	ctk_spawn_sleeper; s1=$SLEEPER
+	echo "$s1" > "$V1/a/b/tasks"
+	run --separate-stderr crelease --remove -r --to name=ctk-test:/a/b name=ctk-test:/a
+	assert_failure 1
+	[ "$stderr" = "crelease: name=ctk-test:/a: --to names a container in the tree that is removed" ]
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	run --separate-stderr crelease --remove -r --to ":$rel" name=ctk-test:/a
+	assert_failure 1
+	[ "$stderr" = "crelease: name=ctk-test:/a: --to names a container of another hierarchy" ]
+	run --separate-stderr crelease --remove -r --kill --to name=ctk-test:/home name=ctk-test:/a
+	assert_failure 2
+	[[ "$stderr" == "crelease: --to goes with --remove --recursive, without --kill"* ]]
+	[ -d "$V1/a/b" ]
+	grep -qx "$s1" "$V1/a/b/tasks"
+	run crelease --remove -r -v --to name=ctk-test:/home name=ctk-test:/a
+	assert_success
+	assert_line "moved 1 task out of name=ctk-test:/a to name=ctk-test:/home"
+	[ ! -e "$V1/a" ]
+	grep -qx "$s1" "$V1/home/tasks"
+}
+
 @test "--remove -r --kill kills the tasks (v1 SIGKILL, v2 cgroup.kill) and removes the tree" {
 	mkdir -p "$V1/k/l"
 	ctk_spawn_sleeper; s1=$SLEEPER
@@ -375,8 +399,9 @@ watch_start() {	# watch_start SPEC: the watcher in the background, watching
 	mkdir -p "$V2/k/l"
 	ctk_spawn_sleeper; s2=$SLEEPER
 	echo "$s2" > "$V2/k/l/cgroup.procs"
-	run crelease --remove -r --kill ":$rel/k"
+	run crelease --remove -r --kill -v ":$rel/k"
 	assert_success
+	assert_line "killed 1 task in :$rel/k"
 	[ ! -e "$V2/k" ]
 	run ! kill -0 "$s2"
 }
