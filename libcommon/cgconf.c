@@ -330,6 +330,29 @@ static int parse_perm(struct lexer *lx, struct ctk_cgc_perm *p,
 	return rc;
 }
 
+/* "+a +b": words of a '+' and a controller's name */
+static bool enable_list_ok(const char *v)
+{
+	bool any = false;
+
+	for (const char *p = v; *p;) {
+		size_t len;
+
+		p += strspn(p, " ");
+		len = strcspn(p, " ");
+		if (!len)
+			break;
+		if (*p != '+' || len < 2 || len > 64)
+			return false;
+		for (size_t i = 1; i < len; i++)
+			if (!isalnum((unsigned char)p[i]) && p[i] != '_')
+				return false;
+		any = true;
+		p += len;
+	}
+	return any;
+}
+
 static int block_pair(void *arg, const char *key, const char *value, int line,
 		      struct ctk_err *e)
 {
@@ -342,7 +365,16 @@ static int block_pair(void *arg, const char *key, const char *value, int line,
 		b->notify = *value == '1';
 		return 0;
 	}
-	if (ctk_value_check_name(key, e)) {
+	if (!strcmp(key, "cgroup.subtree_control")) {
+		/* v2, as a snapshot writes it: the controllers to enable
+		 * for its children, each "+name" (cmkdir -e's list) */
+		if (!enable_list_ok(value))
+			return ctk_err_setx(e, EINVAL, "line %d: "
+					    "cgroup.subtree_control takes "
+					    "\"+controller ...\" (each "
+					    "enabled as --enable does)",
+					    line);
+	} else if (ctk_value_check_name(key, e)) {
 		char why[sizeof(e->msg)];
 
 		snprintf(why, sizeof(why), "%s", e->msg);
@@ -946,6 +978,28 @@ static void put_values(struct text *t, const struct ctk_values *v,
 	}
 }
 
+/* v2: the controllers a container enables for its children, first, so
+ * that the children's values find their files when it is loaded. */
+static void put_subtree_control(struct text *t, int fd)
+{
+	char have[1024], *save = NULL;
+	bool any = false;
+
+	if (ctk_cfile_read(fd, "cgroup.subtree_control", have,
+			   sizeof(have)) <= 0)
+		return;
+	for (char *c = strtok_r(have, " \n", &save); c;
+	     c = strtok_r(NULL, " \n", &save)) {
+		if (!word_ok(c))
+			continue;
+		put(t, "%s%s", any ? " +" : "\t\tcgroup.subtree_control = \"+",
+		    c);
+		any = true;
+	}
+	if (any)
+		put(t, "\";\n");
+}
+
 static int snapshot_node(struct text *t, const struct ctk_target *top,
 			 const struct ctk_node *nd, int fd, int pfd,
 			 const struct ctk_values *pv, struct ctk_values *v,
@@ -967,6 +1021,8 @@ static int snapshot_node(struct text *t, const struct ctk_target *top,
 	put(t, " {\n");
 	put_perm(t, &o);
 	put(t, "\t\"%s\" {\n", block);
+	if (type == CTK_HIER_V2 && !nd->is_root)
+		put_subtree_control(t, fd);
 	put_values(t, v, pv, nd->is_root);
 	if (type == CTK_HIER_V2 && !nd->is_root) {
 		mark = ctk_v2_notify_get(pfd, fd);

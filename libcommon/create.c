@@ -380,6 +380,41 @@ static int enable_in(int rootfd, int dfd, const char *rel, size_t rel_len,
 }
 
 /*
+ * v2: a cgroup.subtree_control value of "+ctrl" words (what a snapshot
+ * writes) enables each as -e does, recorded for the undo. 1 when it was
+ * that, 0 when it is another value, -errno.
+ */
+static int enable_value(int rootfd, int fd, const char *rel,
+			enum ctk_hier_type type, const struct ctk_value *v,
+			struct ctk_create_txn *x, struct ctk_err *e)
+{
+	char list[512];
+	size_t n = 0;
+	int rc;
+
+	if (type != CTK_HIER_V2 || strcmp(v->file, "cgroup.subtree_control"))
+		return 0;
+	for (const char *p = v->value; *p;) {
+		size_t len;
+
+		p += strspn(p, " \t\n");
+		len = strcspn(p, " \t\n");
+		if (!len)
+			break;
+		if (*p != '+' || len < 2 || n + len + 1 >= sizeof(list))
+			return 0;	/* "-ctrl": written as it is */
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%.*s",
+				      n ? "," : "", (int)len - 1, p + 1);
+		p += len;
+	}
+	if (!n)
+		return 1;
+	rc = enable_in(rootfd, fd, strcmp(rel, ".") ? rel : "",
+		       strcmp(rel, ".") ? strlen(rel) : 0, list, x, e);
+	return rc ? rc : 1;
+}
+
+/*
  * Owners and modes of the control files of a container. An owner is given
  * the files of delegation and no other: the kernel's "Delegation
  * Containment" hands a user the directory, cgroup.procs, cgroup.threads
@@ -491,9 +526,13 @@ static int apply_settings(int fd, const struct ctk_target *t,
 					   "release");
 	}
 	for (size_t k = 0; values && o->values && k < o->values->n; k++) {
-		rc = ctk_value_write(fd, &o->values->v[value_order(o->values,
-								    k)], e);
-		if (rc)
+		const struct ctk_value *v =
+			&o->values->v[value_order(o->values, k)];
+
+		rc = enable_value(rootfd, fd, rel, type, v, x, e);
+		if (rc == 0)
+			rc = ctk_value_write(fd, v, e);
+		if (rc < 0)
 			return rc;
 	}
 	return 0;
@@ -572,8 +611,14 @@ static int set_existing(int fd, const struct ctk_target *t,
 								      k)];
 		_cleanup_free_ char *old = NULL;
 		size_t len;
-		int rc = ctk_cfile_read_alloc(fd, v->file, &old, &len);
+		int rc = enable_value(rootfd, fd, t->rel, t->hier->type, v, x,
+				      e);
 
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			continue;
+		rc = ctk_cfile_read_alloc(fd, v->file, &old, &len);
 		if (rc == 0) {
 			while (len && old[len - 1] == '\n')
 				old[--len] = '\0';

@@ -188,6 +188,16 @@ teardown_file() { ctk_root_teardown_file; }
 	[ -z "$(find "$V1" -mindepth 1 -type d)" ]
 }
 
+@test "--config: cgroup.subtree_control takes only \"+controller ...\" (what a snapshot writes), before anything is made" {
+	for v in memory "+memory -pids" "+" "+me/m" ""; do
+		printf 'group cfg/a {\n\t"name=ctk-test" {\n\t\tcgroup.subtree_control = "%s";\n\t}\n}\n' "$v" > "$BATS_TEST_TMPDIR/c.conf"
+		run --separate-stderr cmkdir --config "$BATS_TEST_TMPDIR/c.conf"
+		assert_failure 1
+		[[ "$stderr" == *': line 3: cgroup.subtree_control takes "+controller ..." (each enabled as --enable does)' ]]
+	done
+	[ ! -e "$V1/cfg" ]
+}
+
 @test "completion offers the containers below a typed prefix, from cmount --list-specs" {
 	mkdir -p "$V1/comp/alpha/x" "$V1/comp/beta" "$V1/other"
 	# each name ends in a NUL (a name may hold a newline's neighbours)
