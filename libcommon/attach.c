@@ -32,7 +32,9 @@ int ctk_attach(int cgfd, const struct ctk_target *t, pid_t pid, bool thread,
 	if (rc) {
 		const char *why = ctk_explain(CTK_OP_ATTACH, -rc);
 
-		return ctk_err_set(e, -rc, "%s", why ? why : "cannot move");
+		/* the caller says it was a move: the explanation, or
+		 * without one the errno's text, is the whole reason */
+		return ctk_err_setx(e, -rc, "%s", why ? why : strerror(-rc));
 	}
 	/* verify: the kernel says success for some moves that do not happen */
 	rc = ctk_proc_cgroup_path(pid, t->hier, now, sizeof(now));

@@ -343,6 +343,10 @@ const char *ctk_explain(enum ctk_op op, int err)
 			return "not allowed to move this process";
 		if (err == ENODEV || err == ENOENT)
 			return "container was removed";
+		if (err == ENOSPC)
+			return "container has no CPUs or memory nodes to run "
+			       "on (v1 cpuset: set its cpuset.cpus and "
+			       "cpuset.mems first)";
 		break;
 	case CTK_OP_WRITE:
 		if (err == ENODEV)
