@@ -514,3 +514,59 @@ int ctk_controller_known(const char *ctrl, const char *proc_cgroups)
 	}
 	return 0;
 }
+
+/* Does the comma list @list name @word (or "all" for a controller)? */
+static bool list_names(const char *list, size_t len, const char *word,
+		       bool all_counts)
+{
+	size_t wl = strlen(word);
+
+	while (len) {
+		size_t n = 0;
+
+		while (n < len && list[n] != ',')
+			n++;
+		if ((n == wl && !strncmp(list, word, wl)) ||
+		    (all_counts && n == 3 && !strncmp(list, "all", 3)))
+			return true;
+		list += n + (n < len);
+		len -= n + (n < len);
+	}
+	return false;
+}
+
+int ctk_controller_v1_off(const char *ctrl, const char *cmdline)
+{
+	_cleanup_close_ int fd = open(cmdline ? cmdline : "/proc/cmdline",
+				      O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	bool named = !strcmp(ctrl, "named");
+	char buf[8192];
+	ssize_t n;
+	int off = 0;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	/* the kernel adds up every occurrence of each: any mention counts,
+	 * and cgroup_disable= (off everywhere) says more */
+	for (char *p = buf; *p;) {
+		size_t len;
+
+		p += strspn(p, " \t\n");
+		len = strcspn(p, " \t\n");
+		if (!len)
+			break;
+		if (len > 13 && !strncmp(p, "cgroup_no_v1=", 13) &&
+		    list_names(p + 13, len - 13, ctrl, !named))
+			off = off ? off : 1;
+		else if (!named && len > 15 &&
+			 !strncmp(p, "cgroup_disable=", 15) &&
+			 list_names(p + 15, len - 15, ctrl, false))
+			off = 2;
+		p += len;
+	}
+	return off;
+}

@@ -599,6 +599,21 @@ static const char *mount_einval_reason(struct cmount_control *ctl,
 				free(list);
 				return buf;
 			}
+			switch (ctk_controller_v1_off(c, NULL)) {
+			case 1:
+				snprintf(buf, size, "controller '%s' is off "
+					 "on v1: the kernel command line has "
+					 "cgroup_no_v1= with it (it serves "
+					 "cgroup v2 only)", c);
+				free(list);
+				return buf;
+			case 2:
+				snprintf(buf, size, "controller '%s' is off: "
+					 "the kernel command line has "
+					 "cgroup_disable=%s", c, c);
+				free(list);
+				return buf;
+			}
 		}
 		free(list);
 	}
@@ -633,6 +648,12 @@ static int mount_check(struct cmount_control *ctl, struct ctk_mount_req *req)
 	if (req->type == CTK_HIER_V1 && ctl->controllers &&
 	    mount_einval_reason(ctl, buf, sizeof(buf))) {
 		ctk_msg(&ctl->cli, "%s: %s", ctl->controllers, buf);
+		return CTK_EXIT_UNSUPPORTED;
+	}
+	if (req->type == CTK_HIER_V1 && ctl->name &&
+	    ctk_controller_v1_off("named", NULL) == 1) {
+		ctk_msg(&ctl->cli, "name=%s: named v1 hierarchies are off: the "
+			"kernel command line has cgroup_no_v1=named", ctl->name);
 		return CTK_EXIT_UNSUPPORTED;
 	}
 	if (req->type == CTK_HIER_V1 && !ctl->controllers && !ctl->name) {

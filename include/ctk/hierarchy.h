@@ -87,6 +87,14 @@ int ctk_hierarchy_listed(int hier_id, const char *selfcgroup);
  */
 int ctk_controller_known(const char *ctrl, const char *proc_cgroups);
 
+/*
+ * Does the kernel command line (@cmdline, NULL for /proc/cmdline) keep
+ * @ctrl off v1? 1 when cgroup_no_v1= lists it (or "all"; @ctrl "named"
+ * asks about named hierarchies, which only "named" turns off), 2 when
+ * cgroup_disable= lists it (off everywhere), 0 neither, -errno.
+ */
+int ctk_controller_v1_off(const char *ctrl, const char *cmdline);
+
 /* A hierarchy not mounted here: ctk_hierarchy_open_detached() (release.h). */
 
 #endif

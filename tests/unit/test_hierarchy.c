@@ -2,6 +2,8 @@
 /* Hierarchy discovery from mountinfo and /proc/self/cgroup fixtures. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libmount.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -267,6 +269,39 @@ int main(void)
 	   "known controller");
 	ok(ctk_controller_known("nosuch", fixture("proc-cgroups")) == 0,
 	   "unknown controller");
+	{
+		char cl[] = "/tmp/ctk-cmdline.XXXXXX";
+		int fd = mkstemp(cl);
+		const char *line = "BOOT_IMAGE=/vmlinuz quiet "
+				   "cgroup_no_v1=cpu,named cgroup_disable=pids "
+				   "cgroup_no_v1=blkio\n";
+
+		ok(fd >= 0 && write(fd, line, strlen(line)) ==
+				      (ssize_t)strlen(line),
+		   "a command line fixture");
+		close(fd);
+		ok(ctk_controller_v1_off("cpu", cl) == 1, "cgroup_no_v1 names cpu");
+		ok(ctk_controller_v1_off("blkio", cl) == 1,
+		   "a second cgroup_no_v1= adds to the first");
+		ok(ctk_controller_v1_off("named", cl) == 1,
+		   "named hierarchies are off");
+		ok(ctk_controller_v1_off("pids", cl) == 2,
+		   "cgroup_disable names pids");
+		ok(ctk_controller_v1_off("memory", cl) == 0, "memory is on");
+		ok(ctk_controller_v1_off("cpuacct", cl) == 0,
+		   "a name that begins with a listed one is not it");
+		fd = open(cl, O_WRONLY | O_TRUNC);
+		ok(fd >= 0 && write(fd, "cgroup_no_v1=all", 16) == 16,
+		   "cgroup_no_v1=all");
+		close(fd);
+		ok(ctk_controller_v1_off("memory", cl) == 1,
+		   "all covers every controller");
+		ok(ctk_controller_v1_off("named", cl) == 0,
+		   "all does not cover named hierarchies");
+		unlink(cl);
+		ok(ctk_controller_v1_off("memory", cl) == -ENOENT,
+		   "a missing file is -ENOENT");
+	}
 	ok(ctk_release_agent_check("relative", &e) < 0, "relative agent");
 	ok(ctk_release_agent_check("/bin/sh\n", &e) < 0, "newline in agent");
 	ok(ctk_release_agent_check("/etc/passwd", &e) < 0 && e.code == EACCES,
