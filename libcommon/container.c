@@ -306,6 +306,19 @@ int ctk_cfile_count_lines(int dirfd, const char *name, long *count)
 	return 0;
 }
 
+/* Does a seccomp filter (Seccomp: 2 in /proc/self/status) guard this
+ * process? Such a filter may answer ENOSYS for a call the kernel has. */
+static bool seccomp_filtered(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Seccomp:", 8))
+			return atoi(line + 8) == 2;
+	return false;
+}
+
 const char *ctk_explain(enum ctk_op op, int err)
 {
 	switch (op) {
@@ -397,8 +410,12 @@ const char *ctk_explain(enum ctk_op op, int err)
 		break;
 	}
 	if (err == ENOSYS)
-		return "this kernel has no openat2 (ctk needs Linux 5.6 or "
-		       "later)";
+		return seccomp_filtered() ?
+			"openat2 is refused by this process's seccomp filter "
+			"(systemd's RestrictSUIDSGID=yes does so; ctk needs "
+			"openat2)" :
+			"this kernel has no openat2 (ctk needs Linux 5.6 or "
+			"later)";
 	if (err == EPERM || err == EACCES)
 		return "permission denied";
 	return NULL;

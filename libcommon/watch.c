@@ -189,6 +189,10 @@ static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 		}
 		fd = ctk_openat_beneath(w->rootfd, queue[qi],
 					O_RDONLY | O_DIRECTORY, 0);
+		if (fd < 0 && fd != -ENOENT && top && qi == 0) {
+			rc = fd;	/* a target it cannot open: said */
+			break;
+		}
 		if (fd < 0)
 			continue;	/* removed meanwhile */
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
@@ -377,8 +381,16 @@ int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
 		return ctk_err_set(e, errno, "cannot start inotify");
 	for (size_t k = 0; k < n && !rc; k++) {
 		rc = add_tree(&w, t[k].rel, t[k].cpath, true);
-		if (rc)
-			ctk_err_set(e, -rc, "%s: cannot watch", t[k].cpath);
+		if (rc) {
+			const char *why = ctk_explain(CTK_OP_OPEN, -rc);
+
+			if (why)
+				ctk_err_setx(e, -rc, "%s: cannot watch: %s",
+					     t[k].cpath, why);
+			else
+				ctk_err_set(e, -rc, "%s: cannot watch",
+					    t[k].cpath);
+		}
 	}
 	/* anything armed and already empty (emptied during the scan) */
 	if (!rc) {
