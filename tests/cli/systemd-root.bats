@@ -1,0 +1,153 @@
+#!/usr/bin/env bats
+# bats file_tags=root
+# The shipped units under systemd as pid 1: crelease-watch.service and
+# cattach-rules.service started, doing their job, stopped, started again,
+# restarted after a crash, rated by systemd-analyze security. Runs in the
+# field lane's systemd lane (tests/vm/vm -l systemd), where systemd is the
+# guest's pid 1; anywhere else it skips: this machine's own systemd, if it
+# has one, is never asked to run a test's unit.
+
+load helpers/common
+
+setup_file() {
+	ctk_root_setup_file
+	if [ ! -f "$BATS_FILE_TMPDIR/skip" ] &&
+	   { [ "$(cat /proc/1/comm)" != systemd ] || [ -z "${CTK_LANE:-}" ]; }; then
+		echo "needs systemd as pid 1 of a guest: runs in the field lane's systemd lane (tests/vm/vm -l systemd)" > "$BATS_FILE_TMPDIR/skip"
+	fi
+}
+setup() {
+	ctk_root_setup
+	CG=/sys/fs/cgroup
+	UNITS=()
+	MINE=()
+}
+teardown() {
+	local u d
+	# a failed test shows what systemd saw
+	if [ "${BATS_TEST_COMPLETED:-}" != 1 ]; then
+		for u in "${UNITS[@]}"; do
+			systemctl status --no-pager "$u" 2>&1 | sed 's/^/# /'
+			journalctl -q --no-pager -o cat -u "$u" | tail -20 | sed 's/^/# /'
+		done
+	fi
+	for u in "${UNITS[@]}"; do
+		systemctl stop "$u" 2>/dev/null
+		rm -rf "/run/systemd/system/$u" "/run/systemd/system/$u.d"
+		systemctl reset-failed "$u" 2>/dev/null
+	done
+	[ ${#UNITS[@]} -eq 0 ] || systemctl daemon-reload
+	for d in "${MINE[@]}"; do ctk_cleanup_tree "$d" --self; done
+	rm -f /etc/cgrules.conf
+	ctk_root_teardown
+}
+teardown_file() { ctk_root_teardown_file; }
+
+# install_unit NAME TOOL: the unit as make install writes it, its ExecStart
+# at this build's TOOL, as a runtime unit of the guest's systemd
+install_unit() {
+	sed "s|^ExecStart=[^ ]*/$2|ExecStart=$CTK_BUILDDIR/$2|" \
+		"$CTK_BUILDDIR/contrib/$1" > "/run/systemd/system/$1"
+	# a sanitizer build: LeakSanitizer stops the world with ptrace at
+	# exit, which the unit's seccomp filter refuses (a failed stop);
+	# the leak checks run in the host suite
+	mkdir -p "/run/systemd/system/$1.d"
+	printf '[Service]\nEnvironment=ASAN_OPTIONS=detect_leaks=0\n' > "/run/systemd/system/$1.d/ctk-test.conf"
+	UNITS+=("$1")
+	systemctl daemon-reload
+}
+state_is() { [ "$(systemctl show -p ActiveState --value "$1")" = "$2" ]; }
+gone() { [ ! -e "$1" ]; }
+journal_has() { journalctl -q -o cat -u "$1" | grep -q -- "$2"; }
+main_pid() { systemctl show -p MainPID --value "$1"; }
+new_main() { local p; p=$(main_pid "$1"); [ "$p" != 0 ] && [ "$p" != "$2" ] && state_is "$1" active; }
+is_in() { [ "$(ctk_cgroup_of "$1" "")" = "$2" ]; }
+
+# release_job N: a marked container :/services/N that had a task, emptied
+release_job() {
+	run cmkdir -N ":/services/$1"
+	assert_success
+	run cattach ":/services/$1" -- true
+	assert_success
+}
+
+@test "crelease-watch.service: started, it releases an emptied marked container below :/services; stopped, it does not; started again, it does; killed, systemd restarts it" {
+	[ -d "$CG/services" ] || { mkdir "$CG/services"; MINE+=("$CG/services"); }
+	install_unit crelease-watch.service crelease
+	run systemctl start crelease-watch.service
+	assert_success
+	ctk_wait_until state_is crelease-watch.service active
+	release_job ctk-j1
+	ctk_wait_until gone "$CG/services/ctk-j1"
+	ctk_wait_until journal_has crelease-watch.service ":/services/ctk-j1"
+	run systemctl stop crelease-watch.service
+	assert_success
+	state_is crelease-watch.service inactive
+	release_job ctk-j2
+	[ -d "$CG/services/ctk-j2" ]
+	# at its start it releases what became releasable while it was away
+	run systemctl start crelease-watch.service
+	assert_success
+	ctk_wait_until gone "$CG/services/ctk-j2"
+	# a crash: Restart=on-failure brings it back, and it works on
+	old=$(main_pid crelease-watch.service)
+	kill -9 "$old"
+	ctk_wait_until new_main crelease-watch.service "$old"
+	release_job ctk-j3
+	ctk_wait_until gone "$CG/services/ctk-j3"
+	# what is not marked stays
+	run cmkdir ":/services/ctk-keep"
+	assert_success
+	run cattach ":/services/ctk-keep" -- true
+	assert_success
+	run systemctl stop crelease-watch.service
+	assert_success
+	[ -d "$CG/services/ctk-keep" ]
+	rmdir "$CG/services/ctk-keep"
+}
+
+@test "cattach-rules.service: started with /etc/cgrules.conf, it classifies a new process; reloaded, it uses the new rules; stopped, it is gone" {
+	T=$BATS_TEST_TMPDIR/prog
+	mkdir -p "$T"
+	chmod 755 "$BATS_TEST_TMPDIR" "$T"
+	cp /bin/sleep "$T/ctkslp$$"
+	A=$CG/ctk-rules-a.$$
+	B=$CG/ctk-rules-b.$$
+	mkdir "$A" "$B"
+	MINE+=("$A" "$B")
+	printf 'root:ctkslp%s unified /ctk-rules-a.%s\n' "$$" "$$" > /etc/cgrules.conf
+	install_unit cattach-rules.service cattach
+	run systemctl start cattach-rules.service
+	assert_success
+	ctk_wait_until state_is cattach-rules.service active
+	"$T/ctkslp$$" 1000 >/dev/null 2>&1 3>&- &
+	p1=$!
+	CTK_PIDS="${CTK_PIDS:-} $p1"
+	ctk_wait_until is_in "$p1" "/ctk-rules-a.$$"
+	printf 'root:ctkslp%s unified /ctk-rules-b.%s\n' "$$" "$$" > /etc/cgrules.conf
+	run systemctl reload cattach-rules.service
+	assert_success
+	ctk_wait_until journal_has cattach-rules.service "reloaded 1 rule from /etc/cgrules.conf"
+	"$T/ctkslp$$" 1000 >/dev/null 2>&1 3>&- &
+	p2=$!
+	CTK_PIDS="$CTK_PIDS $p2"
+	ctk_wait_until is_in "$p2" "/ctk-rules-b.$$"
+	run systemctl stop cattach-rules.service
+	assert_success
+	state_is cattach-rules.service inactive
+	# stop returns when the daemon has exited: nothing of it is left
+	[ "$(main_pid cattach-rules.service)" = 0 ]
+	run ! pgrep -f "^$CTK_BUILDDIR/cattach --rules --watch"
+}
+
+@test "the units as systemd loads them rate 5.0 or better in systemd-analyze security" {
+	install_unit crelease-watch.service crelease
+	install_unit cattach-rules.service cattach
+	for u in crelease-watch.service cattach-rules.service; do
+		run systemd-analyze security --no-pager "$u"
+		assert_success
+		score=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' <<< "$output")
+		[ -n "$score" ]
+		awk -v s="$score" 'BEGIN { exit !(s <= 5.0) }'
+	done
+}
