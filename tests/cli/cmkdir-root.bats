@@ -227,6 +227,7 @@ teardown_file() { ctk_root_teardown_file; }
 	assert_line "<name=ctk-test:/comp/alpha/x/>"
 	run ctk_type "crelease --sweep name=ctk-test:/co	b	"
 	assert_line "<name=ctk-test:/comp/beta/>"
+	ctk_need_v2	# the v2 core files are the names offered
 	run ctk_type "cmkdir -s cgroup.max.dep	5 name=ctk-test:/comp/al	"
 	assert_line "<cgroup.max.depth=5>"
 	assert_line "<name=ctk-test:/comp/alpha/>"
