@@ -67,6 +67,17 @@ ctk_v2_root() {
 	       if ($(i + 1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo
 }
 
+# ctk_scale N: how many a stress test makes: N on the host, a tenth (at
+# least 10) in a field-lane guest, where an exec over 9p costs ~0.1 s. The
+# test keeps its shape there; its size is the host's to prove.
+ctk_scale() {
+	if [ -n "${CTK_LANE:-}" ]; then
+		echo $(($1 / 10 > 10 ? $1 / 10 : 10))
+	else
+		echo "$1"
+	fi
+}
+
 # A scratch child of the machine's cgroup2 hierarchy, made fresh per test.
 # ctk_need_v2: skip the rest of a test where the layout has no cgroup2
 # hierarchy (the field lane's v1 lane); the part before it has run
