@@ -45,9 +45,12 @@ teardown() {
 teardown_file() { ctk_root_teardown_file; }
 
 # install_unit NAME TOOL: the unit as make install writes it, its ExecStart
-# at this build's TOOL, as a runtime unit of the guest's systemd
+# at a copy of this build's TOOL, as a runtime unit of the guest's systemd.
+# A copy in /run: the unit's PrivateTmp= hides a build tree below /tmp
+# (CI's fresh clone), as it would hide any binary there
 install_unit() {
-	sed "s|^ExecStart=[^ ]*/$2|ExecStart=$CTK_BUILDDIR/$2|" \
+	install -D -m 0755 "$CTK_BUILDDIR/$2" "/run/ctk-lane/$2"
+	sed "s|^ExecStart=[^ ]*/$2|ExecStart=/run/ctk-lane/$2|" \
 		"$CTK_BUILDDIR/contrib/$1" > "/run/systemd/system/$1"
 	# a sanitizer build: LeakSanitizer stops the world with ptrace at
 	# exit, which the unit's seccomp filter refuses (a failed stop);
@@ -138,7 +141,7 @@ release_job() {
 	state_is cattach-rules.service inactive
 	# stop returns when the daemon has exited: nothing of it is left
 	[ "$(main_pid cattach-rules.service)" = 0 ]
-	run ! pgrep -f "^$CTK_BUILDDIR/cattach --rules --watch"
+	run ! pgrep -f "^/run/ctk-lane/cattach --rules --watch"
 }
 
 @test "the units as systemd loads them rate 5.0 or better in systemd-analyze security" {
