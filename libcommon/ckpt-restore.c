@@ -36,6 +36,7 @@
 #include "ctk/attach.h"
 #include "ctk/container.h"
 #include "ctk/dump.h"
+#include "ctk/proc.h"
 #include "ctk/restore.h"
 #include "internal.h"
 
@@ -136,7 +137,13 @@ struct rctx {
 	bool fds_null;		/* in a restored task: fds 0-2 are /dev/null
 				 * and no other is open (from its maker) */
 	const struct ckpt_image *caller_img;	/* the restorer's, private */
+	struct timespec deadline;	/* the user's --timeout, or 0 */
+	uint32_t silent;	/* broadcast: the one that did not answer */
+	int interrupted;	/* the held signal that came, or 0 */
 };
+
+/* An answer that cannot come: the process that owed it is gone. */
+#define E_DIED	EOWNERDEAD
 
 /* ---- planning --------------------------------------------------------------- */
 
@@ -1068,32 +1075,118 @@ static void executor(struct rctx *rc, uint32_t me)
 
 /* ---- the restorer ------------------------------------------------------------------ */
 
+/* Has the user's --timeout passed? */
+static bool past_deadline(const struct rctx *rc)
+{
+	struct timespec now;
+
+	if (!rc->deadline.tv_sec && !rc->deadline.tv_nsec)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > rc->deadline.tv_sec ||
+	       (now.tv_sec == rc->deadline.tv_sec &&
+		now.tv_nsec >= rc->deadline.tv_nsec);
+}
+
+/* Is the process of slot @s (born: it said its pid) still there, not a
+ * zombie? A slot not born yet is taken to be on its way. */
+static bool slot_alive(const struct rslot *s)
+{
+	pid_t pid = __atomic_load_n(&s->proc_pid, __ATOMIC_ACQUIRE);
+	struct ctk_proc_info pi;
+
+	if (pid <= 0)
+		return true;
+	return ctk_proc_info(pid, &pi) == 0 && pi.state != 'Z' &&
+	       pi.state != 'X';
+}
+
+/* A signal the caller holds (SIGINT, SIGTERM, SIGHUP, SIGQUIT) that came
+ * meanwhile: it interrupts the restore, which is undone. 0 when none. */
+static int held_signal(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	sigset_t pend;
+
+	if (sigpending(&pend))
+		return 0;
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(sigs); i++)
+		if (sigismember(&pend, sigs[i]))
+			return sigs[i];
+	return 0;
+}
+
 /*
- * Run @cmd in slot @who and wait for it: 5 s, and for a batch 1 ms more a
- * task of the image (a fork of 30,000 children takes seconds by itself).
- * -errno of the command.
+ * Wait until slot @s has answered past @seq: 0, -ETIMEDOUT when the user's
+ * --timeout passed, -E_DIED when its process is gone without an answer,
+ * -EINTR when a held signal came. No fixed time limit: a slow machine is
+ * waited for (a fork of 30,000 children under load takes what it takes).
  */
+static int wait_answer(struct rctx *rc, struct rslot *s, uint32_t seq)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
+
+	for (;;) {
+		uint32_t now = __atomic_load_n(&s->done, __ATOMIC_ACQUIRE);
+
+		if (now != seq)
+			return 0;
+		if ((rc->interrupted = held_signal()))
+			return -EINTR;
+		if (past_deadline(rc))
+			return -ETIMEDOUT;
+		if (!slot_alive(s))	/* it may have answered, then gone */
+			return __atomic_load_n(&s->done, __ATOMIC_ACQUIRE) !=
+			       seq ? 0 : -E_DIED;
+		futex(&s->done, FUTEX_WAIT, now, &ts);
+	}
+}
+
+/* A task or helper that did not answer: who, and why. */
+static int no_answer(const struct rctx *rc, struct ctk_err *e, uint32_t who,
+		     int err)
+{
+	const struct ckpt_image *img = rc->p->img;
+	bool task = who < img->nr_tasks;
+	uint32_t tag = task ? img->tasks[who].vpid :
+		       rc->p->g[who - img->nr_tasks].tag;
+	unsigned pid = tag != NONE ? ctk_ckpt_pid(img, tag, NULL)[0] : 0;
+
+	if (err == -EINTR)
+		return ctk_err_setx(e, EINTR, "interrupted by SIG%s: what was "
+				    "restored is undone",
+				    rc->interrupted == SIGINT ? "INT" :
+				    rc->interrupted == SIGTERM ? "TERM" :
+				    rc->interrupted == SIGHUP ? "HUP" : "QUIT");
+	return ctk_err_setx(e, -err, "%s %u (pid %u): %s", task ? "task" :
+			    "helper", task ? who : who - img->nr_tasks, pid,
+			    err == -ETIMEDOUT ? "no answer within --timeout" :
+			    "gone before it answered (killed?)");
+}
+
+/* The last step of @who failed with @err. */
+static int failed_step(const struct rctx *rc, struct ctk_err *e, uint32_t who,
+		       int err)
+{
+	if (err == -ETIMEDOUT || err == -E_DIED || err == -EINTR)
+		return no_answer(rc, e, who, err);
+	return ctk_err_set(e, -err, "task %u: its last step", who);
+}
+
+/* Run @cmd in slot @who and wait for its answer: -errno of the command,
+ * or wait_answer's. */
 static int command(struct rctx *rc, uint32_t who, enum cmd cmd, int32_t arg)
 {
 	struct rslot *s = &rc->slot[who];
 	uint32_t seq = __atomic_load_n(&s->done, __ATOMIC_ACQUIRE);
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
-	bool batch = cmd == CMD_FORK_PHASE || cmd == CMD_FORK_GHOSTED ||
-		     cmd == CMD_THREADS;
-	uint32_t limit = 50 + (batch ? rc->p->img->nr_tasks / 100 : 0);
+	int err;
 
 	s->arg = arg;
 	s->err = 0;
 	__atomic_store_n(&s->cmd, cmd, __ATOMIC_RELEASE);
 	futex(&s->cmd, FUTEX_WAKE, INT_MAX, NULL);
-	for (uint32_t waited = 0; waited < limit; waited++) {
-		uint32_t now = __atomic_load_n(&s->done, __ATOMIC_ACQUIRE);
-
-		if (now != seq)
-			return s->err;
-		futex(&s->done, FUTEX_WAIT, now, &ts);
-	}
-	return -ETIMEDOUT;
+	err = wait_answer(rc, s, seq);
+	return err ? err : s->err;
 }
 
 /* Send @cmd to every process of the image (but those @skip marks) at
@@ -1104,7 +1197,6 @@ static int broadcast(struct rctx *rc, enum cmd cmd, const bool *skip)
 	struct rslot *bar = &rc->slot[rc->nslots];
 	uint32_t n = p->img->nr_tasks, *seq = calloc(n, sizeof(*seq));
 	uint32_t start = __atomic_load_n(&bar->done, __ATOMIC_ACQUIRE), sent = 0;
-	uint32_t limit = 50 + n / 100;
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
 	int err = 0;
 
@@ -1125,59 +1217,53 @@ static int broadcast(struct rctx *rc, enum cmd cmd, const bool *skip)
 		__atomic_store_n(&s->cmd, cmd, __ATOMIC_RELEASE);
 		futex(&s->cmd, FUTEX_WAKE, INT_MAX, NULL);
 	}
-	for (uint32_t waited = 0;; waited++) {
+	for (uint32_t waited = 1;; waited++) {
 		uint32_t now = __atomic_load_n(&bar->done, __ATOMIC_ACQUIRE);
+		bool gone = false;
 
-		if ((int32_t)(now - (start + sent)) >= 0)
+		if ((int32_t)(now - (start + sent)) >= 0 ||
+		    past_deadline(rc) || held_signal())
 			break;
-		if (waited == limit)
-			break;	/* the loop below says which one */
+		/* each second: is one that has not answered gone? The loop
+		 * below says which */
+		for (uint32_t i = 0; !(waited % 10) && i < n && !gone; i++)
+			gone = !p->t[i].thread && !(skip && skip[i]) &&
+			       __atomic_load_n(&rc->slot[i].done,
+					       __ATOMIC_ACQUIRE) == seq[i] &&
+			       !slot_alive(&rc->slot[i]);
+		if (gone)
+			break;
 		futex(&bar->done, FUTEX_WAIT, now, &ts);
 	}
 	/* each answer: there by now, or about to be (its count came first) */
 	for (uint32_t i = 0; i < n && !err; i++) {
 		struct rslot *s = &rc->slot[i];
-		int waited = 0;
 
 		if (p->t[i].thread || (skip && skip[i]))
 			continue;
-		for (;;) {
-			uint32_t now = __atomic_load_n(&s->done,
-						       __ATOMIC_ACQUIRE);
-
-			if (now != seq[i]) {
-				err = s->err;
-				break;
-			}
-			if (++waited > 50) {
-				err = -ETIMEDOUT;
-				break;
-			}
-			futex(&s->done, FUTEX_WAIT, now, &ts);
-		}
+		err = wait_answer(rc, s, seq[i]);
+		if (!err)
+			err = s->err;
+		else
+			rc->silent = i;
 	}
 	free(seq);
 	return err;
 }
 
 /* The tasks born final have answered once each, from birth: wait for the
- * last of them (5 s at most a task), and say a birth that failed. */
+ * last of them, and say a birth that failed. */
 static int wait_born(struct rctx *rc, struct ctk_err *e)
 {
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
-
 	for (uint32_t i = 0; i < rc->p->img->nr_tasks; i++) {
 		struct rslot *s = &rc->slot[i];
+		int err;
 
 		if (!born_final(rc, i))
 			continue;
-		for (int waited = 0;
-		     !__atomic_load_n(&s->done, __ATOMIC_ACQUIRE); waited++) {
-			if (waited == 50)
-				return ctk_err_setx(e, ETIMEDOUT, "task %u does "
-						   "not answer", i);
-			futex(&s->done, FUTEX_WAIT, 0, &ts);
-		}
+		err = wait_answer(rc, s, 0);
+		if (err)
+			return no_answer(rc, e, i, err);
 		if (s->err)
 			return ctk_err_set(e, -s->err, "task %u: setsid", i);
 	}
@@ -1245,7 +1331,8 @@ static const char *fork_failure(const struct ckpt_image *img, int32_t who,
 }
 
 /* Kill what was made: everything in this pid namespace (depth 0) by its
- * pid; deeper ones die with their namespace's init. Then reap. */
+ * pid; deeper ones die with their namespace's init; then every other
+ * descendant of the restorer (a child subreaper). Then reap. */
 static void destroy(struct rctx *rc)
 {
 	const struct ckpt_image *img = rc->p->img;
@@ -1263,16 +1350,10 @@ static void destroy(struct rctx *rc)
 		if (rc->slot[k].local_pid > 0 && here)
 			kill(rc->slot[k].local_pid, SIGKILL);
 	}
-	if (rc->o->into_fd >= 0)
-		ctk_cfile_write(rc->o->into_fd, "cgroup.kill", "1");
-	for (int i = 0; i < 1000; i++) {
-		pid_t w = waitpid(-1, NULL, WNOHANG);
-
-		if (w < 0 && errno == ECHILD)
-			break;
-		if (w == 0)
-			usleep(5000);
-	}
+	/* and what no slot names yet (a child forked a moment before):
+	 * this restorer's descendants only, never the container's other
+	 * tasks (--into a container that had some) */
+	ctk_kill_descendants();
 }
 
 /* Each process's pid, pgrp and session, in its own namespace, as the
@@ -1355,7 +1436,13 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 	char why[160];
 	int err;
 
-#define DO(who, cmd, arg, ...) do { 		err = command(rc, who, cmd, arg); 		if (err) 			return ctk_err_set(e, -err, __VA_ARGS__); 	} while (0)
+#define DO(who, cmd, arg, ...) do {					\
+	err = command(rc, who, cmd, arg);				\
+	if (err == -ETIMEDOUT || err == -E_DIED || err == -EINTR)	\
+		return no_answer(rc, e, who, err);			\
+	if (err)							\
+		return ctk_err_set(e, -err, __VA_ARGS__);		\
+} while (0)
 
 	for (uint32_t i = 0; i < n; i++) {
 		if (p->t[i].creator == RESTORER) {
@@ -1452,6 +1539,8 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 	 * report comes with the final step */
 	if (rc->o->command) {
 		err = broadcast(rc, CMD_REPORT, NULL);
+		if (err == -ETIMEDOUT || err == -E_DIED || err == -EINTR)
+			return no_answer(rc, e, rc->silent, err);
 		if (err)
 			return ctk_err_set(e, -err, "a task does not report");
 		return check_reports(rc, e);
@@ -1467,6 +1556,7 @@ int ctk_restore(const struct ckpt_image *img,
 	struct plan p;
 	struct rctx rc = { .p = &p, .o = o, .caller_img = img };
 	size_t bytes;
+	int was_subreaper;
 	int rc_ = plan_make(img, &p, e);
 
 	*roots = NULL;
@@ -1518,7 +1608,18 @@ int ctk_restore(const struct ckpt_image *img,
 		*roots = NULL;
 		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
+	if (o->timeout_ms > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &rc.deadline);
+		rc.deadline.tv_sec += o->timeout_ms / 1000;
+		rc.deadline.tv_nsec += (long)(o->timeout_ms % 1000) * 1000000L;
+		if (rc.deadline.tv_nsec >= 1000000000L) {
+			rc.deadline.tv_sec++;
+			rc.deadline.tv_nsec -= 1000000000L;
+		}
+	}
 	/* orphans of helpers and of a failed restore come back here */
+	if (prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper, 0, 0, 0))
+		was_subreaper = 0;
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	rc_ = drive(&rc, e);
 	if (!rc_) {
@@ -1541,13 +1642,15 @@ int ctk_restore(const struct ckpt_image *img,
 		if (!creates || !skip) {
 			rc_ = ctk_err_setx(e, ENOMEM, "out of memory");
 		} else if (o->command) {
-			for (uint32_t i = img->nr_tasks; i-- > 0 && !rc_;)
-				if (!p.t[i].thread &&
-				    command(&rc, i, CMD_FINAL, 0))
-					rc_ = ctk_err_setx(e, ETIMEDOUT, "task %u "
-							  "does not answer", i);
-		} else if (broadcast(&rc, CMD_FINAL, skip)) {
-			rc_ = ctk_err_setx(e, ETIMEDOUT, "a task does not answer");
+			for (uint32_t i = img->nr_tasks; i-- > 0 && !rc_;) {
+				int err = p.t[i].thread ? 0 :
+					  command(&rc, i, CMD_FINAL, 0);
+
+				if (err)
+					rc_ = failed_step(&rc, e, i, err);
+			}
+		} else if ((rc_ = broadcast(&rc, CMD_FINAL, skip))) {
+			rc_ = failed_step(&rc, e, rc.silent, rc_);
 		} else {
 			rc_ = wait_born(&rc, e);
 		}
@@ -1560,9 +1663,12 @@ int ctk_restore(const struct ckpt_image *img,
 				    command(&rc, i, CMD_STOP, (int32_t)c))
 					rc_ = ctk_err_setx(e, EIO, "task %u cannot "
 							  "be stopped", c);
-			if (!rc_ && command(&rc, i, CMD_FINAL, 0))
-				rc_ = ctk_err_setx(e, ETIMEDOUT, "task %u does not "
-						  "answer", i);
+			if (!rc_) {
+				int err = command(&rc, i, CMD_FINAL, 0);
+
+				if (err)
+					rc_ = failed_step(&rc, e, i, err);
+			}
 		}
 		for (uint32_t i = 0; !rc_ && o->stop && i < img->nr_tasks; i++)
 			if (!p.t[i].thread && p.t[i].newpid &&
@@ -1584,7 +1690,8 @@ int ctk_restore(const struct ckpt_image *img,
 			if (p.t[i].creator == RESTORER)
 				(*roots)[(*nroots)++] = rc.slot[i].local_pid;
 	}
-	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	if (!was_subreaper)
+		prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
 	munmap(rc.slot, bytes);
 	plan_free(&p);
 	return rc_;

@@ -6,9 +6,15 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ctk/container.h"
 #include "ctk/proc.h"
@@ -257,3 +263,101 @@ int ctk_proc_inner_pid(pid_t pid, uint32_t *inner)
 	return 0;
 }
 
+
+/* The children of this process (of each of its threads), from
+ * /proc/self/task/TID/children, appended to *@v. -errno. */
+static int read_children(pid_t **v, size_t *n, size_t *cap)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d)
+		return -errno;
+	while (!rc && (de = readdir(d))) {
+		char path[64], buf[8192], *p, *end;
+		int fd;
+		ssize_t len;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%.20s/children",
+			 de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno != ENOENT)	/* a thread that just ended */
+				rc = -errno;
+			continue;
+		}
+		/* space-separated pids, read whole in pieces */
+		p = buf;
+		while ((len = read(fd, p, sizeof(buf) - 1 - (size_t)(p - buf))) > 0) {
+			char *last;
+
+			p[len] = '\0';
+			last = strrchr(buf, ' ');
+			for (char *q = buf; last && q < last; q = end) {
+				long pid = strtol(q, &end, 10);
+
+				if (end == q)
+					break;
+				if (pid > 0 && CTK_GROW(*v, *cap, *n, 64)) {
+					rc = -ENOMEM;
+					break;
+				}
+				if (pid > 0)
+					(*v)[(*n)++] = (pid_t)pid;
+				while (*end == ' ')
+					end++;
+			}
+			/* keep the unfinished number for the next piece */
+			if (last) {
+				size_t rest = strlen(last + 1);
+
+				memmove(buf, last + 1, rest + 1);
+				p = buf + rest;
+			} else {
+				p += len;
+			}
+		}
+		if (len < 0)
+			rc = -errno;
+		close(fd);
+	}
+	closedir(d);
+	return rc;
+}
+
+int ctk_kill_descendants(void)
+{
+	pid_t *v = NULL;
+	size_t cap = 0;
+	int killed = 0;
+
+	for (unsigned idle = 0; idle < 2000;) {
+		size_t n = 0;
+		bool reaped = false;
+		int rc = read_children(&v, &n, &cap);
+		pid_t w;
+
+		if (rc) {
+			free(v);
+			return rc;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (kill(v[i], SIGKILL) == 0)
+				killed++;
+		while ((w = waitpid(-1, NULL, WNOHANG | __WALL)) > 0)
+			reaped = true;
+		if (w < 0 && errno == ECHILD)
+			break;
+		if (!reaped) {
+			struct timespec ts = { 0, 5000000L };
+
+			idle++;
+			nanosleep(&ts, NULL);
+		}
+	}
+	free(v);
+	return killed;
+}

@@ -139,9 +139,10 @@ static size_t empty_node(struct rm_state *s, int nfd, const char *cpath,
 				left++;	/* refused before */
 				continue;
 			}
-			/* cgroup.kill was written this round: it is dying,
-			 * and counted by kill_tree() */
-			if (!s->kill_file && kill(pids[i], SIGKILL) == 0 &&
+			/* by its pid also after cgroup.kill, which passes
+			 * over a process whose leader thread has exited (a
+			 * dying one is counted once, by kill_tree()) */
+			if (kill(pids[i], SIGKILL) == 0 &&
 			    killed_first(s, pids[i])) {
 				s->st->killed++;
 				s->progress = true;

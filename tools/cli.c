@@ -263,6 +263,23 @@ void ctk_cli_hold_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &block, old);
 }
 
+int ctk_cli_take_held(void)
+{
+	const struct timespec now = { 0, 0 };
+	sigset_t held;
+	int sig, first = 0;
+
+	sigemptyset(&held);
+	sigaddset(&held, SIGINT);
+	sigaddset(&held, SIGTERM);
+	sigaddset(&held, SIGHUP);
+	sigaddset(&held, SIGQUIT);
+	while ((sig = sigtimedwait(&held, NULL, &now)) > 0)
+		if (!first)
+			first = sig;
+	return first;
+}
+
 static bool given(const struct ctk_excl *x)
 {
 	return (x->flag && *x->flag) || (x->str && *x->str);

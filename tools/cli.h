@@ -78,6 +78,9 @@ void ctk_msg_err_op(const struct ctk_cli *cli, const char *object,
 /* Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT (a step that must not stop half
  * way); the mask before in @old, for sigprocmask(SIG_SETMASK). */
 void ctk_cli_hold_signals(sigset_t *old);
+/* Take the held signals that came meanwhile (they are not delivered): the
+ * first one's number, or 0 when none came. */
+int ctk_cli_take_held(void);
 /*
  * Options that exclude each other, from one table per tool (util-linux's
  * ul_excl_t): each group lists options of which at most one may be

@@ -47,4 +47,14 @@ int ctk_proc_cgroup_read(pid_t pid, char **out);
 int ctk_proc_cgroup_find(const char *lines, const struct ctk_hierarchy *hy,
 			 char *buf, size_t size);
 
+/*
+ * Kill every descendant of this process, and reap them. The caller is a
+ * child subreaper (PR_SET_CHILD_SUBREAPER): each round kills its children,
+ * which are its own (their pids cannot be reused before it reaps them),
+ * and their orphans come to it; a pid-namespace init takes its namespace
+ * along. No other process is signalled. Returns the number of kill()s,
+ * or -errno when /proc cannot list the children.
+ */
+int ctk_kill_descendants(void);
+
 #endif

@@ -13,6 +13,8 @@ struct ctk_restore_opts {
 	int into_fd;			/* open container (cgroup.procs) */
 	char *const *command;		/* each process runs it, or NULL */
 	bool stop;			/* placeholders SIGSTOP themselves */
+	int timeout_ms;			/* the longest wait for an answer
+					 * (0: as long as the task lives) */
 };
 
 /*

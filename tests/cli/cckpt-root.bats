@@ -36,6 +36,8 @@ all_stopped() {
 	done
 }
 
+has_procs() { [ -n "$(cat "$1/cgroup.procs" 2>/dev/null)" ]; }
+
 no_live_cckpt() {
 	[ -z "$(ps -eo stat=,comm= | awk '$2 == "cckpt" && $1 !~ /^Z/')" ]
 }
@@ -328,6 +330,62 @@ round_trip() {
 	ctk_wait_until no_live_cckpt
 }
 
+@test "restore --into a container that holds a task: refused, the task untouched and nothing made; --join restores beside it" {
+	round_trip 1
+	ctk_kill_wait "$V2/r"
+	mkdir "$V2/busy"
+	ctk_spawn_sleeper; s=$SLEEPER
+	echo "$s" > "$V2/busy/cgroup.procs"
+	run --separate-stderr cckpt restore --into ":$REL/busy" "$BATS_TEST_TMPDIR/a.img"
+	assert_failure 1
+	[ "$stderr" = "cckpt: :$REL/busy: holds tasks already (--join restores beside them)" ]
+	[ "$(cat "$V2/busy/cgroup.procs")" = "$s" ]
+	run cckpt restore --join "$BATS_TEST_TMPDIR/a.img"
+	assert_failure 2
+	run cckpt restore --into ":$REL/busy" --join "$BATS_TEST_TMPDIR/a.img"
+	assert_success
+	[ "$(wc -l < "$V2/busy/cgroup.procs")" = $(($(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '[.tasks[] | select(.thread | not)] | length') + 1)) ]
+	kill -0 "$s"
+}
+
+@test "restore: SIGTERM or SIGHUP while it runs: undone and ended by the signal, or done, said, exit 0; never half" {
+	spawn_init 202 "for i in \$(seq 200); do sleep 1000 & done; wait"
+	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	ctk_kill_wait "$V2/c"
+	n=$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '.tasks | length')
+	img=$BATS_TEST_TMPDIR/a.img
+	for sig in TERM HUP; do
+		cckpt restore --into ":$REL/r$sig" "$img" > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
+		p=$!
+		# held still while the signal comes: it is under way
+		ctk_wait_until has_procs "$V2/r$sig"
+		kill -STOP "$p"
+		# a zombie takes signals too: then it was done before
+		early=$([ "$(ctk_task_state "$p")" = Z ] && echo 1 || echo 0)
+		kill -"$sig" "$p"
+		kill -CONT "$p"
+		rc=0
+		wait "$p" || rc=$?
+		echo "SIG$sig: exit $rc: $(cat "$BATS_TEST_TMPDIR/err")" >&2
+		if [ "$rc" = 0 ]; then
+			# the last step was past: done, and said
+			grep -q "^restored $n tasks; root [0-9]* in :$REL/r$sig\$" "$BATS_TEST_TMPDIR/out"
+			if [ "$early" = 1 ]; then
+				[ ! -s "$BATS_TEST_TMPDIR/err" ]
+			else
+				[ "$(cat "$BATS_TEST_TMPDIR/err")" = "cckpt: $img: restored; SIG$sig came meanwhile and was held: the restore stands" ]
+			fi
+			[ "$(wc -l < "$V2/r$sig/cgroup.procs")" = "$n" ]
+		else
+			# undone: the signal's own status, one line, nothing left
+			[ "$rc" = $((128 + $(kill -l "$sig"))) ]
+			[ "$(cat "$BATS_TEST_TMPDIR/err")" = "cckpt: $img: interrupted by SIG$sig: what was restored is undone" ]
+			[ ! -s "$BATS_TEST_TMPDIR/out" ]
+			[ ! -e "$V2/r$sig" ]
+		fi
+	done
+}
+
 @test "restore -- COMMAND: each process runs it with CKPT_PID, CKPT_PGID, CKPT_SID" {
 	round_trip 2
 	ctk_kill_wait "$V2/r"
@@ -521,6 +579,7 @@ dump_json() {
 
 @test "random trees: 50 fixed seeds round-trip with identical numbers at every level" {
 	command -v jq >/dev/null || skip "no jq"
+	ctk_need_v2	# the trees are made in v2 scratch containers
 	run "$CTK_SRCDIR/tests/helpers/randtree-roundtrip" "$CTK_BUILDDIR" 50 1 40
 	assert_success
 	assert_line "randtree: 50 passed, 0 failed"

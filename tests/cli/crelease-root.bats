@@ -407,6 +407,38 @@ watch_start() {	# watch_start SPEC: the watcher in the background, watching
 	run ! kill -0 "$s2"
 }
 
+# leader_exited DIR FILE: a process whose leader thread has exited, started
+# in container DIR (moved through FILE: tasks or cgroup.procs); its pid in
+# $PID. A zombie leader cannot be moved later: it starts there.
+has_lines() { [ "$(wc -l < "$1")" = "$2" ]; }
+leader_exited() {
+	local out=$BATS_TEST_TMPDIR/x.$RANDOM
+	sh -c "echo \$\$ > '$1/$2' && exec '$CTK_BUILDDIR/tests/helpers/ctk-threads' -x" > "$out" 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	ctk_wait_until has_lines "$out" 2
+	PID=$(tail -n1 "$out")
+	ctk_wait_until grep -q '^State:.*Z' "/proc/$PID/status"
+}
+
+@test "--remove -r --kill kills a process whose leader thread has exited (cgroup.kill passes over it; v1 and v2)" {
+	mkdir -p "$V1/k/l"
+	leader_exited "$V1/k/l" tasks
+	run crelease --remove -r --kill -v name=ctk-test:/k
+	assert_success
+	assert_line "killed 1 task in name=ctk-test:/k"
+	[ ! -e "$V1/k" ]
+	run ! kill -0 "$PID"
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir -p "$V2/k/l"
+	leader_exited "$V2/k/l" cgroup.procs
+	run crelease --remove -r --kill -v ":$rel/k"
+	assert_success
+	assert_line "killed 1 task in :$rel/k"
+	[ ! -e "$V2/k" ]
+	run ! kill -0 "$PID"
+}
+
 @test "--remove -r refuses, before doing anything: the root, a mount inside the tree, a kill of itself" {
 	run --separate-stderr crelease --remove -r name=ctk-test:/
 	assert_failure 1

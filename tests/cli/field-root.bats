@@ -160,6 +160,28 @@ except OSError as e:
 	[ ! -e "$V2/r/e" ]
 }
 
+@test "v2: a restore --join that fails half-way at pids.max kills and reaps only what it made: the task that was there lives" {
+	v2_with pids
+	mkdir "$V2/c" "$V2/j"
+	cattach ":$rel/c" -- unshare --pid --fork sh -c 'sleep 1000 & sleep 1000 & wait' >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	ctk_wait_until lines_are "$V2/c/cgroup.procs" 4
+	cckpt dump -o "$T/a.img" ":$rel/c"
+	# room for the task that is there and two of the image's four
+	echo +pids > "$V2/cgroup.subtree_control"
+	echo 3 > "$V2/j/pids.max"
+	ctk_spawn_sleeper; s=$SLEEPER
+	echo "$s" > "$V2/j/cgroup.procs"
+	run --separate-stderr cckpt restore --into ":$rel/j" --join "$T/a.img"
+	assert_failure 1
+	[[ $stderr == "cckpt: $T/a.img: "* ]]
+	# what it made is gone, reaped; the task that was there is not
+	ctk_wait_until lines_are "$V2/j/cgroup.procs" 1
+	[ "$(cat "$V2/j/cgroup.procs")" = "$s" ]
+	kill -0 "$s"
+	[ "$(cat "$V2/j/pids.current")" = 1 ]
+}
+
 @test "cmount names cgroup_no_v1= on the kernel command line when it keeps a controller off v1" {
 	c=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^cgroup_no_v1=//p' | tr ',' '\n' | grep -vx -e all -e named | head -1)
 	[ -n "$c" ] || skip "no controller in cgroup_no_v1= on this kernel's command line (the field lane's v2 lane boots with cgroup_no_v1=memory)"

@@ -5,6 +5,9 @@
  * killed.
  * ctk-threads -z: a parent that never waits for its exited child: prints
  * the zombie's pid, then sleeps until killed.
+ * ctk-threads -x: a process whose leader thread exits: prints its second
+ * thread's id, then its pid; the second thread lives on, the leader is a
+ * zombie until the process is killed.
  */
 #include <signal.h>
 #include <string.h>
@@ -50,6 +53,19 @@ int main(int argc, char **argv)
 		fclose(stdout);
 		for (;;)
 			pause();
+	}
+	if (argc > 1 && !strcmp(argv[1], "-x")) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, thread_main, NULL))
+			return 1;
+		pthread_mutex_lock(&lock);
+		while (!started)
+			pthread_cond_wait(&cond, &lock);
+		pthread_mutex_unlock(&lock);
+		printf("%d\n", (int)getpid());
+		fclose(stdout);
+		pthread_exit(NULL);
 	}
 	printf("%d\n", (int)getpid());
 	for (int i = 0; i < n; i++) {

@@ -14,6 +14,8 @@ static int check_restore(struct cckpt_control *ctl)
 		return ctk_usage_error(&ctl->cli, "restore takes one FILE");
 	if (ctl->command && !ctl->command[0])
 		return ctk_usage_error(&ctl->cli, "no command after '--'");
+	if (ctl->join && !ctl->into)
+		return ctk_usage_error(&ctl->cli, "--join goes with --into");
 	if (ctl->freeze && !ctl->into)
 		return ctk_usage_error(&ctl->cli, "--freeze needs --into a v2 "
 				       "container");
@@ -55,7 +57,7 @@ static int check_file(struct cckpt_control *ctl)
 enum {
 	W_DUMP = 1 << 0,	/* -o, -p, --subtree, --no-freeze, --timeout */
 	W_JSON = 1 << 1,	/* -J */
-	W_RESTORE = 1 << 2,	/* --into, --freeze, -- COMMAND */
+	W_RESTORE = 1 << 2,	/* --into, --join, --freeze, -- COMMAND */
 };
 
 static const struct cckpt_command {
@@ -75,19 +77,21 @@ static const struct cckpt_command {
  * one that takes them named. */
 static int check_options(struct cckpt_control *ctl, unsigned takes)
 {
-	if ((ctl->output || ctl->pid_arg || ctl->subtree || ctl->no_freeze ||
-	     ctl->timeout_arg) && !(takes & W_DUMP))
-		return ctk_usage_error(&ctl->cli, "%s: -o, -p, --subtree, "
-				       "--no-freeze and --timeout go with dump",
-				       ctl->cmd);
+	if ((ctl->output || ctl->pid_arg || ctl->subtree || ctl->no_freeze) &&
+	    !(takes & W_DUMP))
+		return ctk_usage_error(&ctl->cli, "%s: -o, -p, --subtree and "
+				       "--no-freeze go with dump", ctl->cmd);
+	if (ctl->timeout_arg && !(takes & (W_DUMP | W_RESTORE)))
+		return ctk_usage_error(&ctl->cli, "%s: --timeout goes with "
+				       "dump and restore", ctl->cmd);
 	if (ctl->json && !(takes & W_JSON))
 		return ctk_usage_error(&ctl->cli, "-J goes with show");
 	if (ctl->command && !(takes & W_RESTORE))
 		return ctk_usage_error(&ctl->cli, "'-- COMMAND' goes with "
 				       "restore");
-	if ((ctl->into || ctl->freeze) && !(takes & W_RESTORE))
-		return ctk_usage_error(&ctl->cli, "--into and --freeze go with "
-				       "restore");
+	if ((ctl->into || ctl->freeze || ctl->join) && !(takes & W_RESTORE))
+		return ctk_usage_error(&ctl->cli, "--into, --join and --freeze "
+				       "go with restore");
 	return 0;
 }
 
@@ -126,11 +130,16 @@ int main(int argc, const char **argv)
 		{ "no-freeze", '\0', POPT_ARG_NONE, &ctl.no_freeze, 0,
 		  "dump: do not freeze or stop the tasks", NULL },
 		{ "timeout", '\0', POPT_ARG_STRING, NULL, OPT_TIMEOUT,
-		  "dump: seconds to wait for the freeze (default 10)", "SEC" },
+		  "dump: seconds to wait for the freeze (default 10); "
+		  "restore: for an answer (default: while the task lives)",
+		  "SEC" },
 		{ "json", 'J', POPT_ARG_NONE, &ctl.json, 0,
 		  "show: JSON output", NULL },
 		{ "into", '\0', POPT_ARG_STRING, NULL, OPT_INTO,
 		  "restore: into this container (made if needed)", "SPEC" },
+		{ "join", '\0', POPT_ARG_NONE, &ctl.join, 0,
+		  "restore: --into a container that holds tasks already",
+		  NULL },
 		{ "freeze", '\0', POPT_ARG_NONE, &ctl.freeze, 0,
 		  "restore: leave the restored tasks frozen (v2 --into)",
 		  NULL },
@@ -152,7 +161,8 @@ int main(int argc, const char **argv)
 	pc = poptGetContext("cckpt", optc, argv, opts, 0);
 	poptSetOtherOptionHelp(pc, "dump [--subtree] [--no-freeze] [--timeout "
 			       "SEC] -o FILE (SPEC | -p PID) | show [-J] FILE | "
-			       "verify FILE | restore [--into SPEC] [--freeze] FILE [-- "
+			       "verify FILE | restore [--into SPEC [--join]] [--freeze] [--timeout "
+			       "SEC] FILE [-- "
 			       "COMMAND...] | diff FILE FILE");
 	while ((rc = poptGetNextOpt(pc)) > 0) {
 		char **slot = rc == OPT_OUTPUT ? &ctl.output :

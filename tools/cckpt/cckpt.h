@@ -21,7 +21,7 @@
 struct cckpt_control {
 	struct ctk_cli cli;
 	const char *cmd;
-	int subtree, no_freeze, json, pause_ms, freeze;
+	int subtree, no_freeze, json, pause_ms, freeze, join;
 	char *output, *pid_arg, *timeout_arg, *into;
 	char **command;
 	int timeout_ms;

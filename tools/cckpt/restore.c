@@ -2,15 +2,21 @@
 /* cckpt restore: the recorded pids at every level, in a container. */
 #include "cckpt.h"
 
+#include <sys/prctl.h>
+
+#include "ctk/attach.h"
 #include "ctk/container.h"
 #include "ctk/create.h"
 #include "ctk/freeze.h"
+#include "ctk/proc.h"
 #include "ctk/restore.h"
 #include "ctk/spec.h"
 
 int cckpt_restore(struct cckpt_control *ctl)
 {
 	struct ctk_restore_opts o = { .into_fd = -1, .command = ctl->command,
+				      .timeout_ms = ctl->timeout_arg ?
+						    ctl->timeout_ms : 0,
 				      .stop = !ctl->freeze && !ctl->command };
 	struct ckpt_image img;
 	struct ctk_target t = { 0 };
@@ -20,6 +26,7 @@ int cckpt_restore(struct cckpt_control *ctl)
 	pid_t *roots = NULL;
 	size_t nroots = 0;
 	sigset_t old;
+	bool held = false;
 	char where[512] = "";
 	int ret = cckpt_load(ctl, ctl->operands[0], &img);
 
@@ -71,16 +78,43 @@ int cckpt_restore(struct cckpt_control *ctl)
 				      o.into_fd);
 			goto out;
 		}
+		/* tasks that are there already are not this restore's to
+		 * share unless asked; its cleanup never touches them */
+		if (existed && !ctl->join) {
+			pid_t *pids = NULL;
+			size_t n = 0;
+			int rc = ctk_container_pids(o.into_fd,
+						    t.hier->type == CTK_HIER_V1 ?
+						    "tasks" : "cgroup.procs",
+						    &pids, &n);
+
+			free(pids);
+			if (rc || n) {
+				if (rc)
+					ctk_msg(&ctl->cli, "%s: cannot read "
+						"its tasks: %s", where,
+						strerror(-rc));
+				else
+					ctk_msg(&ctl->cli, "%s: holds tasks "
+						"already (--join restores "
+						"beside them)", where);
+				goto out;
+			}
+		}
 	}
+	/* a failed restore kills its descendants, and only them: their
+	 * orphans come back here */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	/* nothing half-made on a signal either: hold them until done */
 	ctk_cli_hold_signals(&old);
+	held = true;
 	if (ctk_restore(&img, &o, &roots, &nroots, &e)) {
 		ctk_msg_err(&ctl->cli, ctl->operands[0], &e);
 	} else if (ctl->freeze &&
 		   ctk_freeze_cgroup(&fz, dup(o.into_fd), false,
 				     ctl->timeout_ms, &e)) {
 		ctk_msg_err(&ctl->cli, where, &e);
-		ctk_cfile_write(o.into_fd, "cgroup.kill", "1");
+		ctk_kill_descendants();
 	} else {
 		if (!ctl->cli.quiet) {
 			printf("restored %u tasks; %s", img.nr_tasks,
@@ -88,13 +122,25 @@ int cckpt_restore(struct cckpt_control *ctl)
 			for (size_t i = 0; i < nroots; i++)
 				printf(" %d", (int)roots[i]);
 			printf("%s%s\n", where[0] ? " in " : "", where);
+			fflush(stdout);
 		}
 		ret = CTK_EXIT_OK;
 		ctk_create_txn_free(&made);
 		if (ctl->freeze)
 			fz.held = false;	/* stays frozen: that was asked */
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	/* an interruption that came while the restore ran: done is done
+	 * (said, and exit 0); a failed one was undone already */
+	if (ret == CTK_EXIT_OK) {
+		int sig = ctk_cli_take_held();
+
+		if (sig)
+			ctk_msg(&ctl->cli, "%s: restored; SIG%s came meanwhile "
+				"and was held: the restore stands",
+				ctl->operands[0], sig == SIGINT ? "INT" :
+				sig == SIGTERM ? "TERM" : sig == SIGHUP ? "HUP" :
+				"QUIT");
+	}
 out:
 	if (o.into_fd >= 0)
 		close(o.into_fd);
@@ -110,5 +156,9 @@ out:
 		ctk_target_free(&t);
 	free(roots);
 	ctk_ckpt_free(&img);
+	/* an interruption that undid the restore ends cckpt as the signal
+	 * does, now that nothing of it is left */
+	if (held)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }

@@ -1,0 +1,1 @@
+cckpt show --timeout 3 "$CK/valid-container.img"
