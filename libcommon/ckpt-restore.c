@@ -140,6 +140,8 @@ struct rctx {
 	struct timespec deadline;	/* the user's --timeout, or 0 */
 	uint32_t silent;	/* broadcast: the one that did not answer */
 	int interrupted;	/* the held signal that came, or 0 */
+	int restorer_fd;	/* a pidfd of the restorer, inherited by
+				 * every task until the restore is done */
 };
 
 /* An answer that cannot come: the process that owed it is gone. */
@@ -864,9 +866,13 @@ static void final_prepare(struct rctx *rc)
 		setenv("CKPT_SID", buf, 1);
 		if (fd >= 0)
 			dup2(fd, 0);	/* the command keeps stdout, stderr */
-		syscall(SYS_close_range, 3, ~0U, 0);
+		if (rc->restorer_fd > 3)
+			syscall(SYS_close_range, 3, rc->restorer_fd - 1, 0);
+		syscall(SYS_close_range, rc->restorer_fd >= 3 ?
+			rc->restorer_fd + 1 : 3, ~0U, 0);
 	}
-	/* else done at birth (birth_prepare) */
+	/* else done at birth (birth_prepare); the watch on the restorer
+	 * goes at the commit (await_commit) */
 }
 
 /*
@@ -891,14 +897,64 @@ static void birth_prepare(struct rctx *rc, struct rslot *s)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		syscall(SYS_close_range, 3, ~0U, 0);
+		/* all but the watch on the restorer */
+		if (rc->restorer_fd > 3)
+			syscall(SYS_close_range, 3, rc->restorer_fd - 1, 0);
+		syscall(SYS_close_range, rc->restorer_fd >= 3 ?
+			rc->restorer_fd + 1 : 3, ~0U, 0);
 		rc->fds_null = fd >= 0;
 	}
+}
+
+/* Has the restorer gone (killed) while this task waits for it? */
+static bool restorer_gone(const struct rctx *rc)
+{
+	struct pollfd pf = { .fd = rc->restorer_fd, .events = POLLIN };
+
+	return rc->restorer_fd >= 0 && poll(&pf, 1, 0) > 0;
+}
+
+/*
+ * The restorer is gone before the restore was done: this task goes too,
+ * with the pid-namespace inits it made (stopped by it, they cannot see
+ * this themselves; they are its children, so their pids are sure), and
+ * the tasks its batches made that took their final state at birth.
+ */
+static void abandon(struct rctx *rc) __attribute__((noreturn));
+static void abandon(struct rctx *rc)
+{
+	const struct plan *p = rc->p;
+
+	for (uint32_t c = 0; c < p->img->nr_tasks; c++)
+		if (!p->t[c].thread && p->t[c].creator == rc->me &&
+		    rc->slot[c].local_pid > 0 &&
+		    (p->t[c].newpid || born_final(rc, c)))
+			kill(rc->slot[c].local_pid, SIGKILL);
+	_exit(1);
+}
+
+/* Before its final state, each task waits for the restore to be done
+ * (the restorer's commit): a restorer killed before that takes every task
+ * with it (each watches it), and nothing half-made waits stopped. */
+static void await_commit(struct rctx *rc)
+{
+	uint32_t *commit = &rc->slot[rc->nslots + 1].cmd;
+	struct timespec q = { .tv_sec = 0, .tv_nsec = 250000000 };
+
+	while (!__atomic_load_n(commit, __ATOMIC_ACQUIRE)) {
+		if (restorer_gone(rc))
+			abandon(rc);
+		futex(commit, FUTEX_WAIT, 0, &q);
+	}
+	if (rc->restorer_fd >= 0)
+		close(rc->restorer_fd);
+	rc->restorer_fd = -1;
 }
 
 static void final_state(struct rctx *rc) __attribute__((noreturn));
 static void final_state(struct rctx *rc)
 {
+	await_commit(rc);
 	if (rc->o->command) {
 		execvp(rc->o->command[0], rc->o->command);
 		_exit(errno == ENOENT ? 127 : 126);
@@ -967,7 +1023,12 @@ static void executor(struct rctx *rc, uint32_t me)
 		int err = 0;
 
 		if (cmd == CMD_NONE) {
-			futex(&s->cmd, FUTEX_WAIT, CMD_NONE, NULL);
+			struct timespec q = { .tv_sec = 0,
+					      .tv_nsec = 250000000 };
+
+			if (futex(&s->cmd, FUTEX_WAIT, CMD_NONE, &q) < 0 &&
+			    errno == ETIMEDOUT && restorer_gone(rc))
+				abandon(rc);
 			continue;
 		}
 		switch (cmd) {
@@ -1554,7 +1615,8 @@ int ctk_restore(const struct ckpt_image *img,
 		struct ctk_err *e)
 {
 	struct plan p;
-	struct rctx rc = { .p = &p, .o = o, .caller_img = img };
+	struct rctx rc = { .p = &p, .o = o, .caller_img = img,
+			   .restorer_fd = -1 };
 	size_t bytes;
 	int was_subreaper;
 	int rc_ = plan_make(img, &p, e);
@@ -1598,8 +1660,8 @@ int ctk_restore(const struct ckpt_image *img,
 		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	rc.nslots = img->nr_tasks + p.ng;
-	/* one slot more: the broadcast's barrier */
-	bytes = sizeof(*rc.slot) * (rc.nslots + 1);
+	/* two slots more: the broadcast's barrier, the commit */
+	bytes = sizeof(*rc.slot) * (rc.nslots + 2);
 	rc.slot = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (rc.slot == MAP_FAILED) {
@@ -1617,6 +1679,8 @@ int ctk_restore(const struct ckpt_image *img,
 			rc.deadline.tv_nsec -= 1000000000L;
 		}
 	}
+	/* every task watches the restorer until the commit */
+	rc.restorer_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	/* orphans of helpers and of a failed restore come back here */
 	if (prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper, 0, 0, 0))
 		was_subreaper = 0;
@@ -1670,16 +1734,25 @@ int ctk_restore(const struct ckpt_image *img,
 					rc_ = failed_step(&rc, e, i, err);
 			}
 		}
-		for (uint32_t i = 0; !rc_ && o->stop && i < img->nr_tasks; i++)
-			if (!p.t[i].thread && p.t[i].newpid &&
-			    p.t[i].creator == RESTORER)
-				kill(rc.slot[i].local_pid, SIGSTOP);
 		free(creates);
 		free(skip);
 		if (!rc_ && !o->command)
 			rc_ = check_reports(&rc, e);
 		if (!rc_ && !o->command)
 			rc_ = check_alive(&rc, e);
+	}
+	if (!rc_) {
+		/* done: every task takes its final state now */
+		uint32_t *commit = &rc.slot[rc.nslots + 1].cmd;
+
+		__atomic_store_n(commit, 1, __ATOMIC_RELEASE);
+		futex(commit, FUTEX_WAKE, INT_MAX, NULL);
+		/* an init ignores its own stop: the restorer, outside its
+		 * namespace, stops the inits it made */
+		for (uint32_t i = 0; o->stop && i < img->nr_tasks; i++)
+			if (!p.t[i].thread && p.t[i].newpid &&
+			    p.t[i].creator == RESTORER)
+				kill(rc.slot[i].local_pid, SIGSTOP);
 	}
 	if (rc_) {
 		destroy(&rc);
@@ -1692,6 +1765,8 @@ int ctk_restore(const struct ckpt_image *img,
 	}
 	if (!was_subreaper)
 		prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	if (rc.restorer_fd >= 0)
+		close(rc.restorer_fd);
 	munmap(rc.slot, bytes);
 	plan_free(&p);
 	return rc_;

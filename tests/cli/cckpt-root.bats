@@ -386,6 +386,33 @@ round_trip() {
 	done
 }
 
+procs_at_least() { [ "$(cat "$1/cgroup.procs" 2>/dev/null | wc -l)" -ge "$2" ]; }
+whole_or_gone() {
+	[ ! -e "$1" ] && return 0
+	[ "$(cat "$1/r/cgroup.procs" 2>/dev/null | wc -l)" = "$2" ] &&
+		all_stopped "$1/r" 2>/dev/null
+}
+
+@test "restore: cckpt killed with SIGKILL at any step leaves nothing: each task watches the restorer, a guard removes the containers it made" {
+	spawn_init 62 "for i in \$(seq 60); do sleep 1000 & done; wait"
+	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	ctk_kill_wait "$V2/c"
+	n=$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '.tasks | length')
+	# killed after 1, 20, 40 and 58 of its tasks exist
+	for k in 1 20 40 58; do
+		cckpt restore --into ":$REL/k$k/r" "$BATS_TEST_TMPDIR/a.img" > /dev/null 2>&1 &
+		p=$!
+		ctk_wait_until procs_at_least "$V2/k$k/r" "$k"
+		kill -9 "$p" 2>/dev/null || true	# unless done
+		wait "$p" 2>/dev/null || true
+		# either done before the kill (whole, every task stopped as
+		# a placeholder) or undone: every task went by itself, then
+		# the guard removed the container and the parent it made;
+		# never tasks left waiting
+		ctk_wait_until whole_or_gone "$V2/k$k" "$n"
+	done
+}
+
 @test "restore -- COMMAND: each process runs it with CKPT_PID, CKPT_PGID, CKPT_SID" {
 	round_trip 2
 	ctk_kill_wait "$V2/r"

@@ -2,7 +2,11 @@
 /* cckpt restore: the recorded pids at every level, in a container. */
 #include "cckpt.h"
 
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "ctk/attach.h"
 #include "ctk/container.h"
@@ -11,6 +15,80 @@
 #include "ctk/proc.h"
 #include "ctk/restore.h"
 #include "ctk/spec.h"
+
+/*
+ * Remove the container this call made, and the parents made for it, once
+ * its tasks are gone: they go by themselves (killed and reaped, or ending
+ * on their own), and the kernel counts a task a moment after it is reaped.
+ * No fixed time limit: it waits while the container empties, and gives up
+ * after @stall seconds in which nothing left it.
+ */
+static void remove_made(const struct ctk_target *t, struct ctk_create_txn *made,
+			unsigned stall)
+{
+	unsigned still = 0;
+	size_t last = SIZE_MAX;
+
+	while (still < stall * 100 && ctk_container_remove(t) == -EBUSY) {
+		pid_t *pids = NULL;
+		size_t n = SIZE_MAX;
+		int fd = ctk_container_open(t);
+
+		if (fd >= 0) {
+			if (ctk_container_pids(fd, t->hier->type ==
+					       CTK_HIER_V1 ? "tasks" :
+					       "cgroup.procs", &pids, &n))
+				n = SIZE_MAX;
+			close(fd);
+		}
+		free(pids);
+		still = n < last ? 0 : still + 1;
+		last = n;
+		usleep(10000);
+	}
+	ctk_create_txn_undo(made);
+}
+
+/*
+ * The guard of a container this call made: should cckpt be killed before
+ * it is done, every task it restored goes by itself (each watches the
+ * restorer until the commit), and the guard then removes the container
+ * and the parents made for it, once empty. It kills nothing: what is in
+ * the container then is no longer this restore's. A child of cckpt,
+ * outside the container, holding signals as cckpt does; *@verdict (a
+ * shared page) is set once cckpt has cleaned up or succeeded.
+ */
+static pid_t guard_start(const struct ctk_target *t,
+			 struct ctk_create_txn *made, int *verdict)
+{
+	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	pid_t g;
+
+	if (self < 0)
+		return -1;	/* before Linux 5.3: no guard */
+	g = fork();
+	if (g != 0) {
+		close(self);
+		return g;
+	}
+	{
+		struct pollfd pf = { .fd = self, .events = POLLIN };
+
+		prctl(PR_SET_NAME, "cckpt-guard", 0, 0, 0);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		while (poll(&pf, 1, -1) < 0 && errno == EINTR)
+			;
+		if (__atomic_load_n(verdict, __ATOMIC_ACQUIRE))
+			_exit(0);
+		/* emptied by the tasks themselves: a thousand tasks that end
+		 * at once on a loaded machine take their time */
+		remove_made(t, made, 120);
+		_exit(0);
+	}
+}
 
 int cckpt_restore(struct cckpt_control *ctl)
 {
@@ -27,6 +105,8 @@ int cckpt_restore(struct cckpt_control *ctl)
 	size_t nroots = 0;
 	sigset_t old;
 	bool held = false;
+	int *verdict = NULL;
+	pid_t guard = -1;
 	char where[512] = "";
 	int ret = cckpt_load(ctl, ctl->operands[0], &img);
 
@@ -102,6 +182,15 @@ int cckpt_restore(struct cckpt_control *ctl)
 			}
 		}
 	}
+	/* a guard for what this call made, should cckpt be killed */
+	if (made.n) {
+		verdict = mmap(NULL, sizeof(*verdict), PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (verdict == MAP_FAILED)
+			verdict = NULL;
+		else
+			guard = guard_start(&t, &made, verdict);
+	}
 	/* a failed restore kills its descendants, and only them: their
 	 * orphans come back here */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -144,14 +233,16 @@ int cckpt_restore(struct cckpt_control *ctl)
 out:
 	if (o.into_fd >= 0)
 		close(o.into_fd);
-	if (made.n) {
-		/* what this call made goes again, its parents too (its tasks
-		 * are gone, but the kernel may still count them a moment) */
-		for (int i = 0; i < 100 && ctk_container_remove(&t) == -EBUSY;
-		     i++)
-			usleep(10000);
-		ctk_create_txn_undo(&made);
+	/* the guard's part is done either way: cckpt cleans up itself */
+	if (guard > 0) {
+		__atomic_store_n(verdict, 1, __ATOMIC_RELEASE);
+		/* it sees this process end; it is reaped here if it ended */
+		waitpid(guard, NULL, WNOHANG);
 	}
+	if (verdict)
+		munmap(verdict, sizeof(*verdict));
+	if (made.n)
+		remove_made(&t, &made, 10);	/* what this call made goes */
 	if (t.hier)
 		ctk_target_free(&t);
 	free(roots);
