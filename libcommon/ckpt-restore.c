@@ -1630,13 +1630,18 @@ int ctk_restore(const struct ckpt_image *img,
 		return rc_;
 	}
 	/* subtree images live in this pid namespace: the pids they will
-	 * take (tasks and helpers) must be free */
+	 * take (tasks and helpers) must be free; a relay has no pid of the
+	 * image (it takes a free one) */
 	if (img->uflags & CKPT_UFLAG_SUBTREE)
 		for (uint32_t i = 0; i < img->nr_tasks + p.ng; i++) {
 			uint32_t tag = i < img->nr_tasks ? img->tasks[i].vpid :
 				       p.g[i - img->nr_tasks].tag;
-			uint32_t num = ctk_ckpt_pid(img, tag, NULL)[0];
+			const uint32_t *nums = tag != NONE ?
+				ctk_ckpt_pid(img, tag, NULL) : NULL;
+			uint32_t num = nums ? nums[0] : 0;
 
+			if (!nums)
+				continue;
 			if (kill((pid_t)num, 0) == 0 || errno == EPERM) {
 				struct ctk_proc_info pi;
 				bool z = !ctk_proc_info((pid_t)num, &pi) &&

@@ -303,6 +303,51 @@ round_trip() {
 	cckpt diff "$BATS_TEST_TMPDIR/f.img" "$BATS_TEST_TMPDIR/g.img"
 }
 
+gone_all() { local q; for q; do [ ! -e "/proc/$q" ] || return 1; done; }
+
+@test "restore: a subtree whose daemon hangs under a subreaper, forked through a relay (CRIU's child_subreaper_and_reparent), round-trips" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3 here"
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c" "$V2/out"
+	# a subreaper; its child L leads a session of its own; L's child
+	# forks D and exits: D hangs under the subreaper, in L's session
+	cattach ":$REL/c" -- sh -c 'exec 3>&-; /usr/bin/python3 -c "
+import ctypes, os, time
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
+os.setsid()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        if os.fork() == 0:
+            time.sleep(1000)
+        os._exit(0)
+    time.sleep(1000)
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        time.sleep(1000)
+"; :' >/dev/null 2>&1 &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	contain_tree 4
+	cckpt dump --subtree -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	j=$(cckpt show -J "$BATS_TEST_TMPDIR/a.img")
+	# D: a child of the subreaper, in the session of its sibling L
+	[ "$(jq '[.tasks[] | select(.ppid != null and .ppid != .sid and .sid != .pid)] | length' <<< "$j")" = 1 ]
+	pids=$(jq -r '.tasks[].pid[0]' <<< "$j")
+	ctk_kill_wait "$V2/c"
+	ctk_kill_wait "$V2/out"
+	# pid 1 reaps orphans lazily: the recorded pids must be free first
+	ctk_wait_until gone_all $pids
+	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/a.img"
+	assert_success
+	cckpt dump --subtree -o "$BATS_TEST_TMPDIR/b.img" ":$REL/r"
+	run cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
+	assert_success
+	assert_output ""
+}
+
 @test "restore: hostile images are refused before any process exists" {
 	ctk_v2_scratch
 	REL=${V2#$(ctk_v2_root)}
