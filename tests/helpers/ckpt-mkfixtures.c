@@ -308,6 +308,29 @@ int main(int argc, char **argv)
 	m.nums[m.start[6]] = 4194303;
 	emit("valid-pid-over-max", &m);
 	framing("valid-optional", p_optional, 1);
+	/* the base tree with its pid objects in the reverse order (tags
+	 * 1..7 become 7..1): cckpt diff says it is the same tree */
+	base(&m);
+	{
+		uint64_t at = 0;
+
+		for (int p = 0; p < 7; p++) {
+			m.depth[p] = base_depth[6 - p];
+			m.start[p] = at;
+			for (uint32_t k = 0; k <= m.depth[p]; k++)
+				m.nums[at++] = base_nums[6 - p][k];
+		}
+		for (int k = 0; k < 6; k++) {
+			struct ckpt_task *t = &m.tasks[k];
+
+			t->vpid = 8 - t->vpid;
+			t->vppid = t->vppid ? 8 - t->vppid : 0;
+			t->vtgid = 8 - t->vtgid;
+			t->vpgid = t->vpgid ? 8 - t->vpgid : 0;
+			t->vsid = t->vsid ? 8 - t->vsid : 0;
+		}
+	}
+	emit("valid-permuted", &m);
 	failed_image();
 
 	/* framing */

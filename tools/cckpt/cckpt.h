@@ -33,8 +33,6 @@ struct cckpt_control {
 /* Read an image for a command: 0, or the exit status after a message. */
 int cckpt_load(struct cckpt_control *ctl, const char *file,
 	       struct ckpt_image *img);
-/* A pid's numbers at every level, for show and diff. */
-void cckpt_print_levels(const struct ckpt_image *img, uint32_t tag);
 
 /* The commands: each returns the exit status. */
 int cckpt_show(struct cckpt_control *ctl);

@@ -41,7 +41,7 @@ static void put_fields(const struct ckpt_image *img, const struct field *f,
 	}
 }
 
-void cckpt_print_levels(const struct ckpt_image *img, uint32_t tag)
+static void print_levels(const struct ckpt_image *img, uint32_t tag)
 {
 	put_levels(img, tag, false);
 }
@@ -85,7 +85,7 @@ static void show_text(const char *file, const struct ckpt_image *img)
 	printf("  %5s %5s  %s\n", "TAG", "DEPTH", "NUMBERS (outer/inner)");
 	for (uint32_t i = 0; i < img->nr_pids; i++) {
 		printf("  %5u %5u  ", i + img->offset, img->pid_depth[i]);
-		cckpt_print_levels(img, i + img->offset);
+		print_levels(img, i + img->offset);
 		putchar('\n');
 	}
 	printf("tasks:       %u\n", img->nr_tasks);
