@@ -777,6 +777,78 @@ static int rule_objects(struct tstate *ts)
 	return rc;
 }
 
+/*
+ * A group whose leader lives in another group (it moved after making it)
+ * still exists only through another member, and a member that is itself
+ * such a leader is there only if its own group is held so. Groups that
+ * could only hold each other (the leader of A lives in B, the leader of B
+ * in A, nobody else in either) no process tree has. A worklist from the
+ * groups held by a plain member: each group once.
+ */
+static int rule_group_holders(struct tstate *ts)
+{
+	const struct ckpt_image *img = ts->img;
+	uint32_t n = img->nr_tasks, np = img->nr_pids, off = img->offset;
+	uint8_t *st = calloc(np, 1);	/* 1: a moved leader's group, 2: held */
+	uint32_t *queue = malloc(sizeof(*queue) * (np ? np : 1)), qh = 0,
+		 qt = 0;
+	int rc = 0;
+
+	if (!st || !queue) {
+		free(st);
+		free(queue);
+		return ctk_err_setx(ts->vs->e, ENOMEM, "out of memory");
+	}
+	/* the groups whose leader is a process of the image living in
+	 * another group */
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ckpt_task *t = &img->tasks[i];
+		int64_t l;
+
+		if (t->vpid != t->vtgid || !t->vpgid || t->vpgid == t->vpid)
+			continue;
+		l = ts->leader[t->vpgid - off];
+		if (l >= 0 && img->tasks[l].vpgid != img->tasks[l].vpid)
+			st[t->vpgid - off] = 1;
+	}
+	/* held by a member that is no such leader */
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ckpt_task *t = &img->tasks[i];
+		uint32_t g;
+
+		if (t->vpid != t->vtgid || !t->vpgid || t->vpgid == t->vpid)
+			continue;
+		g = t->vpgid - off;
+		if (st[g] == 1 && st[t->vpid - off] == 0) {
+			st[g] = 2;
+			queue[qt++] = g;
+		}
+	}
+	/* a held group's leader holds the group it lives in */
+	while (qh < qt) {
+		int64_t l = ts->leader[queue[qh++]];
+		uint32_t h = img->tasks[l].vpgid - off;
+
+		if (img->tasks[l].vpgid && st[h] == 1) {	/* 0: outside */
+			st[h] = 2;
+			queue[qt++] = h;
+		}
+	}
+	for (uint32_t g = 0; g < np && !rc; g++)
+		if (st[g] == 1) {
+			int64_t l = ts->leader[g];
+
+			rc = TASK_REJECT(ts->vs, (uint32_t)l, "task %u: it leads "
+					 "pgrp %u but lives in pgrp %u, and no "
+					 "other member holds pgrp %u: groups "
+					 "that only hold each other", (uint32_t)l,
+					 g + off, img->tasks[l].vpgid, g + off);
+		}
+	free(st);
+	free(queue);
+	return rc;
+}
+
 /* The tree rules, one family a function, in task order (one pass: a
  * 4-million-long parent chain costs no recursion). */
 static int validate_tree(struct vstate *vs)
@@ -823,6 +895,8 @@ static int validate_tree(struct vstate *vs)
 	}
 	if (!rc)
 		rc = rule_objects(&ts);
+	if (!rc)
+		rc = rule_group_holders(&ts);
 out:
 	free(ts.leader);
 	free(ts.thread_of);

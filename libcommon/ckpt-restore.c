@@ -52,6 +52,8 @@ struct ptask {
 	uint32_t sid, pg;	/* after phase 1 (tags, or OUTSIDE) */
 	uint32_t ghost;		/* the session helper that forks it, or NONE */
 	bool join;		/* phase 2: setpgid */
+	bool makes_group;	/* phase 2: setpgid(0, 0), its group made
+				 * (some process of the image is in it) */
 };
 
 /*
@@ -89,6 +91,9 @@ struct plan {
 	uint32_t *kid_next;	/* the next one of the same creator, in image
 				 * order: no batch scans the whole image */
 	uint8_t *has;		/* per task: H_* */
+	uint32_t *joins;	/* the tasks that join a group made before,
+				 * in an order that can be done */
+	uint32_t nj;
 	uint32_t free_num[CKPT_MAX_DEPTH + 1];	/* per level: above every
 						 * number of the image */
 	void *arena;		/* plan_share: the arrays above, shared */
@@ -196,6 +201,7 @@ static void plan_free(struct plan *p)
 	free(p->kid_first);
 	free(p->kid_next);
 	free(p->has);
+	free(p->joins);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -520,6 +526,110 @@ static int plan_joins(struct plan *p, struct ctk_err *e)
  * and the restorer knows which batches there are, without a scan of the
  * whole image for each task (which made a restore of n tasks O(n^2)).
  */
+/* Does some process of the image have @tag for its group? */
+static bool is_group(const struct plan *p, const bool *grp, uint32_t tag)
+{
+	return tag >= p->img->offset && tag - p->img->offset < p->img->nr_pids &&
+	       grp[tag - p->img->offset];
+}
+
+/*
+ * The order of the joins (setpgid into a group that exists). After the
+ * leaders made their groups (a leader that lives in another group too: it
+ * moved there after making its own) and the helpers' groups were joined,
+ * each join needs its group to have a member, and may not leave behind
+ * a group that others still need with no member: a group whose leader
+ * moved is held by another member before the leader leaves. Every join
+ * that can be done now is taken, round after round. Groups that could only
+ * hold each other (the leader of A lives in B, the leader of B in A, and
+ * no one else is in either) cannot be made, by the kernel either: such an
+ * image is refused here, before any process exists.
+ */
+static int plan_join_order(struct plan *p, struct ctk_err *e)
+{
+	const struct ckpt_image *img = p->img;
+	uint32_t n = img->nr_tasks, np = img->nr_pids, off = img->offset;
+	uint32_t *cnt = calloc(np + 1, sizeof(*cnt));
+	uint32_t *need = calloc(np + 1, sizeof(*need));
+	uint32_t *cur = calloc(n + 1, sizeof(*cur));
+	bool *grp = calloc(np + 1, sizeof(*grp));
+	bool *pending = calloc(n + 1, sizeof(*pending));
+	size_t left = 0;
+	bool progress = true;
+	int rc = 0;
+
+	p->joins = calloc(n + 1, sizeof(*p->joins));
+	if (!cnt || !need || !cur || !grp || !pending || !p->joins) {
+		rc = ctk_err_setx(e, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (!p->t[i].thread && img->tasks[i].vpgid)
+			grp[img->tasks[i].vpgid - off] = true;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ckpt_task *c = &img->tasks[i];
+		bool helped = false;
+
+		if (p->t[i].thread)
+			continue;
+		cur[i] = p->t[i].pg;
+		if (is_group(p, grp, c->vpid) && cur[i] != c->vpid) {
+			p->t[i].makes_group = true;
+			cur[i] = c->vpid;	/* it makes its group first */
+		}
+		for (uint32_t g = 0; g < p->ng && !helped; g++)
+			helped = p->g[g].kind == G_GROUP &&
+				 p->g[g].tag == c->vpgid && p->t[i].join;
+		if (helped)
+			cur[i] = c->vpgid;	/* joined with the helper */
+		if (cur[i] != OUTSIDE && is_group(p, grp, cur[i]))
+			cnt[cur[i] - off]++;
+		if (c->vpgid && cur[i] != c->vpgid) {
+			p->t[i].join = true;	/* a leader that moved on */
+			pending[i] = true;
+			need[c->vpgid - off]++;
+			left++;
+		}
+	}
+	while (left && progress) {
+		progress = false;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t to = img->tasks[i].vpgid, from = cur[i];
+			bool from_ours = from != OUTSIDE && is_group(p, grp, from);
+
+			if (!pending[i] || !cnt[to - off])
+				continue;	/* no member to join yet */
+			if (from_ours && cnt[from - off] == 1 &&
+			    need[from - off])
+				continue;	/* its group still needed */
+			if (from_ours)
+				cnt[from - off]--;
+			cnt[to - off]++;
+			need[to - off]--;
+			cur[i] = to;
+			pending[i] = false;
+			p->joins[p->nj++] = i;
+			left--;
+			progress = true;
+		}
+	}
+	for (uint32_t i = 0; i < n && left; i++)
+		if (pending[i]) {
+			rc = ctk_err_setx(e, EINVAL, "task %u: its group %u cannot "
+					  "be had: it and the groups it needs "
+					  "hold each other, and no process tree "
+					  "has this shape", i, img->tasks[i].vpgid);
+			break;
+		}
+out:
+	free(cnt);
+	free(need);
+	free(cur);
+	free(grp);
+	free(pending);
+	return rc;
+}
+
 static int plan_index(struct plan *p, struct ctk_err *e)
 {
 	uint32_t n = p->img->nr_tasks;
@@ -591,9 +701,9 @@ static int plan_share(struct plan *p)
 	const struct ckpt_image *img = p->img;
 	uint32_t n = img->nr_tasks, np = img->nr_pids;
 	uint64_t nnum = 0;
-	size_t sz[10], off[10], total = 0;
-	const void *src[10];
-	void **dst[10];
+	size_t sz[11], off[11], total = 0;
+	const void *src[11];
+	void **dst[11];
 	char *a;
 
 	for (uint32_t i = 0; i < np; i++)
@@ -603,11 +713,12 @@ static int plan_share(struct plan *p)
 	p->simg.strings[0] = p->simg.strings[1] = p->simg.strings[2] = NULL;
 	p->simg.error = NULL;
 	{
-		const size_t s[10] = {
+		const size_t s[11] = {
 			sizeof(*p->t) * n, sizeof(*p->g) * p->ng,
 			sizeof(*p->task_of) * np, sizeof(*p->order) * n,
 			sizeof(*p->kid_first) * n, sizeof(*p->kid_next) * n,
-			sizeof(*p->has) * n, sizeof(*img->tasks) * n,
+			sizeof(*p->has) * n, sizeof(*p->joins) * p->nj,
+			sizeof(*img->tasks) * n,
 			((sizeof(*img->pid_depth) * np + 7) & ~(size_t)7) +
 			sizeof(*img->pid_start) * np,
 			sizeof(*img->numbers) * nnum,
@@ -622,10 +733,11 @@ static int plan_share(struct plan *p)
 	src[4] = p->kid_first; dst[4] = (void **)&p->kid_first;
 	src[5] = p->kid_next; dst[5] = (void **)&p->kid_next;
 	src[6] = p->has; dst[6] = (void **)&p->has;
-	src[7] = img->tasks; dst[7] = (void **)&p->simg.tasks;
-	src[8] = NULL; dst[8] = NULL;	/* pid_depth and pid_start, below */
-	src[9] = img->numbers; dst[9] = (void **)&p->simg.numbers;
-	for (int k = 0; k < 10; k++) {
+	src[7] = p->joins; dst[7] = (void **)&p->joins;
+	src[8] = img->tasks; dst[8] = (void **)&p->simg.tasks;
+	src[9] = NULL; dst[9] = NULL;	/* pid_depth and pid_start, below */
+	src[10] = img->numbers; dst[10] = (void **)&p->simg.numbers;
+	for (int k = 0; k < 11; k++) {
 		off[k] = total;
 		total += (sz[k] + 15) & ~(size_t)15;
 	}
@@ -633,10 +745,10 @@ static int plan_share(struct plan *p)
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (a == MAP_FAILED)
 		return -ENOMEM;
-	for (int k = 0; k < 10; k++) {
-		if (k == 8) {
-			p->simg.pid_depth = (uint32_t *)(void *)(a + off[8]);
-			p->simg.pid_start = (uint64_t *)(void *)(a + off[8] +
+	for (int k = 0; k < 11; k++) {
+		if (k == 9) {
+			p->simg.pid_depth = (uint32_t *)(void *)(a + off[9]);
+			p->simg.pid_start = (uint64_t *)(void *)(a + off[9] +
 				((sizeof(*img->pid_depth) * np + 7) & ~(size_t)7));
 			if (np) {
 				memcpy(p->simg.pid_depth, img->pid_depth,
@@ -648,7 +760,7 @@ static int plan_share(struct plan *p)
 		}
 		if (sz[k])
 			memcpy(a + off[k], src[k], sz[k]);
-		if (k < 7)
+		if (k < 8)
 			free(*dst[k]);
 		*dst[k] = a + off[k];
 	}
@@ -694,6 +806,8 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 		rc = plan_task(p, i, my_sid, my_pg, e);
 	if (!rc)
 		rc = plan_joins(p, e);
+	if (!rc)
+		rc = plan_join_order(p, e);
 	if (!rc)
 		rc = plan_order(p, e);
 	return rc ? rc : plan_index(p, e);
@@ -1564,9 +1678,10 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 			   fork_failure(img, rc->slot[i].who, err, why,
 					sizeof(why)));
 	}
-	/* groups: leaders first, then helpers, then the members */
+	/* groups: leaders first (one that moved on later too), then the
+	 * helpers, then the members in an order that can be done */
 	for (uint32_t i = 0; i < n; i++)
-		if (p->t[i].join && img->tasks[i].vpgid == img->tasks[i].vpid)
+		if (p->t[i].makes_group)
 			DO(i, CMD_SETPGID, 0, "task %u: setpgid", i);
 	for (uint32_t g = 0; g < p->ng; g++) {
 		uint32_t gs = n + g, tag = p->g[g].tag;
@@ -1589,7 +1704,8 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 		DO(gs, CMD_EXIT, 0, "helper %u: exit", tag);
 		DO(p->g[g].forker, CMD_REAP, (int32_t)gs, "reap helper %u", tag);
 	}
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t k = 0; k < p->nj; k++) {
+		uint32_t i = p->joins[k];
 		const struct ckpt_task *c = &img->tasks[i];
 
 		if (p->t[i].join && c->vpgid != c->vpid)

@@ -348,6 +348,48 @@ while True:
 	assert_output ""
 }
 
+@test "restore: a group whose leader moved to another group after making it (a member holds it) round-trips" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3 here"
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c" "$V2/out"
+	READY=$BATS_TEST_TMPDIR/ready
+	# L makes group L, forks M into it, then moves to the init's group
+	cattach ":$REL/c" -- unshare --pid --fork setsid /usr/bin/python3 -c "
+import os, time
+r, w = os.pipe()
+if os.fork() == 0:
+    os.setpgid(0, 0)
+    if os.fork() == 0:
+        time.sleep(1000)
+    os.setpgid(0, 1)
+    os.write(w, b'x')
+    time.sleep(1000)
+os.read(r, 1)
+open('$READY', 'w').close()
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        time.sleep(1000)
+" >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	ctk_wait_until test -e "$READY"
+	contain_tree 4
+	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	j=$(cckpt show -J "$BATS_TEST_TMPDIR/a.img")
+	# a task leads a group it is not in
+	[ "$(jq '[.tasks[].pid[-1]] as $p | [.tasks[] | select(.pgid[-1] != .pid[-1] and (.pgid[-1] as $g | $p | index($g)))] | length' <<< "$j")" -ge 1 ]
+	ctk_kill_wait "$V2/c"
+	ctk_kill_wait "$V2/out"
+	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/a.img"
+	assert_success
+	cckpt dump -o "$BATS_TEST_TMPDIR/b.img" ":$REL/r"
+	run cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
+	assert_success
+	assert_output ""
+}
+
 @test "restore: hostile images are refused before any process exists" {
 	ctk_v2_scratch
 	REL=${V2#$(ctk_v2_root)}

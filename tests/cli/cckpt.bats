@@ -37,7 +37,7 @@ CK=$FIXTURES/ckpt
 }
 
 @test "verify: valid images exit 0" {
-	for f in valid-container valid-subtree valid-optional unrestorable; do
+	for f in valid-container valid-subtree valid-optional valid-permuted unrestorable; do
 		run cckpt verify "$CK/$f.img"
 		assert_success
 		assert_output --partial ": valid: format 1.0"
@@ -55,6 +55,12 @@ CK=$FIXTURES/ckpt
 		n=$((n + 1))
 	done
 	[ "$n" -ge 60 ]
+}
+
+@test "verify: groups that only hold each other (each led from the other) are no tree: refused" {
+	run --separate-stderr cckpt verify "$CK/group-cycle.img"
+	assert_failure 1
+	[ "$stderr" = "cckpt: $CK/group-cycle.img: record BUFFER at offset 232: task 1: it leads pgrp 2 but lives in pgrp 3, and no other member holds pgrp 2: groups that only hold each other" ]
 }
 
 @test "show verifies first" {

@@ -473,5 +473,25 @@ int main(int argc, char **argv)
 	 * grandparent on the parent makes that) */
 	TREE("unrestorable", (m.tasks[2].vsid = 2, m.tasks[2].vpgid = 2,
 			      m.tasks[3].vsid = 2, m.tasks[3].vpgid = 2));
+	/* valid, and no process tree has it: tasks 2 and 3, in the init's
+	 * session, each lead a group that only the other is in (the leader
+	 * of 2 lives in 3, the leader of 3 in 2): restore refuses it
+	 * before any fork */
+	{
+		base(&m);
+		m.i.max_depth = 0;
+		m.i.nr_pids = 3;
+		m.i.nr_vpids = 0;
+		m.i.nr_tasks = 3;
+		for (int p = 0; p < 3; p++) {
+			m.depth[p] = 0;
+			m.start[p] = (uint64_t)p;
+			m.nums[p] = (uint32_t)p + 1;
+		}
+		m.tasks[0] = (struct ckpt_task){ 1, 0, 1, 1, 1, 0 };
+		m.tasks[1] = (struct ckpt_task){ 2, 1, 2, 3, 1, 0 };
+		m.tasks[2] = (struct ckpt_task){ 3, 1, 3, 2, 1, 0 };
+		emit("group-cycle", &m);
+	}
 	return 0;
 }
