@@ -500,15 +500,22 @@ static int find_root(struct dbuild *b)
 {
 	const struct dtask *t = b->t;
 	size_t nroots = 0;
+	pid_t first = 0, init = 0;
 	long r;
 
 	for (size_t i = 0; i < b->nt; i++)
 		if (t[i].tid == t[i].tgid && find_task(t, b->nt, t[i].ppid) < 0) {
 			if (!b->root || t[i].tid == b->root)
 				nroots++;
-			if (!b->root && nroots == 1)
-				b->root = t[i].tid;
+			if (!first)
+				first = t[i].tid;
+			/* a container: its namespace's init is the root, and
+			 * a task beside it is named as such below */
+			if (!init && t[i].pid[t[i].nlev - 1] == 1)
+				init = t[i].tid;
 		}
+	if (!b->root)
+		b->root = !b->subtree && init ? init : first;
 	r = find_task(t, b->nt, b->root);
 	if (r < 0)
 		return ctk_err_setx(b->e, ESRCH, "task %d: not among the tasks",
@@ -516,17 +523,32 @@ static int find_root(struct dbuild *b)
 	b->L = t[r].nlev - 1;
 	if (b->subtree)
 		return 0;
-	if (t[r].pid[b->L] != 1)
+	if (t[r].pid[b->L] != 1) {
+		/* an init below it (unshare --fork's child): its tree is a
+		 * container, the root is not */
+		for (size_t i = 0; i < b->nt; i++)
+			if (t[i].tid == t[i].tgid && t[i].nlev - 1 > b->L &&
+			    t[i].pid[t[i].nlev - 1] == 1 &&
+			    t[i].pid[b->L] && find_task(t, b->nt, t[i].ppid) ==
+			    r)
+				return ctk_err_setx(b->e, EBUSY, "task %d: not "
+						   "the init (pid 1) of a pid "
+						   "namespace; its child %d is "
+						   "(-p %d dumps that tree, "
+						   "--subtree every task)",
+						   (int)b->root, (int)t[i].tid,
+						   (int)t[i].tid);
 		return ctk_err_setx(b->e, EBUSY, "task %d: not the init (pid 1) "
 				   "of a pid namespace: use --subtree",
 				   (int)b->root);
+	}
 	for (size_t i = 0; i < b->nt; i++)
 		if (t[i].tid == t[i].tgid && t[i].tid != b->root &&
 		    find_task(t, b->nt, t[i].ppid) < 0)
 			return ctk_err_setx(b->e, EBUSY, "task %d: not a "
-					   "descendant of the init %d: use "
-					   "--subtree", (int)t[i].tid,
-					   (int)b->root);
+					   "descendant of the init %d (-p %d "
+					   "dumps the init's tree)", (int)t[i].tid,
+					   (int)b->root, (int)b->root);
 	return 0;
 }
 

@@ -367,6 +367,25 @@ static int plan_numbers(struct plan *p, struct ctk_err *e)
 
 /* A root: it inherits this process's session and group (a subtree image
  * may name them), or starts a pid namespace of its own. */
+/*
+ * A subtree image whose one root is pid 1 of its namespace: a container's
+ * tree whose session or group was outside it (dump said to use --subtree).
+ * It is restored in a fresh pid namespace, as a container image is; the
+ * outside session and group are the restorer's there.
+ */
+static bool subtree_init(const struct ckpt_image *img)
+{
+	uint32_t roots = 0;
+
+	if (!(img->uflags & CKPT_UFLAG_SUBTREE) || !img->nr_tasks)
+		return false;
+	for (uint32_t i = 0; i < img->nr_tasks && roots < 2; i++)
+		roots += !img->tasks[i].vppid &&
+			 img->tasks[i].vpid == img->tasks[i].vtgid;
+	return roots == 1 && !img->tasks[0].vppid &&
+	       ctk_ckpt_pid(img, img->tasks[0].vpid, NULL)[0] == 1;
+}
+
 static int plan_root(struct plan *p, uint32_t i, uint32_t want_sid,
 		     uint32_t my_sid, uint32_t my_pg, struct ctk_err *e)
 {
@@ -375,7 +394,7 @@ static int plan_root(struct plan *p, uint32_t i, uint32_t want_sid,
 
 	pt->creator = RESTORER;
 	pt->phase = 'C';
-	pt->newpid = !(img->uflags & CKPT_UFLAG_SUBTREE);
+	pt->newpid = !(img->uflags & CKPT_UFLAG_SUBTREE) || subtree_init(img);
 	pt->inh_sid = pt->newpid ? OUTSIDE : my_sid;
 	pt->inh_pg = pt->newpid ? OUTSIDE : my_pg;
 	if (pt->inh_sid == OUTSIDE && want_sid != OUTSIDE && !pt->setsid &&
@@ -1515,12 +1534,13 @@ static void destroy(struct rctx *rc)
 	for (size_t k = 0; k < rc->nslots; k++) {
 		/* local_pid is as its maker sees it: a number of the
 		 * restorer's namespace only when the restorer made it, or
-		 * (subtree images) a task of level 0 did */
+		 * (subtree images restored in this namespace) a task of
+		 * level 0 did */
 		uint32_t m = k < img->nr_tasks ? maker_of(rc->p, (uint32_t)k) :
 			     rc->p->g[k - img->nr_tasks].forker;
 		bool here = m == RESTORER ||
 			    ((img->uflags & CKPT_UFLAG_SUBTREE) &&
-			     img->tasks[m].depth == 0);
+			     !subtree_init(img) && img->tasks[m].depth == 0);
 
 		if (rc->slot[k].local_pid > 0 && here)
 			kill(rc->slot[k].local_pid, SIGKILL);
@@ -1748,7 +1768,7 @@ int ctk_restore(const struct ckpt_image *img,
 	/* subtree images live in this pid namespace: the pids they will
 	 * take (tasks and helpers) must be free; a relay has no pid of the
 	 * image (it takes a free one) */
-	if (img->uflags & CKPT_UFLAG_SUBTREE)
+	if ((img->uflags & CKPT_UFLAG_SUBTREE) && !subtree_init(img))
 		for (uint32_t i = 0; i < img->nr_tasks + p.ng; i++) {
 			uint32_t tag = i < img->nr_tasks ? img->tasks[i].vpid :
 				       p.g[i - img->nr_tasks].tag;

@@ -390,6 +390,34 @@ while True:
 	assert_output ""
 }
 
+@test "dump's advice leads to an image that restores: a namespace beside its unshare (-p INIT), then its session outside (--subtree, restored in a fresh namespace)" {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c" "$V2/out"
+	# no setsid: the init's session and group are the test's
+	cattach ":$REL/c" -- unshare --pid --fork bash -c 'sleep 1000 & sleep 1000 & wait' >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	ctk_wait_quiet "$V2/c" 4
+	INIT=$(for p in $(cat "$V2/c/cgroup.procs"); do
+		awk '/^NSpid:/ { if ($NF == 1 && NF == 3) print FILENAME }' "/proc/$p/status"; done |
+		head -n1 | cut -d/ -f3)
+	run --separate-stderr cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	assert_failure 1
+	[[ $stderr == *": not the init (pid 1) of a pid namespace; its child $INIT is (-p $INIT dumps that tree, --subtree every task)" ]]
+	run --separate-stderr cckpt dump -o "$BATS_TEST_TMPDIR/a.img" -p "$INIT"
+	assert_failure 1
+	[[ $stderr == *"leader is outside the container (not in its pid namespace): use --subtree" ]]
+	run cckpt dump --subtree -o "$BATS_TEST_TMPDIR/a.img" -p "$INIT"
+	assert_success
+	ctk_kill_wait "$V2/c"
+	run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/a.img"
+	assert_success
+	cckpt dump --subtree -o "$BATS_TEST_TMPDIR/b.img" ":$REL/r"
+	run cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
+	assert_success
+	assert_output ""
+}
+
 @test "restore: hostile images are refused before any process exists" {
 	ctk_v2_scratch
 	REL=${V2#$(ctk_v2_root)}
