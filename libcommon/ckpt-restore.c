@@ -397,6 +397,16 @@ static int plan_root(struct plan *p, uint32_t i, uint32_t want_sid,
 	pt->newpid = !(img->uflags & CKPT_UFLAG_SUBTREE) || subtree_init(img);
 	pt->inh_sid = pt->newpid ? OUTSIDE : my_sid;
 	pt->inh_pg = pt->newpid ? OUTSIDE : my_pg;
+	/* a root in a session whose leader is gone (a double-forked daemon
+	 * in this namespace): a helper with the leader's pid, forked by the
+	 * restorer, calls setsid and forks it */
+	if (!pt->newpid && want_sid != OUTSIDE && !pt->setsid &&
+	    pt->inh_sid != want_sid && p->task_of[want_sid - img->offset] < 0 &&
+	    tdepth(img, want_sid) == 0) {
+		pt->ghost = add_ghost(p, G_SESSION, want_sid, RESTORER,
+				      RESTORER);
+		pt->inh_sid = pt->inh_pg = want_sid;
+	}
 	if (pt->inh_sid == OUTSIDE && want_sid != OUTSIDE && !pt->setsid &&
 	    p->task_of[want_sid - img->offset] < 0)
 		return ctk_err_setx(e, EINVAL, "task %u: its session %u is led "
@@ -1464,12 +1474,16 @@ static int wait_born(struct rctx *rc, struct ctk_err *e)
 	return 0;
 }
 
-/* The restorer forks the roots itself: its slot is "RESTORER". */
-static int fork_root(struct rctx *rc, uint32_t i)
+/*
+ * The restorer forks the roots itself (their creator is "RESTORER"), and
+ * the helpers of roots: slot @slot, taking @tag's numbers.
+ */
+static int fork_slot(struct rctx *rc, uint32_t slot, uint32_t tag,
+		     bool newpid)
 {
 	pid_t tids[CKPT_MAX_DEPTH + 1];
-	size_t n = set_tid_of(rc->p->img, rc->p->img->tasks[i].vpid, tids);
-	uint64_t flags = rc->p->t[i].newpid ? CLONE_NEWPID : 0;
+	size_t n = set_tid_of(rc->p->img, tag, tids);
+	uint64_t flags = newpid ? CLONE_NEWPID : 0;
 	bool born_in = rc->o->into && rc->o->into_fd >= 0 &&
 		       rc->o->into->hier->type == CTK_HIER_V2;
 	pid_t pid = -1;
@@ -1489,10 +1503,10 @@ static int fork_root(struct rctx *rc, uint32_t i)
 	if (!born_in)
 		pid = clone_task(flags, tids, n);
 	if (pid == 0)
-		executor(rc, i);
+		executor(rc, slot);
 	if (pid < 0)
 		return -errno;
-	rc->slot[i].local_pid = pid;
+	rc->slot[slot].local_pid = pid;
 	if (rc->o->into && !born_in) {
 		char num[16];
 
@@ -1501,6 +1515,11 @@ static int fork_root(struct rctx *rc, uint32_t i)
 			return -EIO;
 	}
 	return 0;
+}
+
+static int fork_root(struct rctx *rc, uint32_t i)
+{
+	return fork_slot(rc, i, rc->p->img->tasks[i].vpid, rc->p->t[i].newpid);
 }
 
 /* Why creating task @who failed, naming its pids at every level. */
@@ -1640,13 +1659,36 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 } while (0)
 
 	for (uint32_t i = 0; i < n; i++) {
-		if (p->t[i].creator == RESTORER) {
+		if (p->t[i].creator == RESTORER && p->t[i].ghost == NONE) {
 			err = fork_root(rc, i);
 			if (err)
 				return ctk_err_set(e, -err, "task %u: %s", i,
 						   fork_failure(img, (int32_t)i,
 						   err, why, sizeof(why)));
 		}
+	}
+	/* the helpers of roots (a session whose leader is gone): each
+	 * takes the leader's pid, setsid, forks its roots and exits; they
+	 * come back here, a child subreaper */
+	for (uint32_t g = 0; g < p->ng; g++) {
+		const struct pghost *h = &p->g[g];
+		uint32_t gs = n + g;
+		unsigned pidnum;
+
+		if (h->forker != RESTORER)
+			continue;	/* a task's (a relay has no pid) */
+		pidnum = ctk_ckpt_pid(img, h->tag, NULL)[0];
+		err = fork_slot(rc, gs, h->tag, false);
+		if (err)
+			return ctk_err_set(e, -err, "helper %u: %s", pidnum,
+					   err == -EEXIST ? "its pid is taken" :
+					   strerror(-err));
+		DO(gs, CMD_SETSID, 0, "helper %u: setsid", pidnum);
+		DO(gs, CMD_FORK_GHOSTED, (int32_t)g, "task %d: %s",
+		   rc->slot[gs].who, fork_failure(img, rc->slot[gs].who, err,
+		   why, sizeof(why)));
+		DO(gs, CMD_EXIT, 0, "helper %u: exit", pidnum);
+		waitpid(rc->slot[gs].local_pid, NULL, __WALL);
 	}
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t i = p->order[k];

@@ -418,6 +418,39 @@ while True:
 	assert_output ""
 }
 
+@test "restore: a daemon double-forked in this namespace (its session leader gone), dumped with --subtree and with -p, comes back in its session through a helper" {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c"
+	cattach ":$REL/c" -- sh -c 'setsid sh -c "sleep 1000 >/dev/null 2>&1 3>&- & exit"' >/dev/null 2>&1 3>&-
+	ctk_wait_until has_procs "$V2/c"
+	d=$(cat "$V2/c/cgroup.procs")
+	CTK_PIDS="${CTK_PIDS:-} $d"
+	sid=$(ps -o sid= -p "$d" | tr -d ' ')
+	# its session's leader is gone
+	[ "$sid" != "$d" ]
+	run ! kill -0 "$sid"
+	for how in "--subtree :$REL/c" "-p $d"; do
+		run cckpt dump --subtree -o "$BATS_TEST_TMPDIR/a.img" ${how#--subtree }
+		assert_success
+		[ "$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq -c '[.tasks[0].pid[0], .tasks[0].sid[0]]')" = "[$d,$sid]" ]
+		kill -9 "$d"
+		# pid 1 reaps it lazily: the recorded pids must be free first
+		ctk_wait_until gone_all "$d"
+		run cckpt restore --into ":$REL/r" "$BATS_TEST_TMPDIR/a.img"
+		assert_success
+		assert_output "restored 1 tasks; root $d in :$REL/r"
+		[ "$(ps -o sid= -p "$d" | tr -d ' ')" = "$sid" ]
+		cckpt dump --subtree -o "$BATS_TEST_TMPDIR/b.img" ":$REL/r"
+		run cckpt diff "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
+		assert_success
+		assert_output ""
+		# the restored one is the daemon the second round dumps
+		echo "$d" > "$V2/c/cgroup.procs"
+		rmdir "$V2/r"
+	done
+}
+
 @test "restore: hostile images are refused before any process exists" {
 	ctk_v2_scratch
 	REL=${V2#$(ctk_v2_root)}
