@@ -546,9 +546,12 @@ static int find_root(struct dbuild *b)
 		if (t[i].tid == t[i].tgid && t[i].tid != b->root &&
 		    find_task(t, b->nt, t[i].ppid) < 0)
 			return ctk_err_setx(b->e, EBUSY, "task %d: not a "
-					   "descendant of the init %d (-p %d "
+					   "descendant of the init %d%s (-p %d "
 					   "dumps the init's tree)", (int)t[i].tid,
-					   (int)b->root, (int)b->root);
+					   (int)b->root, t[i].nlev == t[r].nlev ?
+					   ", though in its namespace: it "
+					   "entered with setns, as nsenter does" :
+					   "", (int)b->root);
 	return 0;
 }
 

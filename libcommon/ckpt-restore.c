@@ -395,6 +395,20 @@ static int plan_root(struct plan *p, uint32_t i, uint32_t want_sid,
 	pt->creator = RESTORER;
 	pt->phase = 'C';
 	pt->newpid = !(img->uflags & CKPT_UFLAG_SUBTREE) || subtree_init(img);
+	/* beside a namespace's init (pid 1 at level 0), a root whose parent
+	 * is outside: it entered the namespace with setns */
+	if ((img->uflags & CKPT_UFLAG_SUBTREE) && !pt->newpid)
+		for (uint32_t k = 0; k < img->nr_tasks; k++)
+			if (!img->tasks[k].vppid && k != i &&
+			    img->tasks[k].vpid == img->tasks[k].vtgid &&
+			    ctk_ckpt_pid(img, img->tasks[k].vpid, NULL)[0] == 1)
+				return ctk_err_setx(e, ENOTSUP, "task %u: in the "
+						   "pid namespace of the init "
+						   "(task %u), its parent "
+						   "outside: it entered with "
+						   "setns, as nsenter does, "
+						   "which restore does not do",
+						   i, k);
 	pt->inh_sid = pt->newpid ? OUTSIDE : my_sid;
 	pt->inh_pg = pt->newpid ? OUTSIDE : my_pg;
 	/* a root in a session whose leader is gone (a double-forked daemon

@@ -451,6 +451,37 @@ while True:
 	done
 }
 
+@test "dump: a task entered with nsenter (its parent outside the namespace) is named as such, in container and subtree mode, before anything is written" {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c" "$V2/out"
+	cattach ":$REL/c" -- unshare --pid --fork setsid sh -c 'sleep 1000 & wait' >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	ctk_wait_quiet "$V2/c" 3
+	INIT=$(for p in $(cat "$V2/c/cgroup.procs"); do
+		awk '/^NSpid:/ { if ($NF == 1 && NF == 3) print FILENAME }' "/proc/$p/status"; done |
+		head -n1 | cut -d/ -f3)
+	cattach ":$REL/c" -- nsenter -t "$INIT" -p -- sleep 1000 >/dev/null 2>&1 3>&- &
+	NS=$!	# cattach runs nsenter in its place
+	CTK_PIDS="${CTK_PIDS:-} $NS"
+	ctk_wait_quiet "$V2/c" 5
+	# unshare and nsenter out: the init's tree and the entered sleep
+	contain_tree 5
+	E=$(for p in $(cat "$V2/c/cgroup.procs"); do
+		[ "$(awk '{print $4}' "/proc/$p/stat")" = "$NS" ] && echo "$p"; done)
+	[ -n "$E" ]
+	run --separate-stderr cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	assert_failure 1
+	[ "$stderr" = "cckpt: :$REL/c: task $E: not a descendant of the init $INIT, though in its namespace: it entered with setns, as nsenter does (-p $INIT dumps the init's tree)" ]
+	run --separate-stderr cckpt dump --subtree -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	assert_failure 1
+	[[ $stderr == *": not written: restore could not make this tree: task "*": in the pid namespace of the init (task 0), its parent outside: it entered with setns, as nsenter does, which restore does not do" ]]
+	[ ! -e "$BATS_TEST_TMPDIR/a.img" ]
+	# the init's own tree is whole
+	run cckpt dump -o "$BATS_TEST_TMPDIR/a.img" -p "$INIT"
+	assert_success
+}
+
 @test "restore: hostile images are refused before any process exists" {
 	ctk_v2_scratch
 	REL=${V2#$(ctk_v2_root)}
