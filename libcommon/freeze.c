@@ -115,6 +115,34 @@ static char proc_state(pid_t pid)
 	return ctk_proc_info(pid, &pi) ? 0 : pi.state;
 }
 
+/*
+ * A vfork parent (uninterruptible in the fork until its child execs or
+ * exits: /proc says D, its wait channel is the fork) takes no SIGSTOP then,
+ * and runs no code either: it is as still as a stopped task. Its stop
+ * stays pending, and the SIGCONT of the thaw discards it.
+ */
+static bool in_vfork(pid_t pid)
+{
+	static const char *const waits[] = { "kernel_clone", "_do_fork",
+					     "do_fork", "wait_for_vfork_done" };
+	char path[40], buf[64];
+	int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ssize_t len;
+
+	if (dfd < 0)
+		return false;
+	snprintf(path, sizeof(path), "%d/wchan", (int)pid);
+	len = ctk_cfile_read(dfd, path, buf, sizeof(buf));
+	close(dfd);
+	if (len <= 0)
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(waits); i++)
+		if (!strcmp(buf, waits[i]))
+			return proc_state(pid) == 'D';
+	return false;
+}
+
 int ctk_freeze_stop(struct ctk_freezer *f, const pid_t *pids, size_t n,
 		    int timeout_ms, struct ctk_err *e)
 {
@@ -150,7 +178,8 @@ int ctk_freeze_stop(struct ctk_freezer *f, const pid_t *pids, size_t n,
 		for (;;) {
 			char s = proc_state(f->stopped[i]);
 
-			if (s == 'T' || s == 't' || s == 'Z' || s == 0)
+			if (s == 'T' || s == 't' || s == 'Z' || s == 0 ||
+			    (s == 'D' && in_vfork(f->stopped[i])))
 				break;
 			if (now_ms() >= deadline) {
 				pid_t late = f->stopped[i];

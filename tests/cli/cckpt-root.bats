@@ -482,6 +482,27 @@ while True:
 	assert_success
 }
 
+in_fork() { [ "$(ctk_task_state "$1")" = D ]; }
+sleeping() { [ "$(ctk_task_state "$1")" = S ]; }
+
+@test "dump -p (stopped by SIGSTOP) of a vfork parent whose child never execs: read as it is, no wait for a stop that cannot come" {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c"
+	cattach ":$REL/c" -- "$THREADS" -v > "$BATS_TEST_TMPDIR/v" 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	ctk_wait_until test -s "$BATS_TEST_TMPDIR/v"
+	P=$(cat "$BATS_TEST_TMPDIR/v")
+	ctk_wait_until in_fork "$P"
+	C=$(pgrep -P "$P")
+	run cckpt dump --subtree --timeout 5 -o "$BATS_TEST_TMPDIR/a.img" -p "$P"
+	assert_success
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq -c '[.tasks[].pid[0]]')" = "[$P,$C]" ]
+	# thawed: the child runs on, the parent still waits in its fork
+	ctk_wait_until sleeping "$C"
+	[ "$(ctk_task_state "$P")" = D ]
+}
+
 @test "restore: hostile images are refused before any process exists" {
 	ctk_v2_scratch
 	REL=${V2#$(ctk_v2_root)}

@@ -5,6 +5,9 @@
  * killed.
  * ctk-threads -z: a parent that never waits for its exited child: prints
  * the zombie's pid, then sleeps until killed.
+ * ctk-threads -v: a vfork parent whose child never execs: prints the
+ * parent's pid, then the child pauses until killed (and the parent waits
+ * in the fork).
  * ctk-threads -x: a process whose leader thread exits: prints its second
  * thread's id, then its pid; the second thread lives on, the leader is a
  * zombie until the process is killed.
@@ -53,6 +56,15 @@ int main(int argc, char **argv)
 		fclose(stdout);
 		for (;;)
 			pause();
+	}
+	if (argc > 1 && !strcmp(argv[1], "-v")) {
+		printf("%d\n", (int)getpid());
+		fclose(stdout);
+		if (vfork() == 0) {
+			pause();
+			_exit(0);
+		}
+		return 0;
 	}
 	if (argc > 1 && !strcmp(argv[1], "-x")) {
 		pthread_t t;
