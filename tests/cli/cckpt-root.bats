@@ -468,7 +468,7 @@ while True:
 	# unshare and nsenter out: the init's tree and the entered sleep
 	contain_tree 5
 	E=$(for p in $(cat "$V2/c/cgroup.procs"); do
-		[ "$(awk '{print $4}' "/proc/$p/stat")" = "$NS" ] && echo "$p"; done)
+		awk -v ns="$NS" -v p="$p" '$4 == ns { print p }' "/proc/$p/stat"; done)
 	[ -n "$E" ]
 	run --separate-stderr cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
 	assert_failure 1
