@@ -559,11 +559,14 @@ sleeping() { [ "$(ctk_task_state "$1")" = S ]; }
 		p=$!
 		# held still while the signal comes: it is under way
 		ctk_wait_until has_procs "$V2/r$sig"
-		kill -STOP "$p"
-		# a zombie takes signals too: then it was done before
-		early=$([ "$(ctk_task_state "$p")" = Z ] && echo 1 || echo 0)
-		kill -"$sig" "$p"
-		kill -CONT "$p"
+		early=0
+		if ! kill -STOP "$p" 2>/dev/null; then
+			early=1	# done, and reaped, before the signal
+		elif [ "$(ctk_task_state "$p")" = Z ]; then
+			early=1	# a zombie takes signals too: done before
+		fi
+		kill -"$sig" "$p" 2>/dev/null || true
+		kill -CONT "$p" 2>/dev/null || true
 		rc=0
 		wait "$p" || rc=$?
 		echo "SIG$sig: exit $rc: $(cat "$BATS_TEST_TMPDIR/err")" >&2
