@@ -37,6 +37,7 @@ all_stopped() {
 }
 
 has_procs() { [ -n "$(cat "$1/cgroup.procs" 2>/dev/null)" ]; }
+is_stopped() { [ "$(ctk_task_state "$1")" = T ]; }
 
 no_live_cckpt() {
 	[ -z "$(ps -eo stat=,comm= | awk '$2 == "cckpt" && $1 !~ /^Z/')" ]
@@ -172,6 +173,9 @@ host_level() { awk '/^NSpid:/ { print NF - 2 }' "/proc/$INIT/status"; }
 	echo "$a" > "$V1/k/cgroup.procs"
 	echo "$b" > "$V1/k/cgroup.procs"
 	kill -STOP "$b"
+	# stopped before the dump looks (a signal takes effect when the
+	# task runs next: on a loaded machine, later)
+	ctk_wait_until is_stopped "$b"
 	run cckpt dump --subtree -o "$BATS_TEST_TMPDIR/k.img" name=ctk-test:/k
 	assert_success
 	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/k.img" | jq '.tasks | length')" = 2 ]
