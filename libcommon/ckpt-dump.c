@@ -832,6 +832,33 @@ static int fill_tree(struct dbuild *b)
 	return 0;
 }
 
+/*
+ * A process one level deeper than its parent that is not pid 1 there: it
+ * entered the namespace with setns (nsenter, a runtime's exec) and forked,
+ * a shape the kernel makes and restore cannot (no task of the image can
+ * fork into a namespace it is not in). Named as such, before an image is
+ * made, rather than read as a tree that changed.
+ */
+static int entered_task(const struct dbuild *b)
+{
+	const struct dtask *t = b->t;
+
+	for (size_t i = 0; i < b->nt; i++) {
+		long pi;
+
+		if (t[i].tid != t[i].tgid ||
+		    (pi = find_task(t, b->nt, t[i].ppid)) < 0 ||
+		    t[i].nlev <= t[pi].nlev || t[i].pid[t[i].nlev - 1] == 1)
+			continue;
+		return ctk_err_setx(b->e, ENOTSUP, "task %d: in a pid namespace "
+				   "its parent %d is not in, and not its init: "
+				   "it entered with setns, as nsenter does, "
+				   "which restore does not do", (int)t[i].tid,
+				   (int)t[i].ppid);
+	}
+	return 0;
+}
+
 int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 		   bool subtree, struct ckpt_image *img, struct ctk_err *e)
 {
@@ -845,6 +872,8 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 	rc = read_all(&b, procs, nprocs);
 	if (!rc)
 		rc = find_root(&b);
+	if (!rc)
+		rc = entered_task(&b);
 	if (!rc)
 		rc = collect_objects(&b);
 	if (!rc)

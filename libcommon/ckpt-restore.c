@@ -54,6 +54,13 @@ struct ptask {
 	bool join;		/* phase 2: setpgid */
 	bool makes_group;	/* phase 2: setpgid(0, 0), its group made
 				 * (some process of the image is in it) */
+	bool early_pg;		/* it makes its group before it forks: a
+				 * child must have it at fork (a nested
+				 * init's group, which its namespace cannot
+				 * see: a job-control shell's job) */
+	bool wants_inh;		/* a setsid task whose children born before
+				 * its setsid need a session of it: */
+	uint32_t want_inh;	/* that session (a tag, or OUTSIDE) */
 };
 
 /*
@@ -365,6 +372,22 @@ static int plan_numbers(struct plan *p, struct ctk_err *e)
 	return 0;
 }
 
+/*
+ * May task @pi fork a helper that takes the pid of the gone leader of
+ * session @sid? A session keeps its leader's pid taken while it has a
+ * member, so only one helper can ever take it: the one that forks every
+ * member whose parent forks it (a member elsewhere comes through a relay
+ * from a live member).
+ */
+static bool session_helper_ok(const struct plan *p, uint32_t sid, uint32_t pi)
+{
+	for (uint32_t g = 0; g < p->ng; g++)
+		if (p->g[g].kind == G_SESSION && p->g[g].tag == sid &&
+		    (p->g[g].forker != pi || p->g[g].reaper != pi))
+			return false;
+	return true;
+}
+
 /* A root: it inherits this process's session and group (a subtree image
  * may name them), or starts a pid namespace of its own. */
 /*
@@ -416,7 +439,8 @@ static int plan_root(struct plan *p, uint32_t i, uint32_t want_sid,
 	 * restorer, calls setsid and forks it */
 	if (!pt->newpid && want_sid != OUTSIDE && !pt->setsid &&
 	    pt->inh_sid != want_sid && p->task_of[want_sid - img->offset] < 0 &&
-	    tdepth(img, want_sid) == 0) {
+	    tdepth(img, want_sid) == 0 &&
+	    session_helper_ok(p, want_sid, RESTORER)) {
 		pt->ghost = add_ghost(p, G_SESSION, want_sid, RESTORER,
 				      RESTORER);
 		pt->inh_sid = pt->inh_pg = want_sid;
@@ -446,38 +470,48 @@ static int plan_child(struct plan *p, uint32_t i, uint32_t want_sid,
 	uint32_t pi = (uint32_t)p->task_of[c->vppid - img->offset], w;
 	const struct ckpt_task *par = &img->tasks[pi];
 	const struct ptask *pp = &p->t[pi];
+	/* the session it must be born in: a setsid task's children born
+	 * before its setsid decide it (or any) */
+	bool any = pt->setsid && !pt->wants_inh;
+	uint32_t need = pt->setsid ? pt->want_inh : want_sid;
 
 	pt->creator = pi;
 	pt->newpid = c->depth == par->depth + 1;
 	pt->phase = 'C';
-	if (pp->setsid && (pt->setsid || pp->inh_sid == want_sid) &&
+	if (pp->setsid && (any || pp->inh_sid == need) &&
 	    (any_pg || pp->inh_pg == want_pg)) {
 		pt->phase = 'A';	/* the parent's earlier session */
 		pt->inh_sid = pp->inh_sid;
 		pt->inh_pg = pp->inh_pg;
-	} else if ((pt->setsid || pp->sid == want_sid) &&
+	} else if ((any || pp->sid == need) &&
 		   (any_pg || pp->pg == want_pg)) {
 		pt->inh_sid = pp->sid;
 		pt->inh_pg = pp->pg;
-	} else if (want_sid != OUTSIDE &&
-		   p->task_of[want_sid - img->offset] < 0 &&
-		   tdepth(img, want_sid) == par->depth &&
-		   (any_pg || want_pg == want_sid)) {
-		pt->ghost = add_ghost(p, G_SESSION, want_sid, pi, pi);
-		pt->inh_sid = pt->inh_pg = want_sid;
-	} else if (want_sid != OUTSIDE &&
-		   (w = relay_forker(p, i, pi, want_sid,
+	} else if (!any && need != OUTSIDE &&
+		   p->task_of[need - img->offset] < 0 &&
+		   tdepth(img, need) == par->depth &&
+		   (any_pg || want_pg == need) && session_helper_ok(p, need, pi)) {
+		pt->ghost = add_ghost(p, G_SESSION, need, pi, pi);
+		pt->inh_sid = pt->inh_pg = need;
+	} else if (!any && need != OUTSIDE &&
+		   (w = relay_forker(p, i, pi, need,
 				     any_pg ? NONE : want_pg)) != NONE) {
 		pt->ghost = add_ghost(p, G_RELAY, NONE, w, pi);
-		pt->inh_sid = want_sid;
-		pt->inh_pg = img->tasks[w].vpid == want_sid ? want_sid :
-			     p->t[w].pg;
-	} else if (pp->sid == want_sid && !any_pg && want_pg != OUTSIDE &&
+		pt->inh_sid = need;
+		pt->inh_pg = img->tasks[w].vpid == need ? need : p->t[w].pg;
+	} else if (!pt->setsid && pp->sid == want_sid && !any_pg &&
+		   want_pg != OUTSIDE &&
 		   p->task_of[want_pg - img->offset] < 0 &&
 		   tdepth(img, want_pg) == par->depth) {
 		pt->ghost = add_ghost(p, G_GROUP_FORK, want_pg, pi, pi);
 		pt->inh_sid = want_sid;
 		pt->inh_pg = want_pg;
+	} else if (pt->setsid) {
+		/* its own session: what it was born in is for the children
+		 * it forks before its setsid, which then need helpers */
+		pt->phase = pp->setsid ? 'A' : 'C';
+		pt->inh_sid = pp->setsid ? pp->inh_sid : pp->sid;
+		pt->inh_pg = pp->setsid ? pp->inh_pg : pp->pg;
 	} else {
 		return ctk_err_setx(e, EINVAL, "task %u: its %s cannot be had "
 				   "from its parent (task %u) or a helper", i,
@@ -485,6 +519,74 @@ static int plan_child(struct plan *p, uint32_t i, uint32_t want_sid,
 				   "session", pi);
 	}
 	return 0;
+}
+
+/*
+ * What a task's children need of it at their fork, found before any task
+ * is planned (a parent is planned first): children in image order after
+ * their parent, so a reverse walk sees a task's children before it.
+ * - A setsid task forks the children that stay in its old session before
+ *   its setsid; that session is then the one it must be born in (CRIU's
+ *   session00 "CHANGESID": 10 forks 11 forks 12, then 11 and 10 call
+ *   setsid; 12 is in 10's parent's session). The need goes up through
+ *   each parent that calls setsid too.
+ * - A group that a child cannot join after its fork (a nested init's, its
+ *   namespace cannot see it) is made by its leader before it forks.
+ */
+/*
+ * How much child @c needs to be born in session @sid of its parent @pi:
+ * 3, only so (the session of an ancestor of @pi, or one outside the image);
+ * 2, a live leader elsewhere that cannot fork it through a relay; 1, a
+ * leader that is gone (a helper can make it); 0, a relay can.
+ */
+static int birth_need(const struct plan *p, uint32_t c, uint32_t pi,
+		      uint32_t sid)
+{
+	int64_t l;
+
+	if (sid == OUTSIDE)
+		return 3;
+	l = p->task_of[sid - p->img->offset];
+	if (l < 0)
+		return 1;
+	for (uint32_t a = pi; a != NONE; a = parent_of(p, a))
+		if (a == (uint32_t)l)
+			return 3;
+	return relay_ok(p, c, pi, (uint32_t)l) ? 0 : 2;
+}
+
+static void plan_wants(struct plan *p)
+{
+	const struct ckpt_image *img = p->img;
+
+	for (uint32_t i = img->nr_tasks; i-- > 0;) {
+		const struct ckpt_task *c = &img->tasks[i];
+		const struct ptask *pt = &p->t[i];
+		bool setsid = c->vsid == c->vpid, needs;
+		uint32_t pi, need;
+		struct ptask *pp;
+
+		if (c->vpid != c->vtgid || !c->vppid)
+			continue;
+		pi = (uint32_t)p->task_of[c->vppid - img->offset];
+		pp = &p->t[pi];
+		needs = setsid ? pt->wants_inh : true;
+		need = setsid ? pt->want_inh : c->vsid ? c->vsid : OUTSIDE;
+		/* the child that needs it most decides (the others come
+		 * through helpers and relays) */
+		if (img->tasks[pi].vsid == img->tasks[pi].vpid && needs &&
+		    need != img->tasks[pi].vpid &&
+		    (!pp->wants_inh || birth_need(p, i, pi, need) >
+				       birth_need(p, i, pi, pp->want_inh))) {
+			pp->wants_inh = true;
+			pp->want_inh = need;
+		}
+		if (c->vpgid && c->vpgid == c->vppid && c->vsid != c->vpid &&
+		    !visible(img, c->vpgid, c->depth) &&
+		    img->tasks[pi].vpgid == img->tasks[pi].vpid &&
+		    img->tasks[pi].vsid != img->tasks[pi].vpid)
+			pp->early_pg = true;
+	}
 }
 
 /* Phase 1 for task @i: its session and the group it has at fork. */
@@ -524,7 +626,7 @@ static int plan_task(struct plan *p, uint32_t i, uint32_t my_sid,
 		return ctk_err_setx(e, EINVAL, "task %u: a group it cannot join "
 				   "from its namespace", i);
 	pt->sid = pt->setsid ? c->vpid : pt->inh_sid;
-	pt->pg = pt->setsid ? c->vpid : pt->inh_pg;
+	pt->pg = pt->setsid || pt->early_pg ? c->vpid : pt->inh_pg;
 	return 0;
 }
 
@@ -845,6 +947,7 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 	/* the session and group a root inherits in this namespace, as tags */
 	my_sid = tag_of_number(img, (uint32_t)getsid(0));
 	my_pg = tag_of_number(img, (uint32_t)getpgid(0));
+	plan_wants(p);
 	for (uint32_t i = 0; i < n && !rc; i++)
 		rc = plan_task(p, i, my_sid, my_pg, e);
 	if (!rc)
@@ -1710,6 +1813,8 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 
 		if (pt->thread)
 			continue;
+		if (pt->early_pg)
+			DO(i, CMD_SETPGID, 0, "task %u: setpgid", i);
 		for (char ph = 'A'; ph <= 'C'; ph += 2) {
 			bool any = false;
 

@@ -479,6 +479,24 @@ while True:
 	assert_success
 }
 
+@test "dump: a task entered with nsenter by a task of the image (its parent one namespace up) is named as such, before anything is written" {
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c" "$V2/out"
+	# the container's init starts a namespace, then enters it with
+	# nsenter (its own /proc: --mount-proc)
+	cattach ":$REL/c" -- unshare --pid --fork --mount-proc setsid bash -c '
+		unshare --pid --fork sleep 1000 & u=$!
+		until i=$(cat /proc/$u/task/$u/children 2>/dev/null) && [ -n "$i" ]; do sleep 0.01; done
+		nsenter -t $i -p -- sleep 1000 & wait' >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	contain_tree 5
+	run --separate-stderr cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	assert_failure 1
+	[[ $stderr =~ ^"cckpt: :$REL/c: task "[0-9]+": in a pid namespace its parent "[0-9]+" is not in, and not its init: it entered with setns, as nsenter does, which restore does not do"$ ]]
+	[ ! -e "$BATS_TEST_TMPDIR/a.img" ]
+}
+
 in_fork() { [ "$(ctk_task_state "$1")" = D ]; }
 sleeping() { [ "$(ctk_task_state "$1")" = S ]; }
 
@@ -793,6 +811,14 @@ dump_json() {
 	dump_json
 	# the nested init is alone in a group whose leader is gone
 	[ "$(echo "$output" | jq '[.tasks[] | select((.pid | length) == 2)] | length')" = 1 ]
+	restore_same
+}
+
+@test "restore: a job-control shell's job that starts a pid namespace (its init in a group its namespace cannot see)" {
+	# the job (unshare) leads its group; the nested init is in it
+	spawn_init 3 'set -m; unshare --pid --fork sleep 1000 & wait'
+	dump_json
+	[ "$(echo "$output" | jq '[.tasks[] | select((.pid | length) == 2 and .pgid == [2])] | length')" = 1 ]
 	restore_same
 }
 

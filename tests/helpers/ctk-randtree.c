@@ -9,12 +9,17 @@
  * session or a group, or joins a sibling's group; double forks (the
  * grandchild ends under a subreaper or the namespace's init); becomes a
  * child subreaper; forks a session or group leader that exits after its
- * children (leaderless sessions and groups); leaves a zombie; takes sparse
- * pids (clone3 set_tid) in the namespaces it starts; starts threads.
+ * children (leaderless sessions and groups); calls setsid after it forked
+ * children that stay in its old session (CRIU's session00); leaves a zombie,
+ * or a zombie namespace (its init exited, never waited for); takes sparse
+ * pids (clone3 set_tid) in the namespaces it starts; starts threads; rarely,
+ * enters a namespace it started with setns and forks there, as nsenter
+ * does (a tree restore cannot make: dump must refuse it and say why).
  * Each process reports on a pipe once its part of the tree is built.
  *
- * Prints "OUTER INIT" (its own pid and the init's, as seen here) when the
- * whole tree is built, then waits; the tree lives until it is killed.
+ * Prints "OUTER INIT ENTERED" (its own pid and the init's, as seen here, and
+ * how many tasks entered a namespace with setns) when the whole tree is
+ * built, then waits; the tree lives until it is killed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +44,7 @@ struct clone_args_ {
 
 static uint64_t rng;
 static int *budget;	/* shared: processes left to make */
+static int *entered;	/* shared: tasks that entered a namespace by setns */
 
 static uint32_t rnd(uint32_t n)
 {
@@ -154,11 +160,34 @@ static pid_t child(int depth, int nsdepth, bool newns, pid_t *groups,
 	return pid;
 }
 
+/*
+ * As nsenter does: enter the pid namespace of the init @init (a child of
+ * this process) with setns and fork there; the child's parent is outside
+ * its namespace. Then this process's children are born in its own again.
+ */
+static void enter(pid_t init, int depth, int nsdepth)
+{
+	int there = (int)syscall(SYS_pidfd_open, init, 0);
+	int home = (int)syscall(SYS_pidfd_open, getpid(), 0);
+
+	if (there >= 0 && home >= 0 && setns(there, CLONE_NEWPID) == 0) {
+		if (child(depth, nsdepth + 1, false, NULL, 0, 0) > 0)
+			__atomic_add_fetch(entered, 1, __ATOMIC_RELAXED);
+		if (setns(home, CLONE_NEWPID) < 0)
+			_exit(4);
+	}
+	if (there >= 0)
+		close(there);
+	if (home >= 0)
+		close(home);
+}
+
 static void node(int depth, int nsdepth, int readyfd, pid_t *groups,
 		 int ngroups)
 {
 	pid_t mygroups[8];
 	int nmy = 0, kids = depth > 6 ? 0 : (int)rnd(4);
+	bool moved = false;
 
 	(void)groups;
 	(void)ngroups;
@@ -168,8 +197,17 @@ static void node(int depth, int nsdepth, int readyfd, pid_t *groups,
 		uint32_t r = rnd(100);
 		pid_t pid;
 
+		/* a session changed after a fork: the children forked so
+		 * far stay in the old one (fails for a group leader) */
+		if (k > 0 && !moved && rnd(8) == 0) {
+			moved = true;
+			setsid();
+		}
 		if (r < 8 && nsdepth < 3) {
-			child(depth, nsdepth, true, NULL, 0, 0);
+			pid_t init = child(depth, nsdepth, true, NULL, 0, 0);
+
+			if (init > 0 && rnd(40) == 0)
+				enter(init, depth, nsdepth);
 		} else if (r < 20) {
 			/* a double fork: the middle one exits at once */
 			int p[2];
@@ -196,10 +234,11 @@ static void node(int depth, int nsdepth, int readyfd, pid_t *groups,
 				close(p[0]);
 			}
 		} else if (r < 28) {
-			/* a zombie: exits, never waited for */
+			/* a zombie: exits, never waited for; or the init
+			 * of a namespace that does (a zombie namespace) */
 			if (!take())
 				continue;
-			if (fork() == 0)
+			if (spawn(nsdepth < 3 && rnd(4) == 0, false) == 0)
 				_exit(0);
 		} else if (r < 38) {
 			/* a leader that goes: its children keep its session
@@ -266,10 +305,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	seed = strtoull(argv[1], NULL, 0);
-	budget = mmap(NULL, sizeof(*budget), PROT_READ | PROT_WRITE,
+	budget = mmap(NULL, 2 * sizeof(*budget), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (budget == MAP_FAILED)
 		return 1;
+	entered = budget + 1;
 	*budget = argc > 2 ? atoi(argv[2]) : 40;
 	rng = seed * 0x2545f4914f6cdd1dull + 0x9e3779b97f4a7c15ull;
 	if (!rng)
@@ -293,7 +333,7 @@ int main(int argc, char **argv)
 	}
 	close(p[1]);
 	wait_ready(p[0]);
-	printf("%d %d\n", (int)getpid(), (int)init);
+	printf("%d %d %d\n", (int)getpid(), (int)init, *entered);
 	fflush(stdout);
 	for (;;)
 		pause();
