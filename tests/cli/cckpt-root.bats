@@ -631,6 +631,33 @@ whole_or_gone() {
 	done
 }
 
+@test "restore: kill -9 at 20 random moments of a 1000-task restore leaves, each time, nothing or the whole tree" {
+	local n0 n k i step
+	n0=$(ctk_scale 1000)
+	spawn_init $((n0 + 1)) "for i in \$(seq $((n0 - 1))); do sleep 1000 & done; wait"
+	cckpt dump -o "$BATS_TEST_TMPDIR/a.img" ":$REL/c"
+	ctk_kill_wait "$V2/c"
+	ctk_kill_wait "$V2/out"
+	n=$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '.tasks | length')
+	[ "$n" -ge "$n0" ]
+	step=$(((n - 1) / 20))
+	for i in $(seq 0 19); do
+		# a moment in the i-th twentieth of the tree's making
+		k=$((1 + i * step + RANDOM % step))
+		echo "kill after $k of $n tasks" >&2
+		cckpt restore --into ":$REL/k$i/r" "$BATS_TEST_TMPDIR/a.img" > /dev/null 2>&1 &
+		p=$!
+		ctk_wait_until procs_at_least "$V2/k$i/r" "$k"
+		kill -9 "$p" 2>/dev/null || true	# unless done
+		wait "$p" 2>/dev/null || true
+		ctk_wait_until whole_or_gone "$V2/k$i" "$n"
+		# a tree that was done before the kill goes before the next
+		if [ -e "$V2/k$i/r" ]; then
+			ctk_kill_wait "$V2/k$i/r"
+		fi
+	done
+}
+
 @test "restore -- COMMAND: each process runs it with CKPT_PID, CKPT_PGID, CKPT_SID" {
 	round_trip 2
 	ctk_kill_wait "$V2/r"
