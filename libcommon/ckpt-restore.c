@@ -332,6 +332,25 @@ static int plan_order(struct plan *p, struct ctk_err *e)
 	return 0;
 }
 
+/*
+ * A subtree image whose one root is pid 1 of its namespace: a container's
+ * tree whose session or group was outside it (dump said to use --subtree).
+ * It is restored in a fresh pid namespace, as a container image is; the
+ * outside session and group are the restorer's there.
+ */
+static bool subtree_init(const struct ckpt_image *img)
+{
+	uint32_t roots = 0;
+
+	if (!(img->uflags & CKPT_UFLAG_SUBTREE) || !img->nr_tasks)
+		return false;
+	for (uint32_t i = 0; i < img->nr_tasks && roots < 2; i++)
+		roots += !img->tasks[i].vppid &&
+			 img->tasks[i].vpid == img->tasks[i].vtgid;
+	return roots == 1 && !img->tasks[0].vppid &&
+	       ctk_ckpt_pid(img, img->tasks[0].vpid, NULL)[0] == 1;
+}
+
 /* /proc/sys/kernel/pid_max of this pid namespace, 0 when unreadable. */
 static uint32_t host_pid_max(void)
 {
@@ -348,23 +367,71 @@ static uint32_t host_pid_max(void)
 }
 
 /*
- * Every pid number: below this machine's pid_max (or refused), and the
- * first free number above the image's at each level, for relays.
+ * The pid_max of a pid namespace made now. Since Linux 6.14 each namespace
+ * has its own, and a fresh one starts at the kernel's limit whatever its
+ * parent's is (measured on 6.18: 4194304 under a host's 32768); before,
+ * one pid_max is the machine's. Read by a child in a new pid namespace
+ * (sysctl answers for the reader's namespace); this namespace's when that
+ * cannot be done.
+ */
+static uint32_t fresh_pid_max(uint32_t here)
+{
+	struct ctk_clone_args a = { .flags = CLONE_NEWPID,
+				    .exit_signal = SIGCHLD };
+	uint32_t v = 0;
+	int fd[2];
+	pid_t pid;
+
+	if (pipe2(fd, O_CLOEXEC) < 0)
+		return here;
+	pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+	if (pid == 0) {
+		v = host_pid_max();
+		_exit(write(fd[1], &v, sizeof(v)) == sizeof(v) ? 0 : 1);
+	}
+	close(fd[1]);
+	if (pid < 0 || read(fd[0], &v, sizeof(v)) != sizeof(v) || !v)
+		v = here;
+	close(fd[0]);
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	return v;
+}
+
+/*
+ * Every pid number: below the pid_max of its level (or refused), and the
+ * first free number above the image's at each level, for relays. A level
+ * that restore makes (every level of a container image, the inner ones of
+ * a subtree's) has a fresh namespace's pid_max; the restorer's own level,
+ * this namespace's.
  */
 static int plan_numbers(struct plan *p, struct ctk_err *e)
 {
 	const struct ckpt_image *img = p->img;
-	uint32_t max = host_pid_max();
+	uint32_t here = host_pid_max(), fresh = 0;
+	uint32_t first_fresh = !(img->uflags & CKPT_UFLAG_SUBTREE) ||
+			       subtree_init(img) ? 0 : 1;
 
 	for (uint32_t i = 0; i < img->nr_pids; i++) {
 		uint32_t d = 0;
 		const uint32_t *num = ctk_ckpt_pid(img, i + img->offset, &d);
 
 		for (uint32_t k = 0; k <= d; k++) {
+			uint32_t max = here;
+
+			if (k >= first_fresh && here && num[k] >= here) {
+				if (!fresh)
+					fresh = fresh_pid_max(here);
+				max = fresh;
+			}
 			if (max && num[k] >= max)
 				return ctk_err_setx(e, ERANGE, "pid %u (level %u) "
-						   "is not below this machine's "
-						   "pid_max %u", num[k], k, max);
+						   "is not below the pid_max "
+						   "%u of %s", num[k], k, max,
+						   k >= first_fresh ?
+						   "a new pid namespace here" :
+						   "this pid namespace");
 			if (num[k] >= p->free_num[k])
 				p->free_num[k] = num[k] + 1;
 		}
@@ -390,25 +457,6 @@ static bool session_helper_ok(const struct plan *p, uint32_t sid, uint32_t pi)
 
 /* A root: it inherits this process's session and group (a subtree image
  * may name them), or starts a pid namespace of its own. */
-/*
- * A subtree image whose one root is pid 1 of its namespace: a container's
- * tree whose session or group was outside it (dump said to use --subtree).
- * It is restored in a fresh pid namespace, as a container image is; the
- * outside session and group are the restorer's there.
- */
-static bool subtree_init(const struct ckpt_image *img)
-{
-	uint32_t roots = 0;
-
-	if (!(img->uflags & CKPT_UFLAG_SUBTREE) || !img->nr_tasks)
-		return false;
-	for (uint32_t i = 0; i < img->nr_tasks && roots < 2; i++)
-		roots += !img->tasks[i].vppid &&
-			 img->tasks[i].vpid == img->tasks[i].vtgid;
-	return roots == 1 && !img->tasks[0].vppid &&
-	       ctk_ckpt_pid(img, img->tasks[0].vpid, NULL)[0] == 1;
-}
-
 static int plan_root(struct plan *p, uint32_t i, uint32_t want_sid,
 		     uint32_t my_sid, uint32_t my_pg, struct ctk_err *e)
 {

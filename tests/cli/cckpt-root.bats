@@ -738,8 +738,20 @@ whole_or_gone() {
 	REL=${V2#$(ctk_v2_root)}
 	run --separate-stderr cckpt restore --into ":$REL/r" "$FIXTURES/ckpt/valid-pid-over-max.img"
 	assert_failure 1
-	[[ "$stderr" == *"cannot be restored: pid 4194303 (level 0) is not below this machine's pid_max"* ]]
+	[[ "$stderr" == *"cannot be restored: pid 4194303 (level 0) is not below the pid_max $(cat /proc/sys/kernel/pid_max) of this pid namespace" ]]
 	[ ! -e "$V2/r" ]
+}
+
+@test "a container whose pids are above this namespace's pid_max (its own namespace's is higher: Linux 6.14+) dumps and restores" {
+	here=$(cat /proc/sys/kernel/pid_max)
+	fresh=$(unshare --pid --fork cat /proc/sys/kernel/pid_max)
+	[ "$fresh" -gt $((here + 100)) ] ||
+		skip "a new pid namespace's pid_max ($fresh) is not above this one's ($here): one pid_max per machine (before Linux 6.14), or raised here"
+	# the init sets its namespace's last pid above this one's pid_max
+	spawn_init 3 "echo $here > /proc/sys/kernel/ns_last_pid; sleep 1000 & wait"
+	dump_json
+	[ "$(echo "$output" | jq "[.tasks[] | select(.pid[-1] > $here)] | length")" = 1 ]
+	restore_same
 }
 
 @test "restore -- COMMAND: a command that cannot run is 127 or 126 before the first fork, nothing left" {
