@@ -420,6 +420,22 @@ static void *read_half(void *arg)
 #define READ_SPLIT_MIN	64	/* processes below which one thread reads */
 
 /* Every process, and the threads of those that have more. */
+/*
+ * The init of a pid namespace that is exiting: killed or ended, it waits in
+ * the kernel (zap_pid_ns_processes) until the namespace's last tasks are
+ * reaped, which may never come (a task that entered with setns and whose
+ * parent outside does not wait). Its namespace is dying: like a zombie, it
+ * is nothing to restart, and it takes no stop. Only inits are asked (one
+ * more read of /proc each): another task in exit is gone in a moment.
+ */
+static bool dying_init(const struct dtask *t, uint32_t nthreads)
+{
+	struct ctk_proc_info pi;
+
+	return nthreads <= 1 && t->nlev > 1 && t->pid[t->nlev - 1] == 1 &&
+	       !ctk_proc_info(t->tid, &pi) && (pi.flags & CTK_PF_EXITING);
+}
+
 static int read_all(struct dbuild *b, const pid_t *procs, size_t nprocs)
 {
 	struct dtask *first = calloc(nprocs ? nprocs : 1, sizeof(*first));
@@ -475,6 +491,8 @@ static int read_all(struct dbuild *b, const pid_t *procs, size_t nprocs)
 		 */
 		if ((b->t[b->nt].state == 'Z' || b->t[b->nt].state == 'X') &&
 		    nthr[i] <= 1)
+			continue;
+		if (dying_init(&b->t[b->nt], nthr[i]))
 			continue;
 		b->nt++;
 		if (nthr[i] > 1)

@@ -176,9 +176,14 @@ int ctk_freeze_stop(struct ctk_freezer *f, const pid_t *pids, size_t n,
 	}
 	for (size_t i = 0; i < f->nstopped; i++) {
 		for (;;) {
-			char s = proc_state(f->stopped[i]);
+			struct ctk_proc_info pi;
+			char s = ctk_proc_info(f->stopped[i], &pi) ? 0 : pi.state;
 
+			/* in exit (the init of a dying pid namespace waits
+			 * there until its last tasks are reaped): it takes
+			 * no stop and runs no code again */
 			if (s == 'T' || s == 't' || s == 'Z' || s == 0 ||
+			    (pi.flags & CTK_PF_EXITING) ||
 			    (s == 'D' && in_vfork(f->stopped[i])))
 				break;
 			if (now_ms() >= deadline) {

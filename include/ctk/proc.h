@@ -10,6 +10,7 @@
 #include "ctk/hierarchy.h"
 
 #define CTK_PF_KTHREAD	0x00200000UL
+#define CTK_PF_EXITING	0x00000004UL	/* in exit: takes no signal again */
 
 struct ctk_proc_info {
 	char state;		/* R S D Z T ... */

@@ -497,6 +497,49 @@ while True:
 	[ ! -e "$BATS_TEST_TMPDIR/a.img" ]
 }
 
+# exiting PID: the kernel's PF_EXITING in /proc/PID/stat (comm has no space)
+exiting() { [ $(($(awk '{ print $9 }' "/proc/$1/stat" 2>/dev/null || echo 0) & 4)) -ne 0 ]; }
+child_of() { [ -n "$(cat "/proc/$1/task/$1/children" 2>/dev/null)" ]; }
+
+@test "dump -p (stopped by SIGSTOP) of a tree whose namespace init is exiting (a dying namespace): the init is not a task, no wait for a stop" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3 here"
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	mkdir "$V2/c"
+	cattach ":$REL/c" -- unshare --pid --fork sleep 1000 >/dev/null 2>&1 3>&- &
+	U=$!	# cattach runs unshare in its place
+	CTK_PIDS="${CTK_PIDS:-} $U"
+	ctk_wait_until child_of "$U"
+	I=$(awk '{ print $1 }' "/proc/$U/task/$U/children")
+	# a task that entered the namespace, whose parent never waits: killed
+	# with the init, it stays a zombie, and the init waits for it in exit
+	cattach ":$REL/c" -- /usr/bin/python3 -c '
+import ctypes, os, sys, time
+fd = os.open("/proc/%s/ns/pid" % sys.argv[1], os.O_RDONLY)
+if ctypes.CDLL(None).setns(fd, 0x20000000) != 0:
+    sys.exit(1)
+if os.fork() == 0:
+    time.sleep(1000)
+    os._exit(0)
+print("entered", flush=True)
+time.sleep(1000)' "$I" > "$BATS_TEST_TMPDIR/entered" 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	ctk_wait_until test -s "$BATS_TEST_TMPDIR/entered"
+	[ "$(cat "$BATS_TEST_TMPDIR/entered")" = entered ]
+	kill -9 "$I"
+	ctk_wait_until exiting "$I"
+	run --separate-stderr cckpt dump --timeout 5 -o "$BATS_TEST_TMPDIR/a.img" -p "$U"
+	assert_success
+	# the unshare alone: the dying init is not recorded
+	[ "$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq -c '[.tasks[].pid[0]]')" = "[$U]" ]
+	# and it was thawed
+	[ "$(ctk_task_state "$U")" != T ]
+	# with the freezer (the container, as a subtree): the same
+	run --separate-stderr cckpt dump --timeout 5 --subtree -o "$BATS_TEST_TMPDIR/b.img" ":$REL/c"
+	assert_success
+	run ! grep -qx "$I" <(cckpt show -J "$BATS_TEST_TMPDIR/b.img" | jq '.tasks[].pid[0]')
+}
+
 in_fork() { [ "$(ctk_task_state "$1")" = D ]; }
 sleeping() { [ "$(ctk_task_state "$1")" = S ]; }
 
