@@ -877,6 +877,40 @@ static int entered_task(const struct dbuild *b)
 	return 0;
 }
 
+/*
+ * The pid_max of each namespace of the image (its init's task), for
+ * restore to give the namespace it makes. One that cannot be read (a
+ * namespace dying meanwhile) is not recorded: restore leaves that one as
+ * the kernel makes it.
+ */
+static int fill_nsmax(struct dbuild *b)
+{
+	struct ckpt_image *img = b->img;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < b->norder; i++) {
+		const struct dtask *d = &b->t[b->order[i]];
+
+		n += d->tid == d->tgid && d->pid[d->nlev - 1] == 1;
+	}
+	if (!n)
+		return 0;
+	img->nsmax = calloc(n, sizeof(*img->nsmax));
+	if (!img->nsmax)
+		return ctk_err_setx(b->e, ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < b->norder; i++) {
+		const struct dtask *d = &b->t[b->order[i]];
+		uint32_t v;
+
+		if (d->tid != d->tgid || d->pid[d->nlev - 1] != 1 ||
+		    ctk_proc_ns_pid_max(d->tid, &v))
+			continue;
+		img->nsmax[img->nr_nsmax].tag = img->tasks[i].vpid;
+		img->nsmax[img->nr_nsmax++].pid_max = v;
+	}
+	return 0;
+}
+
 int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 		   bool subtree, struct ckpt_image *img, struct ctk_err *e)
 {
@@ -900,6 +934,8 @@ int ctk_dump_build(const pid_t *procs, size_t nprocs, pid_t root,
 		rc = fill_header(&b);
 	if (!rc)
 		rc = fill_tree(&b);
+	if (!rc)
+		rc = fill_nsmax(&b);
 	if (!rc && (rc = ctk_ckpt_validate(img, e)))
 		ctk_err_prefix(e, "the collected tree is not consistent (did "
 			       "it change meanwhile?)");

@@ -111,6 +111,7 @@ static const char *type_name(uint32_t type, char *buf, size_t size)
 	case CKPT_HDR_TREE: return "TREE";
 	case CKPT_HDR_TAIL: return "TAIL";
 	case CKPT_HDR_ERROR: return "ERROR";
+	case CKPT_HDR_NSMAX: return "NSMAX";
 	}
 	snprintf(buf, size, "type %#x", type);
 	return buf;
@@ -143,6 +144,7 @@ void ctk_ckpt_free(struct ckpt_image *img)
 	free(img->pid_start);
 	free(img->numbers);
 	free(img->tasks);
+	free(img->nsmax);
 	free(img->error);
 	memset(img, 0, sizeof(*img));
 }
@@ -340,6 +342,7 @@ struct pstate {
 	enum state st;
 	uint32_t nrec, nstrings;
 	uint64_t *pids_buf, *tree_buf;
+	uint64_t nsmax_off;	/* the NSMAX record's offset, once read */
 };
 
 /* The record at @off: type and length in the file, padding zero up to
@@ -401,6 +404,50 @@ static int parse_tail(const struct pstate *ps, const uint8_t *r, uint64_t off,
 	return 0;
 }
 
+/*
+ * NSMAX: le32 count, le32 reserved, then count pairs (le32 tag, le32
+ * pid_max), after the TREE's BUFFER, at most once. The tags are checked
+ * against the pids with the tree (rule_nsmax).
+ */
+static int parse_nsmax(struct pstate *ps, const uint8_t *r, uint64_t off,
+		       uint32_t rlen)
+{
+	struct ckpt_image *img = ps->img;
+	struct ctk_err *e = ps->e;
+	uint32_t type = CKPT_HDR_NSMAX, n;
+
+	if (ps->st != S_BEFORE_TAIL || img->nsmax)
+		return REJECT(e, type, off, "out of order: after the TREE's "
+			      "BUFFER, once");
+	if (rlen < 16)
+		return REJECT(e, type, off, "length %u, under 16", rlen);
+	n = le32(r + 8);
+	if (le32(r + 12))
+		return REJECT(e, type, off, "reserved field not zero");
+	if (n == 0 || n > img->nr_tasks)
+		return REJECT(e, type, off, "%u namespaces (1 to nr_tasks %u)",
+			      n, img->nr_tasks);
+	if (rlen != 16 + 8ull * n)
+		return REJECT(e, type, off, "length %u, not 16 + 8 * %u", rlen,
+			      n);
+	img->nsmax = malloc(sizeof(*img->nsmax) * n);
+	if (!img->nsmax)
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	ps->nsmax_off = off;
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *q = r + 16 + 8ull * i;
+
+		img->nsmax[i].tag = le32(q);
+		img->nsmax[i].pid_max = le32(q + 4);
+		if (!img->nsmax[i].pid_max ||
+		    img->nsmax[i].pid_max > CKPT_MAX_PIDS)
+			return REJECT(e, type, off, "pid_max %u (1 to %u)",
+				      img->nsmax[i].pid_max, CKPT_MAX_PIDS);
+		img->nr_nsmax++;
+	}
+	return 0;
+}
+
 /* Between the fixed records: optional ones skipped, the one expected
  * next parsed, anything else refused. */
 static int parse_between(struct pstate *ps, uint32_t type, const uint8_t *r,
@@ -409,6 +456,8 @@ static int parse_between(struct pstate *ps, uint32_t type, const uint8_t *r,
 	struct ctk_err *e = ps->e;
 	int rc;
 
+	if (type == CKPT_HDR_NSMAX)
+		return parse_nsmax(ps, r, off, rlen);
 	if (type & CKPT_HDR_OPTIONAL)
 		return 0;	/* unknown optional: skipped */
 	if (ps->st == S_BEFORE_PIDS && type == CKPT_HDR_PIDS) {
@@ -495,7 +544,8 @@ static int parse_record(struct pstate *ps, uint32_t type, uint64_t off,
 }
 
 static int parse(const uint8_t *b, size_t len, struct ckpt_image *img,
-		 uint64_t *pids_buf, uint64_t *tree_buf, struct ctk_err *e)
+		 uint64_t *pids_buf, uint64_t *tree_buf, uint64_t *nsmax_off,
+		 struct ctk_err *e)
 {
 	struct pstate ps = { .b = b, .len = len, .img = img, .e = e,
 			     .st = S_HEADER, .pids_buf = pids_buf,
@@ -520,6 +570,7 @@ static int parse(const uint8_t *b, size_t len, struct ckpt_image *img,
 		ps.nrec++;
 		off = next;
 	}
+	*nsmax_off = ps.nsmax_off;
 	return 0;
 }
 
@@ -527,7 +578,7 @@ static int parse(const uint8_t *b, size_t len, struct ckpt_image *img,
 
 struct vstate {
 	const struct ckpt_image *img;
-	uint64_t tree_off, pids_off;
+	uint64_t tree_off, pids_off, nsmax_off;
 	struct ctk_err *e;
 };
 
@@ -849,6 +900,31 @@ static int rule_group_holders(struct tstate *ts)
 	return rc;
 }
 
+/*
+ * NSMAX names namespaces by the pid object of their init: numbered 1 in its
+ * own namespace, each once.
+ */
+static int rule_nsmax(const struct vstate *vs)
+{
+	const struct ckpt_image *img = vs->img;
+
+	for (uint32_t i = 0; i < img->nr_nsmax; i++) {
+		uint32_t d = 0, tag = img->nsmax[i].tag;
+		const uint32_t *num = ctk_ckpt_pid(img, tag, &d);
+
+		if (!num || num[d] != 1)
+			return REJECT(vs->e, CKPT_HDR_NSMAX, vs->nsmax_off,
+				      "entry %u: tag %u is not the init (pid 1) "
+				      "of a pid namespace of the image", i, tag);
+		for (uint32_t k = 0; k < i; k++)
+			if (img->nsmax[k].tag == tag)
+				return REJECT(vs->e, CKPT_HDR_NSMAX,
+					      vs->nsmax_off, "entry %u: tag %u "
+					      "named twice", i, tag);
+	}
+	return 0;
+}
+
 /* The tree rules, one family a function, in task order (one pass: a
  * 4-million-long parent chain costs no recursion). */
 static int validate_tree(struct vstate *vs)
@@ -897,6 +973,8 @@ static int validate_tree(struct vstate *vs)
 		rc = rule_objects(&ts);
 	if (!rc)
 		rc = rule_group_holders(&ts);
+	if (!rc)
+		rc = rule_nsmax(vs);
 out:
 	free(ts.leader);
 	free(ts.thread_of);
@@ -920,15 +998,16 @@ int ctk_ckpt_validate(const struct ckpt_image *img, struct ctk_err *e)
 int ctk_ckpt_parse(const uint8_t *buf, size_t len, struct ckpt_image *img,
 		   struct ctk_err *e)
 {
-	uint64_t pids_buf = 0, tree_buf = 0;
+	uint64_t pids_buf = 0, tree_buf = 0, nsmax_off = 0;
 	struct vstate vs = { .img = img, .e = e };
 	int rc;
 
 	memset(img, 0, sizeof(*img));
-	rc = parse(buf, len, img, &pids_buf, &tree_buf, e);
+	rc = parse(buf, len, img, &pids_buf, &tree_buf, &nsmax_off, e);
 	if (!rc && !img->failed) {
 		vs.tree_off = tree_buf;
 		vs.pids_off = pids_buf;
+		vs.nsmax_off = nsmax_off;
 		rc = validate_tree(&vs);
 	}
 	if (rc)
@@ -1120,6 +1199,15 @@ int ctk_ckpt_encode(const struct ckpt_image *img, uint8_t **out, size_t *len)
 		put32(p + 16, t->vsid);
 		put32(p + 20, t->depth);
 		p += 24;
+	}
+	if (img->nr_nsmax) {
+		p = wb_record(&w, CKPT_HDR_NSMAX, 8 + 8ull * img->nr_nsmax);
+		if (p)
+			put32(p, img->nr_nsmax);
+		for (uint32_t i = 0; p && i < img->nr_nsmax; i++) {
+			put32(p + 8 + 8ull * i, img->nsmax[i].tag);
+			put32(p + 12 + 8ull * i, img->nsmax[i].pid_max);
+		}
 	}
 	{
 		uint64_t toff = w.len;

@@ -30,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -58,6 +59,8 @@ struct ptask {
 				 * child must have it at fork (a nested
 				 * init's group, which its namespace cannot
 				 * see: a job-control shell's job) */
+	uint32_t pid_max;	/* an init: the pid_max it gives its namespace
+				 * once every task is there (0: as made) */
 	bool wants_inh;		/* a setsid task whose children born before
 				 * its setsid need a session of it: */
 	uint32_t want_inh;	/* that session (a tag, or OUTSIDE) */
@@ -127,7 +130,7 @@ struct ctk_clone_args {
 enum cmd {
 	CMD_NONE, CMD_FORK, CMD_FORK_GHOST, CMD_SETSID, CMD_SETPGID,
 	CMD_SUBREAPER, CMD_REAP, CMD_THREAD, CMD_EXIT, CMD_REPORT, CMD_FINAL,
-	CMD_STOP, CMD_FORK_PHASE, CMD_FORK_GHOSTED, CMD_THREADS,
+	CMD_STOP, CMD_FORK_PHASE, CMD_FORK_GHOSTED, CMD_THREADS, CMD_PID_MAX,
 };
 
 struct rslot {
@@ -712,6 +715,46 @@ static int plan_joins(struct plan *p, struct ctk_err *e)
 	return 0;
 }
 
+/* Is this kernel Linux 6.14 or later (one pid_max per pid namespace)? */
+static bool per_ns_pid_max_kernel(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	return !uname(&u) && sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+	       (major > 6 || (major == 6 && minor >= 14));
+}
+
+/*
+ * The pid_max the image recorded for a namespace that restore makes, given
+ * to it by its init at the end where it differs from a new namespace's.
+ * Only where each namespace has its own (a new one's differs from this
+ * one's, or Linux 6.14+): before, the sysctl is the machine's, and is
+ * never written.
+ */
+static void plan_pid_max(struct plan *p)
+{
+	const struct ckpt_image *img = p->img;
+	uint32_t here, fresh;
+
+	if (!img->nr_nsmax)
+		return;
+	here = host_pid_max();
+	fresh = fresh_pid_max(here);
+	if (!fresh || (fresh == here && !per_ns_pid_max_kernel()))
+		return;
+	for (uint32_t k = 0; k < img->nr_nsmax; k++) {
+		uint32_t tag = img->nsmax[k].tag;
+		int64_t i = tag >= img->offset &&
+			    tag - img->offset < img->nr_pids ?
+			    p->task_of[tag - img->offset] : -1;
+
+		if (i >= 0 && p->t[i].newpid &&
+		    img->nsmax[k].pid_max != fresh)
+			p->t[i].pid_max = img->nsmax[k].pid_max;
+	}
+}
+
 /* The whole plan, checked, before any process exists. On failure the
  * caller still frees it (plan_free). */
 /*
@@ -998,8 +1041,10 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 	plan_wants(p);
 	for (uint32_t i = 0; i < n && !rc; i++)
 		rc = plan_task(p, i, my_sid, my_pg, e);
-	if (!rc)
+	if (!rc) {
+		plan_pid_max(p);
 		rc = plan_joins(p, e);
+	}
 	if (!rc)
 		rc = plan_join_order(p, e);
 	if (!rc)
@@ -1391,6 +1436,20 @@ static void executor(struct rctx *rc, uint32_t me)
 				if (err)
 					s->who = (int32_t)c;
 			}
+			break;
+		}
+		case CMD_PID_MAX: {
+			/* an init, for its own namespace (the sysctl answers
+			 * for the writer's) */
+			char num[16];
+			int fd = open("/proc/sys/kernel/pid_max",
+				      O_WRONLY | O_CLOEXEC);
+			int len = snprintf(num, sizeof(num), "%d", s->arg);
+
+			err = fd < 0 ? -errno :
+			      write(fd, num, (size_t)len) == len ? 0 : -errno;
+			if (fd >= 0)
+				close(fd);
 			break;
 		}
 		case CMD_REPORT:
@@ -1941,6 +2000,12 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 			DO(i, CMD_SETPGID, (int32_t)ctk_ckpt_pid(img, c->vpgid,
 			   NULL)[c->depth], "task %u: setpgid", i);
 	}
+	/* the namespaces' pid_max, now that every number is taken (a
+	 * pid_max may be below numbers that were given before it was set) */
+	for (uint32_t i = 0; i < n; i++)
+		if (p->t[i].pid_max)
+			DO(i, CMD_PID_MAX, (int32_t)p->t[i].pid_max, "task %u: "
+			   "its namespace's pid_max %u", i, p->t[i].pid_max);
 	/* with a command, check before any command starts; else the
 	 * report comes with the final step */
 	if (rc->o->command) {

@@ -8,10 +8,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -239,6 +241,86 @@ int ctk_proc_ns_line(const char *buf, const char *name, uint32_t *out,
 	}
 	*n = k;
 	return k ? 0 : -EINVAL;
+}
+
+/* A decimal number from a /proc/sys file; 0 when unreadable. */
+static long sysctl_num(const char *path)
+{
+	char buf[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* In the child born in the namespace: its pid_max, then ns_last_pid given
+ * back (only when no one took a number since: the namespace is held). */
+static void ns_reader(int out)
+{
+	uint32_t v = (uint32_t)sysctl_num("/proc/sys/kernel/pid_max");
+	pid_t me = getpid();
+
+	if (sysctl_num("/proc/sys/kernel/ns_last_pid") == me && me > 1) {
+		char buf[16];
+		int fd = open("/proc/sys/kernel/ns_last_pid",
+			      O_WRONLY | O_CLOEXEC);
+		int n = snprintf(buf, sizeof(buf), "%d", (int)me - 1);
+
+		if (fd >= 0) {
+			if (write(fd, buf, (size_t)n) < 0) {
+				/* the pid it took stays taken: harmless */
+			}
+			close(fd);
+		}
+	}
+	_exit(write(out, &v, sizeof(v)) == (ssize_t)sizeof(v) ? 0 : 1);
+}
+
+int ctk_proc_ns_pid_max(pid_t init, uint32_t *pid_max)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, init, 0), fd[2], err = 0;
+	uint32_t v = 0;
+	pid_t c;
+
+	if (pfd < 0)
+		return -errno;
+	if (pipe2(fd, O_CLOEXEC) < 0) {
+		err = -errno;
+		close(pfd);
+		return err;
+	}
+	c = fork();
+	if (c == 0) {
+		pid_t g;
+
+		close(fd[0]);
+		if (setns(pfd, CLONE_NEWPID) < 0)
+			_exit(1);
+		g = fork();
+		if (g == 0)
+			ns_reader(fd[1]);
+		_exit(g > 0 && waitpid(g, NULL, 0) == g ? 0 : 1);
+	}
+	if (c < 0)
+		err = -errno;
+	close(pfd);
+	close(fd[1]);
+	if (c > 0 && read(fd[0], &v, sizeof(v)) != (ssize_t)sizeof(v))
+		err = -ESRCH;	/* the namespace is dying, or gone */
+	close(fd[0]);
+	if (c > 0)
+		while (waitpid(c, NULL, 0) < 0 && errno == EINTR)
+			;
+	if (!err && !v)
+		err = -EIO;
+	if (!err)
+		*pid_max = v;
+	return err;
 }
 
 int ctk_proc_inner_pid(pid_t pid, uint32_t *inner)

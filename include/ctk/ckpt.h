@@ -19,6 +19,9 @@
 #define CKPT_HDR_TAIL		9001
 #define CKPT_HDR_ERROR		9999
 #define CKPT_HDR_OPTIONAL	0x80000000u
+/* optional: the pid_max of the image's pid namespaces (Linux 6.14+ has
+ * one per namespace); a reader that does not know it skips it */
+#define CKPT_HDR_NSMAX		(CKPT_HDR_OPTIONAL | 103u)
 
 #define CKPT_MAGIC		"\x89" "CKPT\r\n\x1a"
 #define CKPT_BYTE_ORDER		0x01020304u
@@ -54,6 +57,10 @@ struct ckpt_image {
 	/* tasks, depth-first, task 0 the root */
 	uint32_t nr_tasks;
 	struct ckpt_task *tasks;
+	/* NSMAX: the pid_max of each namespace whose init (a pid object
+	 * numbered 1 in its own namespace) the tag names */
+	uint32_t nr_nsmax;
+	struct ckpt_nsmax { uint32_t tag, pid_max; } *nsmax;
 	/* a failed checkpoint (ERROR record) */
 	bool failed;
 	char *error;

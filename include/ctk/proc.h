@@ -30,6 +30,15 @@ int ctk_proc_info(pid_t pid, struct ctk_proc_info *pi);
  */
 int ctk_proc_inner_pid(pid_t pid, uint32_t *inner);
 
+/*
+ * The pid_max of the pid namespace whose init is @init (since Linux 6.14
+ * each has its own; before, the machine's), read by a process born in it
+ * for the moment (the sysctl answers for the reader's namespace), which
+ * then gives back the number it took there: ns_last_pid as before, so the
+ * namespace's next pid is the one it would have been. -errno.
+ */
+int ctk_proc_ns_pid_max(pid_t init, uint32_t *pid_max);
+
 /* Strict pid syntax: decimal, 1 .. 4194304, no sign or spaces. */
 int ctk_parse_pid(const char *s, pid_t *pid);
 

@@ -785,6 +785,33 @@ whole_or_gone() {
 	[ ! -e "$V2/r" ]
 }
 
+# ns_pid_max DIR: "INNER_LEVEL PID_MAX" of each pid-namespace init in DIR
+ns_pid_max() {
+	local p
+	for p in $(cat "$1/cgroup.procs"); do
+		awk '/^NSpid:/ { exit !($NF == 1) }' "/proc/$p/status" || continue
+		echo "$(awk '/^NSpid:/ { print NF - 1 }' "/proc/$p/status") $(nsenter -t "$p" -p -- cat /proc/sys/kernel/pid_max)"
+	done | sort
+}
+
+@test "the pid_max of each pid namespace (Linux 6.14+) is recorded, given back to the namespaces restore makes, and the pid the dump's reader took is given back" {
+	here=$(cat /proc/sys/kernel/pid_max)
+	fresh=$(unshare --pid --fork cat /proc/sys/kernel/pid_max)
+	[ "$fresh" != "$here" ] ||
+		skip "a new pid namespace's pid_max is this one's: one pid_max per machine (before Linux 6.14), or equal here"
+	spawn_init 4 'echo 50000 > /proc/sys/kernel/pid_max
+		unshare --pid --fork sh -c "echo 60000 > /proc/sys/kernel/pid_max; exec sleep 1000" & wait'
+	dump_json
+	[ "$(echo "$output" | jq -c '[.ns_pid_max[].pid_max] | sort')" = "[50000,60000]" ]
+	# the reader's number is free again: the nested namespace's next
+	# pid is 2, as if no dump had been
+	init=$(for p in $(cat "$V2/c/cgroup.procs"); do awk -v p="$p" '/^NSpid:/ { if (NF == 4) print p }' "/proc/$p/status"; done)
+	[ "$(nsenter -t "$init" -p -- sh -c 'echo $$')" = 2 ]
+	[ "$(ns_pid_max "$V2/c")" = "$(printf '2 50000\n3 60000')" ]
+	restore_same
+	[ "$(ns_pid_max "$V2/r")" = "$(printf '2 50000\n3 60000')" ]
+}
+
 @test "a container whose pids are above this namespace's pid_max (its own namespace's is higher: Linux 6.14+) dumps and restores" {
 	here=$(cat /proc/sys/kernel/pid_max)
 	fresh=$(unshare --pid --fork cat /proc/sys/kernel/pid_max)

@@ -206,6 +206,16 @@ static void insert_record(uint8_t **bp, size_t *lenp, uint32_t type,
 	p32(B + t + 24, (uint32_t)t);
 }
 PATCH(p_unknown) { insert_record(bp, lenp, 0x1000, 8); }
+PATCH(p_nsmax_early) {
+	/* a well-formed NSMAX (one entry: tag 1, 50000) before the PIDS */
+	size_t at;
+
+	insert_record(bp, lenp, CKPT_HDR_NSMAX, 16);
+	at = rec(B, LEN, CKPT_HDR_NSMAX, 0);
+	p32(B + at + 8, 1);
+	p32(B + at + 16, 1);
+	p32(B + at + 20, 50000);
+}
 PATCH(p_optional) {
 	/* harmless: an unknown optional record is skipped */
 	insert_record(bp, lenp, 0x80001000, 12);
@@ -332,6 +342,22 @@ int main(int argc, char **argv)
 	}
 	emit("valid-permuted", &m);
 	failed_image();
+	/* NSMAX: the pid_max of the two namespaces (their inits' tags) */
+	{
+		struct ckpt_nsmax ns[2] = { { 1, 50000 }, { 5, 100000 } };
+
+		base(&m);
+		m.i.nsmax = ns;
+		m.i.nr_nsmax = 2;
+		emit("valid-nsmax", &m);
+		ns[1].tag = 3;		/* not pid 1 of a namespace */
+		emit("nsmax-not-init", &m);
+		ns[1].tag = 1;
+		emit("nsmax-twice", &m);
+		ns[1] = (struct ckpt_nsmax){ 5, 0 };
+		emit("nsmax-zero", &m);
+	}
+	framing("nsmax-order", p_nsmax_early, 1);
 
 	/* framing */
 	framing("short", p_short, 0);

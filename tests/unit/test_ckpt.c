@@ -15,6 +15,10 @@
 #include "tap.h"
 
 static const struct { const char *file, *rule; } rejects[] = {
+	{ "nsmax-not-init", "record NSMAX at offset 392: entry 1: tag 3 is not the init (pid 1) of a pid namespace of the image" },
+	{ "nsmax-twice", "record NSMAX at offset 392: entry 1: tag 1 named twice" },
+	{ "nsmax-zero", ": pid_max 0 (1 to 4194304)" },
+	{ "nsmax-order", ": out of order: after the TREE's BUFFER, once" },
 	{ "short", "file: 95 bytes: shorter than 96" },
 	{ "first-not-header", "record STRING at offset 0: the first record must be HEADER" },
 	{ "len-under-8", "record STRING at offset 64: length 4 under 8" },
@@ -117,6 +121,28 @@ int main(void)
 		if (!rc)
 			ctk_ckpt_free(&img);
 	}
+
+	/* NSMAX: read, and written again byte for byte */
+	memset(&e, 0, sizeof(e));
+	ok(ctk_ckpt_load(path("valid-nsmax"), &img, &e) == 0,
+	   "valid-nsmax loads (%s)", e.msg);
+	ok(img.nr_nsmax == 2 && img.nsmax[0].tag == 1 &&
+	   img.nsmax[0].pid_max == 50000 && img.nsmax[1].tag == 5 &&
+	   img.nsmax[1].pid_max == 100000, "valid-nsmax: two namespaces");
+	ok(ctk_ckpt_encode(&img, &b1, &l1) == 0, "encode valid-nsmax");
+	{
+		FILE *f = fopen(path("valid-nsmax"), "rb");
+		uint8_t file[4096];
+		size_t n = f ? fread(file, 1, sizeof(file), f) : 0;
+
+		if (f)
+			fclose(f);
+		ok(n == l1 && !memcmp(file, b1, n),
+		   "valid-nsmax: the same bytes");
+	}
+	free(b1);
+	b1 = NULL;
+	ctk_ckpt_free(&img);
 
 	/* valid images, and what they hold */
 	ok(ctk_ckpt_load(path("valid-container"), &img, &e) == 0,

@@ -40,8 +40,8 @@ static void levels(const struct ckpt_image *img, uint32_t tag, char *buf,
 static int entries(const struct ckpt_image *img, struct entry **out,
 		   size_t *n)
 {
-	struct entry *v = calloc((size_t)img->nr_tasks + img->nr_pids + 1,
-				 sizeof(*v));
+	struct entry *v = calloc((size_t)img->nr_tasks + img->nr_pids +
+				 img->nr_nsmax + 1, sizeof(*v));
 	char a[LEVELS_MAX], b[LEVELS_MAX], c[LEVELS_MAX], d[LEVELS_MAX],
 	     t[LEVELS_MAX];
 	size_t k = 0;
@@ -67,6 +67,15 @@ static int entries(const struct ckpt_image *img, struct entry **out,
 		levels(img, i + img->offset, a, sizeof(a));
 		if (asprintf(&v[k].key, "pid %s", a) < 0 ||
 		    !(v[k].rest = strdup("")))
+			goto oom;
+		k++;
+	}
+	/* a namespace by its init's numbers */
+	for (uint32_t i = 0; i < img->nr_nsmax; i++) {
+		levels(img, img->nsmax[i].tag, a, sizeof(a));
+		if (asprintf(&v[k].key, "namespace of %s", a) < 0 ||
+		    asprintf(&v[k].rest, "pid_max %u",
+			     img->nsmax[i].pid_max) < 0)
 			goto oom;
 		k++;
 	}

@@ -81,6 +81,9 @@ static void show_text(const char *file, const struct ckpt_image *img)
 	       img->strings[1]);
 	printf("pid levels:  %u below the root's namespace, pid_max %u\n",
 	       img->max_depth, img->pid_max);
+	for (uint32_t i = 0; i < img->nr_nsmax; i++)
+		printf("pid_max:     %u in the namespace of tag %u\n",
+		       img->nsmax[i].pid_max, img->nsmax[i].tag);
 	printf("pid objects: %u\n", img->nr_pids);
 	printf("  %5s %5s  %s\n", "TAG", "DEPTH", "NUMBERS (outer/inner)");
 	for (uint32_t i = 0; i < img->nr_pids; i++) {
@@ -138,7 +141,18 @@ static void show_json(const struct ckpt_image *img)
 		json_levels(img, i + img->offset);
 		putchar('}');
 	}
-	fputs("\n   ],\n   \"tasks\": [", stdout);
+	fputs("\n   ],\n", stdout);
+	if (img->nr_nsmax) {
+		/* only in an image that has the record: older readers'
+		 * output stays the same for images without it */
+		fputs("   \"ns_pid_max\": [", stdout);
+		for (uint32_t i = 0; i < img->nr_nsmax; i++)
+			printf("%s\n      {\"tag\": %u, \"pid_max\": %u}",
+			       i ? "," : "", img->nsmax[i].tag,
+			       img->nsmax[i].pid_max);
+		fputs("\n   ],\n", stdout);
+	}
+	fputs("   \"tasks\": [", stdout);
 	for (uint32_t i = 0; i < img->nr_tasks; i++) {
 		const struct ckpt_task *t = &img->tasks[i];
 
