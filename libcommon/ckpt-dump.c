@@ -764,8 +764,6 @@ static int fill_header(struct dbuild *b)
 	struct ckpt_image *img = b->img;
 	struct utsname u;
 	unsigned x = 0, y = 0, z = 0;
-	char pm[32];
-	int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
 
 	img->major = CKPT_FORMAT_MAJOR;
 	img->minor = CKPT_FORMAT_MINOR;
@@ -780,15 +778,7 @@ static int fill_header(struct dbuild *b)
 	img->strings[0] = strdup(u.release);
 	img->strings[1] = strdup(u.version);
 	img->strings[2] = strdup(u.machine);
-	if (fd >= 0) {
-		ssize_t len = read(fd, pm, sizeof(pm) - 1);
-
-		if (len > 0) {
-			pm[len] = '\0';
-			img->pid_max = (uint32_t)strtoul(pm, NULL, 10);
-		}
-		close(fd);
-	}
+	img->pid_max = (uint32_t)ctk_sysctl_num("kernel/pid_max");
 	for (int i = 0; i < 3; i++) {
 		if (!img->strings[i])
 			return ctk_err_setx(b->e, ENOMEM, "out of memory");

@@ -357,16 +357,7 @@ static bool subtree_init(const struct ckpt_image *img)
 /* /proc/sys/kernel/pid_max of this pid namespace, 0 when unreadable. */
 static uint32_t host_pid_max(void)
 {
-	char buf[32];
-	int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return (uint32_t)strtoul(buf, NULL, 10);
+	return (uint32_t)ctk_sysctl_num("kernel/pid_max");
 }
 
 /*

@@ -243,13 +243,15 @@ int ctk_proc_ns_line(const char *buf, const char *name, uint32_t *out,
 	return k ? 0 : -EINVAL;
 }
 
-/* A decimal number from a /proc/sys file; 0 when unreadable. */
-static long sysctl_num(const char *path)
+long ctk_sysctl_num(const char *name)
 {
-	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	char buf[32], path[64];
+	ssize_t n;
+	int fd;
 
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)
@@ -262,10 +264,10 @@ static long sysctl_num(const char *path)
  * back (only when no one took a number since: the namespace is held). */
 static void ns_reader(int out)
 {
-	uint32_t v = (uint32_t)sysctl_num("/proc/sys/kernel/pid_max");
+	uint32_t v = (uint32_t)ctk_sysctl_num("kernel/pid_max");
 	pid_t me = getpid();
 
-	if (sysctl_num("/proc/sys/kernel/ns_last_pid") == me && me > 1) {
+	if (ctk_sysctl_num("kernel/ns_last_pid") == me && me > 1) {
 		char buf[16];
 		int fd = open("/proc/sys/kernel/ns_last_pid",
 			      O_WRONLY | O_CLOEXEC);

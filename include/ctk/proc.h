@@ -30,6 +30,10 @@ int ctk_proc_info(pid_t pid, struct ctk_proc_info *pi);
  */
 int ctk_proc_inner_pid(pid_t pid, uint32_t *inner);
 
+/* A number in /proc/sys (@name below it, "kernel/pid_max"), as this
+ * process's namespaces answer it; 0 when it cannot be read. */
+long ctk_sysctl_num(const char *name);
+
 /*
  * The pid_max of the pid namespace whose init is @init (since Linux 6.14
  * each has its own; before, the machine's), read by a process born in it

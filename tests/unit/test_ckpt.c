@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "ctk/ckpt.h"
@@ -99,6 +100,18 @@ static char *path(const char *name)
 	return buf;
 }
 
+/* Does the fixture @name hold exactly these @len bytes? */
+static bool same_as_file(const char *name, const uint8_t *b, size_t len)
+{
+	FILE *f = fopen(path(name), "rb");
+	uint8_t file[4096];
+	size_t n = f ? fread(file, 1, sizeof(file), f) : 0;
+
+	if (f)
+		fclose(f);
+	return n == len && !memcmp(file, b, n);
+}
+
 int main(void)
 {
 	struct ckpt_image img, again;
@@ -130,16 +143,7 @@ int main(void)
 	   img.nsmax[0].pid_max == 50000 && img.nsmax[1].tag == 5 &&
 	   img.nsmax[1].pid_max == 100000, "valid-nsmax: two namespaces");
 	ok(ctk_ckpt_encode(&img, &b1, &l1) == 0, "encode valid-nsmax");
-	{
-		FILE *f = fopen(path("valid-nsmax"), "rb");
-		uint8_t file[4096];
-		size_t n = f ? fread(file, 1, sizeof(file), f) : 0;
-
-		if (f)
-			fclose(f);
-		ok(n == l1 && !memcmp(file, b1, n),
-		   "valid-nsmax: the same bytes");
-	}
+	ok(same_as_file("valid-nsmax", b1, l1), "valid-nsmax: the same bytes");
 	free(b1);
 	b1 = NULL;
 	ctk_ckpt_free(&img);
@@ -156,15 +160,8 @@ int main(void)
 	   "tags 0 and past the end have no pid");
 	/* encode again: the same bytes */
 	ok(ctk_ckpt_encode(&img, &b1, &l1) == 0, "encode");
-	{
-		FILE *f = fopen(path("valid-container"), "rb");
-		uint8_t file[4096];
-		size_t n = f ? fread(file, 1, sizeof(file), f) : 0;
-
-		if (f)
-			fclose(f);
-		ok(n == l1 && !memcmp(file, b1, n), "round trip: the same bytes");
-	}
+	ok(same_as_file("valid-container", b1, l1),
+	   "round trip: the same bytes");
 	ok(ctk_ckpt_parse(b1, l1, &again, &e) == 0 && again.nr_tasks == 6,
 	   "the encoding parses");
 	ok(ctk_ckpt_encode(&again, &b2, &l2) == 0 && l1 == l2 &&
