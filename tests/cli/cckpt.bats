@@ -171,3 +171,11 @@ CK=$FIXTURES/ckpt
 	run sh -c "cat '$CK/crc.img' | cckpt verify -"
 	assert_failure 1
 }
+
+@test "cckpt(1) names the format document by a name that exists, and the build installs it" {
+	grep -q "_doc/ckpt-format.md_ in" "$CTK_SRCDIR/man/cckpt.1.scd"
+	grep -q "_/usr/share/doc/ctk/ckpt-format.md_" "$CTK_SRCDIR/man/cckpt.1.scd"
+	[ -s "$CTK_SRCDIR/doc/ckpt-format.md" ]
+	grep -qx "dist_doc_DATA = doc/ckpt-format.md" "$CTK_SRCDIR/Makefile.am"
+	run ! grep -q "CKPT-FORMAT.md" "$CTK_SRCDIR/man/cckpt.1.scd"
+}

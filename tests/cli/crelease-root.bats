@@ -528,3 +528,36 @@ leader_exited() {
 	assert_failure 2
 	[[ "$stderr" == "crelease: --sweep and --mark are mutually exclusive"* ]]
 }
+
+# pidfile_pid FILE: the pid start-stop-daemon wrote, once it did
+pidfile_has_pid() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+@test "the init script: a second start is done already (LSB: exit 0), status says so, stop stops it" {
+	command -v start-stop-daemon >/dev/null || skip "no start-stop-daemon"
+	ctk_v2_scratch
+	REL=${V2#$(ctk_v2_root)}
+	s=$BATS_TEST_TMPDIR/crelease.init
+	# the built script, on this build and a scratch container; no
+	# /etc/default is read
+	sed -e "s|^HIERARCHY=.*|HIERARCHY=$BATS_TEST_TMPDIR/no-v1|" \
+	    -e "s|^V2SPEC=.*|V2SPEC=:$REL|" \
+	    -e "s|^PIDFILE=.*|PIDFILE=$BATS_TEST_TMPDIR/pid|" \
+	    -e "s|^CRELEASE=.*|CRELEASE=$CTK_BUILDDIR/crelease|" \
+	    -e "s|^CMOUNT=.*|CMOUNT=$CTK_BUILDDIR/cmount|" \
+	    -e "/etc\/default/d" "$CTK_BUILDDIR/contrib/crelease.init" > "$s"
+	run ! grep -q "/etc/default/crelease-watch ]" "$s"
+	run sh "$s" start
+	assert_success
+	ctk_wait_until pidfile_has_pid "$BATS_TEST_TMPDIR/pid"
+	CTK_PIDS="${CTK_PIDS:-} $(cat "$BATS_TEST_TMPDIR/pid")"
+	run sh "$s" start
+	assert_success
+	run sh "$s" status
+	assert_success
+	assert_output "crelease watcher is running (pid $(cat "$BATS_TEST_TMPDIR/pid"))"
+	run sh "$s" stop
+	assert_success
+	run sh "$s" status
+	assert_failure 3
+	assert_output "crelease watcher is not running"
+}
