@@ -80,6 +80,8 @@ struct cmount_control {
 	char *type;
 	char *controllers;
 	char *name;
+	char *cname;		/* a name given in -c (name=NAME), owned */
+	bool c_given;		/* -c, even if it named no controller */
 	char *agent;
 	char *options;
 	int noprefix, clone_children;
@@ -620,11 +622,59 @@ static const char *mount_einval_reason(struct cmount_control *ctl,
 	return NULL;
 }
 
+/*
+ * -c as mount(8)'s -o and cgconfig.conf's mount section write it:
+ * "name=NAME" in the list names the hierarchy (as -n), "none" binds no
+ * controller. 0, or the exit status after a message.
+ */
+static int split_controllers(struct cmount_control *ctl)
+{
+	char *list, *out, *save = NULL;
+	size_t len = 0;
+
+	if (!ctl->controllers)
+		return 0;
+	ctl->c_given = true;
+	list = strdup(ctl->controllers);
+	out = calloc(1, strlen(ctl->controllers) + 1);
+	if (!list || !out) {
+		free(list);
+		free(out);
+		ctk_msg(&ctl->cli, "out of memory");
+		return CTK_EXIT_FAILURE;
+	}
+	for (char *c = strtok_r(list, ",", &save); c;
+	     c = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(c, "name=", 5)) {
+			if (ctl->name && strcmp(ctl->name, c + 5)) {
+				int rc = ctk_usage_error(&ctl->cli, "-c %s "
+					"and -n %s: two names", c, ctl->name);
+
+				free(list);
+				free(out);
+				return rc;
+			}
+			free(ctl->cname);
+			ctl->cname = strdup(c + 5);
+			ctl->name = ctl->cname;
+		} else if (strcmp(c, "none")) {
+			len += (size_t)sprintf(out + len, "%s%s", len ? "," : "",
+					       c);
+		}
+	}
+	free(list);
+	free(ctl->controllers);
+	ctl->controllers = len ? out : NULL;
+	if (!len)
+		free(out);
+	return 0;
+}
+
 /* Everything a mount needs, checked before the first side effect: 0, or
  * the exit status after a message. */
 static int mount_check(struct cmount_control *ctl, struct ctk_mount_req *req)
 {
-	bool v1_opts = ctl->controllers || ctl->name || ctl->agent ||
+	bool v1_opts = ctl->c_given || ctl->name || ctl->agent ||
 		       ctl->noprefix || ctl->clone_children;
 	struct ctk_err e = { 0 };
 	char buf[256];
@@ -728,6 +778,7 @@ static int mount_set_agent(struct cmount_control *ctl, const char *dir)
 static int do_mount(struct cmount_control *ctl)
 {
 	const char *dir = ctl->operands[0];
+	int split = split_controllers(ctl);	/* before req takes them */
 	struct ctk_mount_req req = {
 		.type = CTK_HIER_V2,
 		.controllers = ctl->controllers,
@@ -744,7 +795,7 @@ static int do_mount(struct cmount_control *ctl)
 	struct stat st;
 	int ret;
 
-	ret = mount_check(ctl, &req);
+	ret = split ? split : mount_check(ctl, &req);
 	if (ret)
 		return ret;
 	if (ctk_mount_options(&req, &ctl->hier, &opts, &carried, &changed,
@@ -1290,6 +1341,7 @@ static void free_control(struct cmount_control *ctl)
 	free(ctl->mountinfo);
 	free(ctl->selfcgroup);
 	free(ctl->controllers);
+	free(ctl->cname);
 	free(ctl->type);
 	for (size_t i = 0; i < ctl->nfiles; i++)
 		free((char *)ctl->files[i]);

@@ -442,6 +442,31 @@ teardown_file() { ctk_root_teardown_file; }
 	[ ! -e "$V1/new" ]
 }
 
+@test "--config: the hint for an unmounted mount section is a cmount command that works" {
+	m=$BATS_TEST_TMPDIR/m2
+	printf 'mount { "name=ctk-test2" = %s; }\ngroup hint { "name=ctk-test2" { } }\n' "$m" > "$BATS_TEST_TMPDIR/h.conf"
+	run --separate-stderr cmkdir --config "$BATS_TEST_TMPDIR/h.conf"
+	assert_failure 1
+	[ "$stderr" = "cmkdir: name=ctk-test2: not mounted (the mount section is cmount's to do: cmount -c name=ctk-test2 DIR)" ]
+	# the hint, as the admin types it
+	mkdir "$m"
+	run cmount -c name=ctk-test2 "$m"
+	assert_success
+	run cmkdir --config "$BATS_TEST_TMPDIR/h.conf"
+	assert_success
+	[ -d "$m/hint" ]
+	rmdir "$m/hint"
+	cmount -u "$m"
+	# as mount(8) and cgconfig write it: none,name=NAME; and one name only
+	run cmount -c none,name=ctk-test2 "$m"
+	assert_success
+	cmount --raw --noheadings --output NAME,TARGET | grep -qx "ctk-test2 $m"
+	cmount -u "$m"
+	run --separate-stderr cmount -c name=ctk-test2 -n other "$m"
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "cmount: -c name=ctk-test2 and -n other: two names" ]
+}
+
 @test "--config: a mount section needs its hierarchy mounted; SPECs and --set do not go with it" {
 	printf 'mount { "name=ctk-nosuch-x" = /x; }\ngroup a { "name=ctk-test" { } }\n' > "$BATS_TEST_TMPDIR/m.conf"
 	run --separate-stderr cmkdir --config "$BATS_TEST_TMPDIR/m.conf"
