@@ -360,37 +360,13 @@ static uint32_t host_pid_max(void)
 	return (uint32_t)ctk_sysctl_num("kernel/pid_max");
 }
 
-/*
- * The pid_max of a pid namespace made now. Since Linux 6.14 each namespace
- * has its own, and a fresh one starts at the kernel's limit whatever its
- * parent's is (measured on 6.18: 4194304 under a host's 32768); before,
- * one pid_max is the machine's. Read by a child in a new pid namespace
- * (sysctl answers for the reader's namespace); this namespace's when that
- * cannot be done.
- */
+/* The pid_max of a pid namespace made now (ctk_proc_new_ns_pid_max);
+ * this namespace's when that cannot be learned. */
 static uint32_t fresh_pid_max(uint32_t here)
 {
-	struct ctk_clone_args a = { .flags = CLONE_NEWPID,
-				    .exit_signal = SIGCHLD };
-	uint32_t v = 0;
-	int fd[2];
-	pid_t pid;
+	uint32_t v;
 
-	if (pipe2(fd, O_CLOEXEC) < 0)
-		return here;
-	pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
-	if (pid == 0) {
-		v = host_pid_max();
-		_exit(write(fd[1], &v, sizeof(v)) == sizeof(v) ? 0 : 1);
-	}
-	close(fd[1]);
-	if (pid < 0 || read(fd[0], &v, sizeof(v)) != sizeof(v) || !v)
-		v = here;
-	close(fd[0]);
-	if (pid > 0)
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	return v;
+	return ctk_proc_new_ns_pid_max(&v) ? here : v;
 }
 
 /*
@@ -1037,10 +1013,8 @@ static int plan_make(const struct ckpt_image *img, struct plan *p,
 	plan_wants(p);
 	for (uint32_t i = 0; i < n && !rc; i++)
 		rc = plan_task(p, i, my_sid, my_pg, e);
-	if (!rc) {
-		plan_pid_max(p);
+	if (!rc)
 		rc = plan_joins(p, e);
-	}
 	if (!rc)
 		rc = plan_join_order(p, e);
 	if (!rc)
@@ -2051,6 +2025,10 @@ int ctk_restore(const struct ckpt_image *img,
 
 	*roots = NULL;
 	*nroots = 0;
+	/* a restore's only (not dump's check of the plan): it probes a
+	 * new pid namespace */
+	if (!rc_)
+		plan_pid_max(&p);
 	if (!rc_ && plan_share(&p))
 		rc_ = ctk_err_setx(e, ENOMEM, "out of memory");
 	if (rc_) {

@@ -283,25 +283,27 @@ static void ns_reader(int out)
 	_exit(write(out, &v, sizeof(v)) == (ssize_t)sizeof(v) ? 0 : 1);
 }
 
-int ctk_proc_ns_pid_max(pid_t init, uint32_t *pid_max)
+/*
+ * pid_max as a process born in a pid namespace reads it: the one of
+ * @pidfd's process (setns), or a new one (@pidfd < 0: unshare). Both only
+ * set the namespace of the children, so a child does it and its child
+ * reads.
+ */
+static int pid_max_in(int pidfd, uint32_t *pid_max)
 {
-	int pfd = (int)syscall(SYS_pidfd_open, init, 0), fd[2], err = 0;
+	int fd[2], err = 0;
 	uint32_t v = 0;
 	pid_t c;
 
-	if (pfd < 0)
+	if (pipe2(fd, O_CLOEXEC) < 0)
 		return -errno;
-	if (pipe2(fd, O_CLOEXEC) < 0) {
-		err = -errno;
-		close(pfd);
-		return err;
-	}
 	c = fork();
 	if (c == 0) {
 		pid_t g;
 
 		close(fd[0]);
-		if (setns(pfd, CLONE_NEWPID) < 0)
+		if (pidfd >= 0 ? setns(pidfd, CLONE_NEWPID) :
+				 unshare(CLONE_NEWPID))
 			_exit(1);
 		g = fork();
 		if (g == 0)
@@ -310,7 +312,6 @@ int ctk_proc_ns_pid_max(pid_t init, uint32_t *pid_max)
 	}
 	if (c < 0)
 		err = -errno;
-	close(pfd);
 	close(fd[1]);
 	if (c > 0 && read(fd[0], &v, sizeof(v)) != (ssize_t)sizeof(v))
 		err = -ESRCH;	/* the namespace is dying, or gone */
@@ -323,6 +324,22 @@ int ctk_proc_ns_pid_max(pid_t init, uint32_t *pid_max)
 	if (!err)
 		*pid_max = v;
 	return err;
+}
+
+int ctk_proc_ns_pid_max(pid_t init, uint32_t *pid_max)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, init, 0), rc;
+
+	if (pfd < 0)
+		return -errno;
+	rc = pid_max_in(pfd, pid_max);
+	close(pfd);
+	return rc;
+}
+
+int ctk_proc_new_ns_pid_max(uint32_t *pid_max)
+{
+	return pid_max_in(-1, pid_max);
 }
 
 int ctk_proc_inner_pid(pid_t pid, uint32_t *inner)

@@ -89,8 +89,10 @@ if [ -n "$v2root" ]; then
 		rmdir "$ck/app" "$ck/launcher" "$ck/again" "$ck" 2>/dev/null
 	}
 	trap 'v2clean; cleanup' EXIT
-	cattach ":/${ck##*/}/app" -- unshare --pid --fork setsid sh -c \
-		'sleep 1000 & setsid sleep 1000 & unshare --pid --fork sh -c "sleep 1000 & wait" & wait' \
+	# a job-control shell: each job its own group, and the job that starts a
+	# pid namespace has its init in a group that namespace cannot see
+	cattach ":/${ck##*/}/app" -- unshare --pid --fork setsid bash -c \
+		'set -m; sleep 1000 & setsid sleep 1000 & unshare --pid --fork sh -c "sleep 1000 & wait" & wait' \
 		>/dev/null 2>&1 &
 	disown $!	# its end is no news
 	# until its 7 processes are there and asleep (done forking and exec'ing)
@@ -117,7 +119,9 @@ if [ -n "$v2root" ]; then
 		"1 in the namespace its task started; tgid, pgrp, session the same"
 	run cckpt show "$dir/app.img"
 	run cckpt verify "$dir/app.img"
-	say "the application stops; cckpt restarts it with the same pids at every level"
+	say "the application stops; cckpt restarts it with the same pids at every level," \
+		"each job in its group, the nested init in the group of the job that made it," \
+		"each pid namespace with its pid_max"
 	echo 1 > "$ck/app/cgroup.kill"
 	echo 1 > "$ck/launcher/cgroup.kill"
 	while grep -qx 'populated 1' "$ck/app/cgroup.events"; do sleep 0.01; done

@@ -43,6 +43,13 @@ long ctk_sysctl_num(const char *name);
  */
 int ctk_proc_ns_pid_max(pid_t init, uint32_t *pid_max);
 
+/*
+ * The pid_max a pid namespace made now starts with: since Linux 6.14 the
+ * kernel's limit whatever this namespace's is (measured on 6.18: 4194304
+ * under a host's 32768); before, the machine's one. -errno.
+ */
+int ctk_proc_new_ns_pid_max(uint32_t *pid_max);
+
 /* Strict pid syntax: decimal, 1 .. 4194304, no sign or spaces. */
 int ctk_parse_pid(const char *s, pid_t *pid);
 

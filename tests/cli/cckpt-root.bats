@@ -648,6 +648,22 @@ sleeping() { [ "$(ctk_task_state "$1")" = S ]; }
 }
 
 procs_at_least() { [ "$(cat "$1/cgroup.procs" 2>/dev/null | wc -l)" -ge "$2" ]; }
+
+# kill_restore_at NAME K N: restore a.img into $V2/NAME/r and kill -9 cckpt
+# once K of its tasks exist (unless it is done); then $V2/NAME holds either
+# the whole tree of N tasks (done before the kill, every task stopped as a
+# placeholder) or nothing (undone: every task went by itself, then the
+# guard removed the container and the parent it made); never tasks left
+# waiting
+kill_restore_at() {
+	local p
+	cckpt restore --into ":$REL/$1/r" "$BATS_TEST_TMPDIR/a.img" > /dev/null 2>&1 &
+	p=$!
+	ctk_wait_until procs_at_least "$V2/$1/r" "$2"
+	kill -9 "$p" 2>/dev/null || true	# unless done
+	wait "$p" 2>/dev/null || true
+	ctk_wait_until whole_or_gone "$V2/$1" "$3"
+}
 whole_or_gone() {
 	[ ! -e "$1" ] && return 0
 	[ "$(cat "$1/r/cgroup.procs" 2>/dev/null | wc -l)" = "$2" ] &&
@@ -661,16 +677,7 @@ whole_or_gone() {
 	n=$(cckpt show -J "$BATS_TEST_TMPDIR/a.img" | jq '.tasks | length')
 	# killed after 1, 20, 40 and 58 of its tasks exist
 	for k in 1 20 40 58; do
-		cckpt restore --into ":$REL/k$k/r" "$BATS_TEST_TMPDIR/a.img" > /dev/null 2>&1 &
-		p=$!
-		ctk_wait_until procs_at_least "$V2/k$k/r" "$k"
-		kill -9 "$p" 2>/dev/null || true	# unless done
-		wait "$p" 2>/dev/null || true
-		# either done before the kill (whole, every task stopped as
-		# a placeholder) or undone: every task went by itself, then
-		# the guard removed the container and the parent it made;
-		# never tasks left waiting
-		ctk_wait_until whole_or_gone "$V2/k$k" "$n"
+		kill_restore_at "k$k" "$k" "$n"
 	done
 }
 
@@ -688,12 +695,7 @@ whole_or_gone() {
 		# a moment in the i-th twentieth of the tree's making
 		k=$((1 + i * step + RANDOM % step))
 		echo "kill after $k of $n tasks" >&2
-		cckpt restore --into ":$REL/k$i/r" "$BATS_TEST_TMPDIR/a.img" > /dev/null 2>&1 &
-		p=$!
-		ctk_wait_until procs_at_least "$V2/k$i/r" "$k"
-		kill -9 "$p" 2>/dev/null || true	# unless done
-		wait "$p" 2>/dev/null || true
-		ctk_wait_until whole_or_gone "$V2/k$i" "$n"
+		kill_restore_at "k$i" "$k" "$n"
 		# a tree that was done before the kill goes before the next
 		if [ -e "$V2/k$i/r" ]; then
 			ctk_kill_wait "$V2/k$i/r"

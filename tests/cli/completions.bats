@@ -35,6 +35,15 @@ complete_words() {
 	assert_line "cgroup2"
 }
 
+@test "cmount completes -c with the kernel's controllers, none and name=" {
+	run complete_words cmount _cmount cmount -c cpu,n
+	assert_success
+	assert_line "cpu,none"
+	assert_line "cpu,name="
+	run complete_words cmount _cmount cmount -c na
+	assert_output "name="
+}
+
 @test "cmount completes tree columns after -T" {
 	run complete_words cmount _cmount cmount -T --output REL
 	assert_success

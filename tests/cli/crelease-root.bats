@@ -26,7 +26,13 @@ setup() {
 	: > "$LOG"
 	echo "$W" > "$V1/release_agent"
 }
-teardown() { ctk_root_teardown; }
+teardown() {
+	# the init script's watcher, even when its test failed before it
+	# took the pid into CTK_PIDS
+	[ ! -s "$BATS_TEST_TMPDIR/init.pid" ] ||
+		kill -9 "$(cat "$BATS_TEST_TMPDIR/init.pid")" 2>/dev/null || true
+	ctk_root_teardown
+}
 teardown_file() { ctk_root_teardown_file; }
 
 # wait_gone DIR...: until every DIR is removed (30 s at most)
@@ -529,7 +535,7 @@ leader_exited() {
 	[[ "$stderr" == "crelease: --sweep and --mark are mutually exclusive"* ]]
 }
 
-# pidfile_pid FILE: the pid start-stop-daemon wrote, once it did
+# pidfile_has_pid FILE: start-stop-daemon wrote a pid there, and it runs
 pidfile_has_pid() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 @test "the init script: a second start is done already (LSB: exit 0), status says so, stop stops it" {
@@ -541,20 +547,20 @@ pidfile_has_pid() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 	# /etc/default is read
 	sed -e "s|^HIERARCHY=.*|HIERARCHY=$BATS_TEST_TMPDIR/no-v1|" \
 	    -e "s|^V2SPEC=.*|V2SPEC=:$REL|" \
-	    -e "s|^PIDFILE=.*|PIDFILE=$BATS_TEST_TMPDIR/pid|" \
+	    -e "s|^PIDFILE=.*|PIDFILE=$BATS_TEST_TMPDIR/init.pid|" \
 	    -e "s|^CRELEASE=.*|CRELEASE=$CTK_BUILDDIR/crelease|" \
 	    -e "s|^CMOUNT=.*|CMOUNT=$CTK_BUILDDIR/cmount|" \
 	    -e "/etc\/default/d" "$CTK_BUILDDIR/contrib/crelease.init" > "$s"
 	run ! grep -q "/etc/default/crelease-watch ]" "$s"
 	run sh "$s" start
 	assert_success
-	ctk_wait_until pidfile_has_pid "$BATS_TEST_TMPDIR/pid"
-	CTK_PIDS="${CTK_PIDS:-} $(cat "$BATS_TEST_TMPDIR/pid")"
+	ctk_wait_until pidfile_has_pid "$BATS_TEST_TMPDIR/init.pid"
+	CTK_PIDS="${CTK_PIDS:-} $(cat "$BATS_TEST_TMPDIR/init.pid")"
 	run sh "$s" start
 	assert_success
 	run sh "$s" status
 	assert_success
-	assert_output "crelease watcher is running (pid $(cat "$BATS_TEST_TMPDIR/pid"))"
+	assert_output "crelease watcher is running (pid $(cat "$BATS_TEST_TMPDIR/init.pid"))"
 	run sh "$s" stop
 	assert_success
 	run sh "$s" status
