@@ -108,7 +108,16 @@ void ctk_cli_handle(struct ctk_cli *cli, int val)
 /*
  * The test suites' record of every message (CTK_MSG_LOG=FILE, appended):
  * a test reads it for messages that say a thing twice or give no reason.
+ * Built with --enable-test-hooks only: an installed tool run as root never
+ * appends to a file its environment names.
  */
+#ifndef CTK_TEST_HOOKS
+static void record(const char *tool, const char *msg)
+{
+	(void)tool;
+	(void)msg;
+}
+#else
 static void record(const char *tool, const char *msg)
 {
 	const char *path = getenv("CTK_MSG_LOG");
@@ -123,6 +132,7 @@ static void record(const char *tool, const char *msg)
 		close(fd);
 	}
 }
+#endif
 
 static void vmsg(const struct ctk_cli *cli, const char *fmt, va_list ap)
 {

@@ -182,9 +182,15 @@ teardown_file() { ctk_root_teardown_file; }
 }
 
 @test "--config refuses '..' before anything is made" {
-	run cmkdir --config "$FIXTURES/cgconfig-dotdot.conf"
-	assert_failure 1
-	[ ! -e /tmp/ctk-escape ]
+	# a group whose '..' leads from the mount point exactly to this test's
+	# directory: an escape would make $BATS_TEST_TMPDIR/escape
+	rel=$(realpath --relative-to="$V1" "$BATS_TEST_TMPDIR")
+	[[ "$rel" == ../* ]]
+	printf 'group %s/escape {\n\t"name=ctk-test" {\n\t}\n}\n' "$rel" > "$BATS_TEST_TMPDIR/dotdot.conf"
+	run --separate-stderr cmkdir --config "$BATS_TEST_TMPDIR/dotdot.conf"
+	assert_refusal 1 cmkdir
+	[[ "$stderr" == *"'.' and '..' are refused"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/escape" ]
 	[ -z "$(find "$V1" -mindepth 1 -type d)" ]
 }
 

@@ -81,7 +81,7 @@ empty_it() { cattach "$1" -- true; }
 @test "v1: the root is never removed, a populated container is kept" {
 	run crelease --agent "$W" --log "$LOG" /
 	assert_failure 1
-	grep -q 'name=ctk-test\|?:/: refused: the hierarchy root' "$LOG"
+	grep -q 'crelease\[[0-9]*\]: ?:/: refused: the hierarchy root$' "$LOG"
 	cmkdir -N name=ctk-test:/busy
 	ctk_spawn_sleeper
 	echo "$SLEEPER" > "$V1/busy/cgroup.procs"
@@ -148,8 +148,6 @@ empty_it() { cattach "$1" -- true; }
 	done
 	[ "$(find "$V1" -type d | sort)" = "$before" ]
 	[ "$(grep -c ': refused: ' "$LOG")" = 6 ]
-	# and cgroupfs takes no symlink, so none can be planted in a path
-	run ! ln -s /tmp "$V1/a/link" 2>/dev/null
 }
 
 @test "v1: 1000 containers emptied at once are all removed, no populated one (100 in a guest)" {
@@ -246,7 +244,7 @@ watch_start() {	# watch_start SPEC: the watcher in the background, watching
 	cattach ":$rel/u" -- true
 	kill -9 "$SLEEPER"
 	wait_gone "$V2/m" "$V2/before"
-	sleep 0.2
+	ctk_watch_barrier ":$rel/barrier" "$V2/barrier"
 	[ -d "$V2/u" ]
 	[ -d "$V2/fresh" ]
 	grep -q ":$rel/m: removed" "$LOG"
@@ -473,10 +471,14 @@ leader_exited() {
 @test "--remove -r: a task moved in during the removal is moved out too" {
 	mkdir -p "$V1/r/s"
 	ctk_spawn_sleeper; s1=$SLEEPER
-	# a writer that keeps putting the sleeper back while the tree goes
+	# a writer that keeps putting the sleeper back while the tree goes;
+	# it has put it there once before the removal starts (whether it also
+	# wins the race with an rmdir is the scheduler's: then the retry is
+	# tested too)
 	( while [ -d "$V1/r/s" ]; do echo "$s1" > "$V1/r/s/tasks"; done ) 2>/dev/null &
 	writer=$!
 	CTK_PIDS="$CTK_PIDS $writer"
+	ctk_wait_until grep -qx "$s1" "$V1/r/s/tasks"
 	run crelease --remove -r name=ctk-test:/r
 	wait "$writer" || true
 	assert_success

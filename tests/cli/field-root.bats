@@ -267,13 +267,16 @@ except OSError as e:
 }
 
 @test "v1: cckpt dump holds a freezer hierarchy's container still through freezer.state, and thaws it" {
+	ctk_need_test_hooks
 	v1_hier freezer
 	mkdir "$C"
 	cattach "freezer:/$N" -- setsid sh -c 'sleep 1000 & sleep 1000 & wait' >/dev/null 2>&1 3>&- &
 	ctk_wait_until lines_are "$C/tasks" 3
-	cckpt dump --subtree --pause-frozen 800 -o "$T/a.img" "freezer:/$N" &
+	cckpt dump --subtree --pause-frozen "$T/hold" -o "$T/a.img" "freezer:/$N" &
 	d=$!
-	ctk_wait_until grep -qx FROZEN "$C/freezer.state"
+	ctk_wait_until test -e "$T/hold"
+	[ "$(cat "$C/freezer.state")" = FROZEN ]
+	rm "$T/hold"
 	wait "$d"
 	[ "$(cat "$C/freezer.state")" = THAWED ]
 	for p in $(cat "$C/tasks"); do

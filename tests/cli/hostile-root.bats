@@ -102,7 +102,8 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	as_nobody sh -c "echo 1 > '$V1/deleg/victim/notify_on_release'"
 	as_nobody sh -c "echo \$\$ > '$V1/deleg/victim/tasks'; true"
 	wait_gone "$V1/deleg/victim"	# the kernel called the agent for it
-	sleep 0.2
+	# that was the one call (nothing else here is marked and emptied),
+	# and a call removes one container: what it left is final
 	[ -d "$V1B/deleg/victim" ]
 	# the listing shows each hierarchy's own agent path, and no warning
 	run --separate-stderr cmount -o NAME,AGENT
@@ -155,7 +156,7 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	wait_gone "$V2/deleg/c2"
 	# nobody removes c: deleg is emptied and childless, but stays
 	as_nobody rmdir "$V2/deleg/c"
-	sleep 0.5
+	ctk_watch_barrier ":$rel/barrier" "$V2/barrier"
 	[ -d "$V2/deleg" ]
 	run ! grep -q "$rel/deleg: removed" "$T/watch.log"
 	# a sweep and --once follow the same rule
@@ -288,8 +289,12 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 # ---- 6: a config that does not fit the scan -------------------------------
 
 @test "attack 6: cmkdir --config refuses a word or a line it cannot see whole" {
+	# every escape below would land in $T/escape (or $T/root, the
+	# template's %u): '..' from the mount point leads exactly to $T
+	rel=$(realpath --relative-to="$V1" "$T")
+	[[ "$rel" == ../* ]]
 	long=$(head -c 1040 /dev/zero | tr '\0' a)
-	printf 'group a/%s/../../../../../../tmp/ctk-escape {\n\tcpu {\n\t}\n}\n' "$long" > "$T/long.conf"
+	printf 'group a/%s/../../%s/escape {\n\t"name=ctk-test" {\n\t}\n}\n' "$long" "$rel" > "$T/long.conf"
 	run --separate-stderr cmkdir --config "$T/long.conf"
 	assert_failure 1
 	[[ "$stderr" == *"line 1: a word longer than 1023 bytes: refused" ]]
@@ -297,14 +302,15 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	run --separate-stderr cmkdir --config "$T/line.conf"
 	assert_failure 1
 	[[ "$stderr" == *"line 3: longer than 4096 bytes: refused" ]]
-	printf 'group "a\n/../../tmp/ctk-escape" {\n}\n' > "$T/quote.conf"
+	printf 'group "a\n/../%s/escape" {\n}\n' "$rel" > "$T/quote.conf"
 	run --separate-stderr cmkdir --config "$T/quote.conf"
 	assert_failure 1
 	[[ "$stderr" == *"line 1: a quote not closed on its line" ]]
-	printf 'template ../%%u {\n}\n' > "$T/tmpl.conf"
-	run cmkdir --config "$T/tmpl.conf"
-	assert_failure 1
-	[ ! -e /tmp/ctk-escape ]
+	printf 'template %s/%%u {\n\t"name=ctk-test" {\n\t}\n}\n' "$rel" > "$T/tmpl.conf"
+	run --separate-stderr cmkdir --config "$T/tmpl.conf"
+	assert_refusal 1 cmkdir
+	[ ! -e "$T/escape" ]
+	[ ! -e "$T/root" ]
 	[ -z "$(find "$V1" -mindepth 1 -type d)" ]
 }
 
@@ -364,10 +370,11 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	for i in $(seq $n); do
 		ctk_wait_until grep -q . "$V2/c$i/cgroup.procs"
 	done
-	crelease --watch ":$rel" &
+	crelease --watch --log "$T/storm.log" ":$rel" &
 	WATCHER=$!
-	sleep 0.3
-	# kill the tasks, and the watcher while it works
+	ctk_wait_until grep -q ":$rel: watching$" "$T/storm.log"
+	# kill the tasks, and the watcher while it works (at no moment in
+	# particular: wherever its work is then)
 	kill -9 "${pids[@]:0:n/2}"
 	sleep 0.02
 	kill -9 "$WATCHER"
@@ -381,6 +388,7 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	for i in $(seq $n); do dirs+=("$V2/c$i"); done
 	wait_gone "${dirs[@]}"
 	# a fresh one was never used: it stays
+	ctk_watch_barrier ":$rel/barrier" "$V2/barrier"
 	[ -d "$V2/fresh" ]
 }
 
@@ -425,7 +433,7 @@ as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
 	crelease --watch ":$rel" &
 	WATCHER=$!
 	wait_gone "$V2/p"
-	sleep 0.2
+	ctk_watch_barrier ":$rel/barrier" "$V2/barrier"
 	[ -d "$V2/q" ]
 }
 

@@ -8,6 +8,11 @@
 n=0
 for f in "$@"; do
 	n=$((n + 1))
+	# a file it cannot read, or one with no test, is not a file it passed
+	if [ ! -r "$f" ] || ! grep -q '^@test ' "$f" 2>/dev/null; then
+		echo "not ok $n - $f: cannot be read, or holds no @test"
+		continue
+	fi
 	out=$(awk '
 		/^@test / { intest = 1; next }
 		intest && /^}/ { intest = 0; next }
@@ -18,7 +23,7 @@ for f in "$@"; do
 		/^[[:space:]]+\[\[? .*\]\]? && / && !/\|\|/ &&
 		    !/&& (break|continue|return|skip|exit)/ {
 			print FILENAME ":" FNR ": \"[ ... ] && ...\""
-		}' "$f")
+		}' "$f" || echo "the checker itself failed on $f")
 	if [ -n "$out" ]; then
 		echo "not ok $n - $f"
 		echo "$out" | sed 's/^/#   /'

@@ -77,6 +77,9 @@ static const struct cckpt_command {
  * one that takes them named. */
 static int check_options(struct cckpt_control *ctl, unsigned takes)
 {
+	if (ctl->pause_file && !(takes & W_DUMP))
+		return ctk_usage_error(&ctl->cli, "%s: --pause-frozen goes "
+				       "with dump", ctl->cmd);
 	if ((ctl->output || ctl->pid_arg || ctl->subtree || ctl->no_freeze) &&
 	    !(takes & W_DUMP))
 		return ctk_usage_error(&ctl->cli, "%s: -o, -p, --subtree and "
@@ -143,9 +146,12 @@ int main(int argc, const char **argv)
 		{ "freeze", '\0', POPT_ARG_NONE, &ctl.freeze, 0,
 		  "restore: leave the restored tasks frozen (v2 --into)",
 		  NULL },
-		{ "pause-frozen", '\0', POPT_ARG_INT | POPT_ARGFLAG_DOC_HIDDEN,
-		  &ctl.pause_ms, 0, "dump: hold the freeze MS milliseconds "
-		  "(for tests)", "MS" },
+#ifdef CTK_TEST_HOOKS
+		{ "pause-frozen", '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN,
+		  &ctl.pause_file, 0, "dump: once stopped, make FILE and hold "
+		  "the stop until it is removed (60 s at most; a test hook, "
+		  "--enable-test-hooks builds only)", "FILE" },
+#endif
 		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
 		  "Common options:", NULL },
 		POPT_AUTOHELP
@@ -210,6 +216,7 @@ out:
 	free(ctl.pid_arg);
 	free(ctl.timeout_arg);
 	free(ctl.into);
+	free(ctl.pause_file);
 	poptFreeContext(pc);
 	return ret;
 }

@@ -21,7 +21,8 @@
 struct cckpt_control {
 	struct ctk_cli cli;
 	const char *cmd;
-	int subtree, no_freeze, json, pause_ms, freeze, join;
+	int subtree, no_freeze, json, freeze, join;
+	char *pause_file;	/* test hook: --pause-frozen FILE */
 	char *output, *pid_arg, *timeout_arg, *into;
 	char **command;
 	int timeout_ms;

@@ -2,6 +2,9 @@
 /* cckpt dump: freeze (or stop), collect, check, write. */
 #include "cckpt.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "ctk/attach.h"
 #include "ctk/container.h"
 #include "ctk/dump.h"
@@ -178,6 +181,33 @@ static int dump_stop(struct cckpt_control *ctl, struct dumpjob *j)
 
 /* Build the image (tasks held still), check that restore can make it,
  * write it. */
+/*
+ * The test hook: the tasks are stopped; FILE says so, and they stay stopped
+ * until the test removes it (60 s at most), so a test looks at the stopped
+ * state without guessing how long it lasts.
+ */
+#ifdef CTK_TEST_HOOKS
+static void hold_stopped(const struct cckpt_control *ctl)
+{
+	int fd;
+
+	if (!ctl->pause_file)
+		return;
+	fd = open(ctl->pause_file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		  O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	close(fd);
+	for (int i = 0; i < 6000 && !access(ctl->pause_file, F_OK); i++)
+		usleep(10000);
+}
+#else
+static void hold_stopped(const struct cckpt_control *ctl)
+{
+	(void)ctl;
+}
+#endif
+
 static int dump_write(struct cckpt_control *ctl, struct dumpjob *j,
 		      const sigset_t *old)
 {
@@ -192,8 +222,7 @@ static int dump_write(struct cckpt_control *ctl, struct dumpjob *j,
 		j->subtree = ctk_proc_inner_pid(j->root, &inner) || inner != 1;
 	}
 	rc = ctk_dump_build(j->pids, j->n, j->root, j->subtree, &img, &e);
-	if (ctl->pause_ms > 0)
-		usleep((useconds_t)ctl->pause_ms * 1000);
+	hold_stopped(ctl);
 	ctk_thaw(&j->fz);
 	sigprocmask(SIG_SETMASK, old, NULL);
 	if (rc) {

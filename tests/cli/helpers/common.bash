@@ -11,8 +11,89 @@ CTK_SRCDIR=${CTK_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 PATH=$CTK_BUILDDIR:$PATH
 FIXTURES=$CTK_SRCDIR/tests/fixtures
 export CTK_BUILDDIR CTK_SRCDIR PATH FIXTURES
-# ASan's leak check needs ptrace-free exits; keep its reports on stderr
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+# A sanitizer's report is never taken for a refusal (exit 1, what the tools
+# say for bad input): in a sanitizer build AddressSanitizer and its leak
+# check exit 86, UndefinedBehaviorSanitizer 87, and `run` below fails the
+# test on either, whatever the test expected. Reports go to stderr.
+CTK_SAN_EXITS="86 87"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}:exitcode=86
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:halt_on_error=1:exitcode=87
+
+# bats' own run, under another name, and run that refuses a sanitizer's
+# exit: `run ! cmd` or a bare assert_failure would take it for a failure
+# the test wanted.
+eval "ctk_bats_run() $(declare -f run | tail -n +2)"
+run() {
+	local rc=0
+	ctk_bats_run "$@" || rc=$?
+	case " $CTK_SAN_EXITS " in
+	*" ${status:-} "*)
+		BATS_ERROR_SUFFIX=", a sanitizer's report (exit $status), not the tool's own exit"
+		printf '%s\n' "$output" >&2
+		[ -z "${stderr:-}" ] || printf '%s\n' "$stderr" >&2
+		return 1
+		;;
+	esac
+	return "$rc"
+}
+
+# assert_refusal STATUS TOOL: the last `run --separate-stderr` exited
+# STATUS and said why in one line, "TOOL: OBJECT: REASON" (rule 4), with
+# nothing on stdout.
+assert_refusal() {
+	assert_equal "$status" "$1"
+	assert_equal "${#stderr_lines[@]}" 1
+	[[ "$stderr" =~ ^$2:\ [^[:cntrl:]]+:\ [^[:cntrl:]]+$ ]] ||
+		fail "not one line \"$2: OBJECT: REASON\": $stderr"
+	assert_equal "$output" ""
+}
+
+# ctk_watch_barrier SPEC DIR: what a watcher did NOT do is seen only after a
+# later event it did act on. A marked container SPEC (at DIR) is emptied and
+# waited for until the watcher removed it; the watcher reads its one queue
+# of events in order, so it has handled every event before that one too.
+ctk_watch_barrier() {
+	cmkdir -N "$1"
+	cattach "$1" -- true
+	ctk_wait_until test ! -e "$2"
+}
+
+# ctk_untouched PID: the task lives, asleep, with no signal pending for it
+# or its process: a signal already sent cannot still be on its way
+ctk_untouched() {
+	local st k v pend=
+	st=$(ctk_task_state "$1")
+	[ "$st" = S ] || { echo "task $1: state '$st', not asleep" >&2; return 1; }
+	while read -r k v; do
+		case $k in SigPnd:|ShdPnd:) pend=$pend$v ;; esac
+	done < "/proc/$1/status"
+	[ -n "$pend" ] && [ -z "${pend//0/}" ] ||
+		{ echo "task $1: signals pending ($pend)" >&2; return 1; }
+}
+
+# ctk_need_test_hooks: skip unless the tools were built with the hooks only
+# the suites use (configure --enable-test-hooks; never in a package)
+ctk_need_test_hooks() {
+	grep -qx '#define CTK_TEST_HOOKS 1' "$CTK_BUILDDIR/config.h" 2>/dev/null ||
+		skip "the tools were built without --enable-test-hooks"
+}
+
+# ctk_kthread: KTHREAD is the pid of kthreadd, the kernel's thread maker
+# (so named by the kernel, parent 0, not pid 1), in this pid namespace;
+# skip without one
+ctk_kthread() {
+	local f st
+	KTHREAD=
+	for f in /proc/[0-9]*/stat; do
+		read -r st < "$f" 2>/dev/null || continue
+		# pid (comm) state ppid ...
+		case $st in
+		*" (kthreadd) "?" 0 "*) [ "${st%% *}" = 1 ] || KTHREAD=${st%% *} ;;
+		esac
+		[ -z "$KTHREAD" ] || return 0
+	done
+	skip "no kernel thread is visible in this pid namespace"
+}
 
 # Why the root suite cannot run here, or nothing.
 ctk_root_reason() {
