@@ -670,7 +670,9 @@ procs_at_least() { [ "$(cat "$1/cgroup.procs" 2>/dev/null | wc -l)" -ge "$2" ]; 
 # guard removed the container and the parent it made); never tasks left
 # waiting
 kill_restore_at() {
-	local p
+	# a thousand tasks that each notice the restorer's death, on a busy
+	# machine: a longer bound (it ends only a wait that would never end)
+	local p CTK_WAIT_SECS=$((CTK_WAIT_SECS * 3))
 	cckpt restore --into ":$REL/$1/r" "$BATS_TEST_TMPDIR/a.img" > /dev/null 2>&1 &
 	p=$!
 	ctk_wait_until procs_at_least "$V2/$1/r" "$2"
