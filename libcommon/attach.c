@@ -29,6 +29,13 @@ int ctk_attach(int cgfd, const struct ctk_target *t, pid_t pid, bool thread,
 				   "exited; nothing would move)");
 	snprintf(num, sizeof(num), "%d", (int)pid);
 	rc = ctk_cfile_write(cgfd, file, num);
+	if (rc == -EOPNOTSUPP && thread && t->hier->type == CTK_HIER_V2)
+		/* one thread: the kernel's rule for cgroup.threads */
+		return ctk_err_setx(e, EOPNOTSUPP, "a thread moves alone only "
+				    "within its process's threaded subtree "
+				    "(cgroup.type threaded), and this "
+				    "container is outside it: move the whole "
+				    "process (without -t)");
 	if (rc) {
 		const char *why = ctk_explain(CTK_OP_ATTACH, -rc);
 

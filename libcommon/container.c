@@ -8,12 +8,14 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include <wchar.h>
 #include <wctype.h>
 #include <sys/stat.h>
+#include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <grp.h>
@@ -21,6 +23,7 @@
 #include <linux/openat2.h>
 
 #include "ctk/container.h"
+#include "ctk/tree.h"
 #include "internal.h"
 
 int ctk_openat_beneath(int rootfd, const char *rel, int flags, mode_t mode)
@@ -629,4 +632,68 @@ static const char *safe(const char *in, char *buf, size_t size,
 	else
 		buf[o] = '\0';
 	return buf;
+}
+
+/* v1: the tasks of the subtree, 0 when none; -errno (-ENOENT: gone). */
+static long v1_tasks_below(const struct ctk_target *t)
+{
+	struct ctk_tree tr;
+	struct ctk_err e;
+	long n = 0;
+
+	if (ctk_tree_load_target(t, CTK_TREE_STATE, &tr, &e))
+		return -(long)e.code;
+	for (size_t i = 0; i < tr.n; i++)
+		n += tr.v[i].tasks > 0 ? tr.v[i].tasks : 0;
+	ctk_tree_free(&tr);
+	return n;
+}
+
+int ctk_container_wait_empty(const struct ctk_target *t)
+{
+	char ev[64], buf[4096] __attribute__((aligned(8)));
+	int fd, ifd, rc = 0;
+
+	if (t->hier->type == CTK_HIER_V1) {
+		for (int pause = 10;; pause = pause < 1000 ? pause * 2 : 1000) {
+			long n = v1_tasks_below(t);
+
+			if (n <= 0)
+				return n == -ENOENT ? 0 : (int)n;
+			usleep((useconds_t)pause * 1000);
+		}
+	}
+	fd = ctk_container_open(t);
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : fd;
+	ifd = inotify_init1(IN_CLOEXEC);
+	snprintf(ev, sizeof(ev), "/proc/self/fd/%d/cgroup.events", fd);
+	/* the watch first, then the look: no change slips in between */
+	if (ifd < 0 || inotify_add_watch(ifd, ev, IN_MODIFY) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = ctk_cfile_read(fd, "cgroup.events", buf,
+					   sizeof(buf));
+		char *p = n > 0 ? strstr(buf, "populated ") : NULL;
+
+		if (n == -ENODEV || n == -ENOENT)
+			break;		/* removed: nothing is left */
+		if (n < 0 || !p) {
+			rc = n < 0 ? (int)n : -EINVAL;
+			break;
+		}
+		if (p[10] == '0')
+			break;
+		if (read(ifd, buf, sizeof(buf)) < 0 && errno != EINTR) {
+			rc = -errno;
+			break;
+		}
+	}
+out:
+	if (ifd >= 0)
+		close(ifd);
+	close(fd);
+	return rc;
 }

@@ -7,8 +7,10 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <linux/magic.h>
@@ -83,6 +85,7 @@ static void hier_clear(struct ctk_hierarchy *hy)
 	free(hy->name);
 	free(hy->target);
 	free(hy->root);
+	free(hy->ns_rel);
 	free(hy->release_agent);
 	free(hy->fs_options);
 	free(hy->vfs_options);
@@ -362,6 +365,192 @@ static int load_selfcgroup(struct ctk_hierarchies *h, const char *path,
 	return 0;
 }
 
+bool ctk_list_has(const char *list, const char *seps, const char *w,
+		  size_t len)
+{
+	for (const char *p = list; p && *p;) {
+		size_t l = strcspn(p, seps);
+
+		if (l == len && !strncmp(p, w, len))
+			return true;
+		p += l;
+		p += strspn(p, seps);
+	}
+	return false;
+}
+
+/* Do the comma lists @a and @b hold the same words (each once)? */
+static bool same_words(const char *a, const char *b)
+{
+	size_t na = 0, nb = 0;
+
+	for (const char *p = a; *p; p += strspn(p, ",")) {
+		size_t len = strcspn(p, ",");
+
+		if (!ctk_list_has(b, ",", p, len))
+			return false;
+		na++;
+		p += len;
+	}
+	for (const char *q = b; *q; q += strspn(q, ",")) {
+		nb++;
+		q += strcspn(q, ",");
+	}
+	return na == nb;
+}
+
+/* This process's cgroup in @hy, as its cgroup namespace names it. */
+static char *own_cgroup(const struct ctk_hierarchy *hy)
+{
+	char *buf = NULL, *line, *next, want[512], *found = NULL;
+
+	if (hy->type == CTK_HIER_V2)
+		want[0] = '\0';
+	else if (hy->name)
+		snprintf(want, sizeof(want), "%s%sname=%s", hy->controllers,
+			 hy->controllers[0] ? "," : "", hy->name);
+	else
+		snprintf(want, sizeof(want), "%s", hy->controllers);
+	if (read_whole("/proc/self/cgroup", &buf))
+		return NULL;
+	for (line = buf; *line && !found; line = next) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') :
+			   NULL;
+
+		next = strchr(line, '\n');
+		next = next ? next + 1 : line + strlen(line);
+		if (!c2)
+			continue;
+		*c1 = *c2 = '\0';	/* "ID", "CONTROLLERS", "PATH" */
+		if ((hy->type == CTK_HIER_V2) == !strcmp(line, "0") &&
+		    same_words(c1 + 1, want))
+			found = strndup(c2 + 1, strcspn(c2 + 1, "\n"));
+	}
+	free(buf);
+	return found;
+}
+
+/* Does the container @rel below @dfd hold this process? */
+static bool holds_self(int dfd, const char *rel)
+{
+	int fd = ctk_openat_beneath(dfd, rel, O_RDONLY | O_DIRECTORY, 0);
+	char *procs = NULL, want[24];
+	bool yes = false;
+
+	if (fd < 0)
+		return false;
+	if (!ctk_cfile_read_alloc(fd, "cgroup.procs", &procs, NULL)) {
+		snprintf(want, sizeof(want), "\n%d\n", (int)getpid());
+		yes = procs[0] && (!strncmp(procs, want + 1, strlen(want) - 1) ||
+				   strstr(procs, want));
+	}
+	free(procs);
+	close(fd);
+	return yes;
+}
+
+/*
+ * @hy is mounted above this process's cgroup namespace (its root reads
+ * "/.." once per level, as the kernel shows it from inside): find the
+ * namespace's root below the mount point, the directory @depth levels down
+ * where this process's own cgroup (@own, namespace-relative) holds it. Its
+ * path below the mount, malloc'd, or NULL.
+ */
+static char *find_ns_root(int mfd, unsigned depth, const char *own)
+{
+	char **level = calloc(1, sizeof(*level)), *hit = NULL;
+	size_t n = 1;
+
+	if (!level || !(level[0] = strdup(".")))
+		goto out;
+	for (unsigned d = 0; d < depth && n; d++) {
+		char **next = NULL;
+		size_t nn = 0, cap = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			int fd = ctk_openat_beneath(mfd, level[i], O_RDONLY |
+						    O_DIRECTORY, 0);
+			DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+			struct dirent *de;
+
+			if (!dir) {
+				if (fd >= 0)
+					close(fd);
+				continue;
+			}
+			while ((de = readdir(dir))) {
+				char *p;
+
+				if (de->d_type != DT_DIR || de->d_name[0] == '.')
+					continue;
+				if (CTK_GROW(next, cap, nn, 16) ||
+				    asprintf(&p, "%s%s%s", strcmp(level[i], ".") ?
+					     level[i] : "", strcmp(level[i], ".") ?
+					     "/" : "", de->d_name) < 0)
+					break;
+				next[nn++] = p;
+			}
+			closedir(dir);
+		}
+		for (size_t i = 0; i < n; i++)
+			free(level[i]);
+		free(level);
+		level = next;
+		n = nn;
+	}
+	for (size_t i = 0; i < n && !hit; i++) {
+		char *rel = NULL;
+
+		if (asprintf(&rel, "%s%s", level[i], strcmp(own, "/") ? own :
+			     "") >= 0 && holds_self(mfd, rel))
+			hit = strdup(level[i]);
+		free(rel);
+	}
+out:
+	for (size_t i = 0; level && i < n; i++)
+		free(level[i]);
+	free(level);
+	return hit;
+}
+
+/*
+ * Inside a cgroup namespace, a mount made outside it shows a root of
+ * "/.." (a level each): the tools read SPECs relative to the namespace's
+ * root, as /proc/self/cgroup names them, so such a mount is used through
+ * the namespace's root below it. Left as it is when that cannot be found.
+ */
+static void resolve_ns_roots(struct ctk_hierarchies *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		struct ctk_hierarchy *hy = &h->v[i];
+		unsigned depth = 0;
+		const char *p;
+		char *own, *rel;
+		int mfd;
+
+		if (!hy->target || !hy->root || strncmp(hy->root, "/..", 3))
+			continue;
+		for (p = hy->root; !strncmp(p, "/..", 3) &&
+		     (p[3] == '/' || !p[3]); p += 3)
+			depth++;
+		if (*p)
+			continue;	/* a sibling's subtree: not ours */
+		own = own_cgroup(hy);
+		mfd = own ? ctk_hierarchy_open(hy) : -1;
+		rel = mfd >= 0 ? find_ns_root(mfd, depth, own) : NULL;
+		if (mfd >= 0)
+			close(mfd);
+		free(own);
+		if (rel && (own = strdup("/"))) {
+			free(hy->root);
+			hy->root = own;
+			hy->ns_rel = rel;
+		} else {
+			free(rel);
+		}
+	}
+}
+
 int ctk_hierarchy_load(struct ctk_hierarchies *h, const char *mountinfo,
 		       const char *selfcgroup, struct ctk_err *e)
 {
@@ -370,6 +559,8 @@ int ctk_hierarchy_load(struct ctk_hierarchies *h, const char *mountinfo,
 	h->v = NULL;
 	h->n = 0;
 	rc = load_mounts(h, mountinfo, e);
+	if (!rc && !mountinfo)
+		resolve_ns_roots(h);
 	if (!rc && selfcgroup)
 		rc = load_selfcgroup(h, selfcgroup, e);
 	if (rc)
@@ -455,6 +646,14 @@ int ctk_hierarchy_open(const struct ctk_hierarchy *hy)
 	    (hy->type == CTK_HIER_V2 && sfs.f_type != CGROUP2_SUPER_MAGIC)) {
 		close(fd);
 		return -ENOTDIR;
+	}
+	if (hy->ns_rel) {
+		/* the cgroup namespace's root: what "/" means here */
+		int nfd = ctk_openat_beneath(fd, hy->ns_rel, O_RDONLY |
+					     O_DIRECTORY, 0);
+
+		close(fd);
+		return nfd;
 	}
 	return fd;
 }

@@ -181,15 +181,13 @@ int ctk_spec_resolve(const struct ctk_spec *spec,
 		     const struct ctk_hierarchies *h, struct ctk_target *t,
 		     struct ctk_err *e);
 
-/*
- * The path relative to @t's mount of a container @cpath at or below @t
- * ("." for the mount's root). Malloc'd; NULL without memory.
- */
-char *ctk_target_rel_below(const struct ctk_target *t, const char *cpath);
-
 /* A target for a child @name of @t (caller frees with ctk_target_free). */
 int ctk_target_child(const struct ctk_target *t, const char *name,
 		     struct ctk_target *child);
+
+/* Is @w (@len bytes) a word of @list, whose words any of @seps parts? */
+bool ctk_list_has(const char *list, const char *seps, const char *w,
+		  size_t len);
 
 /* --- ctk/tree.h --- */
 

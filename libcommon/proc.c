@@ -42,6 +42,20 @@ int ctk_parse_pid(const char *s, pid_t *pid)
 	return 0;
 }
 
+/*
+ * /proc/PID/FILE for a pid of this process's pid namespace. This process
+ * itself is /proc/self: in a new pid namespace whose /proc is still the
+ * parent's (unshare --pid --fork without --mount-proc), getpid() is 1 there
+ * and /proc/1 is another process.
+ */
+static void proc_path(char *buf, size_t size, pid_t pid, const char *file)
+{
+	if (pid == getpid())
+		snprintf(buf, size, "/proc/self/%s", file);
+	else
+		snprintf(buf, size, "/proc/%d/%s", (int)pid, file);
+}
+
 int ctk_proc_info(pid_t pid, struct ctk_proc_info *pi)
 {
 	char path[64], buf[2048], *p;
@@ -49,7 +63,7 @@ int ctk_proc_info(pid_t pid, struct ctk_proc_info *pi)
 	int fd;
 
 	memset(pi, 0, sizeof(*pi));
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	proc_path(path, sizeof(path), pid, "stat");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
@@ -82,7 +96,7 @@ int ctk_proc_info(pid_t pid, struct ctk_proc_info *pi)
 		pi->ppid = ppid;
 		pi->flags = flags;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	proc_path(path, sizeof(path), pid, "status");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		n = read(fd, buf, sizeof(buf) - 1);
@@ -149,7 +163,7 @@ int ctk_proc_cgroup_read(pid_t pid, char **out)
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	proc_path(path, sizeof(path), pid, "cgroup");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
@@ -461,4 +475,37 @@ int ctk_kill_descendants(void)
 	}
 	free(v);
 	return killed;
+}
+
+int ctk_proc_cmdline(pid_t pid, char *buf, size_t size)
+{
+	struct ctk_proc_info pi;
+	char path[64];
+	ssize_t n;
+	int fd, rc;
+
+	if (!size)
+		return -EINVAL;
+	proc_path(path, sizeof(path), pid, "cmdline");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, size - 1);
+	rc = n < 0 ? -errno : 0;
+	close(fd);
+	if (rc)
+		return rc;
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	for (ssize_t k = 0; k < n; k++)
+		if (buf[k] == '\0')
+			buf[k] = ' ';
+	buf[n] = '\0';
+	if (n)
+		return 0;
+	rc = ctk_proc_info(pid, &pi);
+	if (rc)
+		return rc;
+	snprintf(buf, size, "[%s]", pi.comm);
+	return 0;
 }

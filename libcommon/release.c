@@ -34,6 +34,8 @@ const char *ctk_release_outcome_str(enum ctk_release_outcome o)
 	case CTK_REL_REFUSED: return "refused";
 	case CTK_REL_ERROR: return "error";
 	case CTK_REL_WATCHING: return "watching";
+	case CTK_REL_WAITING: return "not there yet: waiting for it";
+	case CTK_REL_WATCH_LOST: return "removed: waiting for it to come back";
 	}
 	return "?";
 }
@@ -47,6 +49,8 @@ bool ctk_release_failed(const struct ctk_release_result *r)
 	case CTK_REL_NO_NOTIFY:
 	case CTK_REL_POPULATED:
 	case CTK_REL_WATCHING:
+	case CTK_REL_WAITING:
+	case CTK_REL_WATCH_LOST:
 		return false;
 	default:
 		return true;
@@ -436,12 +440,33 @@ int ctk_release_agent_names(const char *agent_path,
 	return !strcmp(base, want);
 }
 
+/* DIR/LINK -> @target through a temporary name, atomically. */
+static int link_swap(int dfd, const char *dir, const char *link,
+		     const char *target, struct ctk_err *e)
+{
+	char tmp[300];
+	int rc;
+
+	snprintf(tmp, sizeof(tmp), ".%s.%d", link, (int)getpid());
+	unlinkat(dfd, tmp, 0);
+	if (symlinkat(target, dfd, tmp) < 0)
+		return ctk_err_set(e, errno, "%s/%s: cannot create the link",
+				   dir, tmp);
+	if (renameat(dfd, tmp, dfd, link) < 0) {
+		rc = errno;
+		unlinkat(dfd, tmp, 0);
+		return ctk_err_set(e, rc, "%s/%s: cannot create the link", dir,
+				   link);
+	}
+	return 0;
+}
+
 int ctk_release_agent_link(const char *dir, const char *name,
-			   const char *ctrls, const char *target, char **out,
-			   struct ctk_err *e)
+			   const char *ctrls, const char *target,
+			   const char *log, char **out, struct ctk_err *e)
 {
 	_cleanup_close_ int dfd = -1;
-	char link[256], tmp[300];
+	char link[256], logl[300];
 	struct stat st;
 	int rc;
 
@@ -465,22 +490,58 @@ int ctk_release_agent_link(const char *dir, const char *name,
 		return ctk_err_setx(e, EPERM, "%s: owned by another user or "
 				   "writable by others: no agent link there",
 				   dir);
-	snprintf(tmp, sizeof(tmp), ".%s.%d", link, (int)getpid());
-	unlinkat(dfd, tmp, 0);
-	if (symlinkat(target, dfd, tmp) < 0)
-		return ctk_err_set(e, errno, "%s/%s: cannot create the link",
-				   dir, tmp);
-	if (renameat(dfd, tmp, dfd, link) < 0) {
-		rc = errno;
-		unlinkat(dfd, tmp, 0);
-		return ctk_err_set(e, rc, "%s/%s: cannot create the link", dir,
-				   link);
-	}
+	if (log && log[0] != '/')
+		return ctk_err_setx(e, EINVAL, "%s: the agent's log must be an "
+				   "absolute path", log);
+	/* the log's link first: the agent never runs with a stale one */
+	snprintf(logl, sizeof(logl), "%s.log", link);
+	if (log)
+		rc = link_swap(dfd, dir, logl, log, e);
+	else
+		rc = unlinkat(dfd, logl, 0) < 0 && errno != ENOENT ?
+		     ctk_err_set(e, errno, "%s/%s: cannot remove", dir, logl) :
+		     0;
+	if (!rc)
+		rc = link_swap(dfd, dir, link, target, e);
+	if (rc)
+		return rc;
 	if (asprintf(out, "%s/%s", dir, link) < 0) {
 		*out = NULL;
 		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	return 0;
+}
+
+char *ctk_release_agent_log(const char *agent_path)
+{
+	const char *base = strrchr(agent_path, '/');
+	char dir[PATH_MAX], target[PATH_MAX], leaf[300];
+	_cleanup_close_ int dfd = -1;
+	struct stat st;
+	ssize_t n;
+
+	if (!base || strncmp(base + 1, CTK_AGENT_PREFIX,
+			     strlen(CTK_AGENT_PREFIX)) ||
+	    (size_t)(base - agent_path) >= sizeof(dir) ||
+	    snprintf(leaf, sizeof(leaf), "%s.log", base + 1) >=
+	    (int)sizeof(leaf))
+		return NULL;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(base - agent_path),
+		 agent_path);
+	dfd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		   O_CLOEXEC);
+	/* as the link was made: a directory of root's nobody else writes */
+	if (dfd < 0 || fstat(dfd, &st) < 0 || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return NULL;
+	if (fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISLNK(st.st_mode) || st.st_uid != 0)
+		return NULL;
+	n = readlinkat(dfd, leaf, target, sizeof(target) - 1);
+	if (n <= 0 || target[0] != '/')
+		return NULL;
+	target[n] = '\0';
+	return strdup(target);
 }
 
 int ctk_release_agent_check(const char *path, struct ctk_err *e)

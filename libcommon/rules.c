@@ -112,6 +112,13 @@ static int check_dest(const char *s, int line, struct ctk_err *e)
 			return ctk_err_setx(e, EINVAL, "line %d: a control "
 					    "character in the destination",
 					    line);
+		if (*p == '\\' && !p[1])
+			return ctk_err_setx(e, EINVAL, "line %d: a '\\' at the "
+					    "end of the destination", line);
+		if (*p == '\\' && (unsigned char)p[1] >= 0x20 && p[1] != 0x7f) {
+			p++;	/* \% is a '%', \\ a '\' (as libcgroup) */
+			continue;
+		}
 		if (*p == '%' && !strchr("uUgGpP", p[1]))
 			return ctk_err_setx(e, EINVAL, "line %d: '%%%c' is no "
 					    "template (%%u %%U %%g %%G %%p %%P)",
@@ -579,6 +586,8 @@ int ctk_rule_dest(const struct ctk_rule *rule, const struct ctk_proc_id *id,
 		int rc;
 
 		if (*p != '%') {
+			if (*p == '\\' && p[1])
+				p++;	/* the next one as it is */
 			if (o == end)
 				return ctk_err_setx(e, ENAMETOOLONG,
 						    "destination too long");
@@ -625,18 +634,6 @@ int ctk_rule_dest(const struct ctk_rule *rule, const struct ctk_proc_id *id,
 
 /* ---- applying ------------------------------------------------------------ */
 
-static bool list_has(const char *list, const char *w, size_t len)
-{
-	for (const char *p = list; p && *p;) {
-		size_t l = strcspn(p, ",");
-
-		if (l == len && !strncmp(p, w, len))
-			return true;
-		p += l + (p[l] == ',');
-	}
-	return false;
-}
-
 /* Is @ctrl available on the v2 hierarchy @hy (its root's controllers)? */
 static bool v2_has(const struct ctk_hierarchy *hy, const char *ctrl,
 		   size_t len)
@@ -666,7 +663,7 @@ bool ctk_hierarchy_word(const char *p, size_t len,
 			for (size_t i = 0; i < h->n; i++)
 				if (h->v[i].type == CTK_HIER_V1 &&
 				    h->v[i].target &&
-				    list_has(h->v[i].controllers, p, len))
+				    ctk_list_has(h->v[i].controllers, ",", p, len))
 					return false;
 			return true;
 		}
@@ -675,7 +672,7 @@ bool ctk_hierarchy_word(const char *p, size_t len,
 	if (len > 5 && !strncmp(p, "name=", 5))
 		return hy->name && strlen(hy->name) == len - 5 &&
 		       !strncmp(hy->name, p + 5, len - 5);
-	return list_has(hy->controllers, p, len);
+	return ctk_list_has(hy->controllers, ",", p, len);
 }
 
 /* Does the controller list @ctrls name the mounted hierarchy @hy? */
@@ -692,6 +689,30 @@ static bool names_hierarchy(const char *ctrls, const struct ctk_hierarchy *hy,
 		p += len + (p[len] == ',');
 	}
 	return false;
+}
+
+/*
+ * The first word of @ctrls that names no mounted hierarchy (its length in
+ * @len), or NULL: a rule is applied whole or not at all, never to the
+ * hierarchies it names right and not to the one it names wrong.
+ */
+static const char *unmounted_word(const char *ctrls,
+				  const struct ctk_hierarchies *h, size_t *len)
+{
+	if (!strcmp(ctrls, "*"))
+		return NULL;
+	for (const char *p = ctrls; *p;) {
+		bool found = false;
+
+		*len = strcspn(p, ",");
+		for (size_t i = 0; i < h->n && !found; i++)
+			found = h->v[i].target &&
+				ctk_hierarchy_word(p, *len, &h->v[i], h);
+		if (!found)
+			return p;
+		p += *len + (p[*len] == ',');
+	}
+	return NULL;
 }
 
 /* One hierarchy mounted twice? */
@@ -816,6 +837,21 @@ int ctk_rules_apply(const struct ctk_rules *r, long k,
 			report(arg, id, rule, rule->dest, -rc, &e);
 			first = first ? first : rc;
 			continue;
+		}
+		{
+			size_t len = 0;
+			const char *bad = unmounted_word(rule->ctrls, h, &len);
+
+			if (bad) {
+				rc = ctk_err_setx(&e, ENODEV, "no mounted "
+						  "hierarchy for '%.*s': "
+						  "nothing moved by this rule",
+						  (int)(len > 64 ? 64 : len),
+						  bad);
+				report(arg, id, rule, rule->dest, ENODEV, &e);
+				first = first ? first : rc;
+				continue;
+			}
 		}
 		for (size_t i = 0; i < h->n; i++) {
 			const struct ctk_hierarchy *hy = &h->v[i];

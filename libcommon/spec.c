@@ -121,7 +121,14 @@ static int parse_hier_part(const char *s, size_t len, struct ctk_spec *spec,
 			continue;
 		}
 		if (!is_ctrl_name(tok, strlen(tok))) {
-			rc = ctk_err_setx(e, EINVAL, "invalid controller name");
+			/* the common slip: a hierarchy's name without name= */
+			if (ctk_hierarchy_name_valid(tok))
+				rc = ctk_err_setx(e, EINVAL, "invalid controller "
+						  "name (a named hierarchy is "
+						  "written name=%s)", tok);
+			else
+				rc = ctk_err_setx(e, EINVAL, "invalid controller "
+						  "name");
 			goto out;
 		}
 		if (n == CTK_ARRAY_SIZE(items)) {
@@ -243,6 +250,28 @@ static int target_set(struct ctk_target *t, const struct ctk_hierarchy *hy,
 	return 0;
 }
 
+/* Are all of the v1 @ctrls ("a,b") controllers of the v2 hierarchy in @h? */
+static bool on_v2(const struct ctk_hierarchies *h, const char *ctrls)
+{
+	const struct ctk_hierarchy *v2 = ctk_hierarchy_find(h, CTK_HIER_V2,
+							   NULL, NULL, NULL,
+							   true);
+	char have[1024];
+	int fd;
+
+	if (!v2 || !ctrls || (fd = ctk_hierarchy_fd(v2)) < 0 ||
+	    ctk_cfile_read(fd, "cgroup.controllers", have, sizeof(have)) < 0)
+		return false;
+	for (const char *p = ctrls; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (!ctk_list_has(have, " \n", p, len))
+			return false;
+		p += len + (p[len] == ',');
+	}
+	return true;
+}
+
 int ctk_spec_resolve(const struct ctk_spec *spec,
 		     const struct ctk_hierarchies *h, struct ctk_target *t,
 		     struct ctk_err *e)
@@ -265,6 +294,15 @@ int ctk_spec_resolve(const struct ctk_spec *spec,
 				return ctk_err_setx(e, ENOENT, "hierarchy is not "
 						   "mounted here (or not at "
 						   "that path)");
+			if (type == CTK_HIER_V1 && !spec->name &&
+			    on_v2(h, spec->controllers))
+				return ctk_err_setx(e, ENOENT, "no such "
+						   "hierarchy (%s is a "
+						   "controller of cgroup v2 "
+						   "here: write :%s)",
+						   spec->controllers,
+						   spec->path ? spec->path :
+						   "/PATH");
 			return ctk_err_setx(e, ENOENT, "no such hierarchy");
 		}
 		return target_set(t, best, spec->path, e);

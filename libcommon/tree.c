@@ -190,7 +190,7 @@ bool ctk_tree_value_name_ok(const char *name)
 	return true;
 }
 
-/* The first line of each wanted file; -ENOMEM. */
+/* Each wanted file whole, its last newline cut; -ENOMEM. */
 static int read_values(int fd, const struct want *w, struct ctk_node *nd)
 {
 	if (!w->nfiles)
@@ -199,15 +199,18 @@ static int read_values(int fd, const struct want *w, struct ctk_node *nd)
 	if (!nd->values)
 		return -ENOMEM;
 	for (size_t i = 0; i < w->nfiles; i++) {
-		char buf[4096];
-		ssize_t n = ctk_cfile_read(fd, w->files[i], buf, sizeof(buf));
+		size_t len = 0;
+		int rc = ctk_cfile_read_alloc(fd, w->files[i], &nd->values[i],
+					      &len);
 
-		if (n < 0)
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc < 0) {
+			nd->values[i] = NULL;
 			continue;
-		buf[strcspn(buf, "\n")] = '\0';
-		nd->values[i] = strdup(buf);
-		if (!nd->values[i])
-			return -ENOMEM;
+		}
+		while (len && nd->values[i][len - 1] == '\n')
+			nd->values[i][--len] = '\0';
 	}
 	return 0;
 }

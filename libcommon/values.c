@@ -281,7 +281,10 @@ int ctk_value_write(int dirfd, const struct ctk_value *val, struct ctk_err *e)
 
 		if (!line)
 			return ctk_err_setx(e, ENOMEM, "out of memory");
-		rc = ctk_cfile_write(dirfd, val->file, line);
+		/* an empty value is an empty line, as `echo > FILE` writes
+		 * it (cpuset.cpus= clears): a write of 0 bytes reaches no
+		 * kernel handler, and would say success for nothing */
+		rc = ctk_cfile_write(dirfd, val->file, *line ? line : "\n");
 		if (rc == -ENOENT)	/* the words say all of it */
 			return ctk_err_setx(e, ENOENT, "%s: %s", val->file,
 					    write_word(ENOENT));

@@ -9,6 +9,13 @@
  * "has been used" state is also kept in the container (CTK_XATTR_RELEASABLE,
  * set here, by cattach and by cmkdir as root), so a watcher started after a
  * container emptied releases it too.
+ *
+ * A watched target that is not there (yet, or any more: removed while
+ * watched) is waited for: a second inotify instance watches the deepest
+ * directory of its path that exists for a child made there, one level at a
+ * time, and the target is watched as soon as it appears. Each wait is said
+ * once (CTK_REL_WAITING, CTK_REL_WATCH_LOST); never is nothing watched
+ * silently.
  */
 #include "config.h"
 
@@ -32,15 +39,27 @@ struct wnode {
 	bool used;
 };
 
+/* a target, watched (node >= 0) or waited for (node < 0) */
+struct wtarget {
+	long node;		/* its top node, or -1 */
+	int wd;			/* waiting: the watch in pfd, or -1 */
+};
+
 struct watcher {
 	int ifd, rootfd;
+	int pfd;		/* inotify for the targets waited for */
 	const struct ctk_target *t;
+	struct wtarget *tg;
+	size_t nt;
 	struct wnode *v;
 	size_t n, cap;
 	size_t *freelist;
 	size_t nfree, fcap;
 	long *wdmap;		/* wd -> node index, -1 */
 	size_t wdcap;
+	long top;		/* add_tree's top node */
+	int fail;		/* a lost target that cannot be waited for */
+	size_t fail_k;
 	ctk_release_report_fn report;
 	void *arg;
 };
@@ -189,8 +208,8 @@ static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 		}
 		fd = ctk_openat_beneath(w->rootfd, queue[qi],
 					O_RDONLY | O_DIRECTORY, 0);
-		if (fd < 0 && fd != -ENOENT && top && qi == 0) {
-			rc = fd;	/* a target it cannot open: said */
+		if (fd < 0 && top && qi == 0) {
+			rc = fd;	/* missing: waited for; else said */
 			break;
 		}
 		if (fd < 0)
@@ -221,6 +240,8 @@ static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 			if (!top && !CTK_GROW(added, addcap, nadded, 16))
 				added[nadded++] = (size_t)i;
 		}
+		if (top && qi == 0)
+			w->top = i;
 		/* already watched (a race, or a rescan): still list below */
 		if (ctk_v2_armed_get(fd) == 1) {
 			w->v[i].armed = true;	/* from an earlier watcher */
@@ -286,6 +307,244 @@ static void evaluate(struct watcher *w, size_t i)
 	}
 }
 
+static void say(struct watcher *w, size_t k, enum ctk_release_outcome o)
+{
+	struct ctk_release_result r = { .outcome = o };
+
+	if (w->report)
+		w->report(w->arg, w->t[k].cpath, &r);
+}
+
+/*
+ * Target @k is not there: watch the deepest directory of its path that is
+ * (the hierarchy root at least) for a child made in it. Returns 1 when the
+ * target is there after all (made meanwhile: each level is looked at again
+ * once its parent is watched), 0 when waiting, or -errno.
+ */
+static int wait_at_ancestor(struct watcher *w, size_t k)
+{
+	const char *rel = w->t[k].rel;
+	char *p = strdup(rel);
+	int rc = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (int round = 0; round < 4096 && !rc; round++) {
+		char proc[64], *slash;
+		int fd = ctk_openat_beneath(w->rootfd, rel,
+					    O_RDONLY | O_DIRECTORY, 0);
+
+		if (fd >= 0) {
+			close(fd);
+			rc = 1;
+			break;
+		}
+		if (fd != -ENOENT) {
+			rc = fd;
+			break;
+		}
+		/* the deepest prefix there */
+		strcpy(p, rel);
+		do {
+			slash = strrchr(p, '/');
+			if (slash)
+				*slash = '\0';
+			else
+				strcpy(p, ".");
+			fd = ctk_openat_beneath(w->rootfd, p,
+						O_RDONLY | O_DIRECTORY, 0);
+		} while (fd == -ENOENT && strcmp(p, "."));
+		if (fd < 0) {
+			rc = fd;
+			break;
+		}
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		/* (a watch of another target's may be the same: none is
+		 * taken away; an extra event costs one look) */
+		w->tg[k].wd = inotify_add_watch(w->pfd, proc, IN_CREATE |
+						IN_DELETE | IN_ONLYDIR);
+		close(fd);
+		if (w->tg[k].wd < 0) {
+			rc = -errno;
+			break;
+		}
+		/* is the next level there now? then once more, deeper */
+		{
+			size_t len = strcmp(p, ".") ? strlen(p) + 1 : 0;
+			char *next = strdup(rel + len);
+
+			if (!next) {
+				rc = -ENOMEM;
+				break;
+			}
+			next[strcspn(next, "/")] = '\0';
+			slash = NULL;
+			if (asprintf(&slash, "%s%s%s", len ? p : "",
+				     len ? "/" : "", next) < 0)
+				slash = NULL;
+			free(next);
+			if (!slash) {
+				rc = -ENOMEM;
+				break;
+			}
+			fd = ctk_openat_beneath(w->rootfd, slash,
+						O_RDONLY | O_DIRECTORY, 0);
+			free(slash);
+			if (fd >= 0) {
+				close(fd);
+				continue;
+			}
+		}
+		break;	/* watched where it will appear */
+	}
+	free(p);
+	return rc;
+}
+
+/*
+ * A watched target's own removal comes with no event of its directory (a
+ * cgroup's inode sends no IN_DELETE_SELF nor IN_IGNORED, measured on 6.18):
+ * its parent is watched for it, in pfd, and settle() looks.
+ */
+static void guard_parent(struct watcher *w, size_t k)
+{
+	char *parent = strdup(w->t[k].rel), *slash, proc[64];
+	int fd;
+
+	if (!parent || !strcmp(parent, ".")) {
+		free(parent);
+		return;		/* the hierarchy root is never removed */
+	}
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	fd = ctk_openat_beneath(w->rootfd, slash ? parent : ".",
+				O_RDONLY | O_DIRECTORY, 0);
+	free(parent);
+	if (fd < 0)
+		return;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	w->tg[k].wd = inotify_add_watch(w->pfd, proc, IN_DELETE | IN_ONLYDIR);
+	close(fd);
+}
+
+/* Forget the node @rel and every node below it (their directories are
+ * gone: no event will say so) */
+static void drop_below(struct watcher *w, const char *rel)
+{
+	size_t len = strlen(rel);
+
+	for (size_t i = 0; i < w->n; i++) {
+		struct wnode *nd = &w->v[i];
+
+		if (!nd->used || strncmp(nd->rel, rel, len) ||
+		    (nd->rel[len] && nd->rel[len] != '/'))
+			continue;
+		if (nd->wd_dir >= 0) {
+			w->wdmap[nd->wd_dir] = -1;
+			inotify_rm_watch(w->ifd, nd->wd_dir);
+		}
+		if (nd->wd_ev >= 0) {
+			w->wdmap[nd->wd_ev] = -1;
+			inotify_rm_watch(w->ifd, nd->wd_ev);
+		}
+		nd->wd_dir = nd->wd_ev = -1;
+		node_drop(w, i);
+	}
+}
+
+/*
+ * Watch target @k if it is there, else wait for it (said once, as @why).
+ * Returns 0, or -errno for a target that cannot be watched (said by the
+ * caller).
+ */
+static int take_target(struct watcher *w, size_t k, enum ctk_release_outcome why,
+		       bool say_watching)
+{
+	int rc;
+
+	for (int round = 0; round < 64; round++) {
+		w->top = -1;
+		rc = add_tree(w, w->t[k].rel, w->t[k].cpath, true);
+		if (!rc) {
+			w->tg[k].node = w->top;
+			guard_parent(w, k);
+			if (say_watching)
+				say(w, k, CTK_REL_WATCHING);
+			return 0;
+		}
+		if (rc != -ENOENT)
+			return rc;
+		w->tg[k].node = -1;
+		rc = wait_at_ancestor(w, k);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			if (why != CTK_REL_WATCHING)
+				say(w, k, why);
+			return 0;
+		}
+		/* made meanwhile: watch it */
+	}
+	return -EAGAIN;
+}
+
+/* Something was made where a waited-for target will be: look again. */
+static int settle(struct watcher *w)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	int rc = 0;
+
+	while (read(w->pfd, buf, sizeof(buf)) > 0)
+		;	/* which directory does not matter: look at all */
+	for (size_t k = 0; k < w->nt && !rc; k++) {
+		if (w->tg[k].node >= 0) {
+			int fd = ctk_openat_beneath(w->rootfd, w->t[k].rel,
+						    O_RDONLY | O_DIRECTORY, 0);
+
+			if (fd >= 0) {
+				close(fd);
+				continue;
+			}
+			if (fd != -ENOENT)
+				continue;
+			/* the watched container is gone */
+			drop_below(w, w->t[k].rel);
+			w->tg[k].node = -1;
+			rc = take_target(w, k, CTK_REL_WATCH_LOST, true);
+			continue;
+		}
+		rc = take_target(w, k, CTK_REL_WATCHING, true);
+	}
+	return rc;
+}
+
+/* A watched target's directory is gone: wait for it to come back. */
+static void target_lost(struct watcher *w, size_t i)
+{
+	for (size_t k = 0; k < w->nt; k++)
+		if (w->tg[k].node == (long)i) {
+			int rc;
+
+			w->tg[k].node = -1;
+			rc = take_target(w, k, CTK_REL_WATCH_LOST, true);
+			if (rc && !w->fail) {
+				w->fail = rc;
+				w->fail_k = k;
+			}
+		}
+}
+
+static int cannot_watch(const struct ctk_target *t, int rc, struct ctk_err *e)
+{
+	const char *why = ctk_explain(CTK_OP_OPEN, -rc);
+
+	if (why)
+		return ctk_err_setx(e, -rc, "%s: cannot watch: %s", t->cpath,
+				    why);
+	return ctk_err_set(e, -rc, "%s: cannot watch", t->cpath);
+}
+
 static void on_event(struct watcher *w, const struct inotify_event *ev)
 {
 	long i = node_of(w, ev->wd);
@@ -295,14 +554,27 @@ static void on_event(struct watcher *w, const struct inotify_event *ev)
 		return;
 	nd = &w->v[i];
 	if (ev->mask & IN_IGNORED) {
-		/* the directory (and so both watches) is gone */
+		/* the directory is gone; its cgroup.events file goes with
+		 * it inside kernfs, with no event of its own: its watch is
+		 * taken away here */
 		w->wdmap[ev->wd] = -1;
-		if (ev->wd == nd->wd_dir)
-			nd->wd_dir = -1;
 		if (ev->wd == nd->wd_ev)
 			nd->wd_ev = -1;
-		if (nd->wd_dir < 0 && nd->wd_ev < 0)
+		if (ev->wd == nd->wd_dir) {
+			nd->wd_dir = -1;
+			if (nd->wd_ev >= 0) {
+				w->wdmap[nd->wd_ev] = -1;
+				inotify_rm_watch(w->ifd, nd->wd_ev);
+				nd->wd_ev = -1;
+			}
+		}
+		if (nd->wd_dir < 0 && nd->wd_ev < 0) {
+			bool top = nd->top;
+
 			node_drop(w, (size_t)i);
+			if (top)
+				target_lost(w, (size_t)i);
+		}
 		return;
 	}
 	if (ev->wd == nd->wd_ev && (ev->mask & IN_MODIFY)) {
@@ -336,6 +608,13 @@ static void on_event(struct watcher *w, const struct inotify_event *ev)
 		free(rel);
 		free(cpath);
 	} else if (ev->mask & IN_DELETE) {
+		char *rel = join(nd->rel, ev->name, true);
+
+		/* the child's nodes: no event of their own will come */
+		if (rel)
+			drop_below(w, rel);
+		free(rel);
+		nd = &w->v[i];
 		nd->armed = true;
 		evaluate(w, (size_t)i);
 	}
@@ -352,7 +631,8 @@ int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
 		      int stop_fd, ctk_release_report_fn report, void *arg,
 		      struct ctk_err *e)
 {
-	struct watcher w = { .ifd = -1, .t = t, .report = report, .arg = arg };
+	struct watcher w = { .ifd = -1, .pfd = -1, .t = t, .report = report,
+			     .arg = arg };
 	char buf[64 * 1024] __attribute__((aligned(8)));
 	int rc = 0;
 
@@ -376,44 +656,45 @@ int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
 	w.rootfd = ctk_hierarchy_fd(t[0].hier);
 	if (w.rootfd < 0)
 		return ctk_err_set(e, -w.rootfd, "cannot open the hierarchy");
+	w.tg = calloc(n, sizeof(*w.tg));
+	if (!w.tg)
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	w.nt = n;
+	for (size_t k = 0; k < n; k++)
+		w.tg[k] = (struct wtarget){ .node = -1, .wd = -1 };
 	w.ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (w.ifd < 0)
-		return ctk_err_set(e, errno, "cannot start inotify");
+	w.pfd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (w.ifd < 0 || w.pfd < 0) {
+		rc = ctk_err_set(e, errno, "cannot start inotify");
+		goto out;
+	}
 	for (size_t k = 0; k < n && !rc; k++) {
-		rc = add_tree(&w, t[k].rel, t[k].cpath, true);
-		if (rc) {
-			const char *why = ctk_explain(CTK_OP_OPEN, -rc);
-
-			if (why)
-				ctk_err_setx(e, -rc, "%s: cannot watch: %s",
-					     t[k].cpath, why);
-			else
-				ctk_err_set(e, -rc, "%s: cannot watch",
-					    t[k].cpath);
-		}
+		rc = take_target(&w, k, CTK_REL_WAITING, false);
+		if (rc)
+			cannot_watch(&t[k], rc, e);
 	}
 	/* anything armed and already empty (emptied during the scan) */
 	if (!rc) {
-		struct ctk_release_result r = { .outcome = CTK_REL_WATCHING };
-
 		rescan(&w);
 		for (size_t k = 0; k < n; k++)
-			report(arg, t[k].cpath, &r);
+			if (w.tg[k].node >= 0)
+				say(&w, k, CTK_REL_WATCHING);
 	}
 	while (!rc) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ .fd = w.ifd, .events = POLLIN },
+			{ .fd = w.pfd, .events = POLLIN },
 			{ .fd = stop_fd, .events = POLLIN },
 		};
 		ssize_t len;
 
-		if (poll(p, stop_fd >= 0 ? 2 : 1, -1) < 0) {
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = ctk_err_set(e, errno, "poll");
 			break;
 		}
-		if (stop_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP)))
+		if (stop_fd >= 0 && (p[2].revents & (POLLIN | POLLHUP)))
 			break;
 		while ((len = read(w.ifd, buf, sizeof(buf))) > 0) {
 			for (char *q = buf; q < buf + len;) {
@@ -422,16 +703,30 @@ int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
 				if (ev->mask & IN_Q_OVERFLOW) {
 					/* lost events: look at everything */
 					for (size_t k = 0; k < n; k++)
-						add_tree(&w, t[k].rel,
-							 t[k].cpath, true);
+						if (w.tg[k].node >= 0)
+							add_tree(&w, t[k].rel,
+								 t[k].cpath,
+								 true);
 					rescan(&w);
+					p[1].revents |= POLLIN;
 				} else {
 					on_event(&w, ev);
 				}
 				q += sizeof(*ev) + ev->len;
 			}
 		}
+		if (!w.fail && (p[1].revents & POLLIN)) {
+			w.fail = settle(&w);
+			for (size_t k = 0; w.fail && k < n; k++)
+				if (w.tg[k].node < 0) {
+					w.fail_k = k;
+					break;
+				}
+		}
+		if (w.fail)
+			rc = cannot_watch(&t[w.fail_k], w.fail, e);
 	}
+out:
 	for (size_t i = 0; i < w.n; i++)
 		if (w.v[i].used) {
 			free(w.v[i].cpath);
@@ -440,6 +735,10 @@ int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
 	free(w.v);
 	free(w.freelist);
 	free(w.wdmap);
-	close(w.ifd);
+	free(w.tg);
+	if (w.ifd >= 0)
+		close(w.ifd);
+	if (w.pfd >= 0)
+		close(w.pfd);
 	return rc;
 }

@@ -7,13 +7,17 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "classify.h"
 #include "cli.h"
 #include "ctk/attach.h"
 #include "ctk/container.h"
+#include "ctk/create.h"
 #include "ctk/hierarchy.h"
+#include "ctk/release.h"
 #include "ctk/spec.h"
 #include "ctk/sticky.h"
 
@@ -21,7 +25,7 @@
 
 struct cattach_control {
 	struct ctk_cli cli;
-	int threads, cgroupns, all, rules, verbose, watch, sticky;
+	int threads, cgroupns, all, rules, verbose, watch, sticky, transient;
 	char *rules_path;	/* --rules=FILE */
 	char *rules_pid;	/* what --rules took that is a PID */
 	char *log_path;
@@ -153,6 +157,147 @@ static int run_command(struct cattach_control *ctl)
 	ret = exec_command(ctl);
 	hold_undo(ctl, held);
 	return ret;
+}
+
+/* ---- --transient: a container for one command ------------------------- */
+
+static volatile sig_atomic_t transient_child;
+
+/* SIGTERM and SIGHUP are the command's to act on: passed on to it */
+static void pass_on(int sig)
+{
+	if (transient_child > 0)
+		kill(transient_child, sig);
+}
+
+/*
+ * Make every target; none may exist (a container it did not make is never
+ * its to remove). On a failure, what it made goes again. 0 or an exit code.
+ */
+static int make_transient(struct cattach_control *ctl, struct ctk_err *e)
+{
+	struct ctk_create_opts o;
+	char where[512];
+
+	ctk_create_opts_init(&o);
+	for (size_t i = 0; i < ctl->ngroups; i++) {
+		struct ctk_target *t = &ctl->targets[i];
+		bool existed = false;
+
+		if (ctk_target_from_string(ctl->groups[i], &ctl->hier, t, e)) {
+			ctk_msg_err_op(&ctl->cli, ctl->groups[i], e, CTK_OP_OPEN);
+			goto undo;
+		}
+		ctl->ntargets++;
+		if (ctk_container_create(t, &o, NULL, &existed, e)) {
+			ctk_target_format(t, where, sizeof(where));
+			if (e->code == EEXIST)
+				ctk_msg(&ctl->cli, "%s: exists: --transient "
+					"makes a container of its own", where);
+			else
+				ctk_msg_err_op(&ctl->cli, where, e,
+					       CTK_OP_MKDIR);
+			ctl->ntargets--;
+			ctk_target_free(t);
+			goto undo;
+		}
+	}
+	return 0;
+undo:
+	for (size_t i = 0; i < ctl->ntargets; i++)
+		ctk_container_remove(&ctl->targets[i]);
+	return e->code == EEXIST ? CTK_EXIT_FAILURE :
+	       ctk_exit_for_errno(e->code);
+}
+
+/*
+ * Once the command has ended, wait for everything it started (the
+ * container empty), then remove the containers. The exit status is the
+ * command's (128 + a signal's number, as a shell says it).
+ */
+static int end_transient(struct cattach_control *ctl, int status)
+{
+	int ret = WIFEXITED(status) ? WEXITSTATUS(status) :
+		  WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+		  CTK_EXIT_FAILURE;
+	char where[512];
+
+	for (size_t i = 0; i < ctl->ntargets; i++) {
+		struct ctk_remove_stats st;
+		struct ctk_err e;
+		int rc;
+
+		ctk_target_format(&ctl->targets[i], where, sizeof(where));
+		if (ctl->verbose)
+			fprintf(stderr, "cattach: the command ended (status "
+				"%d): waiting for %s to empty\n", ret, where);
+		rc = ctk_container_wait_empty(&ctl->targets[i]);
+		if (!rc)
+			rc = ctk_remove_tree(&ctl->targets[i], NULL, 0, NULL,
+					     NULL, &st, &e) ? -e.code : 0;
+		if (rc && rc != -ENOENT) {
+			ctk_msg_errno(&ctl->cli, where, "cannot remove it",
+				      CTK_OP_RMDIR, rc);
+			if (!ret)
+				ret = CTK_EXIT_FAILURE;
+		} else if (ctl->verbose) {
+			fprintf(stderr, "cattach: removed %s\n", where);
+		}
+	}
+	return ret;
+}
+
+static int run_transient(struct cattach_control *ctl)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN },
+			 fwd = { .sa_handler = pass_on };
+	sigset_t block, old;
+	struct ctk_err e;
+	int ret, status = 0;
+	pid_t pid;
+
+	ret = make_transient(ctl, &e);
+	if (ret)
+		return ret;
+	ret = CTK_EXIT_FAILURE;
+	for (size_t i = 0; i < ctl->ntargets; i++) {
+		ctl->fds[i] = ctk_container_open(&ctl->targets[i]);
+		if (ctl->fds[i] < 0) {
+			ctk_msg_errno(&ctl->cli, ctl->groups[i], NULL,
+				      CTK_OP_OPEN, ctl->fds[i]);
+			return end_transient(ctl, W_EXITCODE(1, 0));
+		}
+	}
+	/* no signal between the fork and the handlers: the containers
+	 * must not be left behind */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGQUIT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		ctk_msg(&ctl->cli, "cannot fork: %s", strerror(errno));
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return end_transient(ctl, W_EXITCODE(1, 0));
+	}
+	if (!pid) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		_exit(run_command(ctl));
+	}
+	transient_child = pid;
+	/* as system(3): the terminal's INT and QUIT are the command's */
+	sigaction(SIGINT, &ign, NULL);
+	sigaction(SIGQUIT, &ign, NULL);
+	sigaction(SIGTERM, &fwd, NULL);
+	sigaction(SIGHUP, &fwd, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	transient_child = 0;
+	return end_transient(ctl, status);
 }
 
 static int move_pids(struct cattach_control *ctl)
@@ -335,6 +480,10 @@ static int check_args(struct cattach_control *ctl, const char **args,
 	if (ctl->cgroupns && !ctl->cmd)
 		return ctk_usage_error(&ctl->cli, "--cgroupns goes with a "
 				       "command");
+	if (ctl->transient && (!ctl->cmd || ctl->rules || ctl->sticky))
+		return ctk_usage_error(&ctl->cli, "--transient goes with "
+				       "SPEC -- COMMAND (no --rules, no "
+				       "--sticky)");
 	if (ctl->watch && !ctl->rules)
 		return ctk_usage_error(&ctl->cli, "--watch goes with --rules");
 	if (ctl->log_path && !ctl->watch)
@@ -394,9 +543,13 @@ static int check_args(struct cattach_control *ctl, const char **args,
 		char safe[64];
 
 		if (ctk_parse_pid(args[i], &ctl->pids[ctl->npids++]))
-			return ctk_usage_error(&ctl->cli, "%s: not a process ID",
-					       ctk_safe_name(args[i], safe,
-							     sizeof(safe)));
+			return ctk_usage_error(&ctl->cli, "%s: not a process "
+					       "ID%s", ctk_safe_name(args[i],
+					       safe, sizeof(safe)),
+					       /* a command without -- before it */
+					       strspn(args[i], "0123456789+-") ?
+					       "" : " (a command goes after --: "
+					       "cattach SPEC -- COMMAND)");
 	}
 	return 0;
 }
@@ -414,6 +567,8 @@ static int run_mode(struct cattach_control *ctl)
 		ctk_msg_err(&ctl->cli, NULL, &e);
 		return CTK_EXIT_FAILURE;
 	}
+	if (ctl->transient)
+		return run_transient(ctl);
 	ret = open_targets(ctl);
 	if (ret)
 		return ret;
@@ -447,10 +602,16 @@ int main(int argc, const char **argv)
 		  "out of it", NULL },
 		{ "log", 'l', POPT_ARG_STRING, &ctl.log_path, 0,
 		  "with --watch: also log to FILE", "FILE" },
+		{ "transient", '\0', POPT_ARG_NONE, &ctl.transient, 0,
+		  "with a command: make SPEC, run it there, remove SPEC when "
+		  "all it started has ended", NULL },
 		{ "verbose", 'v', POPT_ARG_NONE, &ctl.verbose, 0,
 		  "say what moved", NULL },
 		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
 		  "Common options:", NULL },
+		CTK_CLI_SPEC_HELP(CTK_SPEC_HELP "\n"
+				  "A COMMAND goes after --: cattach SPEC -- COMMAND (a word after\n"
+				  "SPEC without -- is a PID)."),
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};

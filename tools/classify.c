@@ -30,12 +30,14 @@ struct classifier {
 	struct ctk_rules rules;
 	struct ctk_hierarchies hier;
 	bool daemon, verbose;
+	bool command;		/* -- CMD: -v goes to stderr, before exec */
 	struct ctk_logger log;
 	unsigned apply_flags;
 	size_t failed;
 };
 
-/* A line: to the log as the daemon, else stdout (-v) or stderr. */
+/* A line: to the log as the daemon, else stdout (-v; stderr for a command,
+ * whose output stdout is) or stderr. */
 static void say(struct classifier *c, int prio, bool failure,
 		const char *fmt, ...) CTK_ATTR_PRINTF(4, 5);
 
@@ -52,6 +54,8 @@ static void say(struct classifier *c, int prio, bool failure,
 		ctk_log_line(&c->log, prio, "%s", msg);
 	else if (failure)
 		ctk_msg(c->cli, "%s", msg);
+	else if (c->verbose && c->command)
+		fprintf(stderr, "%s\n", msg);	/* unbuffered: exec loses none */
 	else if (c->verbose)
 		printf("%s\n", msg);
 }
@@ -198,11 +202,12 @@ int cattach_classify_command(const struct ctk_cli *cli, const char *rules,
 			     const char *cmd, bool hold, bool verbose)
 {
 	struct classifier c = { .cli = cli, .path = rules,
-				.verbose = verbose };
+				.verbose = verbose, .command = true };
 	struct ctk_proc_id id;
 	char exe[PATH_MAX], safe[256];
 	struct stat st;
 	long k = -1;
+	bool known;
 
 	if (!command_path(cmd, exe, sizeof(exe)) || stat(exe, &st) < 0)
 		return 0;	/* exec says why */
@@ -210,7 +215,8 @@ int cattach_classify_command(const struct ctk_cli *cli, const char *rules,
 		return CTK_EXIT_FAILURE;
 	/* who runs it, and what it will be once it runs: a script is its own
 	 * file, since it is what the kernel executes */
-	if (!ctk_proc_identify(getpid(), &id)) {
+	known = !ctk_proc_identify(getpid(), &id);
+	if (known) {
 		const char *base = strrchr(exe, '/') + 1;
 
 		snprintf(id.exe, sizeof(id.exe), "%s", exe);
@@ -229,6 +235,10 @@ int cattach_classify_command(const struct ctk_cli *cli, const char *rules,
 	} else if (k >= 0) {
 		ctk_rules_apply(&c.rules, k, &id, &c.hier,
 				hold ? CTK_RULES_HOLD : 0, report, &c);
+	} else if (known) {
+		say(&c, LOG_INFO, false, "%d (%s): no rule matches: it runs "
+		    "where it is", (int)getpid(),
+		    ctk_safe_name(id.comm, safe, sizeof(safe)));
 	}
 	ctk_hierarchy_free(&c.hier);
 	ctk_rules_free(&c.rules);

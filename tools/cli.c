@@ -71,6 +71,8 @@ bool ctk_cli_std_fds(const char *out)
 	return had_stderr;
 }
 
+struct poptOption ctk_cli_no_options[] = { POPT_TABLEEND };
+
 void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
 		     struct ctk_cli *cli)
 {

@@ -25,6 +25,20 @@ struct ctk_cli {
  * Fill the shared table (-q, --version, end) for POPT_ARG_INCLUDE_TABLE, and
  * check at exit that stdout was written (a write error exits 1).
  */
+/*
+ * What a SPEC is, and the usual slips, as a section of --help: an entry of
+ * an option table (popt prints an included table's text as its heading;
+ * the table itself is empty).
+ */
+extern struct poptOption ctk_cli_no_options[];
+#define CTK_SPEC_HELP \
+	"SPEC names a container: CONTROLLER[,...]:/PATH (v1, cpu,cpuacct:/a),\n" \
+	"name=NAME:/PATH (a named v1 hierarchy: name=, not NAME:/PATH alone),\n" \
+	":/PATH (cgroup v2: a controller on v2 is not written, hugetlb:/a is\n" \
+	"v1 only), or the container's directory. cmount -T lists them."
+#define CTK_CLI_SPEC_HELP(text) \
+	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, ctk_cli_no_options, 0, text, NULL }
+
 void ctk_cli_options(struct poptOption opts[CTK_CLI_NOPTS],
 		     struct ctk_cli *cli);
 

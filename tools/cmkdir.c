@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
 #include "ctk/cgconf.h"
 #include "ctk/create.h"
@@ -13,7 +15,7 @@
 
 struct cmkdir_control {
 	struct ctk_cli cli;
-	int parents, verbose;
+	int parents, verbose, existing, dry_run;
 	char *mode, *file_mode, *owner, *task_owner, *notify, *enable,
 	     *config, *copy_from;
 	struct ctk_values values;	/* --copy-from's, then --set's */
@@ -49,7 +51,18 @@ static int validate(struct cmkdir_control *ctl)
 	struct ctk_create_opts *o = &ctl->opts;
 
 	ctk_create_opts_init(o);
-	o->parents = ctl->parents;
+	if (ctl->existing && (ctl->parents || ctl->mode || ctl->file_mode ||
+			      ctl->owner || ctl->task_owner || ctl->notify ||
+			      ctl->enable))
+		return ctk_usage_error(&ctl->cli, "--existing sets values "
+				       "only (-s, --copy-from): -p, -m, -f, "
+				       "-u, -t, -N and -e are for containers "
+				       "it makes, and it makes none");
+	if (ctl->existing && !ctl->nsets && !ctl->copy_from)
+		return ctk_usage_error(&ctl->cli, "--existing: nothing to set "
+				       "(-s FILE=VALUE or --copy-from SPEC)");
+	/* an existing container takes the values, as with -p */
+	o->parents = ctl->parents || ctl->existing;
 	if (ctl->mode) {
 		if (ctk_parse_mode(ctl->mode, &o->dir_mode))
 			return ctk_usage_error(&ctl->cli, "%s: invalid mode "
@@ -149,6 +162,93 @@ static int copy_values(struct cmkdir_control *ctl)
 	return 0;
 }
 
+/* Is @t's container, cut to its first @len bytes of rel, there? */
+static bool prefix_there(const struct ctk_target *t, size_t len)
+{
+	struct ctk_target at = *t;
+	char rel[4096], cpath[4096];
+	size_t cut = strlen(t->rel) - len;
+	int fd;
+
+	if (!len)
+		return true;	/* the mount's root */
+	snprintf(rel, sizeof(rel), "%.*s", (int)len, t->rel);
+	snprintf(cpath, sizeof(cpath), "%.*s", (int)(strlen(t->cpath) - cut),
+		 t->cpath);
+	at.rel = rel;
+	at.cpath = cpath;
+	fd = ctk_container_open(&at);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
+}
+
+/*
+ * --dry-run: what the call would make and write, or the first error it
+ * would stop at (the same words, the same exit), changing nothing.
+ */
+static int dry_run(struct cmkdir_control *ctl, const struct ctk_target *t,
+		   size_t n)
+{
+	char where[512], safe[600];
+	struct ctk_err e;
+
+	/* the words the call itself would say (libcommon's create) */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			const char *rel = t[i].rel;
+			size_t len = strcmp(rel, ".") ? strlen(rel) : 0;
+			size_t cut = strlen(t[i].cpath) - len;
+			int lab;
+
+			ctk_target_format(&t[i], where, sizeof(where));
+			lab = (int)(strlen(where) - strlen(t[i].cpath));
+			if (!pass && prefix_there(&t[i], len) && !ctl->parents &&
+			    !ctl->existing) {
+				ctk_err_set(&e, EEXIST, "cannot create "
+					    "container");
+				ctk_msg_err_op(&ctl->cli, where, &e,
+					       CTK_OP_MKDIR);
+				return CTK_EXIT_FAILURE;
+			}
+			for (size_t k = 1; k <= len; k++) {
+				if ((k < len && rel[k] != '/') ||
+				    prefix_there(&t[i], k))
+					continue;
+				if (!pass && k < len && !ctl->parents) {
+					ctk_err_set(&e, ENOENT, "cannot create "
+						    "container (-p makes "
+						    "parents)");
+					ctk_msg_err_op(&ctl->cli, where, &e,
+						       CTK_OP_MKDIR);
+					return CTK_EXIT_FAILURE;
+				}
+				if (pass) {
+					char one[600];
+
+					snprintf(one, sizeof(one), "%.*s%.*s",
+						 lab, where, (int)(cut + k),
+						 t[i].cpath);
+					printf("would create %s\n",
+					       ctk_safe_name(one, safe,
+							     sizeof(safe)));
+				}
+			}
+			for (size_t v = 0; pass && v < ctl->values.n; v++) {
+				char val[600];
+
+				printf("would set %s=%s in %s\n",
+				       ctl->values.v[v].file,
+				       ctk_safe_name(ctl->values.v[v].value,
+						     val, sizeof(val)),
+				       ctk_safe_name(where, safe,
+						     sizeof(safe)));
+			}
+		}
+	}
+	return CTK_EXIT_OK;
+}
+
 /*
  * One call is one transaction: every SPEC is resolved before the first
  * mkdir, and when one cannot be created, what the call made for the others
@@ -187,6 +287,22 @@ static int create_all(struct cmkdir_control *ctl, const char **specs,
 			break;
 		}
 	}
+	/* --existing: every one is there before anything is written */
+	for (i = 0; !ret && ctl->existing && i < n; i++) {
+		int fd = ctk_container_open(&t[i]);
+
+		if (fd < 0) {
+			ctk_target_format(&t[i], where, sizeof(where));
+			ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN, fd);
+			ret = CTK_EXIT_FAILURE;
+		} else {
+			close(fd);
+		}
+	}
+	if (!ret && ctl->dry_run) {
+		ret = dry_run(ctl, t, n);
+		goto done;
+	}
 	for (i = 0; !ret && i < n; i++) {
 		if (ctk_container_create(&t[i], &ctl->opts, &txn, &existed[i],
 					 &e)) {
@@ -209,6 +325,7 @@ static int create_all(struct cmkdir_control *ctl, const char **specs,
 						safe, sizeof(safe)));
 			}
 	}
+done:
 	for (i = 0; i < nres; i++)
 		ctk_target_free(&t[i]);
 	free(t);
@@ -362,10 +479,16 @@ int main(int argc, const char **argv)
 		{ "config", '\0', POPT_ARG_STRING, NULL, OPT_CONFIG,
 		  "create what a cgconfig.conf describes (DIR: each *.conf)",
 		  "FILE|DIR" },
+		{ "existing", '\0', POPT_ARG_NONE, &ctl.existing, 0,
+		  "set values of containers that exist; make none (cgset)",
+		  NULL },
+		{ "dry-run", 'n', POPT_ARG_NONE, &ctl.dry_run, 0,
+		  "say what would be made and set; change nothing", NULL },
 		{ "verbose", 'v', POPT_ARG_NONE, &ctl.verbose, 0,
 		  "print each container created", NULL },
 		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
 		  "Common options:", NULL },
+		CTK_CLI_SPEC_HELP(CTK_SPEC_HELP),
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};
@@ -399,7 +522,11 @@ int main(int argc, const char **argv)
 	}
 	if (ctl.config) {
 		ret = nspecs ? ctk_usage_error(&ctl.cli, "--config takes no "
-					       "SPEC") : load_config(&ctl);
+					       "SPEC") :
+		      ctl.existing || ctl.dry_run ?
+		      ctk_usage_error(&ctl.cli, "--existing and --dry-run go "
+				      "with SPECs, not --config") :
+		      load_config(&ctl);
 		goto out;
 	}
 	if (!nspecs) {

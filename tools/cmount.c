@@ -21,11 +21,13 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "ctk/attach.h"
 #include "ctk/cgconf.h"
 #include "ctk/container.h"
 #include "ctk/hierarchy.h"
 #include "ctk/mountops.h"
 #include "ctk/output.h"
+#include "ctk/proc.h"
 #include "ctk/spec.h"
 #include "ctk/tree.h"
 
@@ -53,7 +55,7 @@ static const struct ctk_colinfo list_cols[] = {
 };
 
 enum { T_PATH, T_TASKS, T_POPULATED, T_NOTIFY, T_RELEASABLE, T_HIERARCHY,
-       T_CHILDREN };
+       T_CHILDREN, T_PIDS };
 static const struct ctk_colinfo tree_cols[] = {
 	[T_PATH] = { "PATH", 0.4, SCOLS_FL_TREE, SCOLS_JSON_STRING,
 		     "container path inside the hierarchy" },
@@ -69,6 +71,9 @@ static const struct ctk_colinfo tree_cols[] = {
 			  "the hierarchy" },
 	[T_CHILDREN] = { "NCHILDREN", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			 "child containers" },
+	/* JSON: the array is written here, the column takes it verbatim */
+	[T_PIDS] = { "PIDS", 0.2, 0, SCOLS_JSON_NUMBER,
+		     "every process in the container (cgroup.procs)" },
 };
 
 #define FILE_COL	100
@@ -87,8 +92,11 @@ struct cmount_control {
 	int noprefix, clone_children;
 	/* listing */
 	int tree, unmount, json, raw, noheadings, all, list, pairs, specs,
-	    files_of, mounts_of, cgconfig;
+	    files_of, mounts_of, cgconfig, processes;
 	char *output;
+	char *agent_log;	/* --agent-log FILE: the agent's own log */
+	char *level_arg;	/* -T --level N: N levels below each SPEC */
+	long level;		/* -1: every level */
 	char *set_agent;
 	char *mountinfo, *selfcgroup;
 	const char **operands;
@@ -96,7 +104,7 @@ struct cmount_control {
 	struct ctk_hierarchies hier;
 	int ids[16];		/* the columns of a listing */
 	size_t nids;
-	/* -T -o memory.max: a control file's first line, ids FILE_COL + k */
+	/* -T -o memory.max: a control file, ids FILE_COL + k */
 	const char *files[16];
 	struct ctk_colinfo fcols[16];
 	size_t nfiles;
@@ -149,7 +157,11 @@ static struct libscols_table *new_table(struct cmount_control *ctl,
 		return NULL;
 	scols_table_enable_json(tb, ctl->json);
 	scols_table_enable_raw(tb, ctl->raw);
+	/* -P: KEY="value" where each KEY is a shell name (cpu.max becomes
+	 * cpu_max, as lsblk's MAJ:MIN becomes MAJ_MIN), so a line can be
+	 * eval'ed; libsmartcols escapes \ " $ ` in the values */
 	scols_table_enable_export(tb, ctl->pairs);
+	scols_table_enable_shellvar(tb, ctl->pairs);
 	scols_table_enable_noheadings(tb, ctl->noheadings);
 	scols_table_set_name(tb, tree ? "containers" : "hierarchies");
 	for (size_t i = 0; i < n; i++) {
@@ -161,7 +173,10 @@ static struct libscols_table *new_table(struct cmount_control *ctl,
 		/* -r, -l and -P: a line each, the full path, no tree art */
 		if (!tree || ctl->raw || ctl->list || ctl->pairs)
 			fl &= ~SCOLS_FL_TREE;
-		cl = scols_table_new_column(tb, ci->name, ci->whint, fl);
+		/* -P: PATH would replace the shell's own search path */
+		cl = scols_table_new_column(tb, ctl->pairs && info == tree_cols &&
+					    ids[i] == T_PATH ? "CGPATH" :
+					    ci->name, ci->whint, fl);
 		if (!cl) {
 			scols_unref_table(tb);
 			return NULL;
@@ -326,44 +341,141 @@ static bool json_number(const char *s)
 	return !*s;
 }
 
+/* @val (@len bytes) as a JSON string literal at @buf + *o. */
+static void json_string(char *buf, size_t size, size_t *o, const char *val,
+			size_t len)
+{
+	buf[(*o)++] = '"';
+	for (size_t k = 0; k < len && *o + 8 < size; k++) {
+		unsigned char c = (unsigned char)val[k];
+
+		if (c == '"' || c == '\\') {
+			buf[(*o)++] = '\\';
+			buf[(*o)++] = (char)c;
+		} else if (c < 0x20 || c == 0x7f) {
+			*o += (size_t)snprintf(buf + *o, size - *o, "\\u%04x",
+					       c);
+		} else {
+			buf[(*o)++] = (char)c;
+		}
+	}
+	buf[(*o)++] = '"';
+	buf[*o] = '\0';
+}
+
 /*
  * A value cell: in JSON a number where the value is one, else a string
- * (the column is a number column, so the quotes are ours), null where the
- * file is absent; elsewhere the value, control bytes escaped.
+ * (the column is a number column, so the quotes are ours), an array of
+ * strings where the file has several lines, null where the file is absent;
+ * elsewhere the first line, control bytes escaped, with "[+N lines]" when
+ * there are more: a cut value says so.
  */
 static void set_value_cell(struct cmount_control *ctl, struct libscols_line *ln,
 			   size_t col, const char *val)
 {
-	char buf[4096 * 4 + 3];
-	size_t o = 0;
+	char buf[4096 * 4 + 3], first[4096];
+	size_t o = 0, len, more = 0;
 
 	if (!val)
 		return;
+	len = strcspn(val, "\n");
+	for (const char *p = val + len; *p; p++)
+		more += *p == '\n';
 	if (!ctl->json) {
-		scols_line_set_data(ln, col, ctk_safe_name(val, buf,
-							   sizeof(buf)));
+		snprintf(first, sizeof(first), "%.*s", (int)len, val);
+		ctk_safe_name(first, buf, sizeof(buf) - 32);
+		if (more)
+			snprintf(buf + strlen(buf), 32, " [+%zu line%s]", more,
+				 more == 1 ? "" : "s");
+		scols_line_set_data(ln, col, buf);
 		return;
 	}
-	if (json_number(val)) {
+	if (!more && json_number(val)) {
 		scols_line_set_data(ln, col, val);
 		return;
 	}
-	buf[o++] = '"';
-	for (const unsigned char *p = (const unsigned char *)val;
-	     *p && o + 8 < sizeof(buf); p++) {
-		if (*p == '"' || *p == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)*p;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o,
-					      "\\u%04x", *p);
-		} else {
-			buf[o++] = (char)*p;
-		}
+	if (!more) {
+		json_string(buf, sizeof(buf), &o, val, len);
+		scols_line_set_data(ln, col, buf);
+		return;
 	}
-	buf[o++] = '"';
+	buf[o++] = '[';
+	for (const char *p = val;; p += len + 1) {
+		len = strcspn(p, "\n");
+		json_string(buf, sizeof(buf) - 2, &o, p, len);
+		if (!p[len] || o + 16 >= sizeof(buf))
+			break;
+		buf[o++] = ',';
+	}
+	buf[o++] = ']';
 	buf[o] = '\0';
 	scols_line_set_data(ln, col, buf);
+}
+
+/*
+ * The processes of the container @nd of the tree below @t: its pids in
+ * *pids (malloc'd), or 0 of them when it cannot be read.
+ */
+static size_t node_pids(const struct ctk_target *t, const struct ctk_node *nd,
+			pid_t **pids)
+{
+	struct ctk_target at = *t;
+	char *rel = ctk_target_rel_below(t, nd->cpath);
+	size_t n = 0;
+	int fd;
+
+	*pids = NULL;
+	if (!rel)
+		return 0;
+	at.rel = rel;
+	at.cpath = nd->cpath;
+	fd = ctk_container_open(&at);
+	free(rel);
+	if (fd < 0)
+		return 0;
+	if (ctk_container_pids(fd, "cgroup.procs", pids, &n))
+		n = 0;
+	close(fd);
+	return n;
+}
+
+/* PIDS: "1,2,3"; in JSON an array, [1,2,3] */
+static void set_pids_cell(struct cmount_control *ctl, struct libscols_line *ln,
+			  size_t col, const pid_t *pids, size_t n)
+{
+	size_t cap = n * 12 + 3, o = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return;
+	if (ctl->json)
+		buf[o++] = '[';
+	buf[o] = '\0';
+	for (size_t k = 0; k < n; k++)
+		o += (size_t)snprintf(buf + o, cap - o, "%s%d", k ? "," : "",
+				      (int)pids[k]);
+	if (ctl->json)
+		snprintf(buf + o, cap - o, "]");
+	scols_line_refer_data(ln, col, buf);
+}
+
+/* --processes: a line under the container for each of its processes,
+ * "PID COMMAND LINE" in the first column, as systemd-cgls draws them */
+static void add_processes(struct libscols_table *tb, struct libscols_line *up,
+			  const pid_t *pids, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		struct libscols_line *ln = scols_table_new_line(tb, up);
+		char cmd[256], cell[300];
+
+		if (!ln)
+			return;
+		if (ctk_proc_cmdline(pids[k], cmd, sizeof(cmd)) < 0)
+			snprintf(cmd, sizeof(cmd), "(gone)");
+		/* hostile bytes are escaped by libsmartcols, as names are */
+		snprintf(cell, sizeof(cell), "%d %s", (int)pids[k], cmd);
+		scols_line_set_data(ln, 0, cell);
+	}
 }
 
 static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
@@ -371,6 +483,9 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 {
 	struct libscols_line **lines;
 	char label[512], where[1024];
+	bool want_pids = false;
+	pid_t *pids = NULL;
+	size_t npids;
 	struct ctk_tree tr;
 	struct ctk_err e = { 0 };
 	int rc;
@@ -383,6 +498,8 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 		return e.code;
 	}
 	ctk_hierarchy_label(t->hier, label, sizeof(label));
+	for (size_t i = 0; i < n; i++)
+		want_pids |= ids[i] == T_PIDS;
 	lines = calloc(tr.n, sizeof(*lines));
 	if (!lines) {
 		ctk_tree_free(&tr);
@@ -390,9 +507,13 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 	}
 	for (size_t k = 0; k < tr.n; k++) {
 		const struct ctk_node *nd = &tr.v[k];
-		struct libscols_line *ln = scols_table_new_line(tb,
-				nd->parent >= 0 ? lines[nd->parent] : NULL);
+		struct libscols_line *ln;
 
+		/* preorder: what is deeper than -L is below what is not */
+		if (ctl->level >= 0 && nd->depth > (unsigned long)ctl->level)
+			continue;
+		ln = scols_table_new_line(tb, nd->parent >= 0 ?
+					  lines[nd->parent] : NULL);
 		if (!ln) {
 			ctk_msg(&ctl->cli, "%s: out of memory", where);
 			free(lines);
@@ -400,6 +521,7 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 			return ENOMEM;
 		}
 		lines[k] = ln;
+		npids = ctl->processes || want_pids ? node_pids(t, nd, &pids) : 0;
 		for (size_t i = 0; i < n; i++) {
 			if (ids[i] >= FILE_COL) {
 				set_value_cell(ctl, ln, i,
@@ -428,8 +550,15 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 			case T_CHILDREN:
 				set_num_cell(ln, (int)i, nd->nchildren);
 				break;
+			case T_PIDS:
+				set_pids_cell(ctl, ln, i, pids, npids);
+				break;
 			}
 		}
+		if (ctl->processes)
+			add_processes(tb, ln, pids, npids);
+		free(pids);
+		pids = NULL;
 	}
 	free(lines);
 	ctk_tree_free(&tr);
@@ -554,12 +683,19 @@ static int agent_for(struct cmount_control *ctl, const char *name,
 
 	base = real ? strrchr(real, '/') : NULL;
 	if (!*agent || !base || strcmp(base + 1, "crelease")) {
+		if (ctl->agent_log) {
+			ctk_msg(&ctl->cli, "--agent-log %s: for crelease as the "
+				"agent only (another agent keeps its own log)",
+				ctl->agent_log);
+			return -EINVAL;
+		}
 		*out = strdup(agent);
 		return *out ? 0 : -ENOMEM;
 	}
 	if (!dir || !*dir)
 		dir = CTK_AGENT_DIR;
-	if (ctk_release_agent_link(dir, name, ctrls, real, out, &e)) {
+	if (ctk_release_agent_link(dir, name, ctrls, real, ctl->agent_log, out,
+				   &e)) {
 		ctk_msg_err(&ctl->cli, agent, &e);
 		return -e.code;
 	}
@@ -1033,6 +1169,11 @@ static int assign_mode(struct cmount_control *ctl, const char **rest)
 /* Each mode's own checks, before anything is touched. */
 static int check_mode(struct cmount_control *ctl)
 {
+	if (ctl->agent_log && ctl->mode != M_AGENT &&
+	    !(ctl->mode == M_MOUNT && ctl->agent))
+		return ctk_usage_error(&ctl->cli, "--agent-log goes with "
+				       "--set-release-agent, or -r when "
+				       "mounting");
 	if (ctl->mode == M_SPECS || ctl->mode == M_FILES ||
 	    ctl->mode == M_MOUNTS)
 		return ctl->noperands > (ctl->mode == M_MOUNTS ? 0 : 1) ||
@@ -1061,6 +1202,32 @@ static int check_mode(struct cmount_control *ctl)
 		if (ctl->cgconfig && !ctl->noperands)
 			return ctk_usage_error(&ctl->cli, "--cgconfig: no SPEC "
 					       "given");
+		if (ctl->processes && (ctl->mode != M_TREE || ctl->cgconfig ||
+					ctl->json || ctl->pairs || ctl->raw ||
+					ctl->list))
+			return ctk_usage_error(&ctl->cli, "--processes draws "
+					       "the -T tree (no -J, -P, -l, "
+					       "--raw or --cgconfig: the PIDS "
+					       "column is for those)");
+		if (ctl->level_arg && ctl->mode != M_TREE)
+			return ctk_usage_error(&ctl->cli, "--level goes with "
+					       "-T");
+		if (ctl->level_arg && ctl->cgconfig)
+			return ctk_usage_error(&ctl->cli, "--cgconfig writes "
+					       "the whole tree: no --level");
+		if (ctl->level_arg) {
+			char *end;
+
+			errno = 0;
+			ctl->level = strtol(ctl->level_arg, &end, 10);
+			if (errno || end == ctl->level_arg || *end ||
+			    ctl->level < 0 || !isdigit((unsigned char)
+						       ctl->level_arg[0]))
+				return ctk_usage_error(&ctl->cli, "%s: --level "
+						       "takes a number of "
+						       "levels (0 or more)",
+						       ctl->level_arg);
+		}
 		return 0;
 	}
 	if (ctl->json || ctl->all || ctl->output || ctl->raw ||
@@ -1337,6 +1504,8 @@ static void free_control(struct cmount_control *ctl)
 	free(ctl->oarg);
 	free(ctl->options);
 	free(ctl->output);
+	free(ctl->level_arg);
+	free(ctl->agent_log);
 	free(ctl->set_agent);
 	free(ctl->mountinfo);
 	free(ctl->selfcgroup);
@@ -1349,7 +1518,7 @@ static void free_control(struct cmount_control *ctl)
 
 int main(int argc, const char **argv)
 {
-	struct cmount_control ctl = { .cli = { .tool = "cmount" } };
+	struct cmount_control ctl = { .cli = { .tool = "cmount" }, .level = -1 };
 	struct poptOption common[CTK_CLI_NOPTS];
 	struct poptOption opts[] = {
 		{ "type", 't', POPT_ARG_STRING, NULL, OPT_TYPE,
@@ -1372,6 +1541,12 @@ int main(int argc, const char **argv)
 		  NULL },
 		{ "tree", 'T', POPT_ARG_NONE, &ctl.tree, 0,
 		  "show the container tree below SPEC (default: all)", NULL },
+		{ "level", 'L', POPT_ARG_STRING, &ctl.level_arg, 0,
+		  "with -T: N levels below each SPEC at most (0: SPEC "
+		  "itself)", "N" },
+		{ "processes", '\0', POPT_ARG_NONE, &ctl.processes, 0,
+		  "with -T: each process under its container, with its "
+		  "command line (systemd-cgls)", NULL },
 		{ "cgconfig", '\0', POPT_ARG_NONE, &ctl.cgconfig, 0,
 		  "with -T: print the tree as a cgconfig.conf (cgsnapshot)",
 		  NULL },
@@ -1380,6 +1555,9 @@ int main(int argc, const char **argv)
 		{ "set-release-agent", '\0', POPT_ARG_STRING, NULL,
 		  OPT_SETAGENT, "change the release agent of the v1 hierarchy "
 		  "mounted at DIR", "PATH" },
+		{ "agent-log", '\0', POPT_ARG_STRING, &ctl.agent_log, 0,
+		  "with crelease as the agent: the file it logs to (it takes "
+		  "no option from the kernel)", "FILE" },
 		{ "all", 'a', POPT_ARG_NONE, &ctl.all, 0,
 		  "list also the v1 hierarchies not mounted here", NULL },
 		{ "json", 'J', POPT_ARG_NONE, &ctl.json, 0, "JSON output",
@@ -1410,6 +1588,7 @@ int main(int argc, const char **argv)
 		  "FILE" },
 		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
 		  "Common options:", NULL },
+		CTK_CLI_SPEC_HELP(CTK_SPEC_HELP),
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};
@@ -1437,8 +1616,8 @@ int main(int argc, const char **argv)
 				     list_cols, CTK_ARRAY_SIZE(list_cols));
 		ctk_cli_help_columns("Columns of the tree (-T --output)",
 				     tree_cols, CTK_ARRAY_SIZE(tree_cols));
-		printf("  %12s  %s\n", "FILE.NAME", "a control file's first "
-		       "line (memory.max, pids.current)");
+		printf("  %12s  %s\n", "FILE.NAME", "a control file (memory.max):"
+		       " its first line, [+N lines] when cut");
 		ret = CTK_EXIT_OK;
 		goto done;
 	}

@@ -139,16 +139,11 @@ static int agent(const char *argv0, const char *agent_path,
 	struct ctk_err e;
 	struct ctk_logger l = { 0 };
 	char self[PATH_MAX], label[256], safe[400], names[512] = "";
+	_cleanup_free_ char *link_log = NULL;
 	const struct ctk_hierarchy *hit = NULL;
 	size_t matched = 0;
 	int fd = -1, ret = CTK_EXIT_FAILURE;
 
-	ctk_log_open(&l, "crelease", log_path);
-	l.to_stderr = manual;
-	if (ctk_release_check_path(cpath, &r)) {
-		log_result(&l, "?", cpath, &r);
-		return CTK_EXIT_FAILURE;
-	}
 	if (!agent_path) {
 		if (argv0[0] == '/') {
 			agent_path = argv0;
@@ -159,6 +154,16 @@ static int agent(const char *argv0, const char *agent_path,
 			self[n > 0 ? n : 0] = '\0';
 			agent_path = self;
 		}
+	}
+	/* the kernel passes no option: a link's log is the agent's --log
+	 * (cmount --agent-log) */
+	if (!log_path)
+		log_path = link_log = ctk_release_agent_log(agent_path);
+	ctk_log_open(&l, "crelease", log_path);
+	l.to_stderr = manual;
+	if (ctk_release_check_path(cpath, &r)) {
+		log_result(&l, "?", cpath, &r);
+		return CTK_EXIT_FAILURE;
 	}
 	ctk_safe_name(cpath, safe, sizeof(safe));
 	if (ctk_hierarchy_load(&h, NULL, "/proc/self/cgroup", &e)) {
@@ -606,11 +611,19 @@ static int do_watch(struct crelease_control *ctl, const char **specs,
 		}
 	}
 	set_label(ctl, &t[0]);
-	if (ctk_release_watch(t, n, ctl->once, sfd, report, ctl, &e)) {
+	if (ctl->once) {
+		/* each target on its own, a missing one named */
+		for (size_t i = 0; i < n && ret == CTK_EXIT_OK; i++)
+			if (ctk_release_watch(&t[i], 1, true, -1, report, ctl,
+					      &e)) {
+				ctk_msg_err(&ctl->cli, specs[i], &e);
+				ret = CTK_EXIT_FAILURE;
+			}
+		if (ret == CTK_EXIT_OK && ctl->failed)
+			ret = CTK_EXIT_PARTIAL;	/* as --sweep: something kept */
+	} else if (ctk_release_watch(t, n, false, sfd, report, ctl, &e)) {
 		ctk_msg_err(&ctl->cli, NULL, &e);
 		ret = CTK_EXIT_FAILURE;
-	} else if (ctl->once && ctl->failed) {
-		ret = CTK_EXIT_PARTIAL;	/* as --sweep: something was kept */
 	}
 out:
 	if (sfd >= 0)
@@ -661,6 +674,7 @@ int main(int argc, const char **argv)
 		  "print what is removed", NULL },
 		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
 		  "Common options:", NULL },
+		CTK_CLI_SPEC_HELP(CTK_SPEC_HELP),
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};

@@ -11,6 +11,14 @@
 /* Open a container directory (O_RDONLY|O_DIRECTORY). -errno. */
 int ctk_container_open(const struct ctk_target *t);
 
+/*
+ * Wait until no task is left in @t or below it (v2: cgroup.events says
+ * populated 0, followed with inotify; v1: every tasks file of the subtree
+ * is empty, looked at with a growing pause, 10 ms to 1 s). 0 when empty or
+ * gone, else -errno.
+ */
+int ctk_container_wait_empty(const struct ctk_target *t);
+
 /* Read a whole control file into a malloc'd string. -errno. */
 int ctk_cfile_read_alloc(int dirfd, const char *name, char **out,
 			 size_t *len);

@@ -18,7 +18,11 @@ struct ctk_hierarchy {
 	char *controllers;	/* "cpu,cpuacct"; "" when none */
 	char *name;		/* name= option, or NULL */
 	char *target;		/* mount point, or NULL when not mounted */
-	char *root;		/* the mount's root inside the hierarchy */
+	char *root;		/* the mount's root inside the hierarchy, as
+				 * this process's cgroup namespace sees it */
+	char *ns_rel;		/* a mount made above this process's cgroup
+				 * namespace: the namespace's root below the
+				 * mount point (root is then "/"), or NULL */
 	char *release_agent;	/* v1 only, NULL when unset */
 	char *fs_options;	/* the superblock options (hierarchy flags) */
 	char *vfs_options;	/* the mount's own options */

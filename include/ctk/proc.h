@@ -30,6 +30,13 @@ int ctk_proc_info(pid_t pid, struct ctk_proc_info *pi);
  */
 int ctk_proc_inner_pid(pid_t pid, uint32_t *inner);
 
+/*
+ * The command line of @pid, its arguments joined by spaces, cut to fit
+ * @size; "[comm]" for one that has none (a kernel thread, a zombie), as
+ * ps(1) shows it. 0 or -errno (-ESRCH: no such process).
+ */
+int ctk_proc_cmdline(pid_t pid, char *buf, size_t size);
+
 /* A number in /proc/sys (@name below it, "kernel/pid_max"), as this
  * process's namespaces answer it; 0 when it cannot be read. */
 long ctk_sysctl_num(const char *name);

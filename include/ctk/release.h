@@ -19,6 +19,8 @@ enum ctk_release_outcome {
 	CTK_REL_REFUSED,	/* a path that is not a plain container path */
 	CTK_REL_ERROR,		/* anything else; code says */
 	CTK_REL_WATCHING,	/* the watcher: this target is watched now */
+	CTK_REL_WAITING,	/* the watcher: not there: waited for */
+	CTK_REL_WATCH_LOST,	/* the watcher: removed: waited for again */
 };
 
 #define CTK_REL_NEED_NOTIFY	(1u << 0)	/* notify must be set */
@@ -91,11 +93,21 @@ int ctk_release_agent_names(const char *agent_path,
 /*
  * Make or replace (atomically) the link DIR/crelease@LABEL -> @target.
  * DIR is created if missing (0755) and must belong to the caller and be
- * writable by nobody else. *out: the link's path (malloc'd).
+ * writable by nobody else. *out: the link's path (malloc'd). With @log,
+ * also DIR/crelease@LABEL.log -> @log (an absolute path): the log file of
+ * the agent the kernel runs through that link, which takes no option;
+ * without, that link is removed.
  */
 int ctk_release_agent_link(const char *dir, const char *name,
-			   const char *ctrls, const char *target, char **out,
-			   struct ctk_err *e);
+			   const char *ctrls, const char *target,
+			   const char *log, char **out, struct ctk_err *e);
+
+/*
+ * The log file that the agent link @agent_path names (its ".log" link, in
+ * a directory of root's that nobody else can write, the link root's), as
+ * a malloc'd path; NULL when there is none or it is not to be trusted.
+ */
+char *ctk_release_agent_log(const char *agent_path);
 
 /* Event callback of the watcher and the sweeps. */
 typedef void (*ctk_release_report_fn)(void *arg, const char *cpath,
@@ -117,7 +129,9 @@ int ctk_release_sweep(const struct ctk_target *t, unsigned flags,
  * marked parent is then considered in turn. The targets themselves are
  * watched, never removed. Once every target is watched and the first scan
  * is done, reports each target as CTK_REL_WATCHING (what happens from then
- * on is seen). Runs until @stop_fd (a signalfd or pipe) is readable. With @once: release what is releasable now (as --sweep) and
+ * on is seen). A target that is not there is reported CTK_REL_WAITING, one
+ * removed while watched CTK_REL_WATCH_LOST, and either is watched (and
+ * reported CTK_REL_WATCHING) as soon as it appears. Runs until @stop_fd (a signalfd or pipe) is readable. With @once: release what is releasable now (as --sweep) and
  * return.
  */
 int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,

@@ -43,6 +43,12 @@ void ctk_target_free(struct ctk_target *t);
 int ctk_target_from_string(const char *s, const struct ctk_hierarchies *h,
 			   struct ctk_target *t, struct ctk_err *e);
 
+/*
+ * The path relative to @t's mount of a container @cpath at or below @t
+ * ("." for the mount's root). Malloc'd; NULL without memory.
+ */
+char *ctk_target_rel_below(const struct ctk_target *t, const char *cpath);
+
 /* "name=ctk-test:/a/b" for messages; returns snprintf's count. */
 int ctk_target_format(const struct ctk_target *t, char *buf, size_t size);
 

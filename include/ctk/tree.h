@@ -18,7 +18,7 @@ struct ctk_node {
 	unsigned hidden;	/* of those, covered by a mount: not walked */
 	bool is_root;		/* the hierarchy root */
 	bool releasable;	/* empty, no children, notify set, not root */
-	char **values;		/* ctk_tree_load_values: first lines, NULL
+	char **values;		/* ctk_tree_load_values: whole files, NULL
 				 * where the file is absent */
 };
 
@@ -41,8 +41,8 @@ int ctk_tree_load_target(const struct ctk_target *t, unsigned flags,
 			 struct ctk_tree *tr, struct ctk_err *e);
 
 /*
- * The same, and the first line of each of the @nfiles control files
- * @files in every container (cgget for a tree). A name is a plain file
+ * The same, and each of the @nfiles control files @files in every
+ * container, whole, its last newline cut (cgget for a tree). A name is a plain file
  * name (ctk_tree_value_name_ok).
  */
 int ctk_tree_load_values(const struct ctk_target *t, unsigned flags,

@@ -44,6 +44,16 @@ teardown_file() { ctk_root_teardown_file; }
 	[ "$(ctk_cgroup_of "$one" name=ctk-test)" = /b ]
 	[ "$(ctk_cgroup_of "$HELPER" name=ctk-test)" = /a ]
 	grep -qx "$one" "$V1/b/tasks"
+	# v2: a thread alone moves within its threaded subtree only
+	ctk_need_v2
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir "$V2/d" "$V2/e"
+	cattach ":$rel/d" "$HELPER"
+	run --separate-stderr cattach -t ":$rel/e" "$one"
+	assert_refusal 1 cattach
+	[[ "$stderr" == *": a thread moves alone only within its process's threaded subtree (cgroup.type threaded), and this container is outside it: move the whole process (without -t)" ]]
+	[ "$(ctk_cgroup_of "$one" "")" = "$rel/d" ]
 }
 
 @test "run a command inside; -C gives it a cgroup namespace rooted there" {
@@ -56,6 +66,106 @@ teardown_file() { ctk_root_teardown_file; }
 	# the command's exit status is its own
 	run cattach name=ctk-test:/a -- sh -c 'exit 7'
 	assert_failure 7
+}
+
+@test "run a command inside from a new pid namespace (unshare --pid), with the parent's /proc or a fresh one" {
+	command -v unshare >/dev/null || skip "no unshare"
+	# cattach is pid 1 there; /proc/1 is the machine's init unless /proc
+	# is mounted anew
+	run unshare --pid --fork cattach name=ctk-test:/a -- sh -c 'cat /proc/self/cgroup'
+	assert_success
+	assert_line --regexp '^[0-9]+:name=ctk-test:/a$'
+	run unshare --pid --fork --mount-proc cattach name=ctk-test:/b -- sh -c 'cat /proc/self/cgroup'
+	assert_success
+	assert_line --regexp '^[0-9]+:name=ctk-test:/b$'
+	ctk_need_v2
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	run unshare --pid --fork cattach ":$rel" -- sh -c 'cat /proc/self/cgroup'
+	assert_success
+	assert_line "0::$rel"
+}
+
+@test "--transient: a container for one command: made, CMD's status, removed once CMD and all it started have ended" {
+	run --separate-stderr cattach -v --transient name=ctk-test:/t -- sh -c 'cat /proc/self/cgroup; exit 3'
+	assert_failure 3
+	assert_line --regexp '^[0-9]+:name=ctk-test:/t$'
+	[ "${stderr_lines[-1]}" = "cattach: removed name=ctk-test:/t" ]
+	[ ! -e "$V1/t" ]
+	# a child that outlives the command keeps the container, and cattach
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	cattach --transient name=ctk-test:/t -- sh -c '(read x < "$1"; touch "$2") & touch "$3"' sh \
+		"$BATS_TEST_TMPDIR/go" "$BATS_TEST_TMPDIR/bg-done" "$BATS_TEST_TMPDIR/cmd-done" 3>&- &
+	tr=$!
+	CTK_PIDS="${CTK_PIDS:-} $tr"
+	ctk_wait_until test -e "$BATS_TEST_TMPDIR/cmd-done"
+	# the command has ended, its child still runs there: all stays
+	ctk_wait_until test "$(wc -l < "$V1/t/tasks")" = 1
+	kill -0 "$tr"
+	[ -d "$V1/t" ]
+	echo go > "$BATS_TEST_TMPDIR/go"
+	wait "$tr"
+	[ -e "$BATS_TEST_TMPDIR/bg-done" ]
+	[ ! -e "$V1/t" ]
+	# SIGTERM goes to the command; its end is said as a shell says it
+	cattach --transient name=ctk-test:/t -- sh -c 'touch "$1"; exec sleep 1000' sh "$BATS_TEST_TMPDIR/up" 3>&- &
+	tr=$!
+	ctk_wait_until test -e "$BATS_TEST_TMPDIR/up"
+	kill -TERM "$tr"
+	rc=0
+	wait "$tr" || rc=$?
+	[ "$rc" = 143 ]
+	[ ! -e "$V1/t" ]
+	# v2 the same
+	ctk_need_v2
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	run cattach --transient ":$rel/t" -- sh -c 'cat /proc/self/cgroup'
+	assert_success
+	assert_line "0::$rel/t"
+	[ ! -e "$V2/t" ]
+}
+
+@test "--transient refuses a container that exists (never its to remove), and goes with a command only" {
+	mkdir "$V1/have"
+	run --separate-stderr cattach --transient name=ctk-test:/have -- true
+	assert_refusal 1 cattach
+	[ "$stderr" = "cattach: name=ctk-test:/have: exists: --transient makes a container of its own" ]
+	[ -d "$V1/have" ]
+	run --separate-stderr cattach --transient name=ctk-test:/none/t -- true
+	assert_refusal 1 cattach
+	[ ! -e "$V1/none" ]
+	ctk_spawn_sleeper
+	run --separate-stderr cattach --transient name=ctk-test:/x "$SLEEPER"
+	assert_failure 2
+	[[ "${stderr_lines[0]}" == *"--transient goes with SPEC -- COMMAND"* ]]
+	[ ! -e "$V1/x" ]
+}
+
+@test "inside a cgroup namespace (cattach -C, unshare -C) every tool works, its SPECs relative to the namespace's root" {
+	mkdir -p "$V1/ns/sub"
+	run cattach -C name=ctk-test:/ns -- sh -c '
+		cmkdir name=ctk-test:/made &&
+		cattach name=ctk-test:/made -- cat /proc/self/cgroup &&
+		cmount -T -r -n -o PATH name=ctk-test:/ &&
+		crelease --remove name=ctk-test:/made'
+	assert_success
+	assert_line --regexp '^[0-9]+:name=ctk-test:/made$'
+	assert_line /made
+	assert_line /sub
+	[ ! -e "$V1/made" ]
+	[ ! -e "$V1/ns/made" ]
+	[ -d "$V1/ns/sub" ]
+	# v2, through unshare -C in a container of the scratch
+	ctk_need_v2
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir "$V2/n"
+	run cattach ":$rel/n" -- unshare -C sh -c 'cmkdir :/x && cmount -T -r -n -o PATH :/ && cat /proc/self/cgroup'
+	assert_success
+	assert_line /x
+	assert_line "0::/"
+	[ -d "$V2/n/x" ]
 }
 
 @test "a command not found is 127, not executable 126" {
@@ -256,6 +366,23 @@ spawn() {
 	[[ "$stderr" == "cattach: $p2 (ctkslp$$): name=ctk-test:/nosuch: no such container"* ]]
 }
 
+@test "--rules: '\\%' is a '%' as libcgroup reads it; a rule with a controller of no mounted hierarchy moves nothing, not half" {
+	rules_programs
+	mkdir "$V1/lit%root" "$V1/half"
+	printf 'root:ctkslp%s name=ctk-test /lit\\%%root\n' "$$" > "$T/rules"
+	spawn "$T/ctkslp$$" 1000; p=$SPAWNED
+	run cattach --rules="$T/rules" "$p"
+	assert_success
+	[ "$(ctk_cgroup_of "$p" name=ctk-test)" = "/lit%root" ]
+	[ ! -e "$V1/lit\\root" ]
+	# name=ctk-test is mounted, nosuchctl is no hierarchy here
+	printf 'root:ctkslp%s name=ctk-test,nosuchctl /half\n' "$$" > "$T/rules"
+	run --separate-stderr cattach --rules="$T/rules" "$p"
+	assert_refusal 1 cattach
+	[[ "$stderr" == *": no mounted hierarchy for 'nosuchctl': nothing moved by this rule (line 1)" ]]
+	[ "$(ctk_cgroup_of "$p" name=ctk-test)" = "/lit%root" ]
+}
+
 @test "--rules: a script is matched by its own path; a name and arguments alone do not pose as one" {
 	rules_programs
 	mkdir "$V1/scripts"
@@ -281,8 +408,17 @@ spawn() {
 	run cattach --rules="$T/rules" -- "$T/ctkslp$$" 0
 	assert_success
 	[ -d "$V1/run/ctkslp$$" ]
-	run cattach --rules="$T/rules" -- no-such-command-x
-	assert_failure 127
+	run -127 cattach --rules="$T/rules" -- no-such-command-x
+	# -v says where it went, on stderr (stdout is the command's), and
+	# that no rule matched when none did
+	run --separate-stderr cattach -v --rules="$T/rules" -- "$T/ctkslp$$" 0
+	assert_success
+	assert_output ""
+	[[ "$stderr" =~ ^[0-9]+\ \(ctkslp$$\):\ moved\ to\ name=ctk-test:/run/ctkslp$$\ \(line\ 1\)$ ]]
+	run --separate-stderr cattach -v --rules="$T/rules" -- sh -c 'echo out'
+	assert_success
+	assert_output out
+	[[ "$stderr" =~ ^[0-9]+\ \([a-z]+\):\ no\ rule\ matches:\ it\ runs\ where\ it\ is$ ]]
 }
 
 @test "--rules --watch: new processes, another user, a uid change, a script, a template, a reload" {

@@ -3,6 +3,14 @@
 
 load helpers/common
 
+@test "a command without -- gets a hint; --help says where COMMAND goes" {
+	run --separate-stderr cattach :/ sleep 1
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "cattach: sleep: not a process ID (a command goes after --: cattach SPEC -- COMMAND)" ]
+	run cattach --help
+	assert_output --partial "A COMMAND goes after --: cattach SPEC -- COMMAND"
+}
+
 @test "cattach --help" {
 	run --separate-stderr cattach --help
 	assert_success

@@ -276,6 +276,70 @@ teardown_file() { ctk_root_teardown_file; }
 	[ ! -e "$V2/n" ]
 }
 
+@test "--set FILE= writes an empty line, as echo > FILE does: the kernel answers, never a silent success" {
+	run --separate-stderr cmkdir -s cgroup.clone_children= name=ctk-test:/empty
+	assert_refusal 1 cmkdir
+	[ "$stderr" = "cmkdir: name=ctk-test:/empty: cgroup.clone_children: invalid value: Invalid argument" ]
+	[ ! -e "$V1/empty" ]
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	run --separate-stderr cmkdir -s cgroup.max.depth= ":$rel/e"
+	assert_refusal 1 cmkdir
+	[[ "$stderr" == "cmkdir: :$rel/e: cgroup.max.depth: invalid value: "* ]]
+	[ ! -e "$V2/e" ]
+}
+
+@test "--existing sets values in containers that exist and makes none (the strict cgset); a missing one: exit 1, nothing written anywhere" {
+	cmkdir name=ctk-test:/x name=ctk-test:/y
+	run cmkdir --existing -s notify_on_release=1 name=ctk-test:/x name=ctk-test:/y
+	assert_success
+	[ "$(cat "$V1/x/notify_on_release")" = 1 ]
+	[ "$(cat "$V1/y/notify_on_release")" = 1 ]
+	# a mistyped one, as cgset would meet it
+	run --separate-stderr cmkdir --existing -s notify_on_release=0 name=ctk-test:/x name=ctk-test:/typo
+	assert_refusal 1 cmkdir
+	[ "$stderr" = "cmkdir: name=ctk-test:/typo: no such container" ]
+	[ "$(cat "$V1/x/notify_on_release")" = 1 ]
+	[ ! -e "$V1/typo" ]
+	# a write refused in the second puts the first one's value back
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	before=$(cat "$V2/cgroup.max.depth")
+	run --separate-stderr cmkdir --existing -s cgroup.max.depth=3 ":$rel" name=ctk-test:/y
+	assert_refusal 1 cmkdir
+	[[ "$stderr" == "cmkdir: name=ctk-test:/y: cgroup.max.depth: "* ]]
+	[ "$(cat "$V2/cgroup.max.depth")" = "$before" ]
+	# what it takes
+	run --separate-stderr cmkdir --existing name=ctk-test:/x
+	assert_failure 2
+	[[ "${stderr_lines[0]}" == *"nothing to set"* ]]
+	run --separate-stderr cmkdir --existing -p -s notify_on_release=0 name=ctk-test:/x
+	assert_failure 2
+	[[ "${stderr_lines[0]}" == *"--existing sets values only"* ]]
+}
+
+@test "--dry-run says what would be made and set and changes nothing; a call that would fail says it as the call does" {
+	mkdir "$V1/have"
+	run --separate-stderr cmkdir -n -p -s notify_on_release=1 name=ctk-test:/have/a/b name=ctk-test:/have
+	assert_success
+	assert_output "$(printf '%s\n' "would create name=ctk-test:/have/a" \
+		"would create name=ctk-test:/have/a/b" \
+		"would set notify_on_release=1 in name=ctk-test:/have/a/b" \
+		"would set notify_on_release=1 in name=ctk-test:/have")"
+	[ ! -e "$V1/have/a" ]
+	[ "$(cat "$V1/have/notify_on_release")" = 0 ]
+	# the same words and status as the call itself
+	for args in "name=ctk-test:/have" "name=ctk-test:/none/a" "--existing -s notify_on_release=1 name=ctk-test:/none"; do
+		run --separate-stderr cmkdir -n $args
+		dry="$status $stderr $output"
+		[ "$status" = 1 ]
+		run --separate-stderr cmkdir $args
+		echo "dry: $dry; real: $status $stderr $output" >&2
+		[ "$dry" = "$status $stderr $output" ]
+	done
+	[ -z "$(find "$V1" -mindepth 1 -type d ! -path "$V1/have")" ]
+}
+
 @test "-p --set on an existing container sets its values (cgset); a failure restores the old ones" {
 	mkdir "$V1/e"
 	echo 1 > "$V1/e/notify_on_release"

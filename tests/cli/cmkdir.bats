@@ -67,6 +67,27 @@ load helpers/common
 	[[ "$stderr" == *"line 3: group '../../../tmp/ctk-escape': '.' and '..' are refused"* ]]
 }
 
+@test "the common slips in a SPEC get a hint: a hierarchy's name without name=, a v2 controller written as v1" {
+	run --separate-stderr cmkdir ctk-test:/a
+	assert_refusal 1 cmkdir
+	[ "$stderr" = "cmkdir: ctk-test:/a: invalid controller name (a named hierarchy is written name=ctk-test)" ]
+	run cmkdir --help
+	assert_output --partial "name=NAME:/PATH (a named v1 hierarchy: name=, not NAME:/PATH alone)"
+	# a controller that this machine's cgroup2 has and no v1 hierarchy
+	v2=$(ctk_v2_root)
+	[ -n "$v2" ] || skip "no cgroup2 hierarchy here"
+	c=
+	for w in $(cat "$v2/cgroup.controllers"); do
+		awk -v w="$w" '$1 == w && $2 != 0 { f = 1 } END { exit !f }' /proc/cgroups && continue
+		c=$w
+		break
+	done
+	[ -n "$c" ] || skip "every controller of cgroup2 is also a v1 hierarchy here"
+	run --separate-stderr cmkdir "$c:/x"
+	assert_refusal 1 cmkdir
+	[ "$stderr" = "cmkdir: $c:/x: no such hierarchy ($c is a controller of cgroup v2 here: write :/x)" ]
+}
+
 @test "a hierarchy that does not exist is named" {
 	run --separate-stderr cmkdir name=no-such-hierarchy-ctk:/a
 	assert_failure 1

@@ -116,13 +116,88 @@ v2_flags() { sb_opts; }
 	assert_line --index 2 --regexp '^/r/s/u +0$'
 	run cmount -T -P -o PATH,NCHILDREN name=ctk-test:/r
 	assert_success
-	assert_output "$(printf 'PATH="/r" NCHILDREN="1"\nPATH="/r/s" NCHILDREN="1"\nPATH="/r/s/u" NCHILDREN="0"')"
+	assert_output "$(printf 'CGPATH="/r" NCHILDREN="1"\nCGPATH="/r/s" NCHILDREN="1"\nCGPATH="/r/s/u" NCHILDREN="0"')"
 	for pair in "-J -P" "-J -r" "-P -r" "-l -P"; do
 		run --separate-stderr cmount -T $pair name=ctk-test:/r
 		assert_failure 2
 		[[ "$stderr" == *"mutually exclusive"* ]]
 		[ -z "$output" ]
 	done
+}
+
+@test "-P lines can be eval'ed: keys are shell names (CGPATH, cpu_max), no PATH, and a hostile name runs nothing" {
+	evil='$(touch pwned)`touch pwned2`"; touch pwned3; x="'
+	mkdir -p "$V1/e/$evil"
+	cd "$BATS_TEST_TMPDIR"
+	run cmount -T -P -o PATH,TASKS,NCHILDREN,cgroup.clone_children,cgroup.procs name=ctk-test:/e
+	assert_success
+	assert_line --index 0 'CGPATH="/e" TASKS="0" NCHILDREN="1" cgroup_clone_children="0" cgroup_procs=""'
+	# every line, eval'ed as a user would, in a shell whose PATH must stay
+	while IFS= read -r line; do
+		(
+			p=$PATH
+			eval "$line"
+			[ "$PATH" = "$p" ]
+			printf '%b|%s|%s\n' "$CGPATH" "$TASKS" "$cgroup_clone_children"
+		) >> got
+	done <<< "$output"
+	[ "$(sed -n 2p got)" = "/e/$evil|0|0" ]
+	[ ! -e pwned ]
+	[ ! -e pwned2 ]
+	[ ! -e pwned3 ]
+}
+
+@test "which processes are where: the PIDS column (every pid; a JSON array), --processes draws each with its command line, a multi-line file says it was cut" {
+	mkdir -p "$V1/p/q"
+	ctk_spawn_sleeper; a=$SLEEPER
+	ctk_spawn_sleeper; b=$SLEEPER
+	echo "$a" > "$V1/p/cgroup.procs"
+	echo "$b" > "$V1/p/cgroup.procs"
+	# a process whose command line is hostile data
+	bash -c 'exec -a "$(printf "evil\033[31m\nname")" sleep 1000' 3>&- &
+	e=$!
+	CTK_PIDS="${CTK_PIDS:-} $e"
+	ctk_wait_until grep -q evil "/proc/$e/cmdline"
+	echo "$e" > "$V1/p/q/cgroup.procs"
+	run cmount -T -r -n -o PATH,PIDS name=ctk-test:/p
+	assert_success
+	assert_line "/p $(printf '%s\n' "$a" "$b" | sort -n | paste -sd,)"
+	assert_line "/p/q $e"
+	run cmount -T -J -o PATH,PIDS name=ctk-test:/p
+	assert_success
+	[ "$(jq -c '.containers[0].pids | sort' <<< "$output")" = "$(printf '%s\n' "$a" "$b" | sort -n | jq -sc .)" ]
+	[ "$(jq -c '.containers[0].children[0].pids' <<< "$output")" = "[$e]" ]
+	# the first line of a file of several, and how many more there are
+	run cmount -T -r -n -o PATH,cgroup.procs -L 0 name=ctk-test:/p
+	assert_output "/p $(printf '%s\n' "$a" "$b" | sort -n | head -1)\x20[+1\x20line]"
+	run cmount -T -J -o PATH,cgroup.procs -L 0 name=ctk-test:/p
+	[ "$(jq -c '.containers[0]["cgroup.procs"] | length' <<< "$output")" = 2 ]
+	# --processes: each process under its container, its line escaped
+	LC_ALL=C run cmount -T --processes -o PATH name=ctk-test:/p
+	assert_success
+	assert_line --regexp "^[^0-9]*$a sleep [0-9]+\$"
+	assert_line --regexp "^[^0-9]*$b sleep [0-9]+\$"
+	assert_line --regexp "^[^0-9]*$e evil\\\\x1b\\[31m\\\\x0aname 1000\$"
+	[ "${#lines[@]}" = 6 ]
+	run --separate-stderr cmount -T -J --processes name=ctk-test:/p
+	assert_failure 2
+}
+
+@test "-T --level N: N levels below each SPEC at most; NCHILDREN still counts every child" {
+	mkdir -p "$V1/r/s/u/w"
+	run cmount -T -r -n -o PATH,NCHILDREN --level 1 name=ctk-test:/r
+	assert_success
+	assert_output "$(printf '/r 1\n/r/s 1')"
+	run cmount -T -r -n -o PATH -L 0 name=ctk-test:/r
+	assert_output /r
+	for bad in -1 x 1x ""; do
+		run --separate-stderr cmount -T --level "$bad" name=ctk-test:/r
+		assert_failure 2
+	done
+	run --separate-stderr cmount --level 1
+	assert_failure 2
+	run --separate-stderr cmount -T --cgconfig -L 1 name=ctk-test:/r
+	assert_failure 2
 }
 
 @test "the tree of the v2 scratch shows the release mark" {
@@ -281,7 +356,7 @@ cwd_is() { [ "$(readlink "/proc/$1/cwd")" = "$2" ]; }
 	assert_success
 	[ "$(jq -c '[.containers[0]."cgroup.max.descendants", .containers[0].children[0]."cgroup.max.descendants", .containers[0]."cgroup.type"]' <<< "$output")" = '[5,"max","domain"]' ]
 	run cmount -T -P -o PATH,cgroup.max.descendants ":$rel/x/y"
-	assert_output "PATH=\"$rel/x/y\" cgroup.max.descendants=\"max\""
+	assert_output "CGPATH=\"$rel/x/y\" cgroup_max_descendants=\"max\""
 	# a name without a dot, or with a '/', is no file
 	run --separate-stderr cmount -T -o PATH,../etc.passwd ":$rel/x"
 	assert_failure 2

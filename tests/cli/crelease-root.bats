@@ -68,6 +68,32 @@ empty_it() { cattach "$1" -- true; }
 	grep -q 'name=ctk-test:/p: removed' "$LOG"
 }
 
+@test "v1: the agent the kernel runs logs to the file cmount --agent-log names (the kernel passes no option)" {
+	export CTK_AGENT_DIR=$BATS_TEST_TMPDIR/agents
+	log=$BATS_TEST_TMPDIR/agent.log
+	run cmount --set-release-agent "$CTK_BUILDDIR/crelease" --agent-log "$log" "$V1"
+	assert_success
+	[ "$(readlink "$CTK_AGENT_DIR/crelease@name=ctk-test.log")" = "$log" ]
+	cmkdir -N name=ctk-test:/a
+	cattach name=ctk-test:/a -- true
+	wait_gone "$V1/a"
+	ctk_wait_until grep -q 'crelease\[[0-9]*\]: name=ctk-test:/a: removed$' "$log"
+	# set again without it: the link goes, syslog (or the kernel's log)
+	# is the agent's again
+	run cmount --set-release-agent "$CTK_BUILDDIR/crelease" "$V1"
+	assert_success
+	[ ! -L "$CTK_AGENT_DIR/crelease@name=ctk-test.log" ]
+	# another agent than crelease keeps its own log; a relative one is no log
+	run --separate-stderr cmount --set-release-agent /bin/true --agent-log "$log" "$V1"
+	assert_refusal 1 cmount
+	[[ "$stderr" == *"--agent-log $log: for crelease as the agent only"* ]]
+	run --separate-stderr cmount --set-release-agent "$CTK_BUILDDIR/crelease" --agent-log rel.log "$V1"
+	assert_refusal 1 cmount
+	run --separate-stderr cmount --agent-log "$log"
+	assert_failure 2
+	echo > "$V1/release_agent"
+}
+
 @test "v1: the agent keeps a container whose notify_on_release is 0, and says why" {
 	# (the kernel makes no such call; a hand-made or stale one must not
 	# remove what was not marked)
@@ -299,6 +325,40 @@ watch_start() {	# watch_start SPEC: the watcher in the background, watching
 	assert_success
 	[ ! -e "$V2/now" ]
 	[ ! -e "$V2/deleg/job" ]
+}
+
+@test "v2 --watch of a container not made yet waits for it (said once), watches it when it comes, and again after it is removed and made anew" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	# the shipped unit's case: the watcher starts before its container
+	crelease --watch --log "$LOG" ":$rel/svc/jobs" >/dev/null 2>&1 3>&- &
+	WATCHER=$!
+	CTK_PIDS="${CTK_PIDS:-} $WATCHER"
+	ctk_wait_until grep -q ":$rel/svc/jobs: not there yet: waiting for it$" "$LOG"
+	# made a level at a time, with something else made beside it
+	cmkdir ":$rel/svc" ":$rel/other"
+	cmkdir ":$rel/svc/jobs"
+	ctk_wait_until grep -q ":$rel/svc/jobs: watching$" "$LOG"
+	cmkdir -N ":$rel/svc/jobs/a"
+	cattach ":$rel/svc/jobs/a" -- true
+	wait_gone "$V2/svc/jobs/a"
+	# the watched container goes: said, and waited for again
+	rmdir "$V2/svc/jobs"
+	ctk_wait_until grep -q ":$rel/svc/jobs: removed: waiting for it to come back$" "$LOG"
+	cmkdir ":$rel/svc/jobs" ":$rel/svc/jobs/b"
+	crelease --mark ":$rel/svc/jobs/b"
+	ctk_wait_until test "$(grep -c ":$rel/svc/jobs: watching$" "$LOG")" = 2
+	cattach ":$rel/svc/jobs/b" -- true
+	wait_gone "$V2/svc/jobs/b"
+	# each wait was said once
+	[ "$(grep -c 'not there yet' "$LOG")" = 1 ]
+	[ "$(grep -c 'waiting for it to come back' "$LOG")" = 1 ]
+	kill "$WATCHER"
+	wait "$WATCHER"
+	# --once names a container that is not there, and exits 1
+	run --separate-stderr crelease --watch --once ":$rel/nothing"
+	assert_refusal 1 crelease
+	[ "$stderr" = "crelease: :$rel/nothing: no such container" ]
 }
 
 @test "--watch refuses v1" {

@@ -55,7 +55,7 @@ static void agent_links(int root, const char *tmpl)
 	       "a plain path names none");
 
 	snprintf(dir, sizeof(dir), "%s/agents", tmpl);
-	ok(ctk_release_agent_link(dir, "jobs", "", "/usr/sbin/crelease", &out,
+	ok(ctk_release_agent_link(dir, "jobs", "", "/usr/sbin/crelease", NULL, &out,
 				  &e) == 0, "a link is made (%s)",
 	   out ? out : e.msg);
 	ok(out && lstat(out, &st) == 0 && S_ISLNK(st.st_mode),
@@ -63,15 +63,39 @@ static void agent_links(int root, const char *tmpl)
 	ok(out && readlink(out, buf, sizeof(buf)) == 18 &&
 	   !strncmp(buf, "/usr/sbin/crelease", 18), "to the agent");
 	free(out);
-	ok(ctk_release_agent_link(dir, "jobs", "", "/usr/sbin/crelease", &out,
+	ok(ctk_release_agent_link(dir, "jobs", "", "/usr/sbin/crelease", NULL, &out,
 				  &e) == 0, "made again: replaced");
 	free(out);
+	/* the agent's log: a link beside the agent's, read back as made */
+	ok(ctk_release_agent_link(dir, "jobs", "", "/usr/sbin/crelease",
+				  "/var/log/ctk-jobs.log", &out, &e) == 0,
+	   "with a log");
+	{
+		char *log = out ? ctk_release_agent_log(out) : NULL;
+
+		if (geteuid() == 0)
+			is_str(log ? log : "(none)", "/var/log/ctk-jobs.log",
+			       "the agent finds its log");
+		else
+			ok(!log, "a link not of root's is not trusted");
+		free(log);
+	}
+	free(out);
+	ok(ctk_release_agent_link(dir, "jobs", "", "/usr/sbin/crelease",
+				  "relative.log", &out, &e) == -EINVAL,
+	   "a relative log: refused (%s)", e.msg);
+	ok(ctk_release_agent_link(dir, "jobs", "", "/usr/sbin/crelease", NULL,
+				  &out, &e) == 0, "made again without a log");
+	ok(out && !ctk_release_agent_log(out), "the log link is gone");
+	free(out);
+	ok(!ctk_release_agent_log("/usr/sbin/crelease"),
+	   "a plain agent path has no log link");
 	chmod(dir, 01777);
-	ok(ctk_release_agent_link(dir, "k", "", "/usr/sbin/crelease", &out,
+	ok(ctk_release_agent_link(dir, "k", "", "/usr/sbin/crelease", NULL, &out,
 				  &e) == -EPERM, "a directory others can write: "
 	   "refused (%s)", e.msg);
 	snprintf(dir, sizeof(dir), "%s/link", tmpl);
-	ok(ctk_release_agent_link(dir, "k", "", "/usr/sbin/crelease", &out,
+	ok(ctk_release_agent_link(dir, "k", "", "/usr/sbin/crelease", NULL, &out,
 				  &e) < 0, "a symlink as the directory: refused");
 
 	/* who may remove a child of a directory */

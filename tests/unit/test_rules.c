@@ -111,9 +111,24 @@ int main(void)
 		{ "root cpu /a/%x\n", "is no template" },
 		{ "root cpu /a\x01\n", "control character" },
 		{ "root cpu /a nope\n", "unknown option" },
+		{ "root cpu /a\\\n", "a '\\' at the end" },
+		{ "root cpu /a\\\x01\n", "control character" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ok(ctk_rules_parse(bad[i].text, &r, &e) < 0 &&
 		   strstr(e.msg, bad[i].why), "refused: %s", e.msg);
+
+	/* '\' takes the next character as it is (libcgroup's escape) */
+	ok(ctk_rules_parse("root cpu /lit\\%root/a\\\\b/%U\n", &r, &e) == 0,
+	   "an escaped '%%' and '\\' parse");
+	id = proc(0, 0, "/usr/bin/env");
+	ok(r.n == 1 && ctk_rule_dest(&r.v[0], &id, buf, sizeof(buf), &tpl,
+				     &e) == 0 && !strcmp(buf, "/lit%root/a\\b/0"),
+	   "\\%% is a '%%', \\\\ a '\\': %s", buf);
+	ctk_rules_free(&r);
+	ok(ctk_rules_parse("root cpu /lit\\%u\n", &r, &e) == 0 && r.n == 1 &&
+	   ctk_rule_dest(&r.v[0], &id, buf, sizeof(buf), &tpl, &e) == 0 &&
+	   !tpl && !strcmp(buf, "/lit%u"), "\\%%u is no template: %s", buf);
+	ctk_rules_free(&r);
 	return tap_done();
 }

@@ -154,6 +154,7 @@ int main(int argc, const char **argv)
 #endif
 		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common, 0,
 		  "Common options:", NULL },
+		CTK_CLI_SPEC_HELP(CTK_SPEC_HELP),
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};
