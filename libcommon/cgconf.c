@@ -458,6 +458,9 @@ static int mount_pair(void *arg, const char *key, const char *value, int line,
 	return 0;
 }
 
+static int skip_section(struct lexer *lx, struct ctk_cgconfig *c,
+			struct ctk_err *e);
+
 static int parse_text(struct lexer *lx, struct ctk_cgconfig *c,
 		      struct ctk_err *e)
 {
@@ -494,13 +497,7 @@ static int parse_text(struct lexer *lx, struct ctk_cgconfig *c,
 				rc = parse_pairs(lx, mount_pair, c, e);
 		} else if (!strcmp(lx->word, "template") ||
 			   !strcmp(lx->word, "namespace")) {
-			return ctk_err_setx(e, ENOTSUP, "line %d: %s sections "
-					    "are refused (%s)", lx->line,
-					    lx->word, *lx->word == 't' ?
-					    "cattach --rules makes the "
-					    "containers a cgrules.conf "
-					    "template names" : "cgroup "
-					    "namespaces are cattach -C's");
+			rc = skip_section(lx, c, e);
 		} else {
 			return ctk_err_setx(e, EINVAL, "line %d: %s: group, "
 					    "default or mount expected",
@@ -509,6 +506,62 @@ static int parse_text(struct lexer *lx, struct ctk_cgconfig *c,
 		if (rc)
 			return rc;
 	}
+}
+
+/*
+ * A section ctk does not do (template, namespace): read to its end and
+ * named in a warning, so that the rest of the file is loaded (libcgroup's
+ * files carry them beside groups that ctk makes).
+ */
+static int skip_section(struct lexer *lx, struct ctk_cgconfig *c,
+			struct ctk_err *e)
+{
+	char kind[16], name[80], q[40], *w;
+	int line = lx->line, depth, rc;
+	const char *file = c->nfiles ? c->files[c->nfiles - 1] : "";
+
+	snprintf(kind, sizeof(kind), "%.15s", lx->word);
+	if (!strcmp(kind, "template")) {
+		rc = lex(lx, e);
+		if (rc)
+			return rc;
+		if (lx->kind != T_WORD)
+			return ctk_err_setx(e, EINVAL, "line %d: a template "
+					    "name expected", lx->line);
+		/* a template's name: a path with %u and the like */
+		if (strlen(lx->word) <= 64 &&
+		    !lx->word[strspn(lx->word, "abcdefghijklmnopqrstuvwxyz"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				     "._-/%")])
+			snprintf(name, sizeof(name), "'%s'", lx->word);
+		else
+			snprintf(name, sizeof(name), "%s", shown(lx->word, q));
+	} else {
+		name[0] = '\0';
+	}
+	rc = expect(lx, T_LBRACE, kind, e);
+	for (depth = 1; !rc && depth;) {
+		rc = lex(lx, e);
+		if (rc)
+			break;
+		if (lx->kind == T_END)
+			return ctk_err_setx(e, EINVAL, "line %d: the %s section "
+					    "is not closed", line, kind);
+		depth += lx->kind == T_LBRACE ? 1 : lx->kind == T_RBRACE ? -1 : 0;
+	}
+	if (rc)
+		return rc;
+	if (asprintf(&w, "%s: line %d: %s section%s%s skipped: %s", file,
+		     line, kind, *name ? " " : "", name, *kind == 't' ?
+		     "cattach --rules makes the containers a cgrules.conf "
+		     "template names" : "cgroup namespaces are cattach -C's") < 0)
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	if (CTK_GROW(c->warnings, c->capwarnings, c->nwarnings, 4)) {
+		free(w);
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	c->warnings[c->nwarnings++] = w;
+	return 0;
 }
 
 int ctk_cgconfig_parse(const char *path, struct ctk_cgconfig *c,
@@ -560,18 +613,17 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int ctk_cgconfig_parse_path(const char *path, struct ctk_cgconfig *c,
-			    struct ctk_err *e)
+int ctk_conf_dir_list(const char *path, char ***out, size_t *nout,
+		      struct ctk_err *e)
 {
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
-	struct stat st;
 	int rc = 0;
 	DIR *d;
 
-	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return ctk_cgconfig_parse(path, c, e);
+	*out = NULL;
+	*nout = 0;
 	d = opendir(path);
 	if (!d)
 		return ctk_err_set(e, errno, "%s: cannot open", path);
@@ -610,6 +662,28 @@ int ctk_cgconfig_parse_path(const char *path, struct ctk_cgconfig *c,
 	closedir(d);
 	if (n > 1)
 		qsort(names, n, sizeof(*names), cmp_str);
+	if (rc) {
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		return rc;
+	}
+	*out = names;
+	*nout = n;
+	return 0;
+}
+
+int ctk_cgconfig_parse_path(const char *path, struct ctk_cgconfig *c,
+			    struct ctk_err *e)
+{
+	char **names;
+	size_t n;
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return ctk_cgconfig_parse(path, c, e);
+	rc = ctk_conf_dir_list(path, &names, &n, e);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = ctk_cgconfig_parse(names[i], c, e);
 	for (size_t i = 0; i < n; i++)
@@ -631,6 +705,9 @@ void ctk_cgconfig_free(struct ctk_cgconfig *c)
 		free(g->name);
 	}
 	free(c->groups);
+	for (size_t i = 0; i < c->nwarnings; i++)
+		free(c->warnings[i]);
+	free(c->warnings);
 	for (size_t i = 0; i < c->nmounts; i++)
 		free(c->mounts[i]);
 	free(c->mounts);

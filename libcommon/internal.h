@@ -185,6 +185,14 @@ int ctk_spec_resolve(const struct ctk_spec *spec,
 int ctk_target_child(const struct ctk_target *t, const char *name,
 		     struct ctk_target *child);
 
+/*
+ * The *.conf files of the directory @path in name order, as paths
+ * (malloc'd, each and the array); an entry, or the file a link leads to,
+ * that another user owns is refused, and none is read. 0 or -errno.
+ */
+int ctk_conf_dir_list(const char *path, char ***out, size_t *nout,
+		      struct ctk_err *e);
+
 /* Is @w (@len bytes) a word of @list, whose words any of @seps parts? */
 bool ctk_list_has(const char *list, const char *seps, const char *w,
 		  size_t len);

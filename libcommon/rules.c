@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,6 +42,9 @@ void ctk_rules_free(struct ctk_rules *r)
 	}
 	for (size_t i = 0; i < r->nwarnings; i++)
 		free(r->warnings[i]);
+	for (size_t i = 0; i < r->nfiles; i++)
+		free(r->files[i]);
+	free(r->files);
 	free(r->v);
 	free(r->warnings);
 	memset(r, 0, sizeof(*r));
@@ -57,8 +61,17 @@ static void warn(struct ctk_rules *r, const char *fmt, ...)
 	if (CTK_GROW(r->warnings, r->capw, r->nwarnings, 4))
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) >= 0)
+	if (vasprintf(&s, fmt, ap) >= 0) {
+		char *f;
+
+		/* a rule of a .d file: the warning names that file */
+		if (r->nfiles && asprintf(&f, "%s: %s",
+					  r->files[r->nfiles - 1], s) >= 0) {
+			free(s);
+			s = f;
+		}
 		r->warnings[r->nwarnings++] = s;
+	}
 	va_end(ap);
 }
 
@@ -148,7 +161,7 @@ static int parse_who(struct ctk_rules *r, struct ctk_rule *rule, char *w,
 	if (!strcmp(w, "*")) {
 		rule->who = CTK_RULE_ANY;
 	} else if (!strcmp(w, "%")) {
-		if (!r->n)
+		if (!r->n || r->v[r->n - 1].file != rule->file)
 			return ctk_err_setx(e, EINVAL, "line %d: '%%' continues "
 					    "a rule, and none comes before",
 					    rule->line);
@@ -185,18 +198,32 @@ static int parse_who(struct ctk_rules *r, struct ctk_rule *rule, char *w,
 static int parse_line(struct ctk_rules *r, char *s, int line,
 		      struct ctk_err *e)
 {
-	char *tok[5], *save = NULL;
+	char *tok[5];
 	struct ctk_rule *rule;
 	size_t n = 0;
 	int rc;
 
-	for (char *t = strtok_r(s, " \t\r", &save); t;
-	     t = strtok_r(NULL, " \t\r", &save)) {
-		if (*t == '#')
+	/* words part at blanks; "..." holds blanks (a process name with a
+	 * space, as libcgroup 3 quotes it), the quotes are not kept */
+	for (char *p = s, *w; *p && n < 5;) {
+		bool quoted = false;
+
+		p += strspn(p, " \t\r");
+		if (!*p || *p == '#')
 			break;
-		if (n == 5)
-			break;
-		tok[n++] = t;
+		tok[n++] = w = p;
+		for (; *p && (quoted || !strchr(" \t\r", *p)); p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else
+				*w++ = *p;
+		}
+		if (quoted)
+			return ctk_err_setx(e, EINVAL, "line %d: a quote not "
+					    "closed", line);
+		if (*p)
+			p++;
+		*w = '\0';
 	}
 	if (!n)
 		return 0;
@@ -208,17 +235,27 @@ static int parse_line(struct ctk_rules *r, char *s, int line,
 	rule = &r->v[r->n];
 	memset(rule, 0, sizeof(*rule));
 	rule->line = line;
+	rule->file = r->nfiles ? r->files[r->nfiles - 1] : NULL;
 	rc = parse_who(r, rule, tok[0], e);
 	if (!rc)
 		rc = check_ctrls(tok[1], line, e);
 	if (!rc)
 		rc = check_dest(tok[2], line, e);
-	if (!rc && n == 4) {
-		if (!strcmp(tok[3], "ignore"))
+	/* OPTIONS: a comma list; one ctk does not know skips the rule
+	 * (said), the rest of the file is used */
+	for (char *o = n == 4 ? tok[3] : NULL, *end; !rc && o && *o; o = end) {
+		end = o + strcspn(o, ",");
+		if (*end)
+			*end++ = '\0';
+		if (!strcmp(o, "ignore")) {
 			rule->ignore = true;
-		else
-			rc = ctk_err_setx(e, EINVAL, "line %d: unknown option "
-					  "'%.32s' (only ignore)", line, tok[3]);
+		} else if (!strcmp(o, "ignore_rt")) {
+			rule->ignore_rt = true;
+		} else if (!rule->skip) {
+			rule->skip = true;
+			warn(r, "line %d: unknown option '%.32s' (ignore, "
+			     "ignore_rt): rule skipped", line, o);
+		}
 	}
 	if (!rc) {
 		rule->ctrls = strdup(tok[1]);
@@ -230,12 +267,12 @@ static int parse_line(struct ctk_rules *r, char *s, int line,
 	return rc;
 }
 
-int ctk_rules_parse(const char *text, struct ctk_rules *r, struct ctk_err *e)
+/* Add the rules of @text to @r. */
+static int parse_more(const char *text, struct ctk_rules *r, struct ctk_err *e)
 {
 	char *copy = strdup(text), *p, *nl;
 	int line = 0, rc = 0;
 
-	memset(r, 0, sizeof(*r));
 	if (!copy)
 		return ctk_err_setx(e, ENOMEM, "out of memory");
 	for (p = copy; !rc && p && *p; p = nl) {
@@ -246,6 +283,15 @@ int ctk_rules_parse(const char *text, struct ctk_rules *r, struct ctk_err *e)
 		rc = parse_line(r, p, line, e);
 	}
 	free(copy);
+	return rc;
+}
+
+int ctk_rules_parse(const char *text, struct ctk_rules *r, struct ctk_err *e)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = parse_more(text, r, e);
 	if (rc)
 		ctk_rules_free(r);
 	return rc;
@@ -301,9 +347,41 @@ int ctk_rules_load(const char *path, struct ctk_rules *r, struct ctk_err *e)
 	size_t len;
 	int rc;
 
+	char *dir = NULL, **names = NULL;
+	size_t n = 0, plen = strlen(path);
+	struct stat st;
+
 	memset(r, 0, sizeof(*r));
 	rc = ctk_read_regular_file(path, RULES_MAX_BYTES, &buf, &len, e);
-	return rc ? rc : ctk_rules_parse(buf, r, e);
+	if (!rc)
+		rc = parse_more(buf, r, e);
+	/* FILE.conf, then FILE.d/ (cgrules.conf, cgrules.d) */
+	if (!rc && plen > 5 && !strcmp(path + plen - 5, ".conf") &&
+	    asprintf(&dir, "%.*s.d", (int)(plen - 5), path) >= 0 &&
+	    stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		rc = ctk_conf_dir_list(dir, &names, &n, e);
+	for (size_t i = 0; !rc && i < n; i++) {
+		free(buf);
+		buf = NULL;
+		if (CTK_GROW(r->files, r->capf, r->nfiles, 4)) {
+			rc = ctk_err_setx(e, ENOMEM, "out of memory");
+			break;
+		}
+		r->files[r->nfiles++] = CTK_TAKE_PTR(names[i]);
+		rc = ctk_read_regular_file(r->files[r->nfiles - 1],
+					   RULES_MAX_BYTES, &buf, &len, e);
+		if (!rc)
+			rc = parse_more(buf, r, e);
+		if (rc)
+			ctk_err_prefix(e, "%s", r->files[r->nfiles - 1]);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+	if (rc)
+		ctk_rules_free(r);
+	return rc;
 }
 
 /* ---- who a process is --------------------------------------------------- */
@@ -809,6 +887,17 @@ static int move_into(const struct ctk_hierarchies *h,
 	return rc;
 }
 
+/* SCHED_FIFO or SCHED_RR (ignore_rt: v2's cpu controller takes none) */
+static bool is_realtime(pid_t pid)
+{
+	int policy = sched_getscheduler(pid);
+
+	if (policy < 0)
+		return false;
+	policy &= ~SCHED_RESET_ON_FORK;
+	return policy == SCHED_FIFO || policy == SCHED_RR;
+}
+
 int ctk_rules_apply(const struct ctk_rules *r, long k,
 		    const struct ctk_proc_id *id,
 		    const struct ctk_hierarchies *h, unsigned flags,
@@ -818,7 +907,7 @@ int ctk_rules_apply(const struct ctk_rules *r, long k,
 
 	if (k < 0 || (size_t)k >= r->n)
 		return -EINVAL;
-	if (r->v[k].ignore) {
+	if (r->v[k].ignore || (r->v[k].ignore_rt && is_realtime(id->pid))) {
 		report(arg, id, &r->v[k], NULL, 0, NULL);
 		return 0;
 	}

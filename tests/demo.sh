@@ -54,6 +54,10 @@ run cattach name=ctk-demo:/batch -- sh -c 'grep ctk-demo /proc/self/cgroup'
 sleep 1000 >/dev/null 2>&1 &
 worker=$!
 run cattach name=ctk-demo:/batch "$worker"
+say "which process is where, as systemd-cgls draws it (the PIDS column for scripts)"
+run cmount -T --processes name=ctk-demo:/batch
+say "a container for one command (systemd-run --scope): made, used, removed"
+run cattach -v --transient name=ctk-demo:/job -- sh -c 'grep ctk-demo /proc/self/cgroup'
 say "the root of a new v1 hierarchy holds every task of the machine (each" \
 	"v1 hierarchy has each task somewhere): that is its TASKS count"
 run cmount -T name=ctk-demo:/
@@ -65,7 +69,7 @@ run cat "$dir/release.log"
 run cmount -T name=ctk-demo:/
 say "a value set in a container that exists (cgset), read for a whole tree" \
 	"(cgget), and the tree as a cgconfig.conf that cmkdir --config makes again"
-run cmkdir -p -s cgroup.clone_children=1 name=ctk-demo:/batch
+run cmkdir --existing -s cgroup.clone_children=1 name=ctk-demo:/batch
 run cmount -T -o PATH,TASKS,cgroup.clone_children name=ctk-demo:/
 run cmount -T --cgconfig name=ctk-demo:/batch
 say "/batch goes in one step, its task moved to the parent first (cgdelete -r)"

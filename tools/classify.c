@@ -65,23 +65,31 @@ static void report(void *arg, const struct ctk_proc_id *id,
 		   const struct ctk_err *e)
 {
 	struct classifier *c = arg;
-	char safe[128], swhere[512], why[512];
+	char safe[128], swhere[512], why[512], line[300], sfile[256];
 
 	ctk_safe_name(id->comm, safe, sizeof(safe));
+	/* a rule of a cgrules.d file says its file */
+	if (rule->file)
+		snprintf(line, sizeof(line), "%s: line %d",
+			 ctk_safe_name(rule->file, sfile, sizeof(sfile)),
+			 rule->line);
+	else
+		snprintf(line, sizeof(line), "line %d", rule->line);
 	if (!where) {
-		say(c, LOG_INFO, false, "%d (%s): left where it is (line %d: "
-		    "ignore)", (int)id->pid, safe, rule->line);
+		say(c, LOG_INFO, false, "%d (%s): left where it is (%s: %s)",
+		    (int)id->pid, safe, line, rule->ignore ? "ignore" :
+		    "ignore_rt, a real-time task");
 		return;
 	}
 	ctk_safe_name(where, swhere, sizeof(swhere));
 	if (!err) {
-		say(c, LOG_INFO, false, "%d (%s): moved to %s (line %d)",
-		    (int)id->pid, safe, swhere, rule->line);
+		say(c, LOG_INFO, false, "%d (%s): moved to %s (%s)",
+		    (int)id->pid, safe, swhere, line);
 		return;
 	}
 	c->failed++;
-	say(c, LOG_WARNING, true, "%d (%s): %s: %s (line %d)", (int)id->pid,
-	    safe, swhere, ctk_err_reason(e, why, sizeof(why)), rule->line);
+	say(c, LOG_WARNING, true, "%d (%s): %s: %s (%s)", (int)id->pid,
+	    safe, swhere, ctk_err_reason(e, why, sizeof(why)), line);
 }
 
 static int load_rules(struct classifier *c, struct ctk_rules *r)

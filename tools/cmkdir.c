@@ -429,6 +429,9 @@ static int load_config(struct cmkdir_control *ctl)
 		ctk_cgconfig_free(&c);
 		return CTK_EXIT_FAILURE;
 	}
+	/* what the file has that ctk does not do: named, the rest done */
+	for (size_t i = 0; i < c.nwarnings; i++)
+		ctk_warn(&ctl->cli, "%s", c.warnings[i]);
 	if (ctk_hierarchy_load(&ctl->hier, NULL, "/proc/self/cgroup", &e)) {
 		ctk_msg_err(&ctl->cli, NULL, &e);
 		ctk_cgconfig_free(&c);

@@ -54,6 +54,8 @@ struct ctk_cgconfig {
 	size_t nmounts, capmounts;
 	char **files;			/* the paths read, for messages */
 	size_t nfiles, capfiles;
+	char **warnings;		/* sections skipped: "FILE: line N: ..." */
+	size_t nwarnings, capwarnings;
 };
 
 /*

@@ -27,6 +27,7 @@ enum ctk_rule_who { CTK_RULE_ANY, CTK_RULE_USER, CTK_RULE_GROUP,
 
 struct ctk_rule {
 	int line;
+	const char *file;	/* NULL: the file named; else one of its .d */
 	enum ctk_rule_who who;
 	uid_t uid;
 	gid_t gid;
@@ -34,7 +35,9 @@ struct ctk_rule {
 	char *ctrls;		/* as written: "cpu,memory", "*" */
 	char *dest;		/* as written, templates unexpanded */
 	bool ignore;
-	bool skip;		/* an unknown user or group: never matches */
+	bool ignore_rt;		/* libcgroup's: a real-time task stays */
+	bool skip;		/* an unknown user or group, or an option
+				 * ctk does not know: never matches */
 };
 
 struct ctk_rules {
@@ -42,12 +45,20 @@ struct ctk_rules {
 	size_t n, cap;
 	char **warnings;	/* "line 3: no such user 'x': rule skipped" */
 	size_t nwarnings, capw;
+	char **files;		/* the .d files read, for the rules' file */
+	size_t nfiles, capf;
 };
 
 /* Parse a cgrules.conf text. A syntax error fails the whole file. */
 int ctk_rules_parse(const char *text, struct ctk_rules *r, struct ctk_err *e);
 
-/* Read and parse @path: a regular file, never a FIFO. */
+/*
+ * Read and parse @path: a regular file, never a FIFO; then every *.conf of
+ * the directory beside it named as it is without ".conf", with ".d" (for
+ * /etc/cgrules.conf, /etc/cgrules.d, as libcgroup 3 reads it), in name
+ * order, each entry of root's (ctk_conf_dir_list). A rule, a warning and
+ * an error from one of those name it.
+ */
 int ctk_rules_load(const char *path, struct ctk_rules *r, struct ctk_err *e);
 
 void ctk_rules_free(struct ctk_rules *r);

@@ -383,6 +383,29 @@ spawn() {
 	[ "$(ctk_cgroup_of "$p" name=ctk-test)" = "/lit%root" ]
 }
 
+@test "--rules as libcgroup 3 writes them: FILE.d beside FILE, a quoted process name, ignore_rt, an unknown option skips its rule only" {
+	rules_programs
+	command -v chrt >/dev/null || skip "no chrt here"
+	mkdir "$V1/rt" "$V1/quoted" "$V1/d"
+	cp "$T/ctkslp$$" "$T/ctk slp$$"
+	printf 'root:ctkslp%s name=ctk-test /rt ignore_rt\n' "$$" > "$T/cgrules.conf"
+	mkdir "$T/cgrules.d"
+	printf 'root:"ctk slp%s" name=ctk-test /quoted\nroot name=ctk-test /d nosuchoption\n' "$$" > "$T/cgrules.d/a.conf"
+	spawn chrt -f 1 "$T/ctkslp$$" 1000; rt=$SPAWNED
+	spawn "$T/ctkslp$$" 1000; plain=$SPAWNED
+	spawn "$T/ctk slp$$" 1000; q=$SPAWNED
+	ctk_wait_until grep -q "ctk slp$$" "/proc/$q/cmdline"
+	ctk_wait_until test "$(chrt -p "$rt" | grep -c SCHED_FIFO)" = 1
+	run --separate-stderr cattach -v --rules="$T/cgrules.conf" "$rt" "$plain" "$q"
+	assert_success
+	assert_line "$rt (ctkslp$$): left where it is (line 1: ignore_rt, a real-time task)"
+	assert_line "$plain (ctkslp$$): moved to name=ctk-test:/rt (line 1)"
+	assert_line "$q (ctk slp$$): moved to name=ctk-test:/quoted ($T/cgrules.d/a.conf: line 1)"
+	[ "$stderr" = "cattach: $T/cgrules.conf: $T/cgrules.d/a.conf: line 2: unknown option 'nosuchoption' (ignore, ignore_rt): rule skipped" ]
+	[ "$(ctk_cgroup_of "$rt" name=ctk-test)" = / ]
+	[ "$(ctk_cgroup_of "$q" name=ctk-test)" = /quoted ]
+}
+
 @test "--rules: a script is matched by its own path; a name and arguments alone do not pose as one" {
 	rules_programs
 	mkdir "$V1/scripts"

@@ -181,6 +181,34 @@ teardown_file() { ctk_root_teardown_file; }
 	[ "$(stat -c %a "$V1/ctk-cfg/notify_on_release")" = 644 ]
 }
 
+@test "--config: a file with template and namespace sections (libcgroup's) is loaded for its groups, each skipped section named" {
+	cat > "$BATS_TEST_TMPDIR/mixed.conf" <<-'EOF'
+	template users/%u {
+		"name=ctk-test" {
+			notify_on_release = 1;
+		}
+	}
+	namespace {
+		cpu = daemons;
+	}
+	group daemons/www {
+		"name=ctk-test" {
+		}
+	}
+	EOF
+	run --separate-stderr cmkdir --config "$BATS_TEST_TMPDIR/mixed.conf"
+	assert_success
+	[ -d "$V1/daemons/www" ]
+	[ ! -e "$V1/users" ]
+	[ "${stderr_lines[0]}" = "cmkdir: $BATS_TEST_TMPDIR/mixed.conf: line 1: template section 'users/%u' skipped: cattach --rules makes the containers a cgrules.conf template names" ]
+	[ "${stderr_lines[1]}" = "cmkdir: $BATS_TEST_TMPDIR/mixed.conf: line 6: namespace section skipped: cgroup namespaces are cattach -C's" ]
+	# -q keeps them quiet
+	rmdir "$V1/daemons/www" "$V1/daemons"
+	run --separate-stderr cmkdir -q --config "$BATS_TEST_TMPDIR/mixed.conf"
+	assert_success
+	[ -z "$stderr" ]
+}
+
 @test "--config refuses '..' before anything is made" {
 	# a group whose '..' leads from the mount point exactly to this test's
 	# directory: an escape would make $BATS_TEST_TMPDIR/escape

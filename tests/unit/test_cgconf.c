@@ -98,9 +98,18 @@ int main(void)
 	   e.msg);
 	ok(parse(conf("group \"a\n/../x\" {\n}\n"), &e) == -EINVAL &&
 	   strstr(e.msg, "not closed"), "a quote across lines: %s", e.msg);
-	ok(parse(conf("template ../%%u {\n}\n"), &e) < 0 &&
-	   strstr(e.msg, "template sections are refused"), "a template: %s",
-	   e.msg);
+	/* a section ctk does not do: skipped, named, the rest read */
+	ok(ctk_cgconfig_parse(conf("template ../%%u {\n\t\"name=x\" {\n"
+				   "\t\ta.b = 1;\n\t}\n}\nnamespace {\n"
+				   "\tcpu = x;\n}\ngroup g {\n\tcpu {\n\t}\n}\n"),
+			      &c, &e) == 0 && c.n == 1 && c.nwarnings == 2 &&
+	   strstr(c.warnings[0], "line 1: template section '../%u' skipped") &&
+	   strstr(c.warnings[1], "line 6: namespace section skipped"),
+	   "template and namespace: skipped and named, the group read (%s)",
+	   c.nwarnings ? c.warnings[0] : e.msg);
+	ctk_cgconfig_free(&c);
+	ok(parse(conf("template t {\n\tcpu {\n"), &e) < 0 &&
+	   strstr(e.msg, "not closed"), "a template not closed: %s", e.msg);
 	ok(parse(conf("group x {\n}\n"), &e) < 0 &&
 	   strstr(e.msg, "names no hierarchy"), "a group of no hierarchy");
 	ok(parse(conf("group x { cpu { tasks = 1; } }\n"), &e) < 0 &&

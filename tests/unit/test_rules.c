@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sys/stat.h>
 
@@ -110,13 +112,79 @@ int main(void)
 		{ "root name=bad/x /a\n", "not a controller list" },
 		{ "root cpu /a/%x\n", "is no template" },
 		{ "root cpu /a\x01\n", "control character" },
-		{ "root cpu /a nope\n", "unknown option" },
+		{ "root:\"a b cpu /a\n", "a quote not closed" },
 		{ "root cpu /a\\\n", "a '\\' at the end" },
 		{ "root cpu /a\\\x01\n", "control character" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ok(ctk_rules_parse(bad[i].text, &r, &e) < 0 &&
 		   strstr(e.msg, bad[i].why), "refused: %s", e.msg);
+
+	/* libcgroup 3's words: a quoted process name, options as a list;
+	 * an option ctk does not know skips its rule, not the file */
+	ok(ctk_rules_parse("root:\"my prog\" cpu /q ignore_rt\n"
+			   "root cpu /a nope\n"
+			   "root cpu /b ignore,ignore_rt\n", &r, &e) == 0 &&
+	   r.n == 3, "quotes, ignore_rt, an unknown option: parsed (%s)",
+	   r.n ? "" : e.msg);
+	ok(r.n == 3 && r.v[0].ignore_rt && !r.v[0].ignore && !r.v[0].skip,
+	   "ignore_rt");
+	ok(r.n == 3 && r.v[1].skip && r.nwarnings == 1 &&
+	   strstr(r.warnings[0], "line 2: unknown option 'nope'"),
+	   "an unknown option: the rule skipped, said: %s",
+	   r.nwarnings ? r.warnings[0] : "");
+	ok(r.n == 3 && r.v[2].ignore && r.v[2].ignore_rt, "a list");
+	id = proc(0, 0, "/usr/bin/my prog");
+	is_int(ctk_rules_match(&r, &id), 0, "a quoted name with a blank");
+	ctk_rules_free(&r);
+
+	/* FILE.conf, then FILE.d/ *.conf in name order (cgrules.d) */
+	{
+		char dir[] = "/tmp/ctk-rules-XXXXXX", path[300], sub[300];
+		FILE *f;
+
+		if (!mkdtemp(dir))
+			return 99;
+		snprintf(path, sizeof(path), "%s/cgrules.conf", dir);
+		snprintf(sub, sizeof(sub), "%s/cgrules.d", dir);
+		f = fopen(path, "w");
+		fputs("root cpu /main\n", f);
+		fclose(f);
+		mkdir(sub, 0755);
+		snprintf(sub, sizeof(sub), "%s/cgrules.d/b.conf", dir);
+		f = fopen(sub, "w");
+		fputs("nobody cpu /b\nnosuchuser-x cpu /c\n", f);
+		fclose(f);
+		snprintf(sub, sizeof(sub), "%s/cgrules.d/a.conf", dir);
+		f = fopen(sub, "w");
+		fputs("% cpu /nope\n", f);
+		fclose(f);
+		ok(ctk_rules_load(path, &r, &e) < 0 &&
+		   strstr(e.msg, "a.conf: line 1: '%' continues a rule"),
+		   "a .d file's '%%' continues none of another file's: %s",
+		   e.msg);
+		f = fopen(sub, "w");
+		fputs("root mem /a\n", f);
+		fclose(f);
+		ok(ctk_rules_load(path, &r, &e) == 0 && r.n == 4,
+		   "the file, then its .d in name order (%s)", e.msg);
+		ok(r.n == 4 && !r.v[0].file && r.v[1].file &&
+		   strstr(r.v[1].file, "cgrules.d/a.conf") &&
+		   !strcmp(r.v[1].dest, "/a") && !strcmp(r.v[2].dest, "/b"),
+		   "each rule knows its file");
+		ok(r.nwarnings == 1 && strstr(r.warnings[0], "b.conf: line 2: "
+					       "no such user"),
+		   "a warning names its file: %s",
+		   r.nwarnings ? r.warnings[0] : "");
+		ctk_rules_free(&r);
+		unlink(sub);
+		snprintf(sub, sizeof(sub), "%s/cgrules.d/b.conf", dir);
+		unlink(sub);
+		snprintf(sub, sizeof(sub), "%s/cgrules.d", dir);
+		rmdir(sub);
+		unlink(path);
+		rmdir(dir);
+	}
 
 	/* '\' takes the next character as it is (libcgroup's escape) */
 	ok(ctk_rules_parse("root cpu /lit\\%root/a\\\\b/%U\n", &r, &e) == 0,
