@@ -305,6 +305,36 @@ static void perm_init(struct ctk_cgc_perm *p)
 	p->gid = p->task_gid = (gid_t)-1;
 }
 
+/* What @p leaves unset, taken from @from (a default section): libcgroup
+ * starts each group from the defaults and its perm section overrides
+ * what it names, field by field. */
+static void perm_fill(struct ctk_cgc_perm *p, const struct ctk_cgc_perm *from)
+{
+	if (!from->given)
+		return;
+	p->given = true;
+	if (p->uid == (uid_t)-1)
+		p->uid = from->uid;
+	if (p->gid == (gid_t)-1)
+		p->gid = from->gid;
+	if (p->task_uid == (uid_t)-1)
+		p->task_uid = from->task_uid;
+	if (p->task_gid == (gid_t)-1)
+		p->task_gid = from->task_gid;
+	if (!p->set_dir_mode && from->set_dir_mode) {
+		p->set_dir_mode = true;
+		p->dir_mode = from->dir_mode;
+	}
+	if (!p->set_file_mode && from->set_file_mode) {
+		p->set_file_mode = true;
+		p->file_mode = from->file_mode;
+	}
+	if (!p->set_task_file_mode && from->set_task_file_mode) {
+		p->set_task_file_mode = true;
+		p->task_file_mode = from->task_file_mode;
+	}
+}
+
 /* perm { task { ... } admin { ... } } */
 static int parse_perm(struct lexer *lx, struct ctk_cgc_perm *p,
 		      struct ctk_err *e)
@@ -461,6 +491,35 @@ static int mount_pair(void *arg, const char *key, const char *value, int line,
 static int skip_section(struct lexer *lx, struct ctk_cgconfig *c,
 			struct ctk_err *e);
 
+/* namespace { HIERARCHY = PATH; }: the file's groups go below PATH */
+static int ns_pair(void *arg, const char *key, const char *value, int line,
+		   struct ctk_err *e)
+{
+	struct ctk_cgconfig *c = arg;
+	struct ctk_cgc_ns *n;
+	int rc;
+
+	while (*value == '/')
+		value++;
+	rc = check_group_name(*value ? value : ".", line, e);
+	if (rc)
+		return rc;
+	if (CTK_GROW(c->ns, c->capns, c->nns, 4))
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	n = &c->ns[c->nns];
+	n->name = strdup(key);
+	n->path = strdup(!strcmp(value, ".") ? "" : value);
+	n->file = c->files[c->nfiles - 1];
+	n->line = line;
+	if (!n->name || !n->path) {
+		free(n->name);
+		free(n->path);
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	c->nns++;
+	return 0;
+}
+
 static int parse_text(struct lexer *lx, struct ctk_cgconfig *c,
 		      struct ctk_err *e)
 {
@@ -495,8 +554,11 @@ static int parse_text(struct lexer *lx, struct ctk_cgconfig *c,
 			rc = expect(lx, T_LBRACE, "mount", e);
 			if (!rc)
 				rc = parse_pairs(lx, mount_pair, c, e);
-		} else if (!strcmp(lx->word, "template") ||
-			   !strcmp(lx->word, "namespace")) {
+		} else if (!strcmp(lx->word, "namespace")) {
+			rc = expect(lx, T_LBRACE, "namespace", e);
+			if (!rc)
+				rc = parse_pairs(lx, ns_pair, c, e);
+		} else if (!strcmp(lx->word, "template")) {
 			rc = skip_section(lx, c, e);
 		} else {
 			return ctk_err_setx(e, EINVAL, "line %d: %s: group, "
@@ -509,9 +571,9 @@ static int parse_text(struct lexer *lx, struct ctk_cgconfig *c,
 }
 
 /*
- * A section ctk does not do (template, namespace): read to its end and
- * named in a warning, so that the rest of the file is loaded (libcgroup's
- * files carry them beside groups that ctk makes).
+ * A section ctk does not make (template: a rule makes it): read to its
+ * end and named in a warning, so that the rest of the file is loaded
+ * (libcgroup's files carry them beside groups that ctk makes).
  */
 static int skip_section(struct lexer *lx, struct ctk_cgconfig *c,
 			struct ctk_err *e)
@@ -552,9 +614,9 @@ static int skip_section(struct lexer *lx, struct ctk_cgconfig *c,
 	if (rc)
 		return rc;
 	if (asprintf(&w, "%s: line %d: %s section%s%s skipped: %s", file,
-		     line, kind, *name ? " " : "", name, *kind == 't' ?
+		     line, kind, *name ? " " : "", name,
 		     "cattach --rules makes the containers a cgrules.conf "
-		     "template names" : "cgroup namespaces are cattach -C's") < 0)
+		     "template names") < 0)
 		return ctk_err_setx(e, ENOMEM, "out of memory");
 	if (CTK_GROW(c->warnings, c->capwarnings, c->nwarnings, 4)) {
 		free(w);
@@ -711,6 +773,11 @@ void ctk_cgconfig_free(struct ctk_cgconfig *c)
 	for (size_t i = 0; i < c->nmounts; i++)
 		free(c->mounts[i]);
 	free(c->mounts);
+	for (size_t i = 0; i < c->nns; i++) {
+		free(c->ns[i].name);
+		free(c->ns[i].path);
+	}
+	free(c->ns);
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);
@@ -747,12 +814,12 @@ static void perm_to_opts(const struct ctk_cgc_perm *p,
 
 /* One group in one hierarchy: the blocks that name it, merged. */
 static int apply_one(const struct ctk_cgc_group *g,
-		     const struct ctk_hierarchy *hy,
+		     const struct ctk_hierarchy *hy, const char *ns,
 		     const struct ctk_cgc_perm *perm,
 		     const struct ctk_hierarchies *h,
 		     struct ctk_create_txn *txn, struct ctk_err *e)
 {
-	char spec[CTK_CPATH_MAX + 300];
+	char spec[CTK_CPATH_MAX + 300], name[CTK_CPATH_MAX + 2];
 	struct ctk_values vals = { 0 };
 	struct ctk_create_opts o;
 	struct ctk_target t;
@@ -780,8 +847,11 @@ static int apply_one(const struct ctk_cgc_group *g,
 		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
 	o.values = &vals;
-	if (ctk_hierarchy_spec(hy, strcmp(g->name, ".") ? g->name : "/", spec,
-			       sizeof(spec))) {
+	if ((size_t)snprintf(name, sizeof(name), "%s%s%s", ns,
+			     *ns && strcmp(g->name, ".") ? "/" : "",
+			     strcmp(g->name, ".") ? g->name : *ns ? "" : "/") >=
+	    sizeof(name) ||
+	    ctk_hierarchy_spec(hy, name, spec, sizeof(spec))) {
 		ctk_values_free(&vals);
 		return ctk_err_setx(e, ENAMETOOLONG, "group name too long");
 	}
@@ -792,6 +862,33 @@ static int apply_one(const struct ctk_cgc_group *g,
 	}
 	ctk_values_free(&vals);
 	return rc;
+}
+
+/*
+ * The namespace path of group @g's file in @hy ("" when none), or NULL
+ * with e set when the file gives one hierarchy two (libcgroup refuses
+ * that too: controllers mounted together share one namespace).
+ */
+static const char *ns_of(const struct ctk_cgconfig *c, const char *file,
+			 const struct ctk_hierarchy *hy,
+			 const struct ctk_hierarchies *h, struct ctk_err *e)
+{
+	const struct ctk_cgc_ns *found = NULL;
+
+	for (size_t i = 0; i < c->nns; i++) {
+		const struct ctk_cgc_ns *n = &c->ns[i];
+
+		if (n->file != file || block_hierarchy(n->name, h) != hy)
+			continue;
+		if (found && strcmp(found->path, n->path)) {
+			ctk_err_setx(e, EINVAL, "%s: line %d: namespace: %s "
+				     "and %s share a hierarchy but not a path",
+				     file, n->line, found->name, n->name);
+			return NULL;
+		}
+		found = n;
+	}
+	return found ? found->path : "";
 }
 
 int ctk_cgconfig_apply(const struct ctk_cgconfig *c,
@@ -808,22 +905,36 @@ int ctk_cgconfig_apply(const struct ctk_cgconfig *c,
 					    "mount section is cmount's to do: "
 					    "cmount -c %s DIR)", c->mounts[i],
 					    c->mounts[i]);
+	for (size_t i = 0; i < c->nns; i++)
+		if (!block_hierarchy(c->ns[i].name, h))
+			return ctk_err_setx(e, ENOENT, "%s: line %d: namespace: "
+					    "'%.64s': no such hierarchy mounted",
+					    c->ns[i].file, c->ns[i].line,
+					    c->ns[i].name);
 	for (size_t i = 0; i < c->n; i++)
 		for (size_t k = 0; k < c->groups[i].nblocks; k++) {
 			const struct ctk_cgc_block *b = &c->groups[i].blocks[k];
+			const struct ctk_hierarchy *hy = block_hierarchy(b->name, h);
 
-			if (!block_hierarchy(b->name, h))
+			if (!hy)
 				return ctk_err_setx(e, ENOENT, "%s: line %d: "
 						    "'%.64s': no such hierarchy "
 						    "mounted", c->groups[i].file,
 						    b->line, b->name);
+			if (!ns_of(c, c->groups[i].file, hy, h, e))
+				return -e->code;
 		}
 	for (size_t i = 0; !rc && i < c->n; i++) {
 		const struct ctk_cgc_group *g = &c->groups[i];
-		const struct ctk_cgc_perm *perm = g->perm.given ? &g->perm :
-			defaults && defaults->given ? defaults : &c->defaults;
+		struct ctk_cgc_perm perm = g->perm;
 		const struct ctk_hierarchy *done[16];
 		size_t ndone = 0;
+
+		/* the command line's defaults for a group without perm, then
+		 * the file's default section for what is still unset */
+		if (!perm.given && defaults && defaults->given)
+			perm = *defaults;
+		perm_fill(&perm, &c->defaults);
 
 		for (size_t k = 0; !rc && k < g->nblocks; k++) {
 			const struct ctk_hierarchy *hy =
@@ -836,7 +947,8 @@ int ctk_cgconfig_apply(const struct ctk_cgconfig *c,
 				continue;
 			if (ndone < CTK_ARRAY_SIZE(done))
 				done[ndone++] = hy;
-			rc = apply_one(g, hy, perm, h, &txn, e);
+			rc = apply_one(g, hy, ns_of(c, g->file, hy, h, e), &perm,
+				       h, &txn, e);
 			if (rc)
 				ctk_err_prefix(e, "%s: line %d: group %s", g->file,
 					       g->line, g->name);

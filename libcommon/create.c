@@ -252,18 +252,19 @@ void ctk_create_txn_free(struct ctk_create_txn *x)
 }
 
 /* Give the recorded owner @w, through @fd, the open container of @w->rel
- * (opened beneath the root when *@fd is -1 or another container's). */
+ * (opened beneath the root when *@fd is -1 or another container's: the
+ * same path in another hierarchy is another container). */
 static int give_owner(const struct ctk_txn_owner *w, int *fd,
-		      const char **fdrel)
+		      const struct ctk_txn_owner **fdw)
 {
-	if (*fd < 0 || strcmp(*fdrel, w->rel)) {
+	if (*fd < 0 || (*fdw)->rootfd != w->rootfd || strcmp((*fdw)->rel, w->rel)) {
 		if (*fd >= 0)
 			close(*fd);
 		*fd = ctk_openat_beneath(w->rootfd, w->rel,
 					 O_RDONLY | O_DIRECTORY, 0);
 		if (*fd < 0)
 			return *fd;
-		*fdrel = w->rel;
+		*fdw = w;
 	}
 	if (w->file ? fchownat(*fd, w->file, w->uid, w->gid,
 			       AT_SYMLINK_NOFOLLOW) < 0 :
@@ -274,7 +275,7 @@ static int give_owner(const struct ctk_txn_owner *w, int *fd,
 
 int ctk_create_txn_commit(struct ctk_create_txn *x, struct ctk_err *e)
 {
-	const char *fdrel = NULL;
+	const struct ctk_txn_owner *fdw = NULL;
 	int fd = -1, rc = 0;
 
 	/* files first, then the directories: a directory once given is hers;
@@ -285,7 +286,7 @@ int ctk_create_txn_commit(struct ctk_create_txn *x, struct ctk_err *e)
 
 			if ((w->file == NULL) != (dirs == 1))
 				continue;
-			rc = give_owner(w, &fd, &fdrel);
+			rc = give_owner(w, &fd, &fdw);
 			if (rc)
 				ctk_err_set(e, -rc, "%s%s%s: cannot set the "
 					    "owner", w->rel, w->file ? "/" : "",
@@ -442,8 +443,10 @@ static int set_files(int fd, enum ctk_hier_type type,
 
 		bool chmod_it = task && o->set_task_file_mode ?
 				true : o->set_file_mode;
-		mode_t mode = task && o->set_task_file_mode ?
-			      o->task_file_mode : o->file_mode;
+		/* nothing executes a control file: its x bits are dropped,
+		 * as libcgroup drops them (cgconfig.conf(5), Example 3) */
+		mode_t mode = (task && o->set_task_file_mode ?
+			       o->task_file_mode : o->file_mode) & ~(mode_t)0111;
 
 		if (de->d_type != DT_REG)
 			continue;

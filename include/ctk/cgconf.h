@@ -46,6 +46,16 @@ struct ctk_cgc_group {
 	size_t nblocks, capblocks;
 };
 
+/* A namespace section's entry: the groups of its file are made below
+ * PATH in the hierarchy NAME means (libcgroup's namespace, not a kernel
+ * cgroup namespace). */
+struct ctk_cgc_ns {
+	char *name;		/* "cpu", "name=x" */
+	char *path;		/* "daemons", "" for the root */
+	const char *file;
+	int line;
+};
+
 struct ctk_cgconfig {
 	struct ctk_cgc_group *groups;
 	size_t n, cap;
@@ -54,6 +64,8 @@ struct ctk_cgconfig {
 	size_t nmounts, capmounts;
 	char **files;			/* the paths read, for messages */
 	size_t nfiles, capfiles;
+	struct ctk_cgc_ns *ns;		/* namespace sections' entries */
+	size_t nns, capns;
 	char **warnings;		/* sections skipped: "FILE: line N: ..." */
 	size_t nwarnings, capwarnings;
 };
@@ -61,7 +73,7 @@ struct ctk_cgconfig {
 /*
  * Parse @path and add its sections to @c (zeroed before the first file).
  * Refused, with the line: group names that are absolute or hold '.', '..'
- * (as components) or control characters; templates and namespaces; a line
+ * (as components) or control characters; a line
  * longer than 4096 bytes, a word longer than 1023, a quote not closed on
  * its line, a NUL byte; a FIFO or a device.
  */

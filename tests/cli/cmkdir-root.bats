@@ -6,7 +6,15 @@ load helpers/common
 
 setup_file() { ctk_root_setup_file; }
 setup() { ctk_root_setup; V1=$(ctk_v1_path); }
-teardown() { ctk_root_teardown; }
+teardown() {
+	# a second hierarchy a test mounted, emptied and unmounted also when
+	# the test failed
+	if [ -n "${V1B:-}" ] && mountpoint -q "$V1B"; then
+		ctk_cleanup_tree "$V1B"
+		umount "$V1B"
+	fi
+	ctk_root_teardown
+}
 teardown_file() { ctk_root_teardown_file; }
 
 @test "create one, then nested with -p" {
@@ -181,15 +189,12 @@ teardown_file() { ctk_root_teardown_file; }
 	[ "$(stat -c %a "$V1/ctk-cfg/notify_on_release")" = 644 ]
 }
 
-@test "--config: a file with template and namespace sections (libcgroup's) is loaded for its groups, each skipped section named" {
+@test "--config: a template section is skipped and named, the file's groups made" {
 	cat > "$BATS_TEST_TMPDIR/mixed.conf" <<-'EOF'
 	template users/%u {
 		"name=ctk-test" {
 			notify_on_release = 1;
 		}
-	}
-	namespace {
-		cpu = daemons;
 	}
 	group daemons/www {
 		"name=ctk-test" {
@@ -200,13 +205,97 @@ teardown_file() { ctk_root_teardown_file; }
 	assert_success
 	[ -d "$V1/daemons/www" ]
 	[ ! -e "$V1/users" ]
-	[ "${stderr_lines[0]}" = "cmkdir: $BATS_TEST_TMPDIR/mixed.conf: line 1: template section 'users/%u' skipped: cattach --rules makes the containers a cgrules.conf template names" ]
-	[ "${stderr_lines[1]}" = "cmkdir: $BATS_TEST_TMPDIR/mixed.conf: line 6: namespace section skipped: cgroup namespaces are cattach -C's" ]
-	# -q keeps them quiet
+	[ "$stderr" = "cmkdir: $BATS_TEST_TMPDIR/mixed.conf: line 1: template section 'users/%u' skipped: cattach --rules makes the containers a cgrules.conf template names" ]
+	# -q keeps it quiet
 	rmdir "$V1/daemons/www" "$V1/daemons"
 	run --separate-stderr cmkdir -q --config "$BATS_TEST_TMPDIR/mixed.conf"
 	assert_success
 	[ -z "$stderr" ]
+}
+
+@test "--config: a namespace section puts the file's groups below its path, per hierarchy, per file" {
+	V1B=$BATS_TEST_TMPDIR/v1b
+	mkdir "$V1B"
+	mount -t cgroup -o none,name=ctk-test2 cgroup "$V1B"
+	mkdir "$BATS_TEST_TMPDIR/d"
+	cat > "$BATS_TEST_TMPDIR/d/a.conf" <<-'EOF'
+	group www {
+		"name=ctk-test" {
+		}
+		"name=ctk-test2" {
+		}
+	}
+	group . {
+		"name=ctk-test" {
+			notify_on_release = 1;
+		}
+	}
+	namespace {
+		"name=ctk-test" = /daemons;
+	}
+	EOF
+	printf 'group ftp {
+	"name=ctk-test" {
+	}
+}
+' > "$BATS_TEST_TMPDIR/d/b.conf"
+	run cmkdir --config "$BATS_TEST_TMPDIR/d"
+	assert_success
+	# the namespace is its file's, and its hierarchy's: a.conf's www goes
+	# below daemons in ctk-test only, b.conf's ftp at the root; group .
+	# is the namespace's own directory
+	[ -d "$V1/daemons/www" ]
+	[ -d "$V1B/www" ]
+	[ -d "$V1/ftp" ]
+	[ "$(cat "$V1/daemons/notify_on_release")" = 1 ]
+	[ "$(cat "$V1/notify_on_release")" = 0 ]
+	# two paths for one hierarchy: refused, nothing made
+	ctk_cleanup_tree "$V1"
+	ctk_cleanup_tree "$V1B"
+	printf 'namespace {
+	"name=ctk-test" = a;
+	"name=ctk-test" = b;
+}
+group x {
+	"name=ctk-test" {
+	}
+}
+' > "$BATS_TEST_TMPDIR/two.conf"
+	run --separate-stderr cmkdir --config "$BATS_TEST_TMPDIR/two.conf"
+	assert_refusal 1 cmkdir
+	assert_equal "$stderr" "cmkdir: $BATS_TEST_TMPDIR/two.conf: line 3: namespace: name=ctk-test and name=ctk-test share a hierarchy but not a path"
+	[ -z "$(find "$V1" -mindepth 1 -type d)" ]
+}
+
+@test "--config: a group in two hierarchies is owned in both; a default section fills in what a perm section leaves unset" {
+	V1B=$BATS_TEST_TMPDIR/v1b
+	mkdir "$V1B"
+	mount -t cgroup -o none,name=ctk-test2 cgroup "$V1B"
+	cat > "$BATS_TEST_TMPDIR/p.conf" <<-'EOF'
+	default {
+		perm {
+			admin { uid = root; gid = operator; dperm = 775; fperm = 775; }
+			task { uid = root; gid = operator; fperm = 770; }
+		}
+	}
+	group g {
+		perm {
+			admin { uid = games; }
+			task { uid = games; }
+		}
+		"name=ctk-test" { }
+		"name=ctk-test2" { }
+	}
+	EOF
+	run cmkdir --config "$BATS_TEST_TMPDIR/p.conf"
+	assert_success
+	for d in "$V1/g" "$V1B/g"; do
+		# uid from the group, gid and modes from the default section;
+		# a control file's x bits dropped (775 is 664, 770 is 660)
+		[ "$(stat -c '%a %U:%G' "$d")" = "775 games:operator" ]
+		[ "$(stat -c '%a %U:%G' "$d/tasks")" = "660 games:operator" ]
+		[ "$(stat -c '%a %U:%G' "$d/notify_on_release")" = "664 root:root" ]
+	done
 }
 
 @test "--config refuses '..' before anything is made" {

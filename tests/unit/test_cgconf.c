@@ -98,16 +98,22 @@ int main(void)
 	   e.msg);
 	ok(parse(conf("group \"a\n/../x\" {\n}\n"), &e) == -EINVAL &&
 	   strstr(e.msg, "not closed"), "a quote across lines: %s", e.msg);
-	/* a section ctk does not do: skipped, named, the rest read */
+	/* a template: skipped and named, the rest read; a namespace: read */
 	ok(ctk_cgconfig_parse(conf("template ../%%u {\n\t\"name=x\" {\n"
 				   "\t\ta.b = 1;\n\t}\n}\nnamespace {\n"
-				   "\tcpu = x;\n}\ngroup g {\n\tcpu {\n\t}\n}\n"),
-			      &c, &e) == 0 && c.n == 1 && c.nwarnings == 2 &&
+				   "\tcpu = /x;\n\t\"name=y\" = .;\n}\n"
+				   "group g {\n\tcpu {\n\t}\n}\n"),
+			      &c, &e) == 0 && c.n == 1 && c.nwarnings == 1 &&
 	   strstr(c.warnings[0], "line 1: template section '../%u' skipped") &&
-	   strstr(c.warnings[1], "line 6: namespace section skipped"),
-	   "template and namespace: skipped and named, the group read (%s)",
+	   c.nns == 2 && !strcmp(c.ns[0].name, "cpu") &&
+	   !strcmp(c.ns[0].path, "x") && c.ns[0].line == 7 &&
+	   !strcmp(c.ns[1].name, "name=y") && !strcmp(c.ns[1].path, ""),
+	   "template skipped and named, namespace read, the group read (%s)",
 	   c.nwarnings ? c.warnings[0] : e.msg);
 	ctk_cgconfig_free(&c);
+	ok(parse(conf("namespace {\n\tcpu = a/../../x;\n}\n"), &e) == -EINVAL &&
+	   strstr(e.msg, "line 2: group 'a/../../x': '.' and '..' are refused"),
+	   "a namespace path with '..': %s", e.msg);
 	ok(parse(conf("template t {\n\tcpu {\n"), &e) < 0 &&
 	   strstr(e.msg, "not closed"), "a template not closed: %s", e.msg);
 	ok(parse(conf("group x {\n}\n"), &e) < 0 &&
