@@ -90,7 +90,7 @@ if [ -n "$v2root" ]; then
 		echo 1 > "$ck/cgroup.kill"
 		while grep -qx 'populated 1' "$ck/cgroup.events"; do sleep 0.01; done
 		sleep 0.1
-		rmdir "$ck/app" "$ck/launcher" "$ck/again" "$ck" 2>/dev/null
+		rmdir "$ck/app" "$ck/launcher" "$ck/again" "$ck/busy" "$ck" 2>/dev/null
 	}
 	trap 'v2clean; cleanup' EXIT
 	# a job-control shell: each job its own group, and the job that starts a
@@ -134,6 +134,13 @@ if [ -n "$v2root" ]; then
 	run cckpt dump -o "$dir/again.img" ":/${ck##*/}/again"
 	run cckpt diff "$dir/app.img" "$dir/again.img"
 	echo "(no difference: the same tree, pids, groups and sessions)"
+	say "the live view (systemd-cgtop): a busy container beside the restored one," \
+		"ordered by CPU; on a terminal it redraws in place (q quits, c m i t p" \
+		"order), here -b: two plain screens half a second apart"
+	mkdir "$ck/busy"
+	cattach ":/${ck##*/}/busy" -- sh -c 'while :; do :; done' > /dev/null 2>&1 &
+	disown $!
+	run cmount --top -b -n 2 -d 0.5 ":/${ck##*/}"
 	v2clean
 fi
 echo

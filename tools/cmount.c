@@ -3,9 +3,10 @@
  * cmount: mount, list, show and unmount cgroup hierarchies.
  *
  * -n, -r and -o mean --name, --release-agent and --options when mounting
- * (as in mount(8)) and --noheadings, --raw and --output when listing (as in
- * findmnt(8)). -n and -r take an optional argument for that reason; in a
- * listing, what they took is an operand again.
+ * and --noheadings, --raw and --output when listing (as in findmnt(8));
+ * with --top, -n N is the number of screens (as in top(1) and
+ * systemd-cgtop). -n and -r take an optional argument for that reason; in
+ * a listing, what they took is an operand again.
  */
 #include "config.h"
 
@@ -30,9 +31,10 @@
 #include "ctk/proc.h"
 #include "ctk/spec.h"
 #include "ctk/tree.h"
+#include "top.h"
 
-enum mode { M_LIST, M_TREE, M_MOUNT, M_UNMOUNT, M_AGENT, M_SPECS, M_FILES,
-	    M_MOUNTS };
+enum mode { M_LIST, M_TREE, M_TOP, M_MOUNT, M_UNMOUNT, M_AGENT, M_SPECS,
+	    M_FILES, M_MOUNTS };
 
 enum { L_ID, L_TYPE, L_CONTROLLERS, L_NAME, L_TARGET, L_AGENT, L_CONTAINERS,
        L_HID, L_ROOT, L_OPTIONS };
@@ -97,6 +99,10 @@ struct cmount_control {
 	char *agent_log;	/* --agent-log FILE: the agent's own log */
 	char *level_arg;	/* -T --level N: N levels below each SPEC */
 	long level;		/* -1: every level */
+	/* --top: the live view */
+	int top, batch;
+	char *delay_arg, *iter_arg, *order_arg;
+	struct top_view tv;
 	char *set_agent;
 	char *mountinfo, *selfcgroup;
 	const char **operands;
@@ -119,7 +125,7 @@ struct cmount_control {
 enum {
 	OPT_NAME = 'n', OPT_AGENT = 'r', OPT_OPTIONS = 'o',
 	OPT_NOHEAD = 0x100, OPT_RAW, OPT_OUTPUT, OPT_SETAGENT, OPT_MOUNTINFO,
-	OPT_SELFCG, OPT_CTRL, OPT_TYPE,
+	OPT_SELFCG, OPT_CTRL, OPT_TYPE, OPT_DELAY, OPT_ITER, OPT_ORDER,
 };
 
 static char *take_arg(poptContext pc, char **slot)
@@ -604,6 +610,87 @@ static int do_snapshot(struct cmount_control *ctl)
 	return failed ? CTK_EXIT_FAILURE : CTK_EXIT_OK;
 }
 
+/*
+ * Every mounted hierarchy once, as the mount showing its whole tree: the
+ * targets (borrowing the hierarchy's strings) in *out, malloc'd; the count.
+ */
+static size_t every_hierarchy(struct cmount_control *ctl,
+			      struct ctk_target **out)
+{
+	size_t n = 0;
+
+	*out = calloc(ctl->hier.n + 1, sizeof(**out));
+	for (size_t h = 0; *out && h < ctl->hier.n; h++) {
+		const struct ctk_hierarchy *hy = &ctl->hier.v[h], *best;
+
+		if (!hy->target)
+			continue;
+		best = hy->type == CTK_HIER_V2 ?
+		       ctk_hierarchy_find(&ctl->hier, CTK_HIER_V2, NULL, NULL,
+					  NULL, true) :
+		       ctk_hierarchy_find(&ctl->hier, CTK_HIER_V1, hy->name,
+					  hy->controllers[0] ?
+					  hy->controllers : NULL, NULL, true);
+		if (best != hy)
+			continue;
+		(*out)[n].hier = hy;
+		(*out)[n].cpath = hy->root;
+		(*out)[n].rel = (char *)".";
+		n++;
+	}
+	return n;
+}
+
+/* --top [SPEC...]: the live view of those trees, or of every hierarchy. */
+static int do_top(struct cmount_control *ctl)
+{
+	struct ctk_target *t;
+	size_t n = 0, failed = 0;
+	struct ctk_err e;
+	int rc;
+
+	if (!ctl->noperands) {
+		n = every_hierarchy(ctl, &t);
+		if (!t) {
+			ctk_msg(&ctl->cli, "out of memory");
+			return CTK_EXIT_FAILURE;
+		}
+		ctl->tv.targets = t;
+		ctl->tv.ntargets = n;
+		ctl->tv.level = ctl->level;
+		rc = top_run(&ctl->tv);
+		free(t);
+		return rc;
+	}
+	t = calloc(ctl->noperands, sizeof(*t));
+	if (!t) {
+		ctk_msg(&ctl->cli, "out of memory");
+		return CTK_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < ctl->noperands; i++) {
+		if (ctk_target_from_string(ctl->operands[i], &ctl->hier, &t[n],
+					   &e)) {
+			ctk_msg_err(&ctl->cli, ctl->operands[i], &e);
+			failed++;
+		} else {
+			n++;
+		}
+	}
+	rc = CTK_EXIT_FAILURE;
+	if (n) {
+		ctl->tv.targets = t;
+		ctl->tv.ntargets = n;
+		ctl->tv.level = ctl->level;
+		rc = top_run(&ctl->tv);
+		if (failed && rc == CTK_EXIT_OK)
+			rc = CTK_EXIT_PARTIAL;
+	}
+	for (size_t i = 0; i < n; i++)
+		ctk_target_free(&t[i]);
+	free(t);
+	return rc;
+}
+
 static int do_tree(struct cmount_control *ctl, int *ids, size_t n,
 		   bool user_cols)
 {
@@ -619,31 +706,16 @@ static int do_tree(struct cmount_control *ctl, int *ids, size_t n,
 		return CTK_EXIT_FAILURE;
 	}
 	if (ctl->noperands == 0) {
-		/* every hierarchy once: the mount showing its whole tree */
-		for (size_t h = 0; h < ctl->hier.n; h++) {
-			const struct ctk_hierarchy *hy = &ctl->hier.v[h], *best;
-			struct ctk_target t = { 0 };
+		struct ctk_target *all;
+		size_t nall = every_hierarchy(ctl, &all);
 
-			if (!hy->target)
-				continue;
-			best = hy->type == CTK_HIER_V2 ?
-			       ctk_hierarchy_find(&ctl->hier, CTK_HIER_V2, NULL,
-						  NULL, NULL, true) :
-			       ctk_hierarchy_find(&ctl->hier, CTK_HIER_V1,
-						  hy->name,
-						  hy->controllers[0] ?
-						  hy->controllers : NULL,
-						  NULL, true);
-			if (best != hy)
-				continue;
-			t.hier = hy;
-			t.cpath = hy->root;
-			t.rel = (char *)".";
-			if (add_tree(ctl, tb, ids, n, &t))
+		for (size_t i = 0; i < nall; i++) {
+			if (add_tree(ctl, tb, ids, n, &all[i]))
 				failed++;
 			else
 				done++;
 		}
+		free(all);
 	}
 	for (size_t i = 0; i < ctl->noperands; i++) {
 		struct ctk_target t;
@@ -1094,6 +1166,15 @@ static int read_options(struct cmount_control *ctl, poptContext pc)
 		case OPT_TYPE:
 			take_arg(pc, &ctl->type);
 			break;
+		case OPT_DELAY:
+			take_arg(pc, &ctl->delay_arg);
+			break;
+		case OPT_ITER:
+			take_arg(pc, &ctl->iter_arg);
+			break;
+		case OPT_ORDER:
+			take_arg(pc, &ctl->order_arg);
+			break;
 		default:
 			ctk_cli_handle(&ctl->cli, rc);
 		}
@@ -1119,6 +1200,7 @@ static int assign_mode(struct cmount_control *ctl, const char **rest)
 	}
 	if (ctk_cli_exclusive(&ctl->cli, (const struct ctk_excl[]){
 			CTK_EXCL_FLAG("--tree", &ctl->tree),
+			CTK_EXCL_FLAG("--top", &ctl->top),
 			CTK_EXCL_FLAG("--unmount", &ctl->unmount),
 			CTK_EXCL_STR("--set-release-agent", &ctl->set_agent),
 			CTK_EXCL_END, CTK_EXCL_END }))
@@ -1126,6 +1208,24 @@ static int assign_mode(struct cmount_control *ctl, const char **rest)
 	if (ctl->specs || ctl->files_of || ctl->mounts_of) {
 		ctl->mode = ctl->specs ? M_SPECS : ctl->files_of ? M_FILES :
 			    M_MOUNTS;
+	} else if (ctl->top) {
+		/* -n N: iterations, as in top(1) and systemd-cgtop */
+		ctl->mode = M_TOP;
+		if (ctl->nflag) {
+			if (!ctl->nameflag_arg)
+				return ctk_usage_error(&ctl->cli, "-n takes a "
+						       "number of screens "
+						       "with --top");
+			free(ctl->iter_arg);
+			ctl->iter_arg = strdup(ctl->nameflag_arg);
+			if (!ctl->iter_arg) {
+				ctk_msg(&ctl->cli, "out of memory");
+				return CTK_EXIT_FAILURE;
+			}
+		}
+		if (ctl->rflag || ctl->oarg)
+			return ctk_usage_error(&ctl->cli, "-r and -o do not go "
+					       "with --top");
 	} else if (ctl->tree || (!ctl->unmount && !ctl->set_agent && !nrest)) {
 		ctl->mode = ctl->tree ? M_TREE : M_LIST;
 		for (size_t i = 0; i < ctl->nswallowed; i++)
@@ -1166,9 +1266,89 @@ static int assign_mode(struct cmount_control *ctl, const char **rest)
 	return 0;
 }
 
+/* -L N: 0 or a usage exit. */
+static int check_level(struct cmount_control *ctl)
+{
+	char *end;
+
+	if (!ctl->level_arg)
+		return 0;
+	errno = 0;
+	ctl->level = strtol(ctl->level_arg, &end, 10);
+	if (errno || end == ctl->level_arg || *end || ctl->level < 0 ||
+	    !isdigit((unsigned char)ctl->level_arg[0]))
+		return ctk_usage_error(&ctl->cli, "%s: --level takes a number "
+				       "of levels (0 or more)", ctl->level_arg);
+	return 0;
+}
+
+/* A number from @arg for @opt: 0 or a usage exit. */
+static int top_number(struct cmount_control *ctl, const char *opt,
+		      const char *arg, bool fraction, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = fraction ? strtod(arg, &end) : (double)strtol(arg, &end, 10);
+	if (errno || end == arg || *end || !isdigit((unsigned char)*arg) ||
+	    !(*out > 0) || *out > 86400.0 * 365)
+		return ctk_usage_error(&ctl->cli, "%s: %s takes a %s above 0",
+				       arg, opt, fraction ? "number of seconds" :
+				       "whole number");
+	return 0;
+}
+
+static int check_top(struct cmount_control *ctl)
+{
+	double v;
+	size_t k;
+
+	if (ctl->mode != M_TOP)
+		return ctl->batch || ctl->delay_arg || ctl->iter_arg ||
+		       ctl->order_arg ?
+		       ctk_usage_error(&ctl->cli, "-b, -d, --iterations and "
+				       "--order go with --top") : 0;
+	if (ctl->json || ctl->all || ctl->output || ctl->raw ||
+	    ctl->noheadings || ctl->list || ctl->pairs || ctl->cgconfig ||
+	    ctl->processes || ctl->controllers || ctl->type ||
+	    ctl->noprefix || ctl->clone_children || ctl->agent_log ||
+	    ctl->mountinfo || ctl->selfcgroup)
+		return ctk_usage_error(&ctl->cli, "--top takes SPECs, -L, -b, "
+				       "-d, -n and --order");
+	ctl->tv.cli = &ctl->cli;
+	ctl->tv.delay = 1;
+	ctl->tv.iterations = -1;
+	ctl->tv.batch = ctl->batch;
+	if (ctl->delay_arg) {
+		if (top_number(ctl, "--delay", ctl->delay_arg, true, &v))
+			return CTK_EXIT_USAGE;
+		ctl->tv.delay = v;
+	}
+	if (ctl->iter_arg) {
+		if (top_number(ctl, "--iterations", ctl->iter_arg, false, &v))
+			return CTK_EXIT_USAGE;
+		ctl->tv.iterations = (long)v;
+	}
+	if (ctl->order_arg) {
+		for (k = 0; k <= TOP_PATH; k++)
+			if (!strcmp(ctl->order_arg, top_order_names[k]))
+				break;
+		if (k > TOP_PATH)
+			return ctk_usage_error(&ctl->cli, "%s: --order takes "
+					       "cpu, memory, io, tasks or path",
+					       ctl->order_arg);
+		ctl->tv.order = (enum top_order)k;
+	}
+	return 0;
+}
+
 /* Each mode's own checks, before anything is touched. */
 static int check_mode(struct cmount_control *ctl)
 {
+	int rc = check_top(ctl);
+
+	if (rc || ctl->mode == M_TOP)
+		return rc ? rc : check_level(ctl);
 	if (ctl->agent_log && ctl->mode != M_AGENT &&
 	    !(ctl->mode == M_MOUNT && ctl->agent))
 		return ctk_usage_error(&ctl->cli, "--agent-log goes with "
@@ -1211,24 +1391,11 @@ static int check_mode(struct cmount_control *ctl)
 					       "column is for those)");
 		if (ctl->level_arg && ctl->mode != M_TREE)
 			return ctk_usage_error(&ctl->cli, "--level goes with "
-					       "-T");
+					       "-T or --top");
 		if (ctl->level_arg && ctl->cgconfig)
 			return ctk_usage_error(&ctl->cli, "--cgconfig writes "
 					       "the whole tree: no --level");
-		if (ctl->level_arg) {
-			char *end;
-
-			errno = 0;
-			ctl->level = strtol(ctl->level_arg, &end, 10);
-			if (errno || end == ctl->level_arg || *end ||
-			    ctl->level < 0 || !isdigit((unsigned char)
-						       ctl->level_arg[0]))
-				return ctk_usage_error(&ctl->cli, "%s: --level "
-						       "takes a number of "
-						       "levels (0 or more)",
-						       ctl->level_arg);
-		}
-		return 0;
+		return check_level(ctl);
 	}
 	if (ctl->json || ctl->all || ctl->output || ctl->raw ||
 	    ctl->noheadings || ctl->list || ctl->pairs || ctl->cgconfig)
@@ -1474,6 +1641,8 @@ static int run_mode(struct cmount_control *ctl)
 	switch (ctl->mode) {
 	case M_LIST:
 		return do_list(ctl, ctl->ids, ctl->nids);
+	case M_TOP:
+		return do_top(ctl);
 	case M_TREE:
 		if (ctl->cgconfig)
 			return do_snapshot(ctl);
@@ -1505,6 +1674,9 @@ static void free_control(struct cmount_control *ctl)
 	free(ctl->options);
 	free(ctl->output);
 	free(ctl->level_arg);
+	free(ctl->delay_arg);
+	free(ctl->iter_arg);
+	free(ctl->order_arg);
 	free(ctl->agent_log);
 	free(ctl->set_agent);
 	free(ctl->mountinfo);
@@ -1542,14 +1714,26 @@ int main(int argc, const char **argv)
 		{ "tree", 'T', POPT_ARG_NONE, &ctl.tree, 0,
 		  "show the container tree below SPEC (default: all)", NULL },
 		{ "level", 'L', POPT_ARG_STRING, &ctl.level_arg, 0,
-		  "with -T: N levels below each SPEC at most (0: SPEC "
-		  "itself)", "N" },
+		  "with -T or --top: N levels below each SPEC at most (0: "
+		  "SPEC itself)", "N" },
 		{ "processes", '\0', POPT_ARG_NONE, &ctl.processes, 0,
 		  "with -T: each process under its container, with its "
 		  "command line (systemd-cgls)", NULL },
 		{ "cgconfig", '\0', POPT_ARG_NONE, &ctl.cgconfig, 0,
 		  "with -T: print the tree as a cgconfig.conf (cgsnapshot)",
 		  NULL },
+		{ "top", '\0', POPT_ARG_NONE, &ctl.top, 0,
+		  "the containers below SPEC (default: all) by what they use, "
+		  "refreshed (systemd-cgtop)", NULL },
+		{ "batch", 'b', POPT_ARG_NONE, &ctl.batch, 0,
+		  "with --top: plain tables, no screen (default when not on "
+		  "a terminal)", NULL },
+		{ "delay", 'd', POPT_ARG_STRING, NULL, OPT_DELAY,
+		  "with --top: seconds between screens (1)", "SECS" },
+		{ "iterations", '\0', POPT_ARG_STRING, NULL, OPT_ITER,
+		  "with --top: N screens, then exit (-n N with --top)", "N" },
+		{ "order", '\0', POPT_ARG_STRING, NULL, OPT_ORDER,
+		  "with --top: cpu, memory, io, tasks or path (cpu)", "KEY" },
 		{ "unmount", 'u', POPT_ARG_NONE, &ctl.unmount, 0,
 		  "unmount DIR", NULL },
 		{ "set-release-agent", '\0', POPT_ARG_STRING, NULL,
@@ -1598,7 +1782,7 @@ int main(int argc, const char **argv)
 
 	ctk_cli_help_alias(argc, argv);
 	ctk_cli_options(common, &ctl.cli);
-	if (ctk_cli_unbundle(argc, argv, "nrJaTuqlP", &nargc, &nargv)) {
+	if (ctk_cli_unbundle(argc, argv, "nrJaTuqlPb", &nargc, &nargv)) {
 		ret = ctk_usage_error(&ctl.cli, "bad option bundle");
 		goto done;
 	}

@@ -200,6 +200,88 @@ v2_flags() { sb_opts; }
 	assert_failure 2
 }
 
+# --- the live view (systemd-cgtop) -------------------------------------------
+
+# _comm_is PID NAME: PID has exec'd NAME and sleeps there
+_asleep_as() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && [ "$(ctk_task_state "$1")" = S ]; }
+
+@test "--top -b -n 2: by CPU, a busy container above an idle one; a plain table a screen, a blank line between" {
+	ctk_v2_scratch
+	mkdir "$V2/busy" "$V2/idle"
+	rel=${V2#$(ctk_v2_root)}
+	sh -c 'while :; do :; done' 3>&- &
+	busy=$!
+	CTK_PIDS="${CTK_PIDS:-} $busy"
+	echo "$busy" > "$V2/busy/cgroup.procs"
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V2/idle/cgroup.procs"
+	ctk_wait_until _asleep_as "$SLEEPER" sleep
+	run --separate-stderr cmount --top -b -n 2 -d 0.3 ":$rel"
+	assert_success
+	[ "$(grep -c '^CONTAINER  *TASKS  *%CPU  *MEMORY  *INPUT/s  *OUTPUT/s$' <<< "$output")" = 2 ]
+	[ "$(grep -c '^$' <<< "$output")" = 1 ]
+	last=$(awk '/^CONTAINER/ { n++; next } n == 2' <<< "$output")
+	# the busy one used CPU in the period, the sleeping one none; the
+	# scratch counts what is below it (tasks and CPU)
+	busy_row=$(grep -n "^:$rel/busy " <<< "$last")
+	idle_row=$(grep -n "^:$rel/idle " <<< "$last")
+	[ "${busy_row%%:*}" -lt "${idle_row%%:*}" ]
+	awk '{ exit !($3 > 0 && $2 == 1) }' <<< "${busy_row#*:}"
+	[ "$(awk '{ print $2, $3 }' <<< "${idle_row#*:}")" = "1 0.0" ]
+	[ "$(awk -v c=":$rel" '$1 == c { print $2 }' <<< "$last")" = 2 ]
+}
+
+@test "--top on a named hierarchy: tasks counted below, no usage counts (-), --order, -L" {
+	mkdir -p "$V1/a/b"
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V1/a/tasks"
+	for i in 1 2; do
+		ctk_spawn_sleeper
+		echo "$SLEEPER" > "$V1/a/b/tasks"
+	done
+	run --separate-stderr cmount --top -b -n 1 -d 0.1 --order=tasks name=ctk-test:/a
+	assert_success
+	[ "$(awk '{ $1 = $1; print }' <<< "$output")" = "$(printf '%s\n' \
+		'CONTAINER TASKS %CPU MEMORY INPUT/s OUTPUT/s' \
+		'name=ctk-test:/a 3 - - - -' \
+		'name=ctk-test:/a/b 2 - - - -')" ]
+	run --separate-stderr cmount --top -b -n 1 -d 0.1 --order=path -L 0 name=ctk-test:/a name=ctk-test:/a/b
+	assert_success
+	[ "$(awk 'NR > 1 { print $1 }' <<< "$output")" = "$(printf 'name=ctk-test:/a\nname=ctk-test:/a/b')" ]
+	# a SPEC that is not there: said, the others shown, exit 4 (partial)
+	run --separate-stderr cmount --top -b -n 1 -d 0.1 name=ctk-test:/nope name=ctk-test:/a/b
+	assert_failure 4
+	assert_equal "$stderr" "cmount: name=ctk-test:/nope: no such container"
+	[ "$(awk 'NR > 1 { print $1 }' <<< "$output")" = name=ctk-test:/a/b ]
+	# none there: said once for all the screens, nothing shown, exit 1
+	run --separate-stderr cmount --top -b -n 3 -d 0.1 name=ctk-test:/nope
+	assert_refusal 1 cmount
+}
+
+@test "--top on a terminal: drawn in place, a key reorders, q or ^C gives the terminal back; a hostile name is shown, not obeyed" {
+	mkdir "$V1/$(printf 'ev\033]0;pwn\007il')" "$V1/big"
+	ctk_spawn_sleeper
+	echo "$SLEEPER" > "$V1/big/tasks"
+	pty=$CTK_SRCDIR/tests/helpers/pty-run
+	run "$pty" 24x100 'wait:by cpu' 'wait:name=ctk-test:/big' key:t \
+		'wait:by tasks' 'wait:name=ctk-test:/ev' key:q -- cmount --top -d 0.2 name=ctk-test:/
+	assert_success
+	# the alternate screen taken first, given back last with the cursor
+	[[ "$output" == '\e[?1049h\e[?25l\e[H\e[2Jcmount --top: 3 containers by cpu, every 0.2 s'* ]]
+	[[ "$output" == *'\e[?25h\e[?1049l' ]]
+	# the name's ESC and BEL are printed as text, never sent as such
+	assert_output --partial 'name=ctk-test:/ev\x1b]0;pwn\x07il'
+	[[ "$output" != *'\e]0;pwn'* ]]
+	# by tasks: the root (all of this machine's), big (1), the other (0)
+	screen=${output##*by tasks, every 0.2 s (q quits; c m i t p order)}
+	[ "$(tr -d '\r' <<< "$screen" | awk '/^name=/ { print $1 }' | head -3)" = \
+	  "$(printf '%s\n' 'name=ctk-test:/' 'name=ctk-test:/big' 'name=ctk-test:/ev\x1b]0;pwn\x07il')" ]
+	# ^C: the view dies of SIGINT, as a program does, the terminal given back
+	run "$pty" 24x100 'wait:by cpu' key:$'\003' -- cmount --top -d 0.2 name=ctk-test:/
+	assert_failure 130
+	[[ "$output" == *'\e[?25h\e[?1049l' ]]
+}
+
 @test "the tree of the v2 scratch shows the release mark" {
 	ctk_v2_scratch
 	mkdir "$V2/a" "$V2/b"

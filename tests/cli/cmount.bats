@@ -162,3 +162,37 @@ load helpers/common
 	assert_failure 2
 	[[ "$stderr" == "cmount: --cgconfig prints a file, not columns"* ]]
 }
+
+@test "--top: its options go with it, each number checked, before anything is read" {
+	run --separate-stderr cmount -b
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "cmount: -b, -d, --iterations and --order go with --top" ]
+	run --separate-stderr cmount -T --order=cpu :/
+	assert_failure 2
+	for bad in 0 -1 x 1x ""; do
+		run --separate-stderr cmount --top -d "$bad"
+		assert_failure 2
+		[ "${stderr_lines[0]}" = "cmount: $bad: --delay takes a number of seconds above 0" ]
+	done
+	for bad in 0 x 1.5; do
+		run --separate-stderr cmount --top -n "$bad"
+		assert_failure 2
+		[ "${stderr_lines[0]}" = "cmount: $bad: --iterations takes a whole number above 0" ]
+	done
+	run --separate-stderr cmount --top -n
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "cmount: -n takes a number of screens with --top" ]
+	run --separate-stderr cmount --top --order=size
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "cmount: size: --order takes cpu, memory, io, tasks or path" ]
+	run --separate-stderr cmount --top -T
+	assert_failure 2
+	for o in -J -l -P --raw --processes; do
+		run --separate-stderr cmount --top "$o"
+		assert_failure 2
+		[ "${stderr_lines[0]}" = "cmount: --top takes SPECs, -L, -b, -d, -n and --order" ]
+	done
+	# a fixture's mounts are not there to be read: no --mountinfo
+	run --separate-stderr cmount --top -b -n 3 -d 0.01 --mountinfo "$FIXTURES/mountinfo-v2only" :/
+	assert_failure 2
+}
