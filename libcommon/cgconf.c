@@ -1051,6 +1051,7 @@ struct owners {
 	uid_t fuid, tuid;
 	gid_t fgid, tgid;
 	bool have_f, have_t;
+	bool v2;
 };
 
 static void look_at_files(int fd, enum ctk_hier_type type, struct owners *o)
@@ -1093,7 +1094,11 @@ static void look_at_files(int fd, enum ctk_hier_type type, struct owners *o)
 static void put_perm(struct text *t, const struct owners *o)
 {
 	bool tmode = !o->tdefault && o->tasks_ok && o->have_t;
-	bool fmode = !o->fdefault && o->files_ok && o->have_f;
+	/* one mode for every file: the kernel's own on v1 when 0644 (a named
+	 * hierarchy has no other), never on v2 (cgroup.controllers and
+	 * cgroup.events are 0444 there): cmkdir -f made it */
+	bool fmode = o->files_ok && o->have_f &&
+		     (!o->fdefault || o->v2);
 	bool dmode = (o->dir.st_mode & 07777) != 0755;
 
 	if (!tmode && !fmode && !dmode && !o->dir.st_uid && !o->dir.st_gid &&
@@ -1189,7 +1194,46 @@ static void put_subtree_control(struct text *t, int fd)
 		put(t, "\";\n");
 }
 
-static int snapshot_node(struct text *t, const struct ctk_target *top,
+/*
+ * v2: what the core files say that a load must say again. cgroup.type
+ * "threaded" goes first, before the container's children are made (they
+ * then come as the kernel makes them below a threaded one; "domain
+ * threaded" and "domain invalid" follow from it). The limits on the
+ * tree's shape go to @late, a block of the group again after the whole
+ * tree: the kernel refuses a mkdir beyond them, and a limit may have
+ * been lowered below the shape that exists.
+ */
+static void put_v2_core(struct text *t, struct text *late, int fd,
+			const char *name, const char *block)
+{
+	static const char *const shape[] = { "cgroup.max.depth",
+					     "cgroup.max.descendants" };
+	char buf[64];
+	bool any = false;
+
+	if (ctk_cfile_read(fd, "cgroup.type", buf, sizeof(buf)) > 0 &&
+	    !strcmp(buf, "threaded\n"))
+		put(t, "\t\tcgroup.type = \"threaded\";\n");
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(shape); i++) {
+		if (ctk_cfile_read(fd, shape[i], buf, sizeof(buf)) <= 0)
+			continue;
+		buf[strcspn(buf, "\n")] = '\0';
+		if (!strcmp(buf, "max") || !word_ok(buf))
+			continue;
+		if (!any) {
+			put(late, "group ");
+			put_word(late, name);
+			put(late, " {\n\t\"%s\" {\n", block);
+			any = true;
+		}
+		put(late, "\t\t%s = \"%s\";\n", shape[i], buf);
+	}
+	if (any)
+		put(late, "\t}\n}\n\n");
+}
+
+static int snapshot_node(struct text *t, struct text *late,
+			 const struct ctk_target *top,
 			 const struct ctk_node *nd, int fd, int pfd,
 			 const struct ctk_values *pv, struct ctk_values *v,
 			 const char *block, struct ctk_err *e)
@@ -1202,6 +1246,7 @@ static int snapshot_node(struct text *t, const struct ctk_target *top,
 		return ctk_err_set(e, errno, "%s: cannot read its mode",
 				   nd->cpath);
 	look_at_files(fd, type, &o);
+	o.v2 = type == CTK_HIER_V2;
 	rc = ctk_values_read_fd(fd, v, e);
 	if (rc)
 		return ctk_err_prefix(e, "%s", nd->cpath);
@@ -1210,8 +1255,10 @@ static int snapshot_node(struct text *t, const struct ctk_target *top,
 	put(t, " {\n");
 	put_perm(t, &o);
 	put(t, "\t\"%s\" {\n", block);
-	if (type == CTK_HIER_V2 && !nd->is_root)
+	if (type == CTK_HIER_V2 && !nd->is_root) {
+		put_v2_core(t, late, fd, nd->cpath + 1, block);
 		put_subtree_control(t, fd);
+	}
 	put_values(t, v, pv, nd->is_root);
 	if (type == CTK_HIER_V2 && !nd->is_root) {
 		mark = ctk_v2_notify_get(pfd, fd);
@@ -1233,7 +1280,7 @@ static int snapshot_node(struct text *t, const struct ctk_target *top,
 int ctk_cgconfig_snapshot(const struct ctk_target *t, char **out,
 			  struct ctk_err *e)
 {
-	struct text txt = { 0 };
+	struct text txt = { 0 }, late = { 0 };
 	struct ctk_values *vals = NULL, parent = { 0 };
 	struct ctk_tree tr;
 	char block[300];
@@ -1321,7 +1368,7 @@ int ctk_cgconfig_snapshot(const struct ctk_target *t, char **out,
 			rc = ctk_err_set(e, -fd, "%s: cannot open", nd->cpath);
 			break;
 		}
-		rc = snapshot_node(&txt, t, nd, fd, pfd, nd->parent >= 0 ?
+		rc = snapshot_node(&txt, &late, t, nd, fd, pfd, nd->parent >= 0 ?
 				   &vals[nd->parent] : &parent, &vals[k], block,
 				   e);
 		close(fd);
@@ -1333,8 +1380,13 @@ int ctk_cgconfig_snapshot(const struct ctk_target *t, char **out,
 	free(vals);
 	ctk_values_free(&parent);
 	ctk_tree_free(&tr);
-	if (!rc && txt.oom)
+	if (!rc && late.s) {
+		put(&txt, "# limits on the shape of the tree, set once all of "
+		    "it is made\n\n%s", late.s);
+	}
+	if (!rc && (txt.oom || late.oom))
 		rc = ctk_err_setx(e, ENOMEM, "out of memory");
+	free(late.s);
 	if (rc) {
 		free(txt.s);
 		return rc;

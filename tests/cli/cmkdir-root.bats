@@ -720,3 +720,42 @@ tree_state() {
 	run cmount -T --cgconfig name=ctk-test:/snap ":$rel/x"
 	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/snap.conf")" ]
 }
+
+@test "snapshot round trip, v2 shapes: a threaded subtree, domain invalid, limits below the shape, files made 0644; loaded in place and after removal" {
+	ctk_v2_scratch
+	rel=${V2#$(ctk_v2_root)}
+	mkdir -p "$V2/s/t/a" "$V2/s/t/b" "$V2/s/x/a/b"
+	echo threaded > "$V2/s/t/a/cgroup.type"
+	mkdir "$V2/s/t/a/c"
+	# the kernel takes a limit below the shape that exists
+	echo 1 > "$V2/s/x/cgroup.max.depth"
+	echo 1 > "$V2/s/x/cgroup.max.descendants"
+	run cmkdir -p -f 0644 ":$rel/s/f/g"
+	assert_success
+	[ "$(cat "$V2/s/t/cgroup.type")" = "domain threaded" ]
+	[ "$(cat "$V2/s/t/b/cgroup.type")" = "domain invalid" ]
+	[ "$(cat "$V2/s/t/a/c/cgroup.type")" = "domain invalid" ]
+	before=$(tree_state "$V2/s")
+	run --separate-stderr cmount -T --cgconfig ":$rel/s"
+	assert_success
+	snap=$output
+	printf '%s\n' "$snap" > "$BATS_TEST_TMPDIR/snap.conf"
+	# the threaded one is said in its group; the limits in a group of
+	# their own after the whole tree; the uniform mode as fperm
+	grep -q 'cgroup.type = "threaded";' "$BATS_TEST_TMPDIR/snap.conf"
+	[ "$(sed -n '/^# limits on the shape/,$p' "$BATS_TEST_TMPDIR/snap.conf" | grep -c 'cgroup.max')" = 2 ]
+	grep -q 'fperm = 0644;' "$BATS_TEST_TMPDIR/snap.conf"
+	# loaded in place: nothing changes
+	run cmkdir --config "$BATS_TEST_TMPDIR/snap.conf"
+	assert_success
+	[ "$(tree_state "$V2/s")" = "$before" ]
+	# removed and loaded back: the same tree, and the same snapshot
+	run crelease --remove -r ":$rel/s"
+	assert_success
+	[ ! -e "$V2/s" ]
+	run cmkdir --config "$BATS_TEST_TMPDIR/snap.conf"
+	assert_success
+	[ "$(tree_state "$V2/s")" = "$before" ]
+	run --separate-stderr cmount -T --cgconfig ":$rel/s"
+	[ "$output" = "$snap" ]
+}
