@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ctk/container.h"
+#include "ctk/systemd.h"
 #include "ctk/tree.h"
 #include "internal.h"
 
@@ -175,6 +176,7 @@ static void read_state(int pfd, int fd, enum ctk_hier_type type,
 		r = ctk_v2_notify_get(pfd, fd);
 		nd->notify = r < 0 ? -1 : r;
 	}
+	nd->delegated = ctk_sd_delegated_fd(fd);
 }
 
 bool ctk_tree_value_name_ok(const char *name)

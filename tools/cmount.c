@@ -30,6 +30,7 @@
 #include "ctk/output.h"
 #include "ctk/proc.h"
 #include "ctk/spec.h"
+#include "ctk/systemd.h"
 #include "ctk/tree.h"
 #include "top.h"
 
@@ -37,7 +38,7 @@ enum mode { M_LIST, M_TREE, M_TOP, M_MOUNT, M_UNMOUNT, M_AGENT, M_SPECS,
 	    M_FILES, M_MOUNTS };
 
 enum { L_ID, L_TYPE, L_CONTROLLERS, L_NAME, L_TARGET, L_AGENT, L_CONTAINERS,
-       L_HID, L_ROOT, L_OPTIONS };
+       L_HID, L_ROOT, L_OPTIONS, L_MANAGER };
 static const struct ctk_colinfo list_cols[] = {
 	[L_ID] = { "ID", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "mount ID" },
 	[L_TYPE] = { "TYPE", 7, 0, SCOLS_JSON_STRING, "cgroup or cgroup2" },
@@ -54,10 +55,12 @@ static const struct ctk_colinfo list_cols[] = {
 		     "the mount's root inside the hierarchy" },
 	[L_OPTIONS] = { "OPTIONS", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			"hierarchy (superblock) options" },
+	[L_MANAGER] = { "MANAGER", 7, 0, SCOLS_JSON_STRING,
+			"systemd when it manages the hierarchy (shown when one is)" },
 };
 
 enum { T_PATH, T_TASKS, T_POPULATED, T_NOTIFY, T_RELEASABLE, T_HIERARCHY,
-       T_CHILDREN, T_PIDS };
+       T_CHILDREN, T_PIDS, T_UNIT, T_DELEGATE };
 static const struct ctk_colinfo tree_cols[] = {
 	[T_PATH] = { "PATH", 0.4, SCOLS_FL_TREE, SCOLS_JSON_STRING,
 		     "container path inside the hierarchy" },
@@ -76,6 +79,11 @@ static const struct ctk_colinfo tree_cols[] = {
 	/* JSON: the array is written here, the column takes it verbatim */
 	[T_PIDS] = { "PIDS", 0.2, 0, SCOLS_JSON_NUMBER,
 		     "every process in the container (cgroup.procs)" },
+	[T_UNIT] = { "UNIT", 0.2, 0, SCOLS_JSON_STRING,
+		     "systemd's unit the container belongs to (shown where "
+		     "systemd manages the hierarchy)" },
+	[T_DELEGATE] = { "DELEGATE", 1, 0, SCOLS_JSON_BOOLEAN,
+			 "the top of a subtree systemd delegated (Delegate=yes)" },
 };
 
 #define FILE_COL	100
@@ -241,10 +249,19 @@ static void warn_shared_agents(struct cmount_control *ctl)
 	}
 }
 
-static int do_list(struct cmount_control *ctl, const int *ids, size_t n)
+static int do_list(struct cmount_control *ctl, int *ids, size_t n)
 {
-	struct libscols_table *tb = new_table(ctl, list_cols, ids, n, false);
+	struct libscols_table *tb;
 	bool live = !ctl->mountinfo;
+
+	/* whose hierarchy it is, shown when systemd manages one */
+	for (size_t h = 0; live && !ctl->output && h < ctl->hier.n; h++)
+		if (ctl->hier.v[h].target &&
+		    ctk_sd_manages(&ctl->hier.v[h], "/proc/1")) {
+			ids[n++] = L_MANAGER;
+			break;
+		}
+	tb = new_table(ctl, list_cols, ids, n, false);
 
 	if (!tb) {
 		ctk_msg(&ctl->cli, "out of memory");
@@ -315,6 +332,10 @@ static int do_list(struct cmount_control *ctl, const int *ids, size_t n)
 				break;
 			case L_OPTIONS:
 				s = hy->fs_options;
+				break;
+			case L_MANAGER:
+				s = live && hy->target &&
+				    ctk_sd_manages(hy, "/proc/1") ? "systemd" : NULL;
 				break;
 			}
 			if (s && *s)
@@ -484,12 +505,52 @@ static void add_processes(struct libscols_table *tb, struct libscols_line *up,
 	}
 }
 
+/*
+ * Each node's systemd unit (NULL: none), from its path, where systemd
+ * manages the hierarchy: below a delegated container the names are the
+ * delegatee's, so they are its unit's. NULL without memory.
+ */
+static char **tree_units(const struct ctk_target *t, const struct ctk_tree *tr)
+{
+	char **u = calloc(tr->n + 1, sizeof(*u));
+	bool *below = calloc(tr->n + 1, sizeof(*below));
+	bool managed = ctk_sd_manages(t->hier, "/proc/1");
+
+	for (size_t k = 0; u && below && managed && k < tr->n; k++) {
+		const struct ctk_node *nd = &tr->v[k];
+		long p = nd->parent;
+		char buf[256];
+		const char *name;
+
+		below[k] = p >= 0 && (tr->v[p].delegated || below[p]);
+		if (below[k]) {		/* the delegatee's names */
+			u[k] = u[p] ? strdup(u[p]) : NULL;
+			continue;
+		}
+		name = ctk_sd_unit(nd->cpath, buf, sizeof(buf));
+		u[k] = name ? strdup(name) : NULL;
+	}
+	if (!below) {
+		free(u);
+		u = NULL;
+	}
+	free(below);
+	return u;
+}
+
+static void free_units(char **u, size_t n)
+{
+	for (size_t k = 0; u && k < n; k++)
+		free(u[k]);
+	free(u);
+}
+
 static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 		    const int *ids, size_t n, const struct ctk_target *t)
 {
 	struct libscols_line **lines;
-	char label[512], where[1024];
-	bool want_pids = false;
+	char label[512], where[1024], **units = NULL;
+	bool want_pids = false, want_units = false;
 	pid_t *pids = NULL;
 	size_t npids;
 	struct ctk_tree tr;
@@ -504,10 +565,13 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 		return e.code;
 	}
 	ctk_hierarchy_label(t->hier, label, sizeof(label));
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		want_pids |= ids[i] == T_PIDS;
+		want_units |= ids[i] == T_UNIT;
+	}
 	lines = calloc(tr.n, sizeof(*lines));
-	if (!lines) {
+	if (!lines || (want_units && !(units = tree_units(t, &tr)))) {
+		free(lines);
 		ctk_tree_free(&tr);
 		return ENOMEM;
 	}
@@ -523,6 +587,7 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 		if (!ln) {
 			ctk_msg(&ctl->cli, "%s: out of memory", where);
 			free(lines);
+			free_units(units, tr.n);
 			ctk_tree_free(&tr);
 			return ENOMEM;
 		}
@@ -559,6 +624,13 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 			case T_PIDS:
 				set_pids_cell(ctl, ln, i, pids, npids);
 				break;
+			case T_UNIT:
+				if (units[k])
+					scols_line_set_data(ln, i, units[k]);
+				break;
+			case T_DELEGATE:
+				set_flag_cell(ln, (int)i, nd->delegated);
+				break;
 			}
 		}
 		if (ctl->processes)
@@ -567,6 +639,7 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 		pids = NULL;
 	}
 	free(lines);
+	free_units(units, tr.n);
 	ctk_tree_free(&tr);
 	return 0;
 }
@@ -700,6 +773,14 @@ static int do_tree(struct cmount_control *ctl, int *ids, size_t n,
 
 	if (!user_cols && ctl->noperands != 1)
 		ids[n++] = T_HIERARCHY;
+	/* whose containers they are, where systemd manages a hierarchy */
+	for (size_t h = 0; !user_cols && h < ctl->hier.n; h++)
+		if (ctl->hier.v[h].target &&
+		    ctk_sd_manages(&ctl->hier.v[h], "/proc/1")) {
+			ids[n++] = T_UNIT;
+			ids[n++] = T_DELEGATE;
+			break;
+		}
 	tb = new_table(ctl, tree_cols, ids, n, true);
 	if (!tb) {
 		ctk_msg(&ctl->cli, "out of memory");

@@ -18,6 +18,7 @@ struct ctk_node {
 	unsigned hidden;	/* of those, covered by a mount: not walked */
 	bool is_root;		/* the hierarchy root */
 	bool releasable;	/* empty, no children, notify set, not root */
+	bool delegated;		/* systemd's delegation mark (ctk/systemd.h) */
 	char **values;		/* ctk_tree_load_values: whole files, NULL
 				 * where the file is absent */
 };

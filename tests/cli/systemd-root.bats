@@ -155,3 +155,44 @@ release_job() {
 		awk -v s="$score" 'BEGIN { exit !(s <= 5.0) }'
 	done
 }
+
+# scope_up NAME: a transient scope with Delegate=yes, as systemd-run makes
+# it, its cgroup there with systemd's mark
+scope_up() {
+	systemd-run --quiet --scope -p Delegate=yes --unit="$1" \
+		sleep 1000 >/dev/null 2>&1 3>&- &
+	CTK_PIDS="${CTK_PIDS:-} $!"
+	UNITS+=("$1.scope")
+	ctk_wait_until _delegated "$CG/system.slice/$1.scope"
+}
+_delegated() { [ "$(getfattr --only-values -n trusted.delegate "$1" 2>/dev/null)" = 1 ]; }
+
+@test "whose tree: cmount says systemd manages the v2 hierarchy; -T shows each container's unit and the subtrees systemd delegated" {
+	run --separate-stderr cmount -o TYPE,TARGET,MANAGER
+	assert_success
+	assert_line --regexp "^cgroup2 +$CG +systemd$"
+	# the default columns say it as soon as systemd manages one
+	run --separate-stderr cmount
+	assert_success
+	[[ "${lines[0]}" == *" MANAGER" ]]
+	scope_up "ctk-own-$$"
+	S=$CG/system.slice/ctk-own-$$.scope
+	# below a delegated scope the names are the delegatee's: a directory
+	# called like a unit is the scope's, not a unit of its own
+	run cmkdir -p ":/system.slice/ctk-own-$$.scope/job/evil.service"
+	assert_success
+	run --separate-stderr cmount -T -r -n -o PATH,UNIT,DELEGATE ":/system.slice"
+	assert_success
+	assert_line "/system.slice system.slice 0"
+	assert_line "/system.slice/ctk-own-$$.scope ctk-own-$$.scope 1"
+	assert_line "/system.slice/ctk-own-$$.scope/job ctk-own-$$.scope 0"
+	assert_line "/system.slice/ctk-own-$$.scope/job/evil.service ctk-own-$$.scope 0"
+	assert_line --regexp "^/system.slice/ctk-lane.service ctk-lane.service [01]$"
+	run --separate-stderr cmount -T -r -n -o PATH,UNIT -L 0 :/
+	assert_output "/ -.slice"
+	run --separate-stderr cmount -T -l -L 1 :/
+	assert_success
+	[[ "${lines[0]}" == *" UNIT "*" DELEGATE" ]]
+	assert_line --regexp "^/init.scope .* init.scope +0$"
+	rmdir "$S/job/evil.service" "$S/job"
+}

@@ -74,6 +74,22 @@ static inline int tap_is_int(long long got, long long want, const char *file,
 	tap_is_int((long long)(got), (long long)(want), __FILE__, __LINE__, \
 		   __VA_ARGS__)
 
+/* N tests that cannot run here, with the reason */
+__attribute__((format(printf, 2, 3)))
+static inline void skip(int n, const char *fmt, ...)
+{
+	va_list ap;
+
+	while (n-- > 0) {
+		printf("ok %d # SKIP ", ++tap_n);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
 static inline int tap_done(void)
 {
 	printf("1..%d\n", tap_n);

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* systemd's marks: who manages a hierarchy (from a pid 1 written here),
+ * the delegation mark, the unit a path belongs to. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "ctk/systemd.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/ctk-test-systemd.XXXXXX";
+
+/* pid 1 as a directory: its comm and its cgroup file */
+static void proc1(const char *comm, const char *cgroup)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/comm", dir);
+	f = fopen(path, "w");
+	if (!f)
+		abort();
+	fputs(comm, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/cgroup", dir);
+	f = fopen(path, "w");
+	if (!f)
+		abort();
+	fputs(cgroup, f);
+	fclose(f);
+}
+
+static const char *unit(const char *cpath)
+{
+	static char buf[64];
+	const char *u = ctk_sd_unit(cpath, buf, sizeof(buf));
+
+	return u ? u : "(none)";
+}
+
+int main(void)
+{
+	struct ctk_hierarchy v2 = { .type = CTK_HIER_V2, .controllers = "" };
+	struct ctk_hierarchy sd1 = { .type = CTK_HIER_V1, .controllers = "",
+				     .name = "systemd" };
+	struct ctk_hierarchy cpu = { .type = CTK_HIER_V1,
+				     .controllers = "cpu,cpuacct" };
+	char sub[300];
+	int fd;
+
+	if (!mkdtemp(dir))
+		abort();
+	proc1("systemd\n", "0::/init.scope\n");
+	ok(ctk_sd_manages(&v2, dir), "v2, systemd in /init.scope: systemd's");
+	ok(!ctk_sd_manages(&cpu, dir), "a v1 controller hierarchy: not said");
+	proc1("systemd\n", "12:cpu,cpuacct:/\n1:name=systemd:/init.scope\n"
+	      "0::/init.scope\n");
+	ok(ctk_sd_manages(&sd1, dir) && ctk_sd_manages(&v2, dir),
+	   "hybrid: name=systemd and v2 are systemd's");
+	proc1("systemd\n", "0::/\n");
+	ok(!ctk_sd_manages(&v2, dir), "systemd elsewhere than /init.scope "
+	   "(a foreign hierarchy): not");
+	proc1("systemd\n", "0::/init.scope/x\n");
+	ok(!ctk_sd_manages(&v2, dir), "below /init.scope: not");
+	proc1("init\n", "0::/init.scope\n");
+	ok(!ctk_sd_manages(&v2, dir), "another pid 1: not");
+	proc1("systemd-x\n", "0::/init.scope\n");
+	ok(!ctk_sd_manages(&v2, dir), "a comm that starts with systemd: not");
+	proc1("systemd\n", "1:name=systemd:/init.scope\n");
+	ok(!ctk_sd_manages(&v2, dir) && ctk_sd_manages(&sd1, dir),
+	   "legacy: name=systemd only");
+	proc1("systemd\n", "0:/init.scope\n0::/init.scopex\n");
+	ok(!ctk_sd_manages(&v2, dir), "malformed lines: not");
+
+	is_str(unit("/"), "-.slice", "the root is -.slice");
+	is_str(unit("/init.scope"), "init.scope", "init.scope");
+	is_str(unit("/system.slice/cron.service"), "cron.service",
+	       "a service");
+	is_str(unit("/user.slice/user-1000.slice/user@1000.service/app.slice/"
+		    "run-u7.scope/sub"), "run-u7.scope",
+	       "the last unit's name on the path");
+	is_str(unit("/ctk-test.1/a"), "(none)", "a path systemd does not make");
+	is_str(unit("/x.slicey/.service"), "(none)",
+	       "a suffix alone, or inside a name, is not a unit");
+	is_str(unit("/a.slice/b.socket/c.mount/d.swap"), "d.swap",
+	       "socket, mount and swap units too");
+
+	snprintf(sub, sizeof(sub), "%s/d", dir);
+	mkdir(sub, 0755);
+	fd = open(sub, O_RDONLY | O_DIRECTORY);
+	ok(fd >= 0 && !ctk_sd_delegated_fd(fd), "no mark: not delegated");
+	if (setxattr(sub, "user.delegate", "1", 1, 0) == 0) {
+		ok(ctk_sd_delegated_fd(fd), "user.delegate=1: delegated");
+		setxattr(sub, "user.delegate", "0", 1, 0);
+		ok(!ctk_sd_delegated_fd(fd), "user.delegate=0: not");
+		setxattr(sub, "user.delegate", "11", 2, 0);
+		ok(!ctk_sd_delegated_fd(fd), "a longer value: not");
+	} else {
+		skip(3, "no user.* extended attributes on %s", dir);
+	}
+	if (setxattr(sub, "trusted.delegate", "0", 1, 0) == 0 &&
+	    setxattr(sub, "user.delegate", "1", 1, 0) == 0) {
+		ok(!ctk_sd_delegated_fd(fd), "trusted.delegate=0 decides over "
+		   "user.delegate=1, as systemd reads them");
+	} else if (setxattr(sub, "trusted.delegate", "1", 1, 0) == 0) {
+		ok(ctk_sd_delegated_fd(fd), "trusted.delegate=1: delegated");
+	} else {
+		skip(1, "no trusted.* extended attributes here (needs root)");
+	}
+	close(fd);
+	rmdir(sub);
+	snprintf(sub, sizeof(sub), "%s/comm", dir);
+	unlink(sub);
+	snprintf(sub, sizeof(sub), "%s/cgroup", dir);
+	unlink(sub);
+	rmdir(dir);
+	return tap_done();
+}
