@@ -1296,6 +1296,54 @@ static void await_commit(struct rctx *rc)
 	rc->restorer_fd = -1;
 }
 
+/* An init ignores its own stop: the inits the restorer made are stopped
+ * from outside their namespace. */
+static void stop_root_inits(struct rctx *rc)
+{
+	const struct plan *p = rc->p;
+
+	for (uint32_t i = 0; i < p->img->nr_tasks; i++)
+		if (!p->t[i].thread && p->t[i].newpid &&
+		    p->t[i].creator == RESTORER)
+			kill(rc->slot[i].local_pid, SIGSTOP);
+}
+
+/*
+ * Who stops the inits the restorer made: a child of the restorer's,
+ * outside their namespaces, started before the commit. Once the commit is
+ * out it stops them, even when the restorer was killed right after it
+ * (the tree is done then: every other task stops itself); when the
+ * restorer dies before the commit it stops nothing (every task goes).
+ * 0 when the restorer made no init, -1 when it could not fork.
+ */
+static pid_t start_stopper(struct rctx *rc, const uint32_t *commit)
+{
+	const struct plan *p = rc->p;
+	bool any = false;
+	pid_t pid;
+
+	for (uint32_t i = 0; i < p->img->nr_tasks; i++)
+		any |= !p->t[i].thread && p->t[i].newpid &&
+		       p->t[i].creator == RESTORER;
+	if (!any)
+		return 0;
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	for (uint32_t ms = IDLE_FIRST_MS;
+	     !__atomic_load_n(commit, __ATOMIC_ACQUIRE);) {
+		struct timespec q = idle_wait(&ms);
+
+		/* gone: the commit it made before, or none */
+		if (restorer_gone(rc) &&
+		    !__atomic_load_n(commit, __ATOMIC_ACQUIRE))
+			_exit(0);
+		futex((uint32_t *)commit, FUTEX_WAIT, 0, &q);
+	}
+	stop_root_inits(rc);
+	_exit(0);
+}
+
 static void final_state(struct rctx *rc) __attribute__((noreturn));
 static void final_state(struct rctx *rc)
 {
@@ -2155,15 +2203,15 @@ int ctk_restore(const struct ckpt_image *img,
 	if (!rc_) {
 		/* done: every task takes its final state now */
 		uint32_t *commit = &rc.slot[rc.nslots + 1].cmd;
+		pid_t stopper = o->stop ? start_stopper(&rc, commit) : 0;
 
 		__atomic_store_n(commit, 1, __ATOMIC_RELEASE);
 		futex(commit, FUTEX_WAKE, INT_MAX, NULL);
-		/* an init ignores its own stop: the restorer, outside its
-		 * namespace, stops the inits it made */
-		for (uint32_t i = 0; o->stop && i < img->nr_tasks; i++)
-			if (!p.t[i].thread && p.t[i].newpid &&
-			    p.t[i].creator == RESTORER)
-				kill(rc.slot[i].local_pid, SIGSTOP);
+		if (stopper > 0)
+			while (waitpid(stopper, NULL, 0) < 0 && errno == EINTR)
+				;
+		else if (stopper < 0)	/* no fork: the restorer does it */
+			stop_root_inits(&rc);
 	}
 	if (rc_) {
 		destroy(&rc);

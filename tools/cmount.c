@@ -728,6 +728,12 @@ static int do_top(struct cmount_control *ctl)
 			ctk_msg(&ctl->cli, "out of memory");
 			return CTK_EXIT_FAILURE;
 		}
+		if (!n) {
+			free(t);
+			ctk_msg(&ctl->cli, "/proc/self/mountinfo: no cgroup "
+				"hierarchy is mounted here");
+			return CTK_EXIT_FAILURE;
+		}
 		ctl->tv.targets = t;
 		ctl->tv.ntargets = n;
 		ctl->tv.level = ctl->level;
@@ -790,6 +796,11 @@ static int do_tree(struct cmount_control *ctl, int *ids, size_t n,
 		struct ctk_target *all;
 		size_t nall = every_hierarchy(ctl, &all);
 
+		if (!all) {
+			ctk_msg(&ctl->cli, "out of memory");
+			scols_unref_table(tb);
+			return CTK_EXIT_FAILURE;
+		}
 		for (size_t i = 0; i < nall; i++) {
 			if (add_tree(ctl, tb, ids, n, &all[i]))
 				failed++;

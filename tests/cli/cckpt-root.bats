@@ -678,7 +678,26 @@ kill_restore_at() {
 	ctk_wait_until procs_at_least "$V2/$1/r" "$2"
 	kill -9 "$p" 2>/dev/null || true	# unless done
 	wait "$p" 2>/dev/null || true
-	ctk_wait_until whole_or_gone "$V2/$1" "$3"
+	if ! ctk_wait_until whole_or_gone "$V2/$1" "$3"; then
+		left_behind "$V2/$1" >&2
+		return 1
+	fi
+}
+# what a restore left that is neither whole nor gone: for the log
+left_behind() {
+	local d p
+	find "$1" -type d | while read -r d; do
+		echo "left: $d: $(wc -l < "$d/cgroup.procs") processes," \
+			"$(tr '\n' ' ' < "$d/cgroup.events")"
+	done
+	for p in $(cat $(find "$1" -name cgroup.procs) | head -20); do
+		echo "left: $p: $(cut -d' ' -f3-5 "/proc/$p/stat" 2>/dev/null)" \
+			"wchan $(cat "/proc/$p/wchan" 2>/dev/null)"
+	done
+	ps -eo pid,ppid,stat,comm | awk '$4 ~ /^cckpt/' | sed 's/^/left: /'
+}
+empty_or_gone() {
+	[ ! -e "$1/cgroup.events" ] || grep -qx 'populated 0' "$1/cgroup.events" 2>/dev/null
 }
 whole_or_gone() {
 	[ ! -e "$1" ] && return 0
@@ -712,9 +731,12 @@ whole_or_gone() {
 		k=$((1 + i * step + RANDOM % step))
 		echo "kill after $k of $n tasks" >&2
 		kill_restore_at "k$i" "$k" "$n"
-		# a tree that was done before the kill goes before the next
+		# a tree that was done before the kill goes before the next;
+		# cckpt killed after the commit but before it told its guard,
+		# the guard removes the container once its tasks are gone
 		if [ -e "$V2/k$i/r" ]; then
-			ctk_kill_wait "$V2/k$i/r"
+			echo 1 > "$V2/k$i/r/cgroup.kill" 2>/dev/null || true
+			ctk_wait_until empty_or_gone "$V2/k$i/r"
 		fi
 	done
 }

@@ -255,7 +255,16 @@ _asleep_as() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && [ "$(ctk_task_
 	[ "$(awk 'NR > 1 { print $1 }' <<< "$output")" = name=ctk-test:/a/b ]
 	# none there: said once for all the screens, nothing shown, exit 1
 	run --separate-stderr cmount --top -b -n 3 -d 0.1 name=ctk-test:/nope
+	assert_refusal 1 cmount	# no hierarchy at all in a mount namespace: said, exit 1
+	cat > "$BATS_TEST_TMPDIR/bare" <<-'EOF'
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
+	       if ($(i + 1) ~ /^cgroup2?$/) print $5 }' /proc/self/mountinfo |
+		sort -r | xargs -r umount -l
+	exec cmount --top -b -n 1
+	EOF
+	run --separate-stderr unshare -m --propagation private sh "$BATS_TEST_TMPDIR/bare"
 	assert_refusal 1 cmount
+	assert_equal "$stderr" "cmount: /proc/self/mountinfo: no cgroup hierarchy is mounted here"
 }
 
 @test "--top on a terminal: drawn in place, a key reorders, q or ^C gives the terminal back; a hostile name is shown, not obeyed" {
