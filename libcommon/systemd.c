@@ -17,7 +17,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "ctk/spec.h"
 #include "ctk/systemd.h"
+#include "internal.h"
 
 /* The first line of @dir/@name into @buf, its newline cut; -1 when none. */
 static int first_line(const char *dir, const char *name, char *buf,
@@ -132,4 +134,86 @@ const char *ctk_sd_unit(const char *cpath, char *buf, size_t size)
 	memcpy(buf, best, best_len);
 	buf[best_len] = '\0';
 	return buf;
+}
+
+/* The components of @rel ("." or "": none). */
+static long depth_of(const char *rel)
+{
+	long n = 0;
+
+	for (const char *p = rel; *p; p++)
+		if (*p != '/' && (p == rel || p[-1] == '/') &&
+		    !(p[0] == '.' && (!p[1] || p[1] == '/')))
+			n++;
+	return n;
+}
+
+int ctk_sd_check_at(int rootfd, const char *rel, enum ctk_sd_use use,
+		    struct ctk_err *e)
+{
+	char name[PATH_MAX];
+	const char *p = rel;
+	long n = depth_of(rel), level = 0, top = -1;
+	int fd = dup(rootfd);
+
+	if (fd < 0)
+		return ctk_err_set(e, errno, "cannot open the hierarchy");
+	/* a normalised path (ctk_target_from_string makes them): a '..'
+	 * could climb out of the subtree it was checked in */
+	for (const char *q = rel; *q; q++)
+		if ((q == rel || q[-1] == '/') && q[0] == '.' && q[1] == '.' &&
+		    (!q[2] || q[2] == '/')) {
+			close(fd);
+			return ctk_err_setx(e, EINVAL, "'..' in a container path");
+		}
+	/* the shallowest delegated container on the way down, of those that
+	 * exist (what a MAKE makes does not yet) */
+	if (ctk_sd_delegated_fd(fd))
+		top = 0;
+	while (top < 0 && level < n) {
+		size_t len;
+		int next;
+
+		while (*p == '/' || (p[0] == '.' && (!p[1] || p[1] == '/')))
+			p++;
+		len = strcspn(p, "/");
+		if (!len || len >= sizeof(name))
+			break;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		p += len;
+		next = ctk_openat_beneath(fd, name, O_RDONLY | O_DIRECTORY, 0);
+		close(fd);
+		fd = next;
+		if (fd < 0)
+			break;
+		level++;
+		if (ctk_sd_delegated_fd(fd))
+			top = level;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (top >= 0 && (use != CTK_SD_CHANGE || top < n))
+		return 0;
+	if (top >= 0)
+		return ctk_err_setx(e, EPERM, "the top of a subtree systemd "
+				    "delegated: its own settings and its removal "
+				    "are its unit's (systemctl set-property, "
+				    "systemctl stop), or --force");
+	return ctk_err_setx(e, EPERM, "systemd's, in no subtree it delegated: "
+			    "run in a unit with Delegate=yes (systemd-run "
+			    "--scope -p Delegate=yes), or --force");
+}
+
+int ctk_sd_check(const struct ctk_target *t, enum ctk_sd_use use,
+		 struct ctk_err *e)
+{
+	int rootfd;
+
+	if (!ctk_sd_manages(t->hier, "/proc/1"))
+		return 0;
+	rootfd = ctk_hierarchy_fd(t->hier);
+	if (rootfd < 0)
+		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
+	return ctk_sd_check_at(rootfd, t->rel, use, e);
 }

@@ -528,14 +528,18 @@ int ctk_cli_command_check(const struct ctk_cli *cli, const char *cmd)
 	struct stat st;
 
 	if (strchr(cmd, '/')) {
-		if (stat(cmd, &st) < 0 && errno == ENOENT) {
+		/* st is read only where stat filled it */
+		int err = stat(cmd, &st) < 0 ? errno :
+			  S_ISDIR(st.st_mode) ? EISDIR :
+			  access(cmd, X_OK) < 0 ? errno : 0;
+
+		if (err == ENOENT) {
 			ctk_msg(cli, "%s: command not found", cmd);
 			return CTK_EXIT_NOT_FOUND;
 		}
-		if (access(cmd, X_OK) < 0 || S_ISDIR(st.st_mode)) {
+		if (err) {
 			ctk_msg(cli, "%s: cannot execute: %s", cmd,
-				S_ISDIR(st.st_mode) ? "Is a directory" :
-				strerror(errno));
+				strerror(err));
 			return CTK_EXIT_CANNOT_EXEC;
 		}
 		return 0;

@@ -30,4 +30,27 @@ bool ctk_sd_delegated_fd(int fd);
  */
 const char *ctk_sd_unit(const char *cpath, char *buf, size_t size);
 
+/* What a tool is about to do to a container, for ctk_sd_check(). */
+enum ctk_sd_use {
+	CTK_SD_MAKE,	/* make it: its parent must be in a delegated subtree */
+	CTK_SD_MOVE,	/* move a task into it: it may be the delegated top */
+	CTK_SD_CHANGE,	/* set its values, remove it: below the delegated top
+			 * (the top's own settings are its unit's) */
+};
+
+/*
+ * 0 when @use of @t is the caller's to do: systemd does not manage its
+ * hierarchy, or @t is in a subtree systemd delegated. -EPERM with e set
+ * (whose it is, and the way out) when the container is systemd's: the
+ * kernel's single-writer rule (cgroup-v2.rst, and systemd's "Control
+ * Group APIs and Delegation").
+ */
+int ctk_sd_check(const struct ctk_target *t, enum ctk_sd_use use,
+		 struct ctk_err *e);
+
+/* The same below @rootfd for a container @rel there ("." the root), when
+ * systemd manages it: for the unit tests. */
+int ctk_sd_check_at(int rootfd, const char *rel, enum ctk_sd_use use,
+		    struct ctk_err *e);
+
 #endif

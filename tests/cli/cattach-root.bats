@@ -177,6 +177,15 @@ teardown_file() { ctk_root_teardown_file; }
 	run --separate-stderr cattach name=ctk-test:/a -- "$BATS_TEST_TMPDIR/noexec"
 	assert_failure 126
 	[[ "$stderr" == *"cannot execute: Permission denied" ]]
+	# stat's own reason where stat fails for another reason than a
+	# missing file, and a directory said as one (valgrind saw the mode
+	# of a stat that had failed read)
+	run --separate-stderr cattach name=ctk-test:/a -- "$BATS_TEST_TMPDIR/noexec/cmd"
+	assert_refusal 126 cattach
+	assert_equal "$stderr" "cattach: $BATS_TEST_TMPDIR/noexec/cmd: cannot execute: Not a directory"
+	run --separate-stderr cattach name=ctk-test:/a -- "$BATS_TEST_TMPDIR"
+	assert_refusal 126 cattach
+	assert_equal "$stderr" "cattach: $BATS_TEST_TMPDIR: cannot execute: Is a directory"
 }
 
 @test "-g attaches to several hierarchies at once" {

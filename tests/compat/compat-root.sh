@@ -59,6 +59,7 @@ cleanup() {
 	[ -z "$pids" ] || kill -9 $pids 2> /dev/null
 	wait 2> /dev/null
 	unmount_all
+	umount /etc 2> /dev/null	# the overlay: its upper layer is in $T
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -103,8 +104,8 @@ unmount_all() {
 	done
 }
 
-# mount_hiers DIR NAME...: the named hierarchies at DIR/pre-NAME, by
-# cmount (as a ctk user makes them)
+# mount_at DIR NAME: the named hierarchy NAME at DIR, by cmount (as a ctk
+# user makes it)
 mount_at() { mkdir -p "$1" && cmount -c "name=$2" "$1" > /dev/null; }
 
 # dump DIR NAME...: each hierarchy's tree, as lines
@@ -156,7 +157,7 @@ procs_home() {
 # spawn USER:GROUP:PROGRAM: a sleeping process of that user, whose exe is
 # PROGRAM (a path, or a name: a copy of sleep with that name)
 spawn() {
-	local u=${1%%:*} rest=${1#*:} g prog exe pid i
+	local u=${1%%:*} rest=${1#*:} g prog exe pid end
 	g=${rest%%:*}
 	prog=${rest#*:}
 	prog=${prog//_/ }	# a blank in a name is written _
@@ -174,9 +175,15 @@ spawn() {
 	*) setpriv --reuid="$u" --regid="$g" --init-groups "$exe" 1000 & ;;
 	esac
 	pid=$!
-	for i in $(seq 500); do	# until it runs PROGRAM as USER
-		[ "$(readlink "/proc/$pid/exe" 2> /dev/null)" = "$exe" ] &&
-			[ "$(stat -c %U "/proc/$pid")" = "$u" ] && break
+	# until it runs PROGRAM as USER (a state, waited for with a bound: a
+	# busy machine takes its time; past it the case fails, saying so)
+	end=$((SECONDS + ${CTK_WAIT_SECS:-30}))
+	until [ "$(readlink "/proc/$pid/exe" 2> /dev/null)" = "$exe" ] &&
+		[ "$(stat -c %U "/proc/$pid" 2> /dev/null)" = "$u" ]; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			spawn_failed="$spawn_failed $1"
+			break
+		fi
 		sleep 0.01
 	done
 	pids="$pids $pid"
@@ -320,7 +327,14 @@ for case in "$cases"/*.rules; do
 	fi
 	. "$d/plan"
 	pids=
+	spawn_failed=
 	for p in $procs; do spawn "$p"; done
+	if [ -n "$spawn_failed" ]; then
+		echo "not ok $n - $name: not running as asked within the bound:$spawn_failed"
+		{ kill -9 $pids; wait; } 2> /dev/null
+		pids=
+		continue
+	fi
 	for who in libcgroup ctk; do
 		load ctk "$d"	# the destinations, made the same way for both
 		if [ "$who" = libcgroup ]; then

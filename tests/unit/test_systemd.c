@@ -3,6 +3,7 @@
  * the delegation mark, the unit a path belongs to. */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,70 @@ static const char *unit(const char *cpath)
 	const char *u = ctk_sd_unit(cpath, buf, sizeof(buf));
 
 	return u ? u : "(none)";
+}
+
+/* ctk_sd_check_at on a tree of directories: a/b marked delegated */
+static void check_rules(void)
+{
+	struct ctk_err e;
+	char p[400];
+	int root;
+
+	snprintf(p, sizeof(p), "%s/t", dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/t/a", dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/t/a/b", dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/t/a/b/c", dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/t", dir);
+	root = open(p, O_RDONLY | O_DIRECTORY);
+	ok(ctk_sd_check_at(root, "a/x", CTK_SD_MAKE, &e) == -EPERM &&
+	   strstr(e.msg, "systemd's, in no subtree it delegated: run in a "
+		  "unit with Delegate=yes"), "nothing delegated: a mkdir "
+	   "is refused, with the way out (%s)", e.msg);
+	ok(ctk_sd_check_at(root, "a", CTK_SD_MOVE, &e) == -EPERM &&
+	   ctk_sd_check_at(root, ".", CTK_SD_MOVE, &e) == -EPERM,
+	   "nothing delegated: a move is refused, into the root too");
+	snprintf(p, sizeof(p), "%s/t/a/b", dir);
+	if (setxattr(p, "user.delegate", "1", 1, 0) < 0 &&
+	    setxattr(p, "trusted.delegate", "1", 1, 0) < 0) {
+		skip(8, "no user.* or trusted.* extended attributes here");
+	} else {
+		ok(!ctk_sd_check_at(root, "a/b/new", CTK_SD_MAKE, &e) &&
+		   !ctk_sd_check_at(root, "a/b/c/d/e", CTK_SD_MAKE, &e),
+		   "below the delegated a/b: mkdir, with missing parents");
+		ok(!ctk_sd_check_at(root, "a/b", CTK_SD_MOVE, &e) &&
+		   !ctk_sd_check_at(root, "a/b/c", CTK_SD_MOVE, &e),
+		   "a move into the delegated top and below it");
+		ok(ctk_sd_check_at(root, "a/b", CTK_SD_CHANGE, &e) == -EPERM &&
+		   strstr(e.msg, "the top of a subtree systemd delegated"),
+		   "the top's own settings and removal are its unit's (%s)",
+		   e.msg);
+		ok(!ctk_sd_check_at(root, "a/b/c", CTK_SD_CHANGE, &e) &&
+		   !ctk_sd_check_at(root, "/a//b/./c/", CTK_SD_CHANGE, &e),
+		   "below the top: its own, however the path is written");
+		ok(ctk_sd_check_at(root, "a/x", CTK_SD_MAKE, &e) == -EPERM &&
+		   ctk_sd_check_at(root, "a", CTK_SD_CHANGE, &e) == -EPERM,
+		   "beside and above the delegated subtree: systemd's");
+		ok(ctk_sd_check_at(root, "a/b/../x", CTK_SD_MAKE, &e) < 0,
+		   "'..' does not climb out of the delegated subtree");
+		ok(ctk_sd_check_at(root, ".", CTK_SD_CHANGE, &e) == -EPERM,
+		   "the root: systemd's");
+		ok(!ctk_sd_check_at(root, "a/b/c/missing/x", CTK_SD_CHANGE,
+				    &e), "below the top, a missing one: its "
+		   "own (the tool says it is missing)");
+	}
+	close(root);
+	snprintf(p, sizeof(p), "%s/t/a/b/c", dir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/t/a/b", dir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/t/a", dir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/t", dir);
+	rmdir(p);
 }
 
 int main(void)
@@ -115,6 +180,7 @@ int main(void)
 	}
 	close(fd);
 	rmdir(sub);
+	check_rules();
 	snprintf(sub, sizeof(sub), "%s/comm", dir);
 	unlink(sub);
 	snprintf(sub, sizeof(sub), "%s/cgroup", dir);
