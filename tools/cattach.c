@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -82,13 +84,21 @@ static void hold_undo(struct cattach_control *ctl, const bool *held)
 
 static int exec_command(struct cattach_control *ctl)
 {
+	struct stat st;
+	int err;
+
 	execvp(ctl->cmd[0], ctl->cmd);
-	if (errno == ENOENT) {
+	err = errno;
+	if (err == ENOENT) {
 		ctk_msg(&ctl->cli, "%s: command not found", ctl->cmd[0]);
 		return CTK_EXIT_NOT_FOUND;
 	}
+	/* execve says EACCES for a directory: said as the shell says it */
+	if (err == EACCES && strchr(ctl->cmd[0], '/') &&
+	    !stat(ctl->cmd[0], &st) && S_ISDIR(st.st_mode))
+		err = EISDIR;
 	ctk_msg(&ctl->cli, "%s: cannot execute: %s", ctl->cmd[0],
-		strerror(errno));
+		strerror(err));
 	return CTK_EXIT_CANNOT_EXEC;
 }
 
