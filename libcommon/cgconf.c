@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "ctk/cgconf.h"
+#include "ctk/systemd.h"
 #include "ctk/path.h"
 #include "ctk/container.h"
 #include "ctk/tree.h"
@@ -814,7 +815,7 @@ static void perm_to_opts(const struct ctk_cgc_perm *p,
 
 /* One group in one hierarchy: the blocks that name it, merged. */
 static int apply_one(const struct ctk_cgc_group *g,
-		     const struct ctk_hierarchy *hy, const char *ns,
+		     const struct ctk_hierarchy *hy, const char *ns, bool check,
 		     const struct ctk_cgc_perm *perm,
 		     const struct ctk_hierarchies *h,
 		     struct ctk_create_txn *txn, struct ctk_err *e)
@@ -822,7 +823,7 @@ static int apply_one(const struct ctk_cgc_group *g,
 	char spec[CTK_CPATH_MAX + 300], name[CTK_CPATH_MAX + 2];
 	struct ctk_values vals = { 0 };
 	struct ctk_create_opts o;
-	struct ctk_target t;
+	struct ctk_target t = { 0 };
 	bool existed;
 	int rc = 0;
 
@@ -856,10 +857,18 @@ static int apply_one(const struct ctk_cgc_group *g,
 		return ctk_err_setx(e, ENAMETOOLONG, "group name too long");
 	}
 	rc = ctk_target_from_string(spec, h, &t, e);
-	if (!rc) {
-		rc = ctk_container_create(&t, &o, txn, &existed, e);
-		ctk_target_free(&t);
+	if (!rc && check) {
+		int fd = ctk_container_open(&t);
+
+		if (fd >= 0)
+			close(fd);
+		/* the message names the file, line and group */
+		rc = ctk_sd_check(&t, fd >= 0 ? CTK_SD_CHANGE : CTK_SD_MAKE, e);
 	}
+	if (!rc)
+		rc = ctk_container_create(&t, &o, txn, &existed, e);
+	if (t.hier)
+		ctk_target_free(&t);
 	ctk_values_free(&vals);
 	return rc;
 }
@@ -947,8 +956,8 @@ int ctk_cgconfig_apply(const struct ctk_cgconfig *c,
 				continue;
 			if (ndone < CTK_ARRAY_SIZE(done))
 				done[ndone++] = hy;
-			rc = apply_one(g, hy, ns_of(c, g->file, hy, h, e), &perm,
-				       h, &txn, e);
+			rc = apply_one(g, hy, ns_of(c, g->file, hy, h, e),
+				       c->systemd_check, &perm, h, &txn, e);
 			if (rc)
 				ctk_err_prefix(e, "%s: line %d: group %s", g->file,
 					       g->line, g->name);

@@ -27,7 +27,8 @@
 
 struct cattach_control {
 	struct ctk_cli cli;
-	int threads, cgroupns, all, rules, verbose, watch, sticky, transient;
+	int threads, cgroupns, all, rules, verbose, watch, sticky, transient,
+	    force;
 	char *rules_path;	/* --rules=FILE */
 	char *rules_pid;	/* what --rules took that is a PID */
 	char *log_path;
@@ -123,6 +124,9 @@ static int open_targets(struct cattach_control *ctl)
 			return CTK_EXIT_FAILURE;
 		}
 		ctl->fds[i] = fd;
+		/* systemd's tree: what it delegated only, unless --force */
+		if (ctk_cli_systemd_check(&ctl->cli, t, CTK_SD_MOVE, ctl->force))
+			return CTK_EXIT_FAILURE;
 	}
 	return 0;
 }
@@ -199,6 +203,13 @@ static int make_transient(struct cattach_control *ctl, struct ctk_err *e)
 			goto undo;
 		}
 		ctl->ntargets++;
+		if (ctk_cli_systemd_check(&ctl->cli, t, CTK_SD_MAKE,
+					  ctl->force)) {
+			ctl->ntargets--;
+			ctk_target_free(t);
+			e->code = EPERM;
+			goto undo;
+		}
 		if (ctk_container_create(t, &o, NULL, &existed, e)) {
 			ctk_target_format(t, where, sizeof(where));
 			if (e->code == EEXIST)
@@ -607,6 +618,9 @@ int main(int argc, const char **argv)
 		  CTK_CGRULES_DEFAULT ")", "FILE" },
 		{ "watch", 'w', POPT_ARG_NONE, &ctl.watch, 0,
 		  "with --rules: classify every new process (a daemon)", NULL },
+		{ "force", '\0', POPT_ARG_NONE, &ctl.force, 0,
+		  "also where systemd manages the tree outside what it "
+		  "delegated (said in a warning)", NULL },
 		{ "sticky", '\0', POPT_ARG_NONE, &ctl.sticky, 0,
 		  "hold the container: the rules daemon moves nothing "
 		  "out of it", NULL },

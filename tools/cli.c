@@ -521,6 +521,25 @@ int ctk_parse_mode(const char *s, mode_t *mode)
 	return 0;
 }
 
+int ctk_cli_systemd_check(const struct ctk_cli *cli, const struct ctk_target *t,
+			  enum ctk_sd_use use, bool force)
+{
+	char where[512], why[512];
+	struct ctk_err e = { 0 };
+	int rc = ctk_sd_check(t, use, &e);
+
+	if (!rc)
+		return 0;
+	ctk_target_format(t, where, sizeof(where));
+	if (rc == -EPERM && force) {
+		ctk_warn(cli, "%s: systemd's tree, written as asked (--force)",
+			 where);
+		return 0;
+	}
+	ctk_msg(cli, "%s: %s", where, ctk_err_reason(&e, why, sizeof(why)));
+	return CTK_EXIT_FAILURE;
+}
+
 int ctk_cli_command_check(const struct ctk_cli *cli, const char *cmd)
 {
 	const char *path = getenv("PATH"), *p;

@@ -12,6 +12,7 @@
 #include "ctk/c.h"
 #include "ctk/container.h"
 #include "ctk/output.h"
+#include "ctk/systemd.h"
 
 struct ctk_cli {
 	const char *tool;
@@ -138,6 +139,15 @@ int ctk_cli_split_command(int argc, const char **argv, char ***cmd);
  * the exit code with its message said: CTK_EXIT_NOT_FOUND (127),
  * CTK_EXIT_CANNOT_EXEC (126). For tools that must know before they fork.
  */
+/*
+ * Whether @use of @t is this call's to do where systemd manages its
+ * hierarchy (ctk/systemd.h): 0 to go on, with a warning when only @force
+ * lets it; else the reason is said, "TOOL: SPEC: REASON", and the exit
+ * code returned.
+ */
+int ctk_cli_systemd_check(const struct ctk_cli *cli, const struct ctk_target *t,
+			  enum ctk_sd_use use, bool force);
+
 int ctk_cli_command_check(const struct ctk_cli *cli, const char *cmd);
 
 /* -h means --help, as in util-linux (before any "--"). */

@@ -15,7 +15,7 @@
 
 struct cmkdir_control {
 	struct ctk_cli cli;
-	int parents, verbose, existing, dry_run;
+	int parents, verbose, existing, dry_run, force;
 	char *mode, *file_mode, *owner, *task_owner, *notify, *enable,
 	     *config, *copy_from;
 	struct ctk_values values;	/* --copy-from's, then --set's */
@@ -299,6 +299,21 @@ static int create_all(struct cmkdir_control *ctl, const char **specs,
 			close(fd);
 		}
 	}
+	/* systemd's tree: what it delegated only, unless --force */
+	for (i = 0; !ret && i < n; i++) {
+		int fd = ctk_container_open(&t[i]);
+
+		if (fd >= 0)
+			close(fd);
+		/* an existing one that -p leaves as it is: nothing written */
+		if (fd >= 0 && !ctl->nsets && !ctl->copy_from && !ctl->mode &&
+		    !ctl->file_mode && !ctl->owner && !ctl->task_owner &&
+		    !ctl->notify && !ctl->enable)
+			continue;
+		ret = ctk_cli_systemd_check(&ctl->cli, &t[i], fd >= 0 ?
+					    CTK_SD_CHANGE : CTK_SD_MAKE,
+					    ctl->force);
+	}
 	if (!ret && ctl->dry_run) {
 		ret = dry_run(ctl, t, n);
 		goto done;
@@ -438,6 +453,14 @@ static int load_config(struct cmkdir_control *ctl)
 		return CTK_EXIT_FAILURE;
 	}
 	ret = CTK_EXIT_OK;
+	c.systemd_check = !ctl->force;
+	for (size_t i = 0; ctl->force && i < ctl->hier.n; i++)
+		if (ctk_sd_manages(&ctl->hier.v[i], "/proc/1")) {
+			ctk_warn(&ctl->cli, "%s: systemd's tree is written as "
+				 "the file asks, delegated or not (--force)",
+				 ctl->config);
+			break;
+		}
 	if (ctk_cgconfig_apply(&c, &def, &ctl->hier, &e)) {
 		ctk_msg_err_op(&ctl->cli, NULL, &e, CTK_OP_MKDIR);
 		ret = ctk_exit_for_errno(e.code);
@@ -485,6 +508,9 @@ int main(int argc, const char **argv)
 		{ "existing", '\0', POPT_ARG_NONE, &ctl.existing, 0,
 		  "set values of containers that exist; make none (cgset)",
 		  NULL },
+		{ "force", '\0', POPT_ARG_NONE, &ctl.force, 0,
+		  "also where systemd manages the tree outside what it "
+		  "delegated (said in a warning)", NULL },
 		{ "dry-run", 'n', POPT_ARG_NONE, &ctl.dry_run, 0,
 		  "say what would be made and set; change nothing", NULL },
 		{ "verbose", 'v', POPT_ARG_NONE, &ctl.verbose, 0,

@@ -31,7 +31,7 @@
 struct crelease_control {
 	struct ctk_cli cli;
 	int sweep, remove, watch, once, dry_run, all, verbose, recursive, kill,
-	    mark, unmark;
+	    mark, unmark, force;
 	size_t kept;		/* --remove -r: containers said to be kept */
 	char to_where[600];	/* --to, for -v (escaped) */
 	char *log_path, *agent, *to_spec;
@@ -356,7 +356,10 @@ static int do_remove(struct crelease_control *ctl, const char **specs,
 		}
 		ctk_target_format(&t, where, sizeof(where));
 		rootfd = ctk_hierarchy_fd(t.hier);
-		if (rootfd < 0) {
+		if (ctk_cli_systemd_check(&ctl->cli, &t, CTK_SD_CHANGE,
+					  ctl->force)) {
+			failed++;
+		} else if (rootfd < 0) {
 			ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN,
 				      rootfd);
 			failed++;
@@ -522,7 +525,10 @@ static int do_remove_trees(struct crelease_control *ctl, const char **specs,
 		int rc;
 
 		ctk_target_format(&t[i], where, sizeof(where));
-		rc = remove_tree(ctl, &t[i], where);
+		rc = ctk_cli_systemd_check(&ctl->cli, &t[i], CTK_SD_CHANGE,
+					   ctl->force);
+		if (!rc)
+			rc = remove_tree(ctl, &t[i], where);
 		failed += rc == CTK_EXIT_FAILURE;
 		partial += rc == CTK_EXIT_PARTIAL;
 		ctk_target_free(&t[i]);
@@ -643,6 +649,9 @@ int main(int argc, const char **argv)
 		  "remove every releasable container below each SPEC", NULL },
 		{ "remove", 'R', POPT_ARG_NONE, &ctl.remove, 0,
 		  "remove these empty containers now", NULL },
+		{ "force", '\0', POPT_ARG_NONE, &ctl.force, 0,
+		  "with --remove: also where systemd manages the tree "
+		  "outside what it delegated (said in a warning)", NULL },
 		{ "recursive", 'r', POPT_ARG_NONE, &ctl.recursive, 0,
 		  "with --remove: the whole tree, its tasks moved to the "
 		  "parent", NULL },
@@ -721,6 +730,10 @@ int main(int argc, const char **argv)
 	if (ctl.recursive && !ctl.remove) {
 		ret = ctk_usage_error(&ctl.cli, "--recursive goes with "
 				      "--remove");
+		goto out;
+	}
+	if (ctl.force && !ctl.remove) {
+		ret = ctk_usage_error(&ctl.cli, "--force goes with --remove");
 		goto out;
 	}
 	if (ctl.to_spec && (!ctl.recursive || ctl.kill)) {

@@ -66,6 +66,9 @@ struct ctk_cgconfig {
 	size_t nfiles, capfiles;
 	struct ctk_cgc_ns *ns;		/* namespace sections' entries */
 	size_t nns, capns;
+	bool systemd_check;		/* apply: refuse what is systemd's
+					 * (ctk_sd_check), as the tools do
+					 * unless --force */
 	char **warnings;		/* sections skipped: "FILE: line N: ..." */
 	size_t nwarnings, capwarnings;
 };

@@ -47,3 +47,9 @@ load helpers/common
 	# the log file did not take fd 0-2: it got the line
 	grep -q 'refused' "$log"
 }
+
+@test "--force goes with --remove" {
+	run --separate-stderr crelease --force --sweep :/x
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "crelease: --force goes with --remove"
+}

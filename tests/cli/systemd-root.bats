@@ -48,10 +48,13 @@ teardown_file() { ctk_root_teardown_file; }
 # at a copy of this build's TOOL, as a runtime unit of the guest's systemd.
 # A copy in /run: the unit's PrivateTmp= hides a build tree below /tmp
 # (CI's fresh clone), as it would hide any binary there
+# install_unit NAME TOOL [ARGS]: ARGS in place of the unit's own arguments
 install_unit() {
 	install -D -m 0755 "$CTK_BUILDDIR/$2" "/run/ctk-lane/$2"
 	sed "s|^ExecStart=[^ ]*/$2|ExecStart=/run/ctk-lane/$2|" \
 		"$CTK_BUILDDIR/contrib/$1" > "/run/systemd/system/$1"
+	[ -z "${3:-}" ] ||
+		sed -i "s|^ExecStart=\([^ ]*\) .*|ExecStart=\1 $3|" "/run/systemd/system/$1"
 	# a sanitizer build: LeakSanitizer stops the world with ptrace at
 	# exit, which the unit's seccomp filter refuses (a failed stop);
 	# the leak checks run in the host suite
@@ -67,47 +70,51 @@ main_pid() { systemctl show -p MainPID --value "$1"; }
 new_main() { local p; p=$(main_pid "$1"); [ "$p" != 0 ] && [ "$p" != "$2" ] && state_is "$1" active; }
 is_in() { [ "$(ctk_cgroup_of "$1" "")" = "$2" ]; }
 
-# release_job N: a marked container :/services/N that had a task, emptied
+# release_job N: a marked container services/N that had a task, emptied,
+# in the tests' delegated subtree (on a systemd host ctk makes containers
+# in what systemd delegated: the lane's service is Delegate=yes)
 release_job() {
-	run cmkdir -N ":/services/$1"
+	run cmkdir -N ":$SVS/$1"
 	assert_success
-	run cattach ":/services/$1" -- true
+	run cattach ":$SVS/$1" -- true
 	assert_success
 }
 
-@test "crelease-watch.service: started, it releases an emptied marked container below :/services; stopped, it does not; started again, it does; killed, systemd restarts it" {
-	[ -d "$CG/services" ] || { mkdir "$CG/services"; MINE+=("$CG/services"); }
-	install_unit crelease-watch.service crelease
+@test "crelease-watch.service: started, it releases an emptied marked container below the services it watches; stopped, it does not; started again, it does; killed, systemd restarts it" {
+	SV=${CTK_V2_BASE:-$CG}/services
+	SVS=${SV#$CG}
+	[ -d "$SV" ] || { mkdir "$SV"; MINE+=("$SV"); }
+	install_unit crelease-watch.service crelease "--watch :$SVS"
 	run systemctl start crelease-watch.service
 	assert_success
 	ctk_wait_until state_is crelease-watch.service active
 	release_job ctk-j1
-	ctk_wait_until gone "$CG/services/ctk-j1"
-	ctk_wait_until journal_has crelease-watch.service ":/services/ctk-j1"
+	ctk_wait_until gone "$SV/ctk-j1"
+	ctk_wait_until journal_has crelease-watch.service ":$SVS/ctk-j1"
 	run systemctl stop crelease-watch.service
 	assert_success
 	state_is crelease-watch.service inactive
 	release_job ctk-j2
-	[ -d "$CG/services/ctk-j2" ]
+	[ -d "$SV/ctk-j2" ]
 	# at its start it releases what became releasable while it was away
 	run systemctl start crelease-watch.service
 	assert_success
-	ctk_wait_until gone "$CG/services/ctk-j2"
+	ctk_wait_until gone "$SV/ctk-j2"
 	# a crash: Restart=on-failure brings it back, and it works on
 	old=$(main_pid crelease-watch.service)
 	kill -9 "$old"
 	ctk_wait_until new_main crelease-watch.service "$old"
 	release_job ctk-j3
-	ctk_wait_until gone "$CG/services/ctk-j3"
+	ctk_wait_until gone "$SV/ctk-j3"
 	# what is not marked stays
-	run cmkdir ":/services/ctk-keep"
+	run cmkdir ":$SVS/ctk-keep"
 	assert_success
-	run cattach ":/services/ctk-keep" -- true
+	run cattach ":$SVS/ctk-keep" -- true
 	assert_success
 	run systemctl stop crelease-watch.service
 	assert_success
-	[ -d "$CG/services/ctk-keep" ]
-	rmdir "$CG/services/ctk-keep"
+	[ -d "$SV/ctk-keep" ]
+	rmdir "$SV/ctk-keep"
 }
 
 @test "cattach-rules.service: started with /etc/cgrules.conf, it classifies a new process; reloaded, it uses the new rules; stopped, it is gone" {
@@ -115,11 +122,13 @@ release_job() {
 	mkdir -p "$T"
 	chmod 755 "$BATS_TEST_TMPDIR" "$T"
 	cp /bin/sleep "$T/ctkslp$$"
-	A=$CG/ctk-rules-a.$$
-	B=$CG/ctk-rules-b.$$
+	# the destinations in the tests' delegated subtree, where the
+	# processes start (on a systemd host ctk moves processes there)
+	A=${CTK_V2_BASE:-$CG}/ctk-rules-a.$$
+	B=${CTK_V2_BASE:-$CG}/ctk-rules-b.$$
 	mkdir "$A" "$B"
 	MINE+=("$A" "$B")
-	printf 'root:ctkslp%s unified /ctk-rules-a.%s\n' "$$" "$$" > /etc/cgrules.conf
+	printf 'root:ctkslp%s unified %s\n' "$$" "${A#$CG}" > /etc/cgrules.conf
 	install_unit cattach-rules.service cattach
 	run systemctl start cattach-rules.service
 	assert_success
@@ -127,15 +136,15 @@ release_job() {
 	"$T/ctkslp$$" 1000 >/dev/null 2>&1 3>&- &
 	p1=$!
 	CTK_PIDS="${CTK_PIDS:-} $p1"
-	ctk_wait_until is_in "$p1" "/ctk-rules-a.$$"
-	printf 'root:ctkslp%s unified /ctk-rules-b.%s\n' "$$" "$$" > /etc/cgrules.conf
+	ctk_wait_until is_in "$p1" "${A#$CG}"
+	printf 'root:ctkslp%s unified %s\n' "$$" "${B#$CG}" > /etc/cgrules.conf
 	run systemctl reload cattach-rules.service
 	assert_success
 	ctk_wait_until journal_has cattach-rules.service "reloaded 1 rule from /etc/cgrules.conf"
 	"$T/ctkslp$$" 1000 >/dev/null 2>&1 3>&- &
 	p2=$!
 	CTK_PIDS="$CTK_PIDS $p2"
-	ctk_wait_until is_in "$p2" "/ctk-rules-b.$$"
+	ctk_wait_until is_in "$p2" "${B#$CG}"
 	run systemctl stop cattach-rules.service
 	assert_success
 	state_is cattach-rules.service inactive
@@ -195,4 +204,59 @@ _delegated() { [ "$(getfattr --only-values -n trusted.delegate "$1" 2>/dev/null)
 	[[ "${lines[0]}" == *" UNIT "*" DELEGATE" ]]
 	assert_line --regexp "^/init.scope .* init.scope +0$"
 	rmdir "$S/job/evil.service" "$S/job"
+}
+
+@test "systemd's tree is its own: cmkdir, cmkdir -s, cattach and crelease --remove are refused outside what it delegated, with the way out; --force says so and does it; inside a delegated scope they work, but for the scope's own settings and removal" {
+	out=":/ctk-outside-$$"
+	way="systemd's, in no subtree it delegated: run in a unit with Delegate=yes (systemd-run --scope -p Delegate=yes), or --force"
+	run --separate-stderr cmkdir "$out"
+	assert_refusal 1 cmkdir
+	assert_equal "$stderr" "cmkdir: $out: $way"
+	[ ! -e "$CG/ctk-outside-$$" ]
+	run --separate-stderr cmkdir --force "$out"
+	assert_success
+	MINE+=("$CG/ctk-outside-$$")
+	assert_equal "$stderr" "cmkdir: $out: systemd's tree, written as asked (--force)"
+	[ -d "$CG/ctk-outside-$$" ]
+	run --separate-stderr cmkdir --existing -s cgroup.max.depth=2 "$out"
+	assert_refusal 1 cmkdir
+	[ "$(cat "$CG/ctk-outside-$$/cgroup.max.depth")" = max ]
+	run --separate-stderr cattach "$out" -- true
+	assert_refusal 1 cattach
+	assert_equal "$stderr" "cattach: $out: $way"
+	run --separate-stderr cattach --force "$out" -- true
+	assert_success
+	run --separate-stderr crelease --remove "$out"
+	assert_refusal 1 crelease
+	[ -d "$CG/ctk-outside-$$" ]
+	run --separate-stderr crelease --remove --force "$out"
+	assert_success
+	[ ! -e "$CG/ctk-outside-$$" ]
+	# a file asking for systemd's tree: refused, nothing made
+	printf 'group ctk-outside-%s {\n\t"unified" {\n\t}\n}\n' "$$" > "$BATS_TEST_TMPDIR/o.conf"
+	run --separate-stderr cmkdir --config "$BATS_TEST_TMPDIR/o.conf"
+	assert_failure 1
+	assert_equal "$stderr" "cmkdir: $BATS_TEST_TMPDIR/o.conf: line 1: group ctk-outside-$$: $way"
+	[ ! -e "$CG/ctk-outside-$$" ]
+	# inside a scope systemd delegated: the delegatee's
+	scope_up "ctk-mine-$$"
+	in=":/system.slice/ctk-mine-$$.scope"
+	run cmkdir -s cgroup.max.depth=3 "$in/a"
+	assert_success
+	[ "$(cat "$CG/system.slice/ctk-mine-$$.scope/a/cgroup.max.depth")" = 3 ]
+	run cattach "$in/a" -- true
+	assert_success
+	run crelease --remove "$in/a"
+	assert_success
+	[ ! -e "$CG/system.slice/ctk-mine-$$.scope/a" ]
+	# its top's own settings and removal are the unit's
+	run --separate-stderr cmkdir --existing -s cgroup.max.depth=2 "$in"
+	assert_refusal 1 cmkdir
+	assert_equal "$stderr" "cmkdir: $in: the top of a subtree systemd delegated: its own settings and its removal are its unit's (systemctl set-property, systemctl stop), or --force"
+	run --separate-stderr crelease --remove "$in"
+	assert_refusal 1 crelease
+	[ -d "$CG/system.slice/ctk-mine-$$.scope" ]
+	# a move into it is the delegatee's
+	run cattach "$in" -- true
+	assert_success
 }

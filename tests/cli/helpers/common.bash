@@ -167,10 +167,12 @@ ctk_need_v2() {
 		skip "no cgroup2 hierarchy in this layout (what comes before in this test ran)"
 }
 
+# On a systemd host the tests work in a subtree systemd delegated to them
+# (the field lane's systemd lane sets CTK_V2_BASE to its service's).
 ctk_v2_scratch() {
 	local root
 	ctk_need_v2
-	root=$(ctk_v2_root)
+	root=${CTK_V2_BASE:-$(ctk_v2_root)}
 	V2=$root/ctk-test.$$.$BATS_TEST_NUMBER
 	mkdir "$V2"
 	echo "$V2" >> "$BATS_FILE_TMPDIR/v2-scratch"
