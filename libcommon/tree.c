@@ -149,7 +149,7 @@ static struct ctk_node *node_add(struct ctk_tree *t)
 }
 
 static void read_state(int pfd, int fd, enum ctk_hier_type type,
-		       struct ctk_node *nd)
+		       unsigned flags, struct ctk_node *nd)
 {
 	long v;
 	int r;
@@ -176,7 +176,8 @@ static void read_state(int pfd, int fd, enum ctk_hier_type type,
 		r = ctk_v2_notify_get(pfd, fd);
 		nd->notify = r < 0 ? -1 : r;
 	}
-	nd->delegated = ctk_sd_delegated_fd(fd);
+	if (flags & CTK_TREE_DELEGATE)
+		nd->delegated = ctk_sd_delegated_fd(fd);
 }
 
 bool ctk_tree_value_name_ok(const char *name)
@@ -254,7 +255,7 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 	nd->parent = -1;
 	nd->is_root = !strcmp(cpath, "/");
 	if (flags & CTK_TREE_STATE)
-		read_state(pfd, fd, type, nd);
+		read_state(pfd, fd, type, flags, nd);
 	if (read_values(fd, w, nd)) {
 		close(fd);
 		rc = ctk_err_setx(e, ENOMEM, "out of memory");
@@ -352,7 +353,7 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 			nd->parent = (long)parent;
 			nd->depth = t->v[parent].depth + 1;
 			if (flags & CTK_TREE_STATE)
-				read_state(fr->fd, fd, type, nd);
+				read_state(fr->fd, fd, type, flags, nd);
 			if (read_values(fd, w, nd)) {
 				close(fd);
 				rc = ctk_err_setx(e, ENOMEM, "out of memory");
@@ -497,7 +498,7 @@ static int tree_load_split(int pfd, int dirfd, const char *cpath,
 	t->v[0].is_root = !strcmp(cpath, "/");
 	t->v[0].nchildren = (unsigned)n;
 	if (w->flags & CTK_TREE_STATE)
-		read_state(pfd, dirfd, type, &t->v[0]);
+		read_state(pfd, dirfd, type, w->flags, &t->v[0]);
 	if (read_values(dirfd, w, &t->v[0])) {
 		rc = ctk_err_setx(e, ENOMEM, "out of memory");
 		goto out;

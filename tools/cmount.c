@@ -550,7 +550,7 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 {
 	struct libscols_line **lines;
 	char label[512], where[1024], **units = NULL;
-	bool want_pids = false, want_units = false;
+	bool want_pids = false, want_units = false, want_marks = false;
 	pid_t *pids = NULL;
 	size_t npids;
 	struct ctk_tree tr;
@@ -558,17 +558,19 @@ static int add_tree(struct cmount_control *ctl, struct libscols_table *tb,
 	int rc;
 
 	ctk_target_format(t, where, sizeof(where));
-	rc = ctk_tree_load_values(t, CTK_TREE_STATE, ctl->files, ctl->nfiles,
-				  &tr, &e);
+	for (size_t i = 0; i < n; i++) {
+		want_pids |= ids[i] == T_PIDS;
+		want_units |= ids[i] == T_UNIT;
+		want_marks |= ids[i] == T_UNIT || ids[i] == T_DELEGATE;
+	}
+	rc = ctk_tree_load_values(t, CTK_TREE_STATE |
+				  (want_marks ? CTK_TREE_DELEGATE : 0),
+				  ctl->files, ctl->nfiles, &tr, &e);
 	if (rc) {
 		ctk_msg_err(&ctl->cli, where, &e);
 		return e.code;
 	}
 	ctk_hierarchy_label(t->hier, label, sizeof(label));
-	for (size_t i = 0; i < n; i++) {
-		want_pids |= ids[i] == T_PIDS;
-		want_units |= ids[i] == T_UNIT;
-	}
 	lines = calloc(tr.n, sizeof(*lines));
 	if (!lines || (want_units && !(units = tree_units(t, &tr)))) {
 		free(lines);

@@ -18,7 +18,8 @@ struct ctk_node {
 	unsigned hidden;	/* of those, covered by a mount: not walked */
 	bool is_root;		/* the hierarchy root */
 	bool releasable;	/* empty, no children, notify set, not root */
-	bool delegated;		/* systemd's delegation mark (ctk/systemd.h) */
+	bool delegated;		/* systemd's delegation mark (ctk/systemd.h),
+				 * read with CTK_TREE_DELEGATE */
 	char **values;		/* ctk_tree_load_values: whole files, NULL
 				 * where the file is absent */
 };
@@ -31,6 +32,9 @@ struct ctk_tree {
 
 /* Read the state files of every container (else: names only). */
 #define CTK_TREE_STATE	(1u << 0)
+/* With CTK_TREE_STATE: also systemd's delegation mark (nd->delegated),
+ * one more system call a container, for those who show it. */
+#define CTK_TREE_DELEGATE	(1u << 1)
 
 void ctk_tree_free(struct ctk_tree *t);
 
