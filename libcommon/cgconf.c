@@ -521,6 +521,151 @@ static int ns_pair(void *arg, const char *key, const char *value, int line,
 	return 0;
 }
 
+
+/* Keep the warning @w (malloc'd; freed here on failure). */
+static int add_warning(struct ctk_cgconfig *c, char *w, struct ctk_err *e)
+{
+	if (CTK_GROW(c->warnings, c->capwarnings, c->nwarnings, 4)) {
+		free(w);
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	c->warnings[c->nwarnings++] = w;
+	return 0;
+}
+
+/* systemd { slice = S; scope = N; setdefault = yes; pid = P; } */
+struct sd_section {
+	char slice[256], scope[256];
+	int setdefault;		/* -1 unset */
+	bool pid;
+	int pid_line;
+};
+
+static int sd_pair(void *arg, const char *key, const char *value, int line,
+		   struct ctk_err *e)
+{
+	struct sd_section *s = arg;
+	char q[40];
+
+	if (!strcmp(key, "slice") || !strcmp(key, "scope")) {
+		char *dst = key[1] == 'l' ? s->slice : s->scope;
+
+		if (strlen(value) >= sizeof(s->slice))
+			return ctk_err_setx(e, EINVAL, "line %d: systemd: %s "
+					    "too long", line, key);
+		snprintf(dst, sizeof(s->slice), "%s", value);
+		return 0;
+	}
+	if (!strcmp(key, "setdefault")) {
+		if (strcmp(value, "yes") && strcmp(value, "no"))
+			return ctk_err_setx(e, EINVAL, "line %d: systemd: "
+					    "setdefault is yes or no", line);
+		s->setdefault = !strcmp(value, "yes");
+		return 0;
+	}
+	if (!strcmp(key, "pid")) {
+		s->pid = true;
+		s->pid_line = line;
+		return 0;
+	}
+	return ctk_err_setx(e, EINVAL, "line %d: systemd: %s: slice, scope, "
+			    "setdefault or pid expected", line,
+			    shown(key, q));
+}
+
+/*
+ * A slice's cgroup path from its name, as systemd nests them:
+ * "a-b.slice" is "a.slice/a-b.slice", "-.slice" the root (""). -1 when
+ * the name is not a slice's.
+ */
+static int slice_path(const char *slice, char *buf, size_t size)
+{
+	size_t len = strlen(slice), off = 0;
+
+	if (!strcmp(slice, "-.slice")) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (len <= 6 || strcmp(slice + len - 6, ".slice") || slice[0] == '-')
+		return -1;
+	buf[0] = '\0';
+	for (size_t i = 0; i < len - 6; i++) {
+		int n;
+
+		if (slice[i] != '-' && i != len - 7)
+			continue;
+		n = snprintf(buf + off, size - off, "%s%.*s.slice",
+			     off ? "/" : "", (int)(slice[i] == '-' ? i : i + 1),
+			     slice);
+		if (n < 0 || (size_t)n >= size - off)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+static int parse_systemd(struct lexer *lx, struct ctk_cgconfig *c,
+			 struct ctk_err *e)
+{
+	struct sd_section s = { .setdefault = -1 };
+	char path[600], sl[256], un[256], *w;
+	struct ctk_cgc_scope *sc;
+	const char *file = c->nfiles ? c->files[c->nfiles - 1] : "";
+	int line = lx->line, rc = expect(lx, T_LBRACE, "systemd", e);
+
+	if (!rc)
+		rc = parse_pairs(lx, sd_pair, &s, e);
+	if (rc)
+		return rc;
+	if (!s.slice[0] || !s.scope[0])
+		return ctk_err_setx(e, EINVAL, "line %d: systemd: a slice and "
+				    "a scope are needed", line);
+	if (slice_path(s.slice, path, sizeof(path)) ||
+	    strlen(path) + strlen(s.scope) + 2 >= sizeof(path))
+		return ctk_err_setx(e, EINVAL, "line %d: systemd: slice: not a "
+				    "slice's name (NAME.slice)", line);
+	snprintf(path + strlen(path), sizeof(path) - strlen(path), "%s%s",
+		 path[0] ? "/" : "", s.scope);
+	{	/* the scope's names as systemd gives them */
+		char abs[sizeof(path) + 1];
+
+		snprintf(abs, sizeof(abs), "/%s", path);
+		rc = ctk_sd_scope_names(abs, sl, sizeof(sl), un, sizeof(un), e);
+		if (rc)
+			return ctk_err_prefix(e, "line %d: systemd", line);
+	}
+	if (s.setdefault == 1)
+		for (size_t i = 0; i < c->nscopes; i++)
+			if (c->scopes[i].setdefault &&
+			    c->scopes[i].file == file)
+				return ctk_err_setx(e, EINVAL, "line %d: "
+						    "systemd: a second default "
+						    "scope (line %d has one)",
+						    line, c->scopes[i].line);
+	if (CTK_GROW(c->scopes, c->capscopes, c->nscopes, 2))
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	sc = &c->scopes[c->nscopes];
+	sc->cpath = strdup(path);
+	if (!sc->cpath)
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	sc->setdefault = s.setdefault == 1;
+	sc->file = file;
+	sc->line = line;
+	c->nscopes++;
+	if (sc->setdefault) {	/* the file's v2 groups below it */
+		rc = ns_pair(c, "unified", path, line, e);
+		if (rc)
+			return rc;
+	}
+	if (!s.pid)
+		return 0;
+	if (asprintf(&w, "%s: line %d: systemd: pid skipped: the scope is "
+		     "kept by an idle process of its own (move a process "
+		     "into it with cattach)", file, s.pid_line) < 0)
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	return add_warning(c, w, e);
+}
+
 static int parse_text(struct lexer *lx, struct ctk_cgconfig *c,
 		      struct ctk_err *e)
 {
@@ -561,9 +706,12 @@ static int parse_text(struct lexer *lx, struct ctk_cgconfig *c,
 				rc = parse_pairs(lx, ns_pair, c, e);
 		} else if (!strcmp(lx->word, "template")) {
 			rc = skip_section(lx, c, e);
+		} else if (!strcmp(lx->word, "systemd")) {
+			rc = parse_systemd(lx, c, e);
 		} else {
 			return ctk_err_setx(e, EINVAL, "line %d: %s: group, "
-					    "default or mount expected",
+					    "default, mount, namespace, "
+					    "template or systemd expected",
 					    lx->line, shown(lx->word, q));
 		}
 		if (rc)
@@ -619,12 +767,7 @@ static int skip_section(struct lexer *lx, struct ctk_cgconfig *c,
 		     "cattach --rules makes the containers a cgrules.conf "
 		     "template names") < 0)
 		return ctk_err_setx(e, ENOMEM, "out of memory");
-	if (CTK_GROW(c->warnings, c->capwarnings, c->nwarnings, 4)) {
-		free(w);
-		return ctk_err_setx(e, ENOMEM, "out of memory");
-	}
-	c->warnings[c->nwarnings++] = w;
-	return 0;
+	return add_warning(c, w, e);
 }
 
 int ctk_cgconfig_parse(const char *path, struct ctk_cgconfig *c,
@@ -779,6 +922,9 @@ void ctk_cgconfig_free(struct ctk_cgconfig *c)
 		free(c->ns[i].path);
 	}
 	free(c->ns);
+	for (size_t i = 0; i < c->nscopes; i++)
+		free(c->scopes[i].cpath);
+	free(c->scopes);
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);

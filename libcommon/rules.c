@@ -22,6 +22,7 @@
 #include "ctk/create.h"
 #include "ctk/proc.h"
 #include "ctk/rules.h"
+#include "ctk/systemd.h"
 #include "ctk/spec.h"
 #include "ctk/sticky.h"
 #include "internal.h"
@@ -824,10 +825,11 @@ int ctk_hierarchy_spec(const struct ctk_hierarchy *hy, const char *dest,
 
 static int move_into(const struct ctk_hierarchies *h,
 		     const struct ctk_hierarchy *hy, const char *dest,
-		     bool templated, bool hold, const struct ctk_proc_id *id,
-		     const struct ctk_rule *rule, ctk_rule_report_fn report,
-		     void *arg)
+		     bool templated, unsigned flags,
+		     const struct ctk_proc_id *id, const struct ctk_rule *rule,
+		     ctk_rule_report_fn report, void *arg)
 {
+	bool hold = flags & CTK_RULES_HOLD;
 	char spec[CTK_CPATH_MAX + 300], where[CTK_CPATH_MAX + 300];
 	struct ctk_err e = { 0 };
 	struct ctk_target t;
@@ -844,7 +846,11 @@ static int move_into(const struct ctk_hierarchies *h,
 		return rc;
 	}
 	ctk_target_format(&t, where, sizeof(where));
-	if (templated) {
+	/* systemd's tree: a destination in what it delegated (a templated
+	 * one made below a delegated container) */
+	if (!(flags & CTK_RULES_ANYWHERE))
+		rc = ctk_sd_check(&t, CTK_SD_MOVE, &e);
+	if (!rc && templated) {
 		struct ctk_create_opts o;
 		bool existed;
 
@@ -954,9 +960,8 @@ int ctk_rules_apply(const struct ctk_rules *r, long k,
 			if (seen)
 				continue;
 			any = true;
-			rc = move_into(h, hy, dest, templated,
-				       flags & CTK_RULES_HOLD, id, rule,
-				       report, arg);
+			rc = move_into(h, hy, dest, templated, flags, id,
+				       rule, report, arg);
 			first = first ? first : rc;
 		}
 		if (!any) {

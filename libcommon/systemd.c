@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/xattr.h>
@@ -216,4 +218,261 @@ int ctk_sd_check(const struct ctk_target *t, enum ctk_sd_use use,
 	if (rootfd < 0)
 		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
 	return ctk_sd_check_at(rootfd, t->rel, use, e);
+}
+
+/* ---- scopes: names and properties ---------------------------------------- */
+
+/* A number with a 1024-based suffix (K M G T), or "infinity". */
+static int parse_bytes(const char *v, uint64_t *out)
+{
+	static const char suf[] = "KMGT";
+	unsigned long long n;
+	char *end;
+	const char *s;
+
+	if (!strcmp(v, "infinity")) {
+		*out = UINT64_MAX;
+		return 0;
+	}
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		if (end[1] || !(s = strchr(suf, *end)))
+			return -1;
+		for (long i = 0; i <= s - suf; i++) {
+			if (n > UINT64_MAX / 1024)
+				return -1;
+			n *= 1024;
+		}
+	}
+	*out = n;
+	return 0;
+}
+
+static int parse_count(const char *v, uint64_t lo, uint64_t hi, bool inf,
+		       uint64_t *out)
+{
+	unsigned long long n;
+	char *end;
+
+	if (inf && !strcmp(v, "infinity")) {
+		*out = UINT64_MAX;
+		return 0;
+	}
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || *end || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+int ctk_sd_prop_parse(const char *kv, struct ctk_sd_prop *p,
+		      struct ctk_err *e)
+{
+	static const struct {
+		const char *name;
+		char kind;	/* s string, b bytes, n count, w weight, q % */
+	} known[] = {
+		{ "Description", 's' }, { "MemoryMin", 'b' },
+		{ "MemoryLow", 'b' }, { "MemoryHigh", 'b' },
+		{ "MemoryMax", 'b' }, { "MemorySwapMax", 'b' },
+		{ "TasksMax", 'n' }, { "CPUWeight", 'w' },
+		{ "StartupCPUWeight", 'w' }, { "IOWeight", 'w' },
+		{ "StartupIOWeight", 'w' }, { "CPUQuota", 'q' },
+	};
+	const char *eq = strchr(kv, '='), *v;
+	size_t len = eq ? (size_t)(eq - kv) : strlen(kv), i;
+
+	memset(p, 0, sizeof(*p));
+	if (!eq)
+		return ctk_err_setx(e, EINVAL, "%.*s: not NAME=VALUE",
+				    (int)CTK_MIN(len, 64), kv);
+	for (i = 0; i < CTK_ARRAY_SIZE(known); i++)
+		if (strlen(known[i].name) == len &&
+		    !memcmp(known[i].name, kv, len))
+			break;
+	if (i == CTK_ARRAY_SIZE(known))
+		return ctk_err_setx(e, EINVAL, "%.*s: not a property ctk "
+				    "passes on (Description, MemoryMin, "
+				    "MemoryLow, MemoryHigh, MemoryMax, "
+				    "MemorySwapMax, TasksMax, CPUWeight, "
+				    "StartupCPUWeight, IOWeight, "
+				    "StartupIOWeight, CPUQuota)",
+				    (int)CTK_MIN(len, 64), kv);
+	v = eq + 1;
+	snprintf(p->name, sizeof(p->name), "%s", known[i].name);
+	p->type = 't';
+	switch (known[i].kind) {
+	case 's':
+		p->type = 's';
+		if (strlen(v) >= sizeof(p->str))
+			return ctk_err_setx(e, EINVAL, "%s: longer than %zu "
+					    "bytes", p->name, sizeof(p->str) - 1);
+		for (const char *c = v; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				return ctk_err_setx(e, EINVAL, "%s: a control "
+						    "character", p->name);
+		snprintf(p->str, sizeof(p->str), "%s", v);
+		return 0;
+	case 'b':
+		if (parse_bytes(v, &p->num))
+			return ctk_err_setx(e, EINVAL, "%s: bytes (a number, "
+					    "K, M, G or T after it), or "
+					    "infinity", p->name);
+		return 0;
+	case 'n':
+		if (parse_count(v, 1, UINT64_MAX - 1, true, &p->num))
+			return ctk_err_setx(e, EINVAL, "%s: a count from 1, "
+					    "or infinity", p->name);
+		return 0;
+	case 'w':
+		if (parse_count(v, 1, 10000, false, &p->num))
+			return ctk_err_setx(e, EINVAL, "%s: a weight from 1 to "
+					    "10000", p->name);
+		return 0;
+	default: {	/* CPUQuota=N%: CPUQuotaPerSecUSec, µs a second */
+		size_t vl = strlen(v);
+		char num[24];
+
+		if (vl < 2 || vl > sizeof(num) || v[vl - 1] != '%')
+			return ctk_err_setx(e, EINVAL, "%s: a percentage of "
+					    "one CPU (N%%)", p->name);
+		memcpy(num, v, vl - 1);
+		num[vl - 1] = '\0';
+		if (parse_count(num, 1, UINT64_MAX / 10000, false, &p->num))
+			return ctk_err_setx(e, EINVAL, "%s: a percentage of "
+					    "one CPU (N%%)", p->name);
+		p->num *= 10000;
+		snprintf(p->name, sizeof(p->name), "CPUQuotaPerSecUSec");
+		return 0;
+	}
+	}
+}
+
+/* A unit name's characters (systemd's VALID_CHARS), @len bytes. */
+static bool unit_chars(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789:-_.\\", s[i]) || !s[i])
+			return false;
+	return true;
+}
+
+/* Would systemd escape @s in a cgroup path (cg_escape)? */
+static bool escaped_by_systemd(const char *s, size_t len)
+{
+	static const char *const ctrl[] = {
+		"cpu", "cpuacct", "cpuset", "io", "blkio", "memory", "devices",
+		"pids", "rdma", "hugetlb", "misc", "freezer", "net_cls",
+		"net_prio", "perf_event", "bpf-firewall", "bpf-devices",
+		"bpf-foreign", "bpf-socket-bind", "bpf-restrict-network-interfaces",
+	};
+	size_t dot = strcspn(s, ".");
+
+	if (s[0] == '_' || s[0] == '.')
+		return true;
+	if (dot >= len)
+		return false;
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(ctrl); i++)
+		if (strlen(ctrl[i]) == dot && !memcmp(ctrl[i], s, dot))
+			return true;
+	return false;
+}
+
+int ctk_sd_scope_names(const char *cpath, char *slice, size_t slice_size,
+		       char *unit, size_t unit_size, struct ctk_err *e)
+{
+	const char *p = cpath, *last = NULL, *prev = NULL;
+	size_t last_len = 0, prev_len = 0;
+	char want[256] = "";	/* the prefix a slice here must have */
+
+	while (*p) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (!len)
+			break;
+		if (len > 255 || !unit_chars(p, len))
+			/* not repeated: it may hold anything */
+			return ctk_err_setx(e, EINVAL, "a component is not a "
+					    "unit's name (letters, digits, "
+					    "':-_.\\', up to 255)");
+		if (escaped_by_systemd(p, len))
+			return ctk_err_setx(e, EINVAL, "%.*s: systemd would name "
+					    "its cgroup _%.*s (a leading '_' "
+					    "or '.', or a controller's name)",
+					    (int)CTK_MIN(len, 64), p,
+					    (int)CTK_MIN(len, 64), p);
+		if (last) {	/* the one before is a slice */
+			size_t pl = last_len - 6;
+
+			if (last_len <= 6 || memcmp(last + pl, ".slice", 6))
+				return ctk_err_setx(e, EINVAL, "%.*s: a scope "
+						    "lives in slices "
+						    "(NAME.slice), not here",
+						    (int)CTK_MIN(last_len, 64),
+						    last);
+			if (last[0] == '-' || last[pl - 1] == '-' ||
+			    memmem(last, pl, "--", 2))
+				return ctk_err_setx(e, EINVAL, "%.*s: not a "
+						    "slice's name (a '-' "
+						    "between words only)",
+						    (int)CTK_MIN(last_len, 64),
+						    last);
+			if ((*want && (pl <= strlen(want) ||
+				       memcmp(last, want, strlen(want)) ||
+				       memchr(last + strlen(want), '-',
+					      pl - strlen(want)))) ||
+			    (!*want && memchr(last, '-', pl))) {
+				/* where systemd puts it: in the slice its
+				 * name up to the last '-' names */
+				const char *dash = memrchr(last, '-', pl);
+
+				if (!dash)
+					return ctk_err_setx(e, EINVAL, "%.*s: "
+							    "systemd puts this "
+							    "slice at the root "
+							    "(:/%.*s)",
+							    (int)CTK_MIN(last_len, 64),
+							    last,
+							    (int)CTK_MIN(last_len, 64),
+							    last);
+				return ctk_err_setx(e, EINVAL, "%.*s: systemd "
+						    "puts this slice in "
+						    "%.*s.slice",
+						    (int)CTK_MIN(last_len, 64),
+						    last,
+						    (int)CTK_MIN(dash - last, 64),
+						    last);
+			}
+			snprintf(want, sizeof(want), "%.*s-", (int)pl, last);
+			prev = last;
+			prev_len = last_len;
+		}
+		last = p;
+		last_len = len;
+		p += len;
+	}
+	if (!last || last_len <= 6 || memcmp(last + last_len - 6, ".scope", 6))
+		return ctk_err_setx(e, EINVAL, "not a scope: name one "
+				    "(:/NAME.scope, :/SLICE.slice/NAME.scope)");
+	if (!prev)
+		prev = "-.slice", prev_len = 7;
+	if (prev_len >= slice_size || last_len >= unit_size)
+		return ctk_err_setx(e, ENAMETOOLONG, "a name too long");
+	memcpy(slice, prev, prev_len);
+	slice[prev_len] = '\0';
+	memcpy(unit, last, last_len);
+	unit[last_len] = '\0';
+	return 0;
 }

@@ -22,6 +22,7 @@
 #include "ctk/release.h"
 #include "ctk/spec.h"
 #include "ctk/sticky.h"
+#include "ctk/systemd.h"
 
 #define ALL_ROUNDS 100
 
@@ -38,6 +39,7 @@ struct cattach_control {
 	size_t ngroups;
 	struct ctk_target targets[64];
 	int fds[64];
+	bool scope[64];		/* --transient: a scope systemd makes */
 	size_t ntargets;
 	pid_t *pids;
 	size_t npids;
@@ -141,6 +143,8 @@ static int run_command(struct cattach_control *ctl)
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < ctl->ntargets; i++) {
+		if (ctl->scope[i])	/* systemd put it there */
+			continue;
 		if (ctk_attach(ctl->fds[i], &ctl->targets[i], getpid(), false,
 			       &e)) {
 			ctk_target_format(&ctl->targets[i], where,
@@ -185,6 +189,23 @@ static void pass_on(int sig)
 }
 
 /*
+ * A scope, asked of systemd: where systemd manages the hierarchy, outside
+ * what it delegated, for a SPEC that names one (NAME.scope), as
+ * systemd-run --scope -p Delegate=yes makes. --force keeps the plain
+ * container.
+ */
+static bool scope_wanted(struct cattach_control *ctl,
+			 const struct ctk_target *t)
+{
+	size_t len = strlen(t->cpath);
+	struct ctk_err e;
+
+	return !ctl->force && t->hier->type == CTK_HIER_V2 && len > 6 &&
+	       !strcmp(t->cpath + len - 6, ".scope") &&
+	       ctk_sd_check(t, CTK_SD_MAKE, &e) == -EPERM;
+}
+
+/*
  * Make every target; none may exist (a container it did not make is never
  * its to remove). On a failure, what it made goes again. 0 or an exit code.
  */
@@ -203,6 +224,19 @@ static int make_transient(struct cattach_control *ctl, struct ctk_err *e)
 			goto undo;
 		}
 		ctl->ntargets++;
+		if (scope_wanted(ctl, t)) {
+			char slice[256], unit[256];
+
+			ctl->scope[i] = true;
+			if (!ctk_sd_scope_names(t->cpath, slice, sizeof(slice),
+						unit, sizeof(unit), e))
+				continue;
+			ctk_target_format(t, where, sizeof(where));
+			ctk_msg_err(&ctl->cli, where, e);
+			ctl->ntargets--;
+			ctk_target_free(t);
+			goto undo;
+		}
 		if (ctk_cli_systemd_check(&ctl->cli, t, CTK_SD_MAKE,
 					  ctl->force)) {
 			ctl->ntargets--;
@@ -226,7 +260,8 @@ static int make_transient(struct cattach_control *ctl, struct ctk_err *e)
 	return 0;
 undo:
 	for (size_t i = 0; i < ctl->ntargets; i++)
-		ctk_container_remove(&ctl->targets[i]);
+		if (!ctl->scope[i])
+			ctk_container_remove(&ctl->targets[i]);
 	return e->code == EEXIST ? CTK_EXIT_FAILURE :
 	       ctk_exit_for_errno(e->code);
 }
@@ -253,6 +288,16 @@ static int end_transient(struct cattach_control *ctl, int status)
 			fprintf(stderr, "cattach: the command ended (status "
 				"%d): waiting for %s to empty\n", ret, where);
 		rc = ctk_container_wait_empty(&ctl->targets[i]);
+		if (ctl->scope[i]) {	/* systemd's to remove, empty */
+			if (rc && rc != -ENOENT)
+				ctk_msg_errno(&ctl->cli, where, "cannot wait "
+					      "for it to empty", CTK_OP_OPEN,
+					      rc);
+			else if (ctl->verbose)
+				fprintf(stderr, "cattach: %s: empty, left to "
+					"systemd\n", where);
+			continue;
+		}
 		if (!rc)
 			rc = ctk_remove_tree(&ctl->targets[i], NULL, 0, NULL,
 					     NULL, &st, &e) ? -e.code : 0;
@@ -274,7 +319,8 @@ static int run_transient(struct cattach_control *ctl)
 			 fwd = { .sa_handler = pass_on };
 	sigset_t block, old;
 	struct ctk_err e;
-	int ret, status = 0;
+	char where[512];
+	int ret, status = 0, go[2];
 	pid_t pid;
 
 	ret = make_transient(ctl, &e);
@@ -282,6 +328,10 @@ static int run_transient(struct cattach_control *ctl)
 		return ret;
 	ret = CTK_EXIT_FAILURE;
 	for (size_t i = 0; i < ctl->ntargets; i++) {
+		if (ctl->scope[i]) {	/* made around the child, below */
+			ctl->fds[i] = -1;
+			continue;
+		}
 		ctl->fds[i] = ctk_container_open(&ctl->targets[i]);
 		if (ctl->fds[i] < 0) {
 			ctk_msg_errno(&ctl->cli, ctl->groups[i], NULL,
@@ -298,15 +348,59 @@ static int run_transient(struct cattach_control *ctl)
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	fflush(NULL);
+	/* the child waits on @go until its scope is made (a byte), or
+	 * exits when no scope came (closed) */
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		ctk_msg(&ctl->cli, "cannot make a pipe: %s", strerror(errno));
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return end_transient(ctl, W_EXITCODE(1, 0));
+	}
 	pid = fork();
 	if (pid < 0) {
 		ctk_msg(&ctl->cli, "cannot fork: %s", strerror(errno));
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		close(go[0]);
+		close(go[1]);
 		return end_transient(ctl, W_EXITCODE(1, 0));
 	}
 	if (!pid) {
+		char c;
+
+		close(go[1]);
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (read(go[0], &c, 1) != 1)
+			_exit(CTK_EXIT_FAILURE);
+		close(go[0]);
 		_exit(run_command(ctl));
+	}
+	close(go[0]);
+	for (size_t i = 0; i < ctl->ntargets; i++) {
+		if (!ctl->scope[i] ||
+		    !ctk_sd_scope_start(&ctl->targets[i], pid, NULL, 0, &e)) {
+			if (ctl->scope[i] && ctl->verbose) {
+				ctk_target_format(&ctl->targets[i], where,
+						  sizeof(where));
+				fprintf(stderr, "cattach: %d: in %s, a scope "
+					"systemd delegated\n", (int)pid, where);
+			}
+			continue;
+		}
+		ctk_target_format(&ctl->targets[i], where, sizeof(where));
+		ctk_msg_err(&ctl->cli, where, &e);
+		close(go[1]);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return end_transient(ctl, W_EXITCODE(e.code == ENOTSUP ?
+					CTK_EXIT_UNSUPPORTED : 1, 0));
+	}
+	if (write(go[1], "1", 1) != 1) {
+		ctk_msg(&ctl->cli, "cannot start the command: %s",
+			strerror(errno));
+		close(go[1]);
+		kill(pid, SIGKILL);
+	} else {
+		close(go[1]);
 	}
 	transient_child = pid;
 	/* as system(3): the terminal's INT and QUIT are the command's */
@@ -473,12 +567,13 @@ static int classify(struct cattach_control *ctl)
 
 	if (ctl->watch)
 		return cattach_classify_watch(&ctl->cli, path, ctl->log_path,
-					      ctl->verbose);
+					      ctl->verbose, ctl->force);
 	if (!ctl->cmd)
 		return cattach_classify_pids(&ctl->cli, path, ctl->pids,
-					     ctl->npids, ctl->verbose);
+					     ctl->npids, ctl->verbose,
+					     ctl->force);
 	ret = cattach_classify_command(&ctl->cli, path, ctl->cmd[0],
-				       ctl->sticky, ctl->verbose);
+				       ctl->sticky, ctl->verbose, ctl->force);
 	return ret ? ret : exec_command(ctl);
 }
 

@@ -26,6 +26,7 @@
 
 struct classifier {
 	const struct ctk_cli *cli;
+	unsigned flags;		/* CTK_RULES_ANYWHERE with --force */
 	const char *path;
 	struct ctk_rules rules;
 	struct ctk_hierarchies hier;
@@ -131,7 +132,8 @@ static void classify(struct classifier *c, pid_t pid)
 		return;		/* gone meanwhile */
 	k = ctk_rules_match(&c->rules, &id);
 	if (k >= 0)
-		ctk_rules_apply(&c->rules, k, &id, &c->hier, 0, report, c);
+		ctk_rules_apply(&c->rules, k, &id, &c->hier, c->flags, report,
+				c);
 }
 
 /* The rules and the mounted hierarchies, said on stderr when they fail. */
@@ -150,10 +152,12 @@ static int classifier_load(struct classifier *c)
 }
 
 int cattach_classify_pids(const struct ctk_cli *cli, const char *rules,
-			  const pid_t *pids, size_t n, bool verbose)
+			  const pid_t *pids, size_t n, bool verbose,
+			  bool force)
 {
 	struct classifier c = { .cli = cli, .path = rules,
-				.verbose = verbose };
+				.verbose = verbose,
+				.flags = force ? CTK_RULES_ANYWHERE : 0 };
 	size_t failed_pids = 0;
 	int ret = CTK_EXIT_OK;
 
@@ -207,10 +211,12 @@ static bool command_path(const char *cmd, char *out, size_t size)
 }
 
 int cattach_classify_command(const struct ctk_cli *cli, const char *rules,
-			     const char *cmd, bool hold, bool verbose)
+			     const char *cmd, bool hold, bool verbose,
+			     bool force)
 {
 	struct classifier c = { .cli = cli, .path = rules,
-				.verbose = verbose, .command = true };
+				.verbose = verbose, .command = true,
+				.flags = force ? CTK_RULES_ANYWHERE : 0 };
 	struct ctk_proc_id id;
 	char exe[PATH_MAX], safe[256];
 	struct stat st;
@@ -242,7 +248,8 @@ int cattach_classify_command(const struct ctk_cli *cli, const char *rules,
 		c.failed++;
 	} else if (k >= 0) {
 		ctk_rules_apply(&c.rules, k, &id, &c.hier,
-				hold ? CTK_RULES_HOLD : 0, report, &c);
+				(hold ? CTK_RULES_HOLD : 0) | c.flags, report,
+				&c);
 	} else if (known) {
 		say(&c, LOG_INFO, false, "%d (%s): no rule matches: it runs "
 		    "where it is", (int)getpid(),
@@ -358,10 +365,12 @@ static int watch_loop(struct classifier *c, int nl, int sfd)
 }
 
 int cattach_classify_watch(const struct ctk_cli *cli, const char *rules,
-			   const char *log_path, bool verbose)
+			   const char *log_path, bool verbose,
+			   bool force)
 {
 	struct classifier c = { .cli = cli, .path = rules, .daemon = true,
-				.verbose = verbose };
+				.verbose = verbose,
+				.flags = force ? CTK_RULES_ANYWHERE : 0 };
 	char safe[256], why[512];
 	struct ctk_err e;
 	sigset_t mask;

@@ -11,7 +11,8 @@
 
 /* Move each of @pids where the rules put it. An exit code. */
 int cattach_classify_pids(const struct ctk_cli *cli, const char *rules,
-			  const pid_t *pids, size_t n, bool verbose);
+			  const pid_t *pids, size_t n, bool verbose,
+			  bool force);
 
 /*
  * cgexec without -g: move this process where the rules put the program
@@ -20,7 +21,8 @@ int cattach_classify_pids(const struct ctk_cli *cli, const char *rules,
  * when no rule places it. 0, or an exit code.
  */
 int cattach_classify_command(const struct ctk_cli *cli, const char *rules,
-			     const char *cmd, bool hold, bool verbose);
+			     const char *cmd, bool hold, bool verbose,
+			     bool force);
 
 /*
  * The daemon (cgrulesengd): classify every process at start, then every
@@ -29,6 +31,7 @@ int cattach_classify_command(const struct ctk_cli *cli, const char *rules,
  * What runs in a held container (cattach --sticky) is left alone.
  */
 int cattach_classify_watch(const struct ctk_cli *cli, const char *rules,
-			   const char *log_path, bool verbose);
+			   const char *log_path, bool verbose,
+			   bool force);
 
 #endif

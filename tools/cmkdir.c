@@ -2,6 +2,7 @@
 /* cmkdir: create containers. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include <unistd.h>
@@ -11,16 +12,19 @@
 #include "ctk/create.h"
 #include "ctk/hierarchy.h"
 #include "ctk/spec.h"
+#include "ctk/systemd.h"
 #include "ctk/values.h"
 
 struct cmkdir_control {
 	struct ctk_cli cli;
-	int parents, verbose, existing, dry_run, force;
+	int parents, verbose, existing, dry_run, force, scope;
 	char *mode, *file_mode, *owner, *task_owner, *notify, *enable,
 	     *config, *copy_from;
 	struct ctk_values values;	/* --copy-from's, then --set's */
 	char **sets;			/* --set, in order */
 	size_t nsets;
+	struct ctk_sd_prop *props;	/* --property, for --scope */
+	size_t nprops;
 	struct ctk_create_opts opts;
 	struct ctk_hierarchies hier;
 	char **extra;		/* words -N took that are SPECs again */
@@ -29,7 +33,7 @@ struct cmkdir_control {
 
 enum { OPT_MODE = 'm', OPT_FMODE = 'f', OPT_OWNER = 'u', OPT_TOWNER = 't',
        OPT_NOTIFY = 'N', OPT_ENABLE = 'e', OPT_SET = 's', OPT_CONFIG = 0x100,
-       OPT_COPY };
+       OPT_COPY, OPT_PROPERTY };
 
 static int owner_arg(struct cmkdir_control *ctl, const char *s, uid_t *uid,
 		     gid_t *gid)
@@ -348,6 +352,54 @@ done:
 	return ret;
 }
 
+/*
+ * --scope: each SPEC a transient scope systemd makes with Delegate=yes
+ * (cgcreate -c), kept by an idle process. All or none: when one fails,
+ * the scopes made before it end (their idle process killed).
+ */
+static int make_scopes(struct cmkdir_control *ctl, const char **specs,
+		       size_t n)
+{
+	pid_t *idle = calloc(n, sizeof(*idle));
+	char where[512], safe[600];
+	struct ctk_err e;
+	size_t made = 0;
+	int ret = 0;
+
+	if (!idle) {
+		ctk_msg(&ctl->cli, "out of memory");
+		return CTK_EXIT_FAILURE;
+	}
+	for (size_t i = 0; !ret && i < n; i++) {
+		struct ctk_target t;
+
+		if (ctk_target_from_string(specs[i], &ctl->hier, &t, &e)) {
+			ctk_msg_err_op(&ctl->cli, specs[i], &e, CTK_OP_OPEN);
+			ret = CTK_EXIT_FAILURE;
+			break;
+		}
+		ctk_target_format(&t, where, sizeof(where));
+		if (ctk_sd_make_scope(&t, ctl->props, ctl->nprops, &idle[made],
+				      &e)) {
+			ctk_msg_err(&ctl->cli, where, &e);
+			ret = e.code == ENOTSUP ? CTK_EXIT_UNSUPPORTED :
+			      CTK_EXIT_FAILURE;
+		} else {
+			made++;
+			if (ctl->verbose)
+				printf("created %s (a scope systemd "
+				       "delegated)\n", ctk_safe_name(where,
+				       safe, sizeof(safe)));
+		}
+		ctk_target_free(&t);
+	}
+	/* the scopes end with their only process; systemd removes them */
+	for (size_t i = 0; ret && i < made; i++)
+		kill(idle[i], SIGKILL);
+	free(idle);
+	return ret;
+}
+
 /* The options, from popt: -1 when all were read, else an exit code. */
 static int read_options(struct cmkdir_control *ctl, poptContext pc)
 {
@@ -368,6 +420,22 @@ static int read_options(struct cmkdir_control *ctl, poptContext pc)
 		case OPT_SET:
 			ctl->sets[ctl->nsets++] = poptGetOptArg(pc);
 			break;
+		case OPT_PROPERTY: {
+			char *kv = poptGetOptArg(pc);
+			struct ctk_err e;
+			char why[512];
+			int bad = ctk_sd_prop_parse(kv, &ctl->props[ctl->nprops],
+						    &e);
+
+			free(kv);
+			if (bad)
+				return ctk_usage_error(&ctl->cli,
+						       "--property: %s",
+						       ctk_err_reason(&e, why,
+								      sizeof(why)));
+			ctl->nprops++;
+			break;
+		}
 		default: ctk_cli_handle(&ctl->cli, rc);
 		}
 		if (slot) {
@@ -409,6 +477,57 @@ static const char **gather_specs(struct cmkdir_control *ctl,
 }
 
 /*
+ * The scopes of a file's systemd sections (libcgroup 3.1), each as
+ * cmkdir --scope makes it, into @idle (their idle processes). All or
+ * none: 0, or an exit code with the ones made ended.
+ */
+static int config_scopes(struct cmkdir_control *ctl, struct ctk_cgconfig *c,
+			 pid_t *idle)
+{
+	char spec[700], where[512];
+	struct ctk_err e;
+	size_t i;
+	int ret = 0;
+
+	if (c->nscopes > 64) {
+		ctk_msg(&ctl->cli, "%s: more than 64 systemd sections",
+			ctl->config);
+		return CTK_EXIT_FAILURE;
+	}
+	for (i = 0; !ret && i < c->nscopes; i++) {
+		struct ctk_target t;
+
+		snprintf(spec, sizeof(spec), ":/%s", c->scopes[i].cpath);
+		if (ctk_target_from_string(spec, &ctl->hier, &t, &e)) {
+			ctk_msg(&ctl->cli, "%s: line %d: systemd: %s",
+				c->scopes[i].file, c->scopes[i].line, e.msg);
+			ret = CTK_EXIT_FAILURE;
+			continue;	/* i past it, as after a failure below */
+		}
+		ctk_target_format(&t, where, sizeof(where));
+		if (ctk_sd_make_scope(&t, NULL, 0, &idle[i], &e)) {
+			char why[512];
+
+			ctk_msg(&ctl->cli, "%s: line %d: systemd: %s: %s",
+				c->scopes[i].file, c->scopes[i].line, where,
+				ctk_err_reason(&e, why, sizeof(why)));
+			ret = e.code == ENOTSUP ? CTK_EXIT_UNSUPPORTED :
+			      CTK_EXIT_FAILURE;
+		} else if (ctl->verbose) {
+			char safe[600];
+
+			printf("made %s (a scope systemd delegated)\n",
+			       ctk_safe_name(where, safe, sizeof(safe)));
+		}
+		ctk_target_free(&t);
+	}
+	if (ret)
+		while (i-- > 1)
+			kill(idle[i - 1], SIGKILL);
+	return ret;
+}
+
+/*
  * --config FILE|DIR: every file parsed before anything is made, then one
  * transaction; -u, -t, -m, -f are the defaults of the groups that have no
  * perm section (cgconfigparser's -a, -t, -d, -f).
@@ -417,6 +536,7 @@ static int load_config(struct cmkdir_control *ctl)
 {
 	struct ctk_cgconfig c = { 0 };
 	char safe[600];
+	pid_t idle[64];
 	struct ctk_cgc_perm def;
 	struct ctk_err e;
 	int ret;
@@ -461,9 +581,18 @@ static int load_config(struct cmkdir_control *ctl)
 				 ctl->config);
 			break;
 		}
+	/* the systemd sections' scopes first: the groups may be below them */
+	ret = config_scopes(ctl, &c, idle);
+	if (ret) {
+		ctk_cgconfig_free(&c);
+		return ret;
+	}
 	if (ctk_cgconfig_apply(&c, &def, &ctl->hier, &e)) {
 		ctk_msg_err_op(&ctl->cli, NULL, &e, CTK_OP_MKDIR);
 		ret = ctk_exit_for_errno(e.code);
+		/* all or nothing: the scopes end with their idle process */
+		for (size_t i = 0; i < c.nscopes; i++)
+			kill(idle[i], SIGKILL);
 	} else if (ctl->verbose) {
 		for (size_t i = 0; i < c.n; i++)
 			printf("made %s\n", ctk_safe_name(c.groups[i].name,
@@ -508,6 +637,12 @@ int main(int argc, const char **argv)
 		{ "existing", '\0', POPT_ARG_NONE, &ctl.existing, 0,
 		  "set values of containers that exist; make none (cgset)",
 		  NULL },
+		{ "scope", '\0', POPT_ARG_NONE, &ctl.scope, 0,
+		  "ask systemd for each SPEC as a scope with Delegate=yes "
+		  "(SLICE.slice/NAME.scope; cgcreate -c)", NULL },
+		{ "property", '\0', POPT_ARG_STRING, NULL, OPT_PROPERTY,
+		  "with --scope: a unit property, as systemd-run -p "
+		  "(repeatable)", "NAME=VALUE" },
 		{ "force", '\0', POPT_ARG_NONE, &ctl.force, 0,
 		  "also where systemd manages the tree outside what it "
 		  "delegated (said in a warning)", NULL },
@@ -530,9 +665,11 @@ int main(int argc, const char **argv)
 	ctk_cli_help_alias(argc, argv);
 	ctl.extra = calloc((size_t)argc + 1, sizeof(*ctl.extra));
 	ctl.sets = calloc((size_t)argc + 1, sizeof(*ctl.sets));
-	if (!ctl.extra || !ctl.sets) {
+	ctl.props = calloc((size_t)argc + 1, sizeof(*ctl.props));
+	if (!ctl.extra || !ctl.sets || !ctl.props) {
 		free(ctl.extra);
 		free(ctl.sets);
+		free(ctl.props);
 		ctk_msg(&ctl.cli, "out of memory");
 		return CTK_EXIT_FAILURE;
 	}
@@ -547,6 +684,21 @@ int main(int argc, const char **argv)
 	if (!specs) {
 		ctk_msg(&ctl.cli, "out of memory");
 		ret = CTK_EXIT_FAILURE;
+		goto out;
+	}
+	if (ctl.nprops && !ctl.scope) {
+		ret = ctk_usage_error(&ctl.cli, "--property goes with --scope");
+		goto out;
+	}
+	if (ctl.scope && (ctl.config || ctl.existing || ctl.dry_run ||
+			  ctl.parents || ctl.mode || ctl.file_mode ||
+			  ctl.owner || ctl.task_owner || ctl.notify ||
+			  ctl.enable || ctl.nsets || ctl.copy_from ||
+			  ctl.force)) {
+		ret = ctk_usage_error(&ctl.cli, "--scope: a scope's settings "
+				      "are systemd's (--property); the other "
+				      "options are for containers cmkdir "
+				      "makes");
 		goto out;
 	}
 	if (ctl.config) {
@@ -570,6 +722,10 @@ int main(int argc, const char **argv)
 		ret = CTK_EXIT_FAILURE;
 		goto out;
 	}
+	if (ctl.scope) {
+		ret = make_scopes(&ctl, specs, nspecs);
+		goto out;
+	}
 	if (ctl.copy_from && (ret = copy_values(&ctl)))
 		goto out;
 	ctl.opts.values = &ctl.values;
@@ -588,6 +744,7 @@ out:
 	for (size_t i = 0; i < ctl.nsets; i++)
 		free(ctl.sets[i]);
 	free(ctl.sets);
+	free(ctl.props);
 	free(specs);
 	for (size_t i = 0; i < ctl.nextra; i++)
 		free(ctl.extra[i]);

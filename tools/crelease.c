@@ -603,6 +603,13 @@ static int do_watch(struct crelease_control *ctl, const char **specs,
 			ret = CTK_EXIT_USAGE;
 			goto out;
 		}
+		/* systemd's tree: what it delegated (the top itself may be
+		 * watched: what is below it is the delegatee's) */
+		if (ctk_cli_systemd_check(&ctl->cli, &t[i], CTK_SD_MOVE,
+					  ctl->force)) {
+			ret = CTK_EXIT_FAILURE;
+			goto out;
+		}
 	}
 	if (!ctl->once) {
 		sigemptyset(&mask);
@@ -650,8 +657,8 @@ int main(int argc, const char **argv)
 		{ "remove", 'R', POPT_ARG_NONE, &ctl.remove, 0,
 		  "remove these empty containers now", NULL },
 		{ "force", '\0', POPT_ARG_NONE, &ctl.force, 0,
-		  "with --remove: also where systemd manages the tree "
-		  "outside what it delegated (said in a warning)", NULL },
+		  "with --remove or --watch: also where systemd manages "
+		  "the tree outside what it delegated (a warning)", NULL },
 		{ "recursive", 'r', POPT_ARG_NONE, &ctl.recursive, 0,
 		  "with --remove: the whole tree, its tasks moved to the "
 		  "parent", NULL },
@@ -732,8 +739,9 @@ int main(int argc, const char **argv)
 				      "--remove");
 		goto out;
 	}
-	if (ctl.force && !ctl.remove) {
-		ret = ctk_usage_error(&ctl.cli, "--force goes with --remove");
+	if (ctl.force && !ctl.remove && !ctl.watch) {
+		ret = ctk_usage_error(&ctl.cli, "--force goes with --remove "
+				      "or --watch");
 		goto out;
 	}
 	if (ctl.to_spec && (!ctl.recursive || ctl.kill)) {

@@ -26,6 +26,7 @@
 #define CTK_ATTR_PRINTF(f, a)	__attribute__((format(printf, f, a)))
 #define CTK_ATTR_UNUSED		__attribute__((unused))
 #define CTK_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define CTK_MIN(a, b)		((a) < (b) ? (a) : (b))
 
 /*
  * The error model, the one way a failure travels from libcommon to a

@@ -8,7 +8,10 @@
  * A block is named by a v1 controller, "name=NAME" (in quotes), or
  * "unified" (cgroup v2). "group ." is the hierarchy root. Besides control
  * files, a block takes ctk.notify_on_release (v1 notify_on_release, v2 the
- * release mark).
+ * release mark). A systemd section (libcgroup 3.1: slice, scope,
+ * setdefault) is parsed into scopes, which the tool asks systemd for
+ * before apply; with setdefault, the file's v2 groups go below the scope
+ * (as a namespace entry for "unified").
  */
 #ifndef CTK_CGCONF_H
 #define CTK_CGCONF_H
@@ -56,6 +59,15 @@ struct ctk_cgc_ns {
 	int line;
 };
 
+/* A systemd section (libcgroup 3.1): a delegated scope to ask systemd
+ * for, kept by an idle process (cmkdir --scope). */
+struct ctk_cgc_scope {
+	char *cpath;		/* its cgroup: "a.slice/a-b.slice/x.scope" */
+	bool setdefault;	/* the file's v2 groups go below it */
+	const char *file;
+	int line;
+};
+
 struct ctk_cgconfig {
 	struct ctk_cgc_group *groups;
 	size_t n, cap;
@@ -66,6 +78,9 @@ struct ctk_cgconfig {
 	size_t nfiles, capfiles;
 	struct ctk_cgc_ns *ns;		/* namespace sections' entries */
 	size_t nns, capns;
+	struct ctk_cgc_scope *scopes;	/* systemd sections, for the tool
+					 * to make before apply */
+	size_t nscopes, capscopes;
 	bool systemd_check;		/* apply: refuse what is systemd's
 					 * (ctk_sd_check), as the tools do
 					 * unless --force */

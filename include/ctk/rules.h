@@ -107,6 +107,9 @@ typedef void (*ctk_rule_report_fn)(void *arg, const struct ctk_proc_id *id,
 /* ctk_rules_apply: hold each destination (ctk_sticky_hold) before the
  * move into it. */
 #define CTK_RULES_HOLD	0x1u
+/* ctk_rules_apply: also where systemd manages the tree outside what it
+ * delegated (without it such a destination is refused, ctk/systemd.h) */
+#define CTK_RULES_ANYWHERE	0x2u
 
 /*
  * Apply rule @k and the '%' rules that follow it: move @id's process to

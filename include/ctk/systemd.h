@@ -10,6 +10,10 @@
 
 #include "ctk/c.h"
 #include "ctk/hierarchy.h"
+#include "ctk/spec.h"
+
+#include <stdint.h>
+#include <sys/types.h>
 
 /*
  * True when systemd manages @hy: pid 1 is systemd and it sits in
@@ -52,5 +56,79 @@ int ctk_sd_check(const struct ctk_target *t, enum ctk_sd_use use,
  * systemd manages it: for the unit tests. */
 int ctk_sd_check_at(int rootfd, const char *rel, enum ctk_sd_use use,
 		    struct ctk_err *e);
+
+
+/* ---- scopes: a delegated subtree asked of systemd ---------------------- */
+
+/* One unit property for a scope (systemd-run -p NAME=VALUE): a string
+ * ('s') or a number ('t'). */
+struct ctk_sd_prop {
+	char name[32];
+	char type;
+	uint64_t num;
+	char str[256];
+};
+
+/*
+ * Parse "NAME=VALUE" for the properties ctk passes on: Description,
+ * MemoryMin/Low/High/Max, MemorySwapMax (bytes, K M G T suffixes of 1024,
+ * or "infinity"), TasksMax (a count or "infinity"), CPUWeight,
+ * StartupCPUWeight, IOWeight, StartupIOWeight (1 to 10000), CPUQuota
+ * (N%, per CPU). 0, or -EINVAL with e set.
+ */
+int ctk_sd_prop_parse(const char *kv, struct ctk_sd_prop *p,
+		      struct ctk_err *e);
+
+/*
+ * The unit and slice of a scope whose cgroup is @cpath, as systemd names
+ * them: "/a.slice/a-b.slice/x.scope" is x.scope in a-b.slice, "/x.scope"
+ * in -.slice. Refused (-EINVAL, e set): a last component that is not
+ * NAME.scope, a parent that is not a slice of the right name (a-b.slice
+ * lives in a.slice), a name systemd would escape in the cgroup path
+ * (a leading '_' or '.', or a controller's name before the first '.').
+ */
+int ctk_sd_scope_names(const char *cpath, char *slice, size_t slice_size,
+		       char *unit, size_t unit_size, struct ctk_err *e);
+
+/* True when this ctk can ask systemd for scopes (built with libsystemd). */
+bool ctk_sd_bus_available(void);
+
+/*
+ * Ask systemd for the transient scope @unit in @slice holding @pid, with
+ * Delegate=yes and @props (org.freedesktop.systemd1.Manager's
+ * StartTransientUnit, as systemd-run --scope does), and wait for its job
+ * (at most @timeout_ms). Root talks to systemd's private socket, others
+ * through the system bus. 0, or -errno with e set (-EEXIST: the unit
+ * exists; -ENOTSUP: built without libsystemd).
+ */
+int ctk_sd_start_scope(const char *unit, const char *slice, pid_t pid,
+		       const struct ctk_sd_prop *props, size_t nprops,
+		       int timeout_ms, struct ctk_err *e);
+
+/*
+ * The scope whose cgroup is @t (ctk_sd_scope_names) started by systemd
+ * around @pid, Delegate=yes, with @props; checked to be where @t says.
+ * -ENOTSUP (e set) where systemd does not manage @t's hierarchy.
+ */
+int ctk_sd_scope_start(const struct ctk_target *t, pid_t pid,
+			const struct ctk_sd_prop *props, size_t nprops,
+			struct ctk_err *e);
+
+/* The leaf of a scope cmkdir --scope made where its idle process lives:
+ * the scope's own cgroup stays free of processes, so that its children
+ * can have controllers (v2's no-internal-process rule). */
+#define CTK_SD_IDLE_LEAF "ctk-idle"
+
+/*
+ * cmkdir --scope: the scope whose cgroup is @t (see ctk_sd_scope_names),
+ * kept alive by an idle process ("ctk-idle", in the leaf
+ * CTK_SD_IDLE_LEAF), Delegate=yes and @props. On a failure nothing is
+ * left: the idle process is killed, and systemd removes what it made.
+ * 0 with *@idle its idle process (killing it ends the scope), or -errno
+ * with e set.
+ */
+int ctk_sd_make_scope(const struct ctk_target *t,
+		      const struct ctk_sd_prop *props, size_t nprops,
+		      pid_t *idle, struct ctk_err *e);
 
 #endif

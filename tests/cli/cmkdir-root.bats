@@ -350,6 +350,9 @@ group x {
 	assert_line "<name=ctk-test:/comp/alpha/x/>"
 	run ctk_type "crelease --sweep name=ctk-test:/co	b	"
 	assert_line "<name=ctk-test:/comp/beta/>"
+	run ctk_type "cmkdir --scope --prop	CPUQ	50% :/x.scope"
+	assert_line "<--property>"
+	assert_line "<CPUQuota=50%>"
 	ctk_need_v2	# the v2 core files are the names offered
 	run ctk_type "cmkdir -s cgroup.max.dep	5 name=ctk-test:/comp/al	"
 	assert_line "<cgroup.max.depth=5>"

@@ -93,3 +93,27 @@ load helpers/common
 	assert_failure 1
 	[[ "$stderr" == "cmkdir: name=no-such-hierarchy-ctk:/a: no such hierarchy"* ]]
 }
+
+@test "--scope: each refusal before systemd is asked; where systemd is not pid 1, exit 3 and nothing made" {
+	run --separate-stderr cmkdir --property MemoryMax=1G :/x.scope
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "cmkdir: --property goes with --scope" ]
+	run --separate-stderr cmkdir --scope --property ExecStart=/bin/sh :/x.scope
+	assert_failure 2
+	[[ "${stderr_lines[0]}" == "cmkdir: --property: ExecStart: not a property ctk passes on ("* ]]
+	run --separate-stderr cmkdir --scope --property MemoryMax=1MB :/x.scope
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "cmkdir: --property: MemoryMax: bytes (a number, K, M, G or T after it), or infinity" ]
+	run --separate-stderr cmkdir --scope -s pids.max=1 :/x.scope
+	assert_failure 2
+	[[ "${stderr_lines[0]}" == "cmkdir: --scope: a scope's settings are systemd's (--property); "* ]]
+	run --separate-stderr cmkdir --scope --force :/x.scope
+	assert_failure 2
+	# asking this machine's systemd for a scope is not a test's to do
+	[ "$(cat /proc/1/comm)" != systemd ] || skip "pid 1 is systemd: the refusal is the systemd lane's (systemd-root.bats)"
+	run --separate-stderr cmkdir --scope :/ctk-test.slice/x.scope
+	assert_refusal 3 cmkdir
+	[[ "$stderr" == "cmkdir: :/ctk-test.slice/x.scope: systemd does not manage this hierarchy: no scope to ask for"* ]]
+	run ps -C ctk-idle -o pid=
+	assert_output ""
+}

@@ -48,8 +48,8 @@ load helpers/common
 	grep -q 'refused' "$log"
 }
 
-@test "--force goes with --remove" {
+@test "--force goes with --remove or --watch" {
 	run --separate-stderr crelease --force --sweep :/x
 	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "crelease: --force goes with --remove"
+	assert_equal "${stderr_lines[0]}" "crelease: --force goes with --remove or --watch"
 }

@@ -837,7 +837,7 @@ closed_stdout() { "$@" >&-; }	# CMD... with its stdout closed
 	ln -s "$T/secret" "$T/conf.d/b.conf"
 	run --separate-stderr cmkdir --config "$T/conf.d"
 	assert_failure 1
-	[[ "$stderr" == *"b.conf: line 1: a word: group, default or mount expected" ]]
+	[[ "$stderr" == *"b.conf: line 1: a word: group, default, mount, namespace, template or systemd expected" ]]
 	[[ "$stderr" != *secrethash* ]]
 	[ ! -e "$V1/ok" ]
 	# cckpt diff: a lost write is trouble, 2, as diff(1) says

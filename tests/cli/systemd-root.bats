@@ -232,6 +232,27 @@ _delegated() { [ "$(getfattr --only-values -n trusted.delegate "$1" 2>/dev/null)
 	run --separate-stderr crelease --remove --force "$out"
 	assert_success
 	[ ! -e "$CG/ctk-outside-$$" ]
+	# the watcher watches only what systemd delegated
+	run --separate-stderr crelease --watch --once "$out"
+	assert_refusal 1 crelease
+	assert_equal "$stderr" "crelease: $out: $way"
+	# the rules move a process only into a delegated subtree: a rule
+	# naming systemd's tree is logged as refused, the process stays
+	ctk_spawn_sleeper
+	printf '*:sleep unified /ctk-outside-%s\n' "$$" > "$BATS_TEST_TMPDIR/r.conf"
+	run cmkdir --force "$out"
+	assert_success
+	before=$(ctk_cgroup_of "$SLEEPER" "")
+	run --separate-stderr cattach --rules="$BATS_TEST_TMPDIR/r.conf" "$SLEEPER"
+	assert_failure 1
+	assert_equal "$stderr" "cattach: $SLEEPER (sleep): $out: $way (line 1)"
+	[ "$(ctk_cgroup_of "$SLEEPER" "")" = "$before" ]
+	run cattach --force --rules="$BATS_TEST_TMPDIR/r.conf" "$SLEEPER"
+	assert_success
+	[ "$(ctk_cgroup_of "$SLEEPER" "")" = "/ctk-outside-$$" ]
+	kill "$SLEEPER"
+	ctk_wait_until grep -qx 'populated 0' "$CG/ctk-outside-$$/cgroup.events"
+	rmdir "$CG/ctk-outside-$$"
 	# a file asking for systemd's tree: refused, nothing made
 	printf 'group ctk-outside-%s {\n\t"unified" {\n\t}\n}\n' "$$" > "$BATS_TEST_TMPDIR/o.conf"
 	run --separate-stderr cmkdir --config "$BATS_TEST_TMPDIR/o.conf"
@@ -259,4 +280,144 @@ _delegated() { [ "$(getfattr --only-values -n trusted.delegate "$1" 2>/dev/null)
 	# a move into it is the delegatee's
 	run cattach "$in" -- true
 	assert_success
+}
+
+# scope_gone UNIT: systemd no longer has it
+scope_gone() { [ "$(systemctl show -p ActiveState --value "$1")" = inactive ]; }
+not_running() { [ ! -e "/proc/$1" ] || [ "$(ctk_task_state "$1")" = Z ]; }
+no_idle() { ! pgrep -x ctk-idle >/dev/null; }
+
+@test "cmkdir --scope: systemd makes a delegated scope kept by an idle process in a leaf; below it cmkdir with controllers, cattach, crelease and cckpt dump and restore work; its own settings stay systemd's; systemctl stop ends it, nothing left" {
+	S=":/ctklane.slice/ctk-s-$$.scope"
+	D=$CG/ctklane.slice/ctk-s-$$.scope
+	UNITS+=("ctk-s-$$.scope" ctklane.slice)
+	run --separate-stderr cmkdir -v --scope --property MemoryMax=64M --property TasksMax=50 --property "Description=ctk test $$" "$S"
+	assert_success
+	assert_output "created $S (a scope systemd delegated)"
+	state_is "ctk-s-$$.scope" active
+	_delegated "$D"
+	[ "$(cat "$D/memory.max")" = 67108864 ]
+	[ "$(cat "$D/pids.max")" = 50 ]
+	[ "$(systemctl show -p Description --value "ctk-s-$$.scope")" = "ctk test $$" ]
+	idle=$(cat "$D/ctk-idle/cgroup.procs")
+	[ "$(cat "/proc/$idle/comm")" = ctk-idle ]
+	# as systemd-cgls and ps show it: named, not the cmkdir that made it
+	[ "$(tr '\0' ' ' < "/proc/$idle/cmdline" | sed 's/ *$//')" = ctk-idle ]
+	[ -z "$(cat "$D/cgroup.procs")" ]
+	# the delegatee's: a child with a controller of its own
+	run cmkdir -e +pids -s pids.max=7 "$S/job"
+	assert_success
+	[ "$(cat "$D/job/pids.max")" = 7 ]
+	run cattach "$S/job" -- sh -c 'exec setsid -f sleep 1000 >/dev/null 2>&1 3>&-'
+	assert_success
+	ctk_wait_until grep -qx 'populated 1' "$D/job/cgroup.events"
+	sp=$(cat "$D/job/cgroup.procs")
+	run cckpt dump --subtree -o "$BATS_TEST_TMPDIR/s.img" "$S/job"
+	assert_success
+	ctk_kill_wait "$D/job"
+	# its pid is restored: free once systemd reaped it
+	ctk_wait_until gone "/proc/$sp"
+	run cckpt restore --into "$S/again" "$BATS_TEST_TMPDIR/s.img"
+	assert_success
+	assert_output "restored 1 tasks; root $sp in $S/again"
+	[ "$(cat "$D/again/cgroup.procs")" = "$sp" ]
+	run crelease --remove "$S/job"
+	assert_success
+	[ ! -e "$D/job" ]
+	# the scope's own settings and removal are systemd's
+	run --separate-stderr cmkdir --existing -s pids.max=3 "$S"
+	assert_refusal 1 cmkdir
+	run --separate-stderr crelease --remove -r "$S"
+	assert_refusal 1 crelease
+	# asked again: systemd's own answer
+	run --separate-stderr cmkdir --scope "$S"
+	assert_refusal 1 cmkdir
+	[[ "$stderr" == "cmkdir: $S: systemd refused the scope: Unit ctk-s-$$.scope "* ]]
+	run systemctl stop "ctk-s-$$.scope"
+	assert_success
+	ctk_wait_until gone "$D"
+	ctk_wait_until not_running "$idle"
+	ctk_wait_until not_running "$sp"
+}
+
+@test "cmkdir --scope: a name systemd would not give, or would escape, is refused before anything runs; a failed scope leaves no idle process" {
+	run --separate-stderr cmkdir --scope ":/ctklane.slice/x/y.scope"
+	assert_refusal 1 cmkdir
+	assert_equal "$stderr" "cmkdir: :/ctklane.slice/x/y.scope: x: a scope lives in slices (NAME.slice), not here"
+	run --separate-stderr cmkdir --scope ":/ctklane.slice/cpu.x.scope"
+	assert_refusal 1 cmkdir
+	run --separate-stderr cmkdir --scope ":/ctklane.slice/job"
+	assert_refusal 1 cmkdir
+	# all or none: the first made, the second refused by systemd (a unit
+	# it has), the first ends with its idle process
+	UNITS+=("ctk-nope-$$.scope")
+	run --separate-stderr cmkdir --scope ":/system.slice/ctk-nope-$$.scope" :/init.scope
+	assert_refusal 1 cmkdir
+	[[ "$stderr" == "cmkdir: :/init.scope: systemd refused the scope: "* ]] || { echo "stderr: $stderr"; false; }
+	ctk_wait_until scope_gone "ctk-nope-$$.scope"
+	ctk_wait_until no_idle
+}
+
+@test "cattach --transient :/SLICE.slice/NAME.scope -- CMD: systemd makes the scope around the command (Delegate=yes, the command its process); when it is empty, systemd removes it; a SPEC that names no scope is refused as before" {
+	S=":/ctklane.slice/ctk-t-$$.scope"
+	D=$CG/ctklane.slice/ctk-t-$$.scope
+	UNITS+=("ctk-t-$$.scope" ctklane.slice)
+	run --separate-stderr cattach -v --transient "$S" -- sh -c "getfattr --only-values -n trusted.delegate '$D' > '$BATS_TEST_TMPDIR/d'; cat /proc/self/cgroup; exit 7"
+	assert_failure 7
+	assert_line "0::/ctklane.slice/ctk-t-$$.scope"
+	[ "$(cat "$BATS_TEST_TMPDIR/d")" = 1 ]
+	[[ "$stderr" == *"in $S, a scope systemd delegated"* ]]
+	ctk_wait_until gone "$D"
+	ctk_wait_until scope_gone "ctk-t-$$.scope"
+	run --separate-stderr cattach --transient ":/ctklane.slice/plain-$$" -- true
+	assert_refusal 1 cattach
+	[[ "$stderr" == "cattach: :/ctklane.slice/plain-$$: systemd's, in no subtree it delegated: "* ]]
+	run --separate-stderr cattach --transient ":/ctklane.slice/x/y.scope" -- true
+	assert_refusal 1 cattach
+	assert_equal "$stderr" "cattach: :/ctklane.slice/x/y.scope: x: a scope lives in slices (NAME.slice), not here"
+}
+
+@test "systemctl daemon-reexec: what ctk made inside a delegated scope stays as it was" {
+	S=":/ctklane.slice/ctk-r-$$.scope"
+	D=$CG/ctklane.slice/ctk-r-$$.scope
+	UNITS+=("ctk-r-$$.scope" ctklane.slice)
+	run cmkdir --scope "$S"
+	assert_success
+	run cmkdir -e +pids -s pids.max=9 "$S/kept"
+	assert_success
+	run cattach "$S/kept" -- sh -c 'exec setsid -f sleep 1000 >/dev/null 2>&1 3>&-'
+	assert_success
+	ctk_wait_until grep -qx 'populated 1' "$D/kept/cgroup.events"
+	before=$(cmount -T -r -n -o PATH,TASKS,DELEGATE "$S")
+	sp=$(cat "$D/kept/cgroup.procs")
+	run systemctl daemon-reexec
+	assert_success
+	ctk_wait_until state_is "ctk-r-$$.scope" active
+	[ "$(cat "$D/kept/pids.max")" = 9 ]
+	[ "$(cat "$D/kept/cgroup.procs")" = "$sp" ]
+	[ "$(cat "$D/cgroup.subtree_control")" = pids ]
+	assert_equal "$(cmount -T -r -n -o PATH,TASKS,DELEGATE "$S")" "$before"
+	run systemctl stop "ctk-r-$$.scope"
+	assert_success
+	ctk_wait_until gone "$D"
+}
+
+@test "cmkdir --config with a systemd section (libcgroup 3.1): the scope made and delegated, the file's groups below it (setdefault); a file that fails ends the scope it made" {
+	UNITS+=("ctk-c-$$.scope" "ctk-d-$$.scope" ctklane-cfg.slice ctklane.slice)
+	printf 'systemd {\n\tslice = ctklane-cfg.slice;\n\tscope = ctk-c-%s.scope;\n\tsetdefault = yes;\n}\ngroup job {\n\tunified {\n\t\tcgroup.max.depth = 2;\n\t}\n}\n' "$$" > "$BATS_TEST_TMPDIR/s.conf"
+	run --separate-stderr cmkdir -v --config "$BATS_TEST_TMPDIR/s.conf"
+	assert_success
+	# ctklane-cfg.slice lives in ctklane.slice, as systemd nests slices
+	D=$CG/ctklane.slice/ctklane-cfg.slice/ctk-c-$$.scope
+	assert_line "made :/ctklane.slice/ctklane-cfg.slice/ctk-c-$$.scope (a scope systemd delegated)"
+	_delegated "$D"
+	[ "$(cat "$D/job/cgroup.max.depth")" = 2 ]
+	[ "$(cat "/proc/$(cat "$D/ctk-idle/cgroup.procs")/comm")" = ctk-idle ]
+	# a group the file puts in systemd's tree: refused, the scope ends
+	printf 'systemd {\n\tslice = ctklane.slice;\n\tscope = ctk-d-%s.scope;\n}\ngroup ctk-outside-%s {\n\tunified {\n\t}\n}\n' "$$" "$$" > "$BATS_TEST_TMPDIR/o.conf"
+	run --separate-stderr cmkdir --config "$BATS_TEST_TMPDIR/o.conf"
+	assert_failure 1
+	[[ "$stderr" == *"group ctk-outside-$$: systemd's, in no subtree it delegated: "* ]]
+	ctk_wait_until scope_gone "ctk-d-$$.scope"
+	[ ! -e "$CG/ctk-outside-$$" ]
 }

@@ -114,6 +114,42 @@ int main(void)
 	ok(parse(conf("namespace {\n\tcpu = a/../../x;\n}\n"), &e) == -EINVAL &&
 	   strstr(e.msg, "line 2: group 'a/../../x': '.' and '..' are refused"),
 	   "a namespace path with '..': %s", e.msg);
+	/* libcgroup 3.1's systemd section: the scope's cgroup path from its
+	 * slice, setdefault as the v2 namespace, pid skipped and said */
+	ok(ctk_cgconfig_parse(conf("systemd {\n\tslice = db-a.slice;\n"
+				   "\tscope = x.scope;\n\tsetdefault = yes;\n"
+				   "\tpid = 3456;\n}\nsystemd {\n\tslice = "
+				   "-.slice;\n\tscope = y.scope;\n}\n"),
+			      &c, &e) == 0 && c.nscopes == 2 &&
+	   !strcmp(c.scopes[0].cpath, "db.slice/db-a.slice/x.scope") &&
+	   c.scopes[0].setdefault && c.scopes[0].line == 1 &&
+	   !strcmp(c.scopes[1].cpath, "y.scope") && !c.scopes[1].setdefault &&
+	   c.nns == 1 && !strcmp(c.ns[0].name, "unified") &&
+	   !strcmp(c.ns[0].path, "db.slice/db-a.slice/x.scope") &&
+	   c.nwarnings == 1 && strstr(c.warnings[0], "line 5: systemd: pid "
+				      "skipped"),
+	   "systemd sections: the scopes, the default, pid said (%s)",
+	   c.nscopes ? c.scopes[0].cpath : e.msg);
+	ctk_cgconfig_free(&c);
+	ok(parse(conf("systemd {\n\tslice = a.slice;\n}\n"), &e) == -EINVAL &&
+	   strstr(e.msg, "line 1: systemd: a slice and a scope are needed"),
+	   "a systemd section without a scope: %s", e.msg);
+	ok(parse(conf("systemd {\n\tslice = a;\n\tscope = x.scope;\n}\n"),
+		 &e) == -EINVAL && strstr(e.msg, "not a slice's name"),
+	   "a slice not named as one: %s", e.msg);
+	ok(parse(conf("systemd {\n\tslice = a.slice;\n\tscope = ../x.scope;"
+		      "\n}\n"), &e) == -EINVAL &&
+	   strstr(e.msg, "line 1: systemd: "),
+	   "a scope name with a slash: %s", e.msg);
+	ok(parse(conf("systemd {\n\tslice = a.slice;\n\tscope = x.scope;\n"
+		      "\tsetdefault = yes;\n}\nsystemd {\n\tslice = b.slice;"
+		      "\n\tscope = y.scope;\n\tsetdefault = yes;\n}\n"), &e) ==
+	   -EINVAL && strstr(e.msg, "line 6: systemd: a second default scope "
+			     "(line 1 has one)"), "two default scopes: %s", e.msg);
+	ok(parse(conf("systemd {\n\tslice = a.slice;\n\tscope = x.scope;\n"
+		      "\tdelegate = yes;\n}\n"), &e) == -EINVAL &&
+	   strstr(e.msg, "line 4: systemd: 'delegate': slice, scope, setdefault "
+		  "or pid expected"), "an unknown key: %s", e.msg);
 	ok(parse(conf("template t {\n\tcpu {\n"), &e) < 0 &&
 	   strstr(e.msg, "not closed"), "a template not closed: %s", e.msg);
 	ok(parse(conf("group x {\n}\n"), &e) < 0 &&

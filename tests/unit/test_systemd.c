@@ -109,6 +109,120 @@ static void check_rules(void)
 	rmdir(p);
 }
 
+/* A scope's names from its cgroup path: "slice unit", or the error. */
+static const char *scope(const char *cpath)
+{
+	static char out[600];
+	char slice[256], unit_[256];
+	struct ctk_err e = { 0 };
+
+	if (ctk_sd_scope_names(cpath, slice, sizeof(slice), unit_,
+			       sizeof(unit_), &e))
+		snprintf(out, sizeof(out), "error: %s", e.msg);
+	else
+		snprintf(out, sizeof(out), "%s %s", slice, unit_);
+	return out;
+}
+
+/* A property parsed: "NAME=num" / "NAME='str'", or "error: ...". */
+static const char *prop(const char *kv)
+{
+	static char out[600];
+	struct ctk_sd_prop p;
+	struct ctk_err e = { 0 };
+
+	if (ctk_sd_prop_parse(kv, &p, &e))
+		snprintf(out, sizeof(out), "error: %s", e.msg);
+	else if (p.type == 's')
+		snprintf(out, sizeof(out), "%s='%s'", p.name, p.str);
+	else
+		snprintf(out, sizeof(out), "%s=%llu", p.name,
+			 (unsigned long long)p.num);
+	return out;
+}
+
+static void check_scopes(void)
+{
+	is_str(scope("/x.scope"), "-.slice x.scope", "a scope at the root: "
+	       "in -.slice");
+	is_str(scope("/ctk.slice/db.scope"), "ctk.slice db.scope",
+	       "a scope in a slice");
+	is_str(scope("/a.slice/a-b.slice/a-b-c.slice/j.scope"),
+	       "a-b-c.slice j.scope", "nested slices, each named after its "
+	       "parent");
+	is_str(scope("/a.slice/b.slice/j.scope"), "error: b.slice: systemd "
+	       "puts this slice at the root (:/b.slice)",
+	       "a nested slice not named after its parent");
+	is_str(scope("/a-b.slice/j.scope"), "error: a-b.slice: systemd puts "
+	       "this slice in a.slice", "a dashed slice at the root");
+	is_str(scope("/a.slice/a-b-c.slice/j.scope"), "error: a-b-c.slice: "
+	       "systemd puts this slice in a-b.slice", "a slice a level too "
+	       "high");
+	is_str(scope("/a.slice/a--b.slice/j.scope"), "error: a--b.slice: not "
+	       "a slice's name (a '-' between words only)", "two dashes");
+	is_str(scope("/system.slice/x.service/j.scope"), "error: x.service: "
+	       "a scope lives in slices (NAME.slice), not here",
+	       "a scope below a service");
+	is_str(scope("/ctk.slice/job"), "error: not a scope: name one "
+	       "(:/NAME.scope, :/SLICE.slice/NAME.scope)", "not a scope");
+	is_str(scope("/"), "error: not a scope: name one (:/NAME.scope, "
+	       ":/SLICE.slice/NAME.scope)", "the root");
+	is_str(scope("/ctk.slice/.scope"), "error: .scope: systemd would name "
+	       "its cgroup _.scope (a leading '_' or '.', or a controller's "
+	       "name)", "a suffix alone");
+	is_str(scope("/ctk.slice/cpu.x.scope"), "error: cpu.x.scope: systemd "
+	       "would name its cgroup _cpu.x.scope (a leading '_' or '.', or "
+	       "a controller's name)", "a controller's name: escaped by "
+	       "systemd, refused");
+	is_str(scope("/ctk.slice/a b.scope"), "error: a component is not a unit's "
+	       "name (letters, digits, ':-_.\\', up to 255)",
+	       "a space");
+	is_str(scope("/ctk.slice/\x1b]0;x.scope"), "error: a component is "
+	       "not a unit's name (letters, digits, ':-_.\\', up to 255)",
+	       "an escape sequence's characters");
+
+	is_str(prop("MemoryMax=64M"), "MemoryMax=67108864", "MemoryMax in M");
+	is_str(prop("MemoryHigh=infinity"), "MemoryHigh=18446744073709551615",
+	       "infinity");
+	is_str(prop("MemoryMax=1T"), "MemoryMax=1099511627776", "T");
+	is_str(prop("MemoryMax=99999999999T"), "error: MemoryMax: bytes (a "
+	       "number, K, M, G or T after it), or infinity", "overflow");
+	is_str(prop("MemoryMax=-1"), "error: MemoryMax: bytes (a number, K, "
+	       "M, G or T after it), or infinity", "negative");
+	is_str(prop("MemoryMax=1MB"), "error: MemoryMax: bytes (a number, K, "
+	       "M, G or T after it), or infinity", "two letters");
+	is_str(prop("TasksMax=40"), "TasksMax=40", "TasksMax");
+	is_str(prop("TasksMax=0"), "error: TasksMax: a count from 1, or "
+	       "infinity", "TasksMax 0");
+	is_str(prop("CPUWeight=10000"), "CPUWeight=10000", "a weight");
+	is_str(prop("IOWeight=10001"), "error: IOWeight: a weight from 1 to "
+	       "10000", "a weight too high");
+	is_str(prop("CPUQuota=50%"), "CPUQuotaPerSecUSec=500000",
+	       "CPUQuota: per second");
+	is_str(prop("CPUQuota=50"), "error: CPUQuota: a percentage of one CPU "
+	       "(N%)", "CPUQuota without %%");
+	is_str(prop("Description=a job"), "Description='a job'",
+	       "a description");
+	is_str(prop("Description=a\\nb"), "Description='a\\nb'",
+	       "a backslash is a character");
+	is_str(prop("Description=a\\033b"), "Description='a\\033b'",
+	       "written escapes stay text");
+	is_str(prop("Description=a\033b"), "error: Description: a control "
+	       "character", "a control character");
+	is_str(prop("ExecStart=/bin/sh"), "error: ExecStart: not a property "
+	       "ctk passes on (Description, MemoryMin, MemoryLow, MemoryHigh, "
+	       "MemoryMax, MemorySwapMax, TasksMax, CPUWeight, "
+	       "StartupCPUWeight, IOWeight, StartupIOWeight, CPUQuota)",
+	       "anything else: refused");
+	is_str(prop("MemoryMax"), "error: MemoryMax: not NAME=VALUE",
+	       "no value");
+	is_str(prop("memorymax=1"), "error: memorymax: not a property ctk "
+	       "passes on (Description, MemoryMin, MemoryLow, MemoryHigh, "
+	       "MemoryMax, MemorySwapMax, TasksMax, CPUWeight, "
+	       "StartupCPUWeight, IOWeight, StartupIOWeight, CPUQuota)",
+	       "names as systemd spells them");
+}
+
 int main(void)
 {
 	struct ctk_hierarchy v2 = { .type = CTK_HIER_V2, .controllers = "" };
@@ -181,6 +295,7 @@ int main(void)
 	close(fd);
 	rmdir(sub);
 	check_rules();
+	check_scopes();
 	snprintf(sub, sizeof(sub), "%s/comm", dir);
 	unlink(sub);
 	snprintf(sub, sizeof(sub), "%s/cgroup", dir);
