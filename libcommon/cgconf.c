@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "ctk/cgconf.h"
+#include "ctk/ids.h"
 #include "ctk/systemd.h"
 #include "ctk/path.h"
 #include "ctk/container.h"
@@ -197,37 +198,17 @@ static int parse_mode(const char *w, int line, mode_t *m, struct ctk_err *e)
 
 static int parse_uid(const char *w, int line, uid_t *u, struct ctk_err *e)
 {
-	struct passwd *pw = getpwnam(w);
-	char *end;
-	unsigned long v;
-
-	if (pw) {
-		*u = pw->pw_uid;
-		return 0;
-	}
-	v = strtoul(w, &end, 10);
-	if (!*w || *end || v >= (uid_t)-1)
+	if (ctk_parse_uid(w, u))
 		return ctk_err_setx(e, ENOENT, "line %d: no such user '%.64s'",
 				    line, w);
-	*u = (uid_t)v;
 	return 0;
 }
 
 static int parse_gid(const char *w, int line, gid_t *g, struct ctk_err *e)
 {
-	struct group *gr = getgrnam(w);
-	char *end;
-	unsigned long v;
-
-	if (gr) {
-		*g = gr->gr_gid;
-		return 0;
-	}
-	v = strtoul(w, &end, 10);
-	if (!*w || *end || v >= (gid_t)-1)
+	if (ctk_parse_gid(w, g))
 		return ctk_err_setx(e, ENOENT, "line %d: no such group '%.64s'",
 				    line, w);
-	*g = (gid_t)v;
 	return 0;
 }
 

@@ -431,24 +431,13 @@ int ctk_cli_unbundle(int argc, const char **argv, const char *letters,
 	return 0;
 }
 
-#include <grp.h>
 #include <pwd.h>
 
-static int parse_id(const char *s, unsigned long *v)
-{
-	char *end;
-
-	if (!*s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return (errno || *end || *v >= (unsigned long)(uid_t)-1) ? -EINVAL : 0;
-}
+#include "ctk/ids.h"
 
 int ctk_parse_owner(const char *s, uid_t *uid, gid_t *gid, const char **bad)
 {
 	char *copy = strdup(s), *colon, *user, *group = NULL;
-	unsigned long v;
 	int rc = 0;
 
 	*uid = (uid_t)-1;
@@ -463,41 +452,27 @@ int ctk_parse_owner(const char *s, uid_t *uid, gid_t *gid, const char **bad)
 		group = colon + 1;
 	}
 	if (*user) {
-		struct passwd *pw = getpwnam(user);
+		struct passwd *pw;
 
-		if (pw) {
-			*uid = pw->pw_uid;
-			if (group && !*group)
-				*gid = pw->pw_gid;	/* "USER:" */
-		} else if (!parse_id(user, &v)) {
-			*uid = (uid_t)v;
-			if (group && !*group) {
-				pw = getpwuid(*uid);
-				if (!pw) {
-					rc = -ENOENT;
-					goto out;
-				}
-				*gid = pw->pw_gid;
-			}
-		} else {
+		if (ctk_parse_uid(user, uid)) {
 			rc = -ENOENT;
 			goto out;
+		}
+		if (group && !*group) {	/* "USER:": the user's group */
+			pw = getpwuid(*uid);
+			if (!pw) {
+				rc = -ENOENT;
+				goto out;
+			}
+			*gid = pw->pw_gid;
 		}
 	} else if (!group || !*group) {
 		rc = -EINVAL;
 		goto out;
 	}
-	if (group && *group) {
-		struct group *gr = getgrnam(group);
-
-		if (gr)
-			*gid = gr->gr_gid;
-		else if (!parse_id(group, &v))
-			*gid = (gid_t)v;
-		else {
-			*bad = s + (group - copy);
-			rc = -ENOENT;
-		}
+	if (group && *group && ctk_parse_gid(group, gid)) {
+		*bad = s + (group - copy);
+		rc = -ENOENT;
 	}
 out:
 	free(copy);

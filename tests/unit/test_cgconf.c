@@ -161,6 +161,11 @@ int main(void)
 	ok(parse(conf("group x { perm { admin { uid = nosuchuser-x; } } "
 		      "cpu { } }\n"), &e) < 0 && strstr(e.msg, "no such user"),
 	   "an unknown user");
+	ok(parse(conf("group x { perm { admin { uid = +5; } } cpu { } }\n"),
+		 &e) < 0 && strstr(e.msg, "no such user '+5'"),
+	   "a signed uid is no user (one parser, ctk/ids.h): %s", e.msg);
+	ok(parse(conf("group x { perm { task { gid = 77; } } cpu { } }\n"),
+		 &e) == 0, "a gid by number");
 	ok(parse(conf("group x { cpu { a.b = 1 } }\n"), &e) < 0 &&
 	   strstr(e.msg, "';' expected"), "a missing ';': %s", e.msg);
 	ok(parse(conf("group x { cpu { ctk.notify_on_release = 2; } }\n"),
