@@ -82,6 +82,39 @@ int ctk_openat_beneath(int rootfd, const char *rel, int flags, mode_t mode)
 	return fd < 0 ? -errno : (int)fd;
 }
 
+int ctk_walk_down(int rootfd, const char *rel,
+		  int (*visit)(int fd, long level, void *arg), void *arg)
+{
+	const char *p = rel;
+	long level = 0;
+	int fd = rootfd, rc = visit(rootfd, 0, arg);
+
+	while (!rc) {
+		char name[NAME_MAX + 1];
+		size_t len;
+		int next;
+
+		while (*p == '/' || (p[0] == '.' && (!p[1] || p[1] == '/')))
+			p++;
+		len = strcspn(p, "/");
+		if (!len || len >= sizeof(name))
+			break;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		p += len;
+		next = ctk_openat_beneath(fd, name, O_RDONLY | O_DIRECTORY, 0);
+		if (fd != rootfd)
+			close(fd);
+		fd = next;
+		if (fd < 0)
+			break;
+		rc = visit(fd, ++level, arg);
+	}
+	if (fd >= 0 && fd != rootfd)
+		close(fd);
+	return rc;
+}
+
 int ctk_container_open(const struct ctk_target *t)
 {
 	int rootfd = ctk_hierarchy_fd(t->hier);

@@ -76,6 +76,17 @@ int ctk_ckpt_encode(const struct ckpt_image *img, uint8_t **out,
 int ctk_openat_beneath(int rootfd, const char *rel, int flags, mode_t mode);
 
 /*
+ * Walk down @rel ("a/b", "." components skipped) from @rootfd, one name at
+ * a time beneath it (ctk_openat_beneath: no link, no mount crossed), and
+ * ask @visit of each container on the way: the root (level 0), then each
+ * one opened (level 1, 2, ...). The first nonzero answer of @visit ends the
+ * walk and is returned; 0 when every level was visited, or when a name
+ * cannot be opened (the levels below it do not exist here).
+ */
+int ctk_walk_down(int rootfd, const char *rel,
+		  int (*visit)(int fd, long level, void *arg), void *arg);
+
+/*
  * Everything @fd reads to its end, NUL-terminated, into a malloc'd buffer
  * of @cap bytes first, doubled as needed but never past @max (-ENOMEM then).
  * /proc and cgroup files say size 0: no fstat. -errno.

@@ -69,51 +69,31 @@ void ctk_sticky_unhold(int cgfd)
 	fremovexattr(cgfd, CTK_STICKY_XATTR);
 }
 
+/* ctk_walk_down's visit: held? The mount's own root counts where the
+ * mount shows the hierarchy from below its root (@arg: that it does). */
+static int held_here(int fd, long level, void *arg)
+{
+	return (level > 0 || *(const bool *)arg) && marked(fd);
+}
+
 /* Is the container at @path (as /proc shows it) or one of its ancestors
  * below the hierarchy's root held? Opened one name at a time beneath the
  * mount, never crossing a mount or a link. */
 static bool path_held(const struct ctk_hierarchy *hy, const char *path)
 {
 	size_t lr = strlen(hy->root);
-	const char *rel = path;
-	int rootfd = ctk_hierarchy_fd(hy), cur;
-	bool held = false;
+	bool below_root = strcmp(hy->root, "/") != 0;
+	int rootfd = ctk_hierarchy_fd(hy);
 
 	if (rootfd < 0)
 		return false;
 	/* the mount shows the hierarchy from hy->root down */
-	if (strcmp(hy->root, "/")) {
+	if (below_root) {
 		if (strncmp(path, hy->root, lr) || (path[lr] && path[lr] != '/'))
 			return false;	/* not below this mount */
-		rel = path + lr;
-		if (marked(rootfd))
-			return true;
+		path += lr;
 	}
-	cur = rootfd;
-	while (!held) {
-		char name[256];
-		size_t len;
-		int next;
-
-		while (*rel == '/')
-			rel++;
-		len = strcspn(rel, "/");
-		if (!len || len >= sizeof(name))
-			break;
-		memcpy(name, rel, len);
-		name[len] = '\0';
-		rel += len;
-		next = ctk_openat_beneath(cur, name, O_RDONLY | O_DIRECTORY, 0);
-		if (cur != rootfd)
-			close(cur);
-		if (next < 0)
-			return false;
-		cur = next;
-		held = marked(cur);
-	}
-	if (cur != rootfd)
-		close(cur);
-	return held;
+	return ctk_walk_down(rootfd, path, held_here, &below_root) > 0;
 }
 
 int ctk_sticky_held(pid_t pid, const struct ctk_hierarchies *h)

@@ -150,51 +150,26 @@ static long depth_of(const char *rel)
 	return n;
 }
 
+/* ctk_walk_down's visit: the level of the first delegated container, + 1 */
+static int first_delegated(int fd, long level, void *arg CTK_ATTR_UNUSED)
+{
+	return ctk_sd_delegated_fd(fd) ? (int)CTK_MIN(level, INT_MAX - 1) + 1 : 0;
+}
+
 int ctk_sd_check_at(int rootfd, const char *rel, enum ctk_sd_use use,
 		    struct ctk_err *e)
 {
-	char name[PATH_MAX];
-	const char *p = rel;
-	long n = depth_of(rel), level = 0, top = -1;
-	int fd = dup(rootfd);
+	long n = depth_of(rel), top;
 
-	if (fd < 0)
-		return ctk_err_set(e, errno, "cannot open the hierarchy");
 	/* a normalised path (ctk_target_from_string makes them): a '..'
 	 * could climb out of the subtree it was checked in */
 	for (const char *q = rel; *q; q++)
 		if ((q == rel || q[-1] == '/') && q[0] == '.' && q[1] == '.' &&
-		    (!q[2] || q[2] == '/')) {
-			close(fd);
+		    (!q[2] || q[2] == '/'))
 			return ctk_err_setx(e, EINVAL, "'..' in a container path");
-		}
 	/* the shallowest delegated container on the way down, of those that
 	 * exist (what a MAKE makes does not yet) */
-	if (ctk_sd_delegated_fd(fd))
-		top = 0;
-	while (top < 0 && level < n) {
-		size_t len;
-		int next;
-
-		while (*p == '/' || (p[0] == '.' && (!p[1] || p[1] == '/')))
-			p++;
-		len = strcspn(p, "/");
-		if (!len || len >= sizeof(name))
-			break;
-		memcpy(name, p, len);
-		name[len] = '\0';
-		p += len;
-		next = ctk_openat_beneath(fd, name, O_RDONLY | O_DIRECTORY, 0);
-		close(fd);
-		fd = next;
-		if (fd < 0)
-			break;
-		level++;
-		if (ctk_sd_delegated_fd(fd))
-			top = level;
-	}
-	if (fd >= 0)
-		close(fd);
+	top = (long)ctk_walk_down(rootfd, rel, first_delegated, NULL) - 1;
 	if (top >= 0 && (use != CTK_SD_CHANGE || top < n))
 		return 0;
 	if (top >= 0)
