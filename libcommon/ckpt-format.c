@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -60,7 +61,9 @@ static uint64_t align8(uint64_t v)
 
 /* ---- CRC-32C ------------------------------------------------------------ */
 
+/* Filled once (pthread_once): a caller's threads may all ask at once. */
 static uint32_t crc_table[8][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
 static void crc_init(void)
 {
@@ -81,8 +84,7 @@ uint32_t ctk_crc32c(uint32_t crc, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 
-	if (!crc_table[0][1])
-		crc_init();
+	pthread_once(&crc_once, crc_init);
 	crc = ~crc;
 	while (len >= 8) {	/* slicing by 8 */
 		uint32_t a = crc ^ le32(p), b = le32(p + 4);

@@ -6,10 +6,13 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ctk/ckpt.h"
 #include "../../libcommon/internal.h"
@@ -112,6 +115,58 @@ static bool same_as_file(const char *name, const uint8_t *b, size_t len)
 	return n == len && !memcmp(file, b, n);
 }
 
+/* ---- the CRC table is filled once, whoever asks first ----------------- */
+
+static pthread_barrier_t crc_go;
+static uint8_t crc_buf[4096];
+
+static void *crc_thread(void *arg)
+{
+	pthread_barrier_wait(&crc_go);
+	*(uint32_t *)arg = ctk_crc32c(0, crc_buf, sizeof(crc_buf));
+	return NULL;
+}
+
+/*
+ * @procs processes whose first CRC is asked by 8 threads at once: how many
+ * saw a thread get a wrong one (a table read while another filled it).
+ * Forked before this process computed any CRC.
+ */
+static int crc_race(int procs)
+{
+	int wrong = 0;
+
+	memset(crc_buf, 0xa5, sizeof(crc_buf));
+	for (int i = 0; i < procs; i++) {
+		pid_t pid = fork();
+		int status;
+
+		if (pid < 0)
+			return -1;
+		if (!pid) {
+			pthread_t t[8];
+			uint32_t r[8], want;
+			int bad = 0;
+
+			pthread_barrier_init(&crc_go, NULL, 8);
+			for (int k = 0; k < 8; k++)
+				if (pthread_create(&t[k], NULL, crc_thread, &r[k]))
+					_exit(2);
+			for (int k = 0; k < 8; k++)
+				pthread_join(t[k], NULL);
+			want = ctk_crc32c(0, crc_buf, sizeof(crc_buf));
+			for (int k = 0; k < 8; k++)
+				bad |= r[k] != want;
+			_exit(bad);
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) == 2)
+			return -1;
+		wrong += WEXITSTATUS(status) != 0;
+	}
+	return wrong;
+}
+
 int main(void)
 {
 	struct ckpt_image img, again;
@@ -120,6 +175,9 @@ int main(void)
 	size_t l1 = 0, l2 = 0;
 	uint32_t d;
 
+	/* first, while no CRC was computed here (a child inherits the table) */
+	is_int(crc_race(300), 0, "300 processes, 8 threads each asking for "
+	       "their first CRC at once: every answer right");
 	is_int(ctk_crc32c(0, "123456789", 9), 0xe3069283u,
 	       "CRC-32C check value");
 	is_int(ctk_crc32c(ctk_crc32c(0, "1234", 4), "56789", 5), 0xe3069283u,
