@@ -693,6 +693,44 @@ static int run_mode(struct cattach_control *ctl)
 	return ctl->all ? move_all(ctl) : move_pids(ctl);
 }
 
+/* The options, from popt: -1 when all were read, else an exit code. */
+static int read_options(struct cattach_control *ctl, poptContext pc)
+{
+	int rc;
+
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		char *a;
+
+		switch (rc) {
+		case OPT_GROUP:
+			a = poptGetOptArg(pc);
+			if (ctl->ngroups == CTK_ARRAY_SIZE(ctl->groups)) {
+				free(a);
+				return ctk_usage_error(&ctl->cli, "too many -g");
+			}
+			ctl->group_args[ctl->ngroups] = a;
+			ctl->groups[ctl->ngroups++] = a;
+			break;
+		case OPT_RULES:
+			a = poptGetOptArg(pc);
+			ctl->rules = 1;
+			/* popt takes the next word for the optional FILE: a
+			 * PID is an operand again (a file named 123: ./123) */
+			if (a && *a && strspn(a, "0123456789") == strlen(a)) {
+				free(ctl->rules_pid);
+				ctl->rules_pid = a;
+			} else if (a) {
+				free(ctl->rules_path);
+				ctl->rules_path = a;
+			}
+			break;
+		default:
+			ctk_cli_handle(&ctl->cli, rc);
+		}
+	}
+	return rc < -1 ? ctk_popt_error(&ctl->cli, pc, rc) : -1;
+}
+
 int main(int argc, const char **argv)
 {
 	struct cattach_control ctl = { .cli = { .tool = "cattach" } };
@@ -734,7 +772,7 @@ int main(int argc, const char **argv)
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};
-	int optc, rc, ret = CTK_EXIT_USAGE;
+	int optc, ret = CTK_EXIT_USAGE;
 	const char **args;
 	size_t nargs = 0;
 	poptContext pc;
@@ -747,38 +785,10 @@ int main(int argc, const char **argv)
 			       "-- COMMAND [ARG...] | -a FROM SPEC | "
 			       "--rules[=FILE] PID... | --rules[=FILE] -- "
 			       "COMMAND | --rules[=FILE] --watch");
-	while ((rc = poptGetNextOpt(pc)) > 0) {
-		if (rc == OPT_GROUP) {
-			char *a = poptGetOptArg(pc);
-
-			if (ctl.ngroups == CTK_ARRAY_SIZE(ctl.groups)) {
-				free(a);
-				ret = ctk_usage_error(&ctl.cli, "too many -g");
-				goto out;
-			}
-			ctl.group_args[ctl.ngroups] = a;
-			ctl.groups[ctl.ngroups++] = a;
-		} else if (rc == OPT_RULES) {
-			char *a = poptGetOptArg(pc);
-
-			ctl.rules = 1;
-			/* popt takes the next word for the optional FILE: a
-			 * PID is an operand again (a file named 123: ./123) */
-			if (a && *a && strspn(a, "0123456789") == strlen(a)) {
-				free(ctl.rules_pid);
-				ctl.rules_pid = a;
-			} else if (a) {
-				free(ctl.rules_path);
-				ctl.rules_path = a;
-			}
-		} else {
-			ctk_cli_handle(&ctl.cli, rc);
-		}
-	}
-	if (rc < -1) {
-		ret = ctk_popt_error(&ctl.cli, pc, rc);
+	ret = read_options(&ctl, pc);
+	if (ret >= 0)
 		goto out;
-	}
+	ret = CTK_EXIT_USAGE;
 	args = poptGetArgs(pc);
 	while (args && args[nargs])
 		nargs++;

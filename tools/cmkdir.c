@@ -602,6 +602,51 @@ static int load_config(struct cmkdir_control *ctl)
 	return ret;
 }
 
+/* What the options ask for, once read: an exit code. */
+static int run(struct cmkdir_control *ctl, const char **specs, size_t nspecs)
+{
+	struct ctk_err e;
+	int ret;
+
+	if (ctl->nprops && !ctl->scope)
+		return ctk_usage_error(&ctl->cli, "--property goes with "
+				       "--scope");
+	if (ctl->scope && (ctl->config || ctl->existing || ctl->dry_run ||
+			   ctl->parents || ctl->mode || ctl->file_mode ||
+			   ctl->owner || ctl->task_owner || ctl->notify ||
+			   ctl->enable || ctl->nsets || ctl->copy_from ||
+			   ctl->force))
+		return ctk_usage_error(&ctl->cli, "--scope: a scope's settings "
+				       "are systemd's (--property); the other "
+				       "options are for containers cmkdir "
+				       "makes");
+	if (ctl->config) {
+		if (nspecs)
+			return ctk_usage_error(&ctl->cli, "--config takes no "
+					       "SPEC");
+		if (ctl->existing || ctl->dry_run)
+			return ctk_usage_error(&ctl->cli, "--existing and "
+					       "--dry-run go with SPECs, not "
+					       "--config");
+		return load_config(ctl);
+	}
+	if (!nspecs)
+		return ctk_usage_error(&ctl->cli, "no container given");
+	ret = validate(ctl);
+	if (ret)
+		return ret;
+	if (ctk_hierarchy_load(&ctl->hier, NULL, "/proc/self/cgroup", &e)) {
+		ctk_msg_err(&ctl->cli, NULL, &e);
+		return CTK_EXIT_FAILURE;
+	}
+	if (ctl->scope)
+		return make_scopes(ctl, specs, nspecs);
+	if (ctl->copy_from && (ret = copy_values(ctl)))
+		return ret;
+	ctl->opts.values = &ctl->values;
+	return create_all(ctl, specs, nspecs);
+}
+
 int main(int argc, const char **argv)
 {
 	struct cmkdir_control ctl = { .cli = { .tool = "cmkdir" } };
@@ -659,7 +704,6 @@ int main(int argc, const char **argv)
 	poptContext pc;
 	const char **specs = NULL;
 	size_t nspecs = 0;
-	struct ctk_err e;
 	int ret = CTK_EXIT_USAGE;
 
 	ctk_cli_help_alias(argc, argv);
@@ -686,50 +730,7 @@ int main(int argc, const char **argv)
 		ret = CTK_EXIT_FAILURE;
 		goto out;
 	}
-	if (ctl.nprops && !ctl.scope) {
-		ret = ctk_usage_error(&ctl.cli, "--property goes with --scope");
-		goto out;
-	}
-	if (ctl.scope && (ctl.config || ctl.existing || ctl.dry_run ||
-			  ctl.parents || ctl.mode || ctl.file_mode ||
-			  ctl.owner || ctl.task_owner || ctl.notify ||
-			  ctl.enable || ctl.nsets || ctl.copy_from ||
-			  ctl.force)) {
-		ret = ctk_usage_error(&ctl.cli, "--scope: a scope's settings "
-				      "are systemd's (--property); the other "
-				      "options are for containers cmkdir "
-				      "makes");
-		goto out;
-	}
-	if (ctl.config) {
-		ret = nspecs ? ctk_usage_error(&ctl.cli, "--config takes no "
-					       "SPEC") :
-		      ctl.existing || ctl.dry_run ?
-		      ctk_usage_error(&ctl.cli, "--existing and --dry-run go "
-				      "with SPECs, not --config") :
-		      load_config(&ctl);
-		goto out;
-	}
-	if (!nspecs) {
-		ret = ctk_usage_error(&ctl.cli, "no container given");
-		goto out;
-	}
-	ret = validate(&ctl);
-	if (ret)
-		goto out;
-	if (ctk_hierarchy_load(&ctl.hier, NULL, "/proc/self/cgroup", &e)) {
-		ctk_msg_err(&ctl.cli, NULL, &e);
-		ret = CTK_EXIT_FAILURE;
-		goto out;
-	}
-	if (ctl.scope) {
-		ret = make_scopes(&ctl, specs, nspecs);
-		goto out;
-	}
-	if (ctl.copy_from && (ret = copy_values(&ctl)))
-		goto out;
-	ctl.opts.values = &ctl.values;
-	ret = create_all(&ctl, specs, nspecs);
+	ret = run(&ctl, specs, nspecs);
 out:
 	ctk_hierarchy_free(&ctl.hier);
 	free(ctl.mode);

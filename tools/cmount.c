@@ -1782,6 +1782,18 @@ static void free_control(struct cmount_control *ctl)
 		free((char *)ctl->files[i]);
 }
 
+/* --help: the options, then the columns of each output */
+static void print_help(poptContext pc)
+{
+	poptPrintHelp(pc, stdout, 0);
+	ctk_cli_help_columns("Columns of the listing (--output)", list_cols,
+			     CTK_ARRAY_SIZE(list_cols));
+	ctk_cli_help_columns("Columns of the tree (-T --output)", tree_cols,
+			     CTK_ARRAY_SIZE(tree_cols));
+	printf("  %12s  %s\n", "FILE.NAME", "a control file (memory.max):"
+	       " its first line, [+N lines] when cut");
+}
+
 int main(int argc, const char **argv)
 {
 	struct cmount_control ctl = { .cli = { .tool = "cmount" }, .level = -1 };
@@ -1874,12 +1886,13 @@ int main(int argc, const char **argv)
 	int nargc, ret = CTK_EXIT_USAGE;
 	poptContext pc = NULL;
 
-	ctk_cli_help_alias(argc, argv);
 	ctk_cli_options(common, &ctl.cli);
-	if (ctk_cli_unbundle(argc, argv, "nrJaTuqlPb", &nargc, &nargv)) {
+	/* -h in a bundle is help too, as findmnt -Jh says it */
+	if (ctk_cli_unbundle(argc, argv, "nrJaTuqlPbh", &nargc, &nargv)) {
 		ret = ctk_usage_error(&ctl.cli, "bad option bundle");
 		goto done;
 	}
+	ctk_cli_help_alias(nargc, nargv);
 	ctl.swallowed = calloc((size_t)nargc + 1, sizeof(*ctl.swallowed));
 	if (!ctl.swallowed) {
 		ctk_msg(&ctl.cli, "out of memory");
@@ -1889,13 +1902,7 @@ int main(int argc, const char **argv)
 	pc = poptGetContext("cmount", nargc, nargv, opts, 0);
 	poptSetOtherOptionHelp(pc, "[options] [DIR | SPEC...]");
 	if (ctk_cli_wants_help(nargc, nargv)) {
-		poptPrintHelp(pc, stdout, 0);
-		ctk_cli_help_columns("Columns of the listing (--output)",
-				     list_cols, CTK_ARRAY_SIZE(list_cols));
-		ctk_cli_help_columns("Columns of the tree (-T --output)",
-				     tree_cols, CTK_ARRAY_SIZE(tree_cols));
-		printf("  %12s  %s\n", "FILE.NAME", "a control file (memory.max):"
-		       " its first line, [+N lines] when cut");
+		print_help(pc);
 		ret = CTK_EXIT_OK;
 		goto done;
 	}

@@ -647,6 +647,77 @@ out:
 	return ret;
 }
 
+/* The mode and what goes with it: 0, or a usage error (exit 2). */
+static int check_modes(struct crelease_control *ctl, size_t nspecs)
+{
+	const struct {
+		bool wrong;
+		const char *why;
+	} rule[] = {
+		{ ctl->sweep + ctl->remove + ctl->watch + ctl->mark +
+		  ctl->unmark != 1, "no mode (CPATH as the kernel's agent, "
+		  "--sweep, --remove, --watch or --mark)" },
+		{ ctl->recursive && !ctl->remove,
+		  "--recursive goes with --remove" },
+		{ ctl->force && !ctl->remove && !ctl->watch,
+		  "--force goes with --remove or --watch" },
+		{ ctl->to_spec && (!ctl->recursive || ctl->kill),
+		  "--to goes with --remove --recursive, without --kill" },
+		{ ctl->kill && !ctl->recursive,
+		  "--kill goes with --remove --recursive" },
+		{ !nspecs, "no container given" },
+		{ ctl->once && !ctl->watch, "--once goes with --watch" },
+		{ ctl->all && !ctl->sweep, "--all goes with --sweep" },
+		{ ctl->dry_run && !ctl->sweep && !ctl->remove,
+		  "--dry-run goes with --sweep or --remove" },
+	};
+
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(rule); i++)
+		if (rule[i].wrong)
+			return ctk_usage_error(&ctl->cli, "%s", rule[i].why);
+	return 0;
+}
+
+/* The hierarchies, the log, then the mode. An exit code. */
+static int run(struct crelease_control *ctl, const char **specs,
+	       size_t nspecs)
+{
+	struct ctk_err e;
+
+	if (ctk_hierarchy_load(&ctl->hier, NULL, "/proc/self/cgroup", &e)) {
+		ctk_msg_err(&ctl->cli, NULL, &e);
+		return CTK_EXIT_FAILURE;
+	}
+	ctk_log_open(&ctl->log, "crelease", ctl->log_path);
+	if (ctl->log_path) {
+		char why[512];
+
+		/* before the first removal: a refused log is said here */
+		ctl->log.file = ctk_log_file_open(ctl->log_path, &e);
+		if (ctl->log.file < 0) {
+			ctk_msg(&ctl->cli, "--log %s: %s", ctl->log_path,
+				ctk_err_reason(&e, why, sizeof(why)));
+			return CTK_EXIT_FAILURE;
+		}
+	}
+	if (ctl->watch) {
+		ctl->log.to_stdout = ctl->verbose;
+		/* a daemon's lines, as they come */
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		return do_watch(ctl, specs, nspecs);
+	}
+	/* sweeps print their lines; --log keeps them too */
+	ctl->log.system = false;
+	ctl->log.to_stdout = true;
+	if (ctl->mark || ctl->unmark)
+		return do_mark(ctl, specs, nspecs);
+	if (ctl->sweep)
+		return do_sweep(ctl, specs, nspecs);
+	if (ctl->recursive)
+		return do_remove_trees(ctl, specs, nspecs);
+	return do_remove(ctl, specs, nspecs);
+}
+
 int main(int argc, const char **argv)
 {
 	struct crelease_control ctl = { .cli = { .tool = "crelease" } };
@@ -697,7 +768,6 @@ int main(int argc, const char **argv)
 	const char *agent_path, *log_path, *cpath, **specs;
 	size_t nspecs = 0;
 	poptContext pc;
-	struct ctk_err e;
 	int rc, ret = CTK_EXIT_USAGE;
 
 	if (agent_call(argc, argv, &agent_path, &log_path, &cpath))
@@ -728,84 +798,9 @@ int main(int argc, const char **argv)
 		ret = CTK_EXIT_USAGE;
 		goto out;
 	}
-	if (ctl.sweep + ctl.remove + ctl.watch + ctl.mark + ctl.unmark != 1) {
-		ret = ctk_usage_error(&ctl.cli, "no mode (CPATH as the kernel's "
-				      "agent, --sweep, --remove, --watch or "
-				      "--mark)");
-		goto out;
-	}
-	if (ctl.recursive && !ctl.remove) {
-		ret = ctk_usage_error(&ctl.cli, "--recursive goes with "
-				      "--remove");
-		goto out;
-	}
-	if (ctl.force && !ctl.remove && !ctl.watch) {
-		ret = ctk_usage_error(&ctl.cli, "--force goes with --remove "
-				      "or --watch");
-		goto out;
-	}
-	if (ctl.to_spec && (!ctl.recursive || ctl.kill)) {
-		ret = ctk_usage_error(&ctl.cli, "--to goes with --remove "
-				      "--recursive, without --kill");
-		goto out;
-	}
-	if (ctl.kill && !ctl.recursive) {
-		ret = ctk_usage_error(&ctl.cli, "--kill goes with --remove "
-				      "--recursive");
-		goto out;
-	}
-	if (!nspecs) {
-		ret = ctk_usage_error(&ctl.cli, "no container given");
-		goto out;
-	}
-	if (ctl.once && !ctl.watch) {
-		ret = ctk_usage_error(&ctl.cli, "--once goes with --watch");
-		goto out;
-	}
-	if (ctl.all && !ctl.sweep) {
-		ret = ctk_usage_error(&ctl.cli, "--all goes with --sweep");
-		goto out;
-	}
-	if (ctl.dry_run && !ctl.sweep && !ctl.remove) {
-		ret = ctk_usage_error(&ctl.cli, "--dry-run goes with --sweep "
-				      "or --remove");
-		goto out;
-	}
-	if (ctk_hierarchy_load(&ctl.hier, NULL, "/proc/self/cgroup", &e)) {
-		ctk_msg_err(&ctl.cli, NULL, &e);
-		ret = CTK_EXIT_FAILURE;
-		goto out;
-	}
-	ctk_log_open(&ctl.log, "crelease", ctl.log_path);
-	if (ctl.log_path) {
-		char why[512];
-
-		/* before the first removal: a refused log is said here */
-		ctl.log.file = ctk_log_file_open(ctl.log_path, &e);
-		if (ctl.log.file < 0) {
-			ctk_msg(&ctl.cli, "--log %s: %s", ctl.log_path,
-				ctk_err_reason(&e, why, sizeof(why)));
-			ret = CTK_EXIT_FAILURE;
-			goto out;
-		}
-	}
-	if (ctl.watch) {
-		ctl.log.to_stdout = ctl.verbose;
-		setvbuf(stdout, NULL, _IOLBF, 0);	/* a daemon's lines, as they come */
-		ret = do_watch(&ctl, specs, nspecs);
-	} else {
-		/* sweeps print their lines; --log keeps them too */
-		ctl.log.system = false;
-		ctl.log.to_stdout = true;
-		if (ctl.mark || ctl.unmark)
-			ret = do_mark(&ctl, specs, nspecs);
-		else if (ctl.sweep)
-			ret = do_sweep(&ctl, specs, nspecs);
-		else if (ctl.recursive)
-			ret = do_remove_trees(&ctl, specs, nspecs);
-		else
-			ret = do_remove(&ctl, specs, nspecs);
-	}
+	ret = check_modes(&ctl, nspecs);
+	if (!ret)
+		ret = run(&ctl, specs, nspecs);
 out:
 	if (ctl.to.hier)
 		ctk_target_free(&ctl.to);

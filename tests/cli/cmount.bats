@@ -149,6 +149,14 @@ load helpers/common
 	# after '--', -h belongs to the command
 	run cattach --help
 	assert_success
+	# in a bundle of cmount's flags too, as findmnt -Jh; after a letter
+	# that takes a value it is that value
+	run --separate-stderr cmount -Jh
+	assert_success
+	assert_equal "$output" "$(cmount --help)"
+	run --separate-stderr cmount -oh
+	assert_failure 2
+	[[ "$stderr" == "cmount: --output: unknown column 'h'"* ]]
 }
 
 @test "--cgconfig goes with -T and a SPEC, and prints no columns" {
