@@ -90,6 +90,71 @@ static pid_t guard_start(const struct ctk_target *t,
 	}
 }
 
+/*
+ * --into: the container made if needed (its parents too, recorded in
+ * @made), opened into @o; one that holds tasks already is refused unless
+ * --join. 0, or an exit code (said).
+ */
+static int prepare_into(struct cckpt_control *ctl, struct ctk_target *t,
+			struct ctk_create_txn *made,
+			struct ctk_restore_opts *o, char *where, size_t size)
+{
+	struct ctk_create_opts co;
+	struct ctk_err e;
+	bool existed;
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (ctk_hierarchy_load(&ctl->hier, NULL, "/proc/self/cgroup", &e) ||
+	    ctk_target_from_string(ctl->into, &ctl->hier, t, &e)) {
+		ctk_msg_err(&ctl->cli, ctl->into, &e);
+		return CTK_EXIT_FAILURE;
+	}
+	ctk_target_format(t, where, size);
+	if (ctl->freeze && t->hier->type != CTK_HIER_V2)
+		return ctk_usage_error(&ctl->cli, "%s: --freeze needs a cgroup "
+				       "v2 container", where);
+	ctk_create_opts_init(&co);
+	co.parents = true;
+	if (ctk_container_create(t, &co, made, &existed, &e)) {
+		ctk_msg_err_op(&ctl->cli, where, &e, CTK_OP_MKDIR);
+		return CTK_EXIT_FAILURE;
+	}
+	o->into = t;
+	o->into_fd = ctk_container_open(t);
+	if (o->into_fd < 0) {
+		ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN, o->into_fd);
+		return CTK_EXIT_FAILURE;
+	}
+	/* tasks that are there already are not this restore's to share
+	 * unless asked; its cleanup never touches them */
+	if (!existed || ctl->join)
+		return 0;
+	rc = ctk_container_pids(o->into_fd, t->hier->type == CTK_HIER_V1 ?
+				"tasks" : "cgroup.procs", &pids, &n);
+	free(pids);
+	if (rc)
+		ctk_msg(&ctl->cli, "%s: cannot read its tasks: %s", where,
+			strerror(-rc));
+	else if (n)
+		ctk_msg(&ctl->cli, "%s: holds tasks already (--join restores "
+			"beside them)", where);
+	return rc || n ? CTK_EXIT_FAILURE : 0;
+}
+
+/* "restored N tasks; root PID in SPEC" */
+static void say_restored(const struct ckpt_image *img, const pid_t *roots,
+			 size_t nroots, const char *where)
+{
+	printf("restored %u tasks; %s", img->nr_tasks,
+	       nroots > 1 ? "roots" : "root");
+	for (size_t i = 0; i < nroots; i++)
+		printf(" %d", (int)roots[i]);
+	printf("%s%s\n", where[0] ? " in " : "", where);
+	fflush(stdout);
+}
+
 int cckpt_restore(struct cckpt_control *ctl)
 {
 	struct ctk_restore_opts o = { .into_fd = -1, .command = ctl->command,
@@ -129,59 +194,10 @@ int cckpt_restore(struct cckpt_control *ctl)
 		}
 	}
 	ret = CTK_EXIT_FAILURE;
-	if (ctl->into) {
-		struct ctk_create_opts co;
-		bool existed;
-
-		if (ctk_hierarchy_load(&ctl->hier, NULL, "/proc/self/cgroup",
-				       &e) ||
-		    ctk_target_from_string(ctl->into, &ctl->hier, &t, &e)) {
-			ctk_msg_err(&ctl->cli, ctl->into, &e);
-			goto out;
-		}
-		ctk_target_format(&t, where, sizeof(where));
-		if (ctl->freeze && t.hier->type != CTK_HIER_V2) {
-			ret = ctk_usage_error(&ctl->cli, "%s: --freeze needs a "
-					      "cgroup v2 container", where);
-			goto out;
-		}
-		ctk_create_opts_init(&co);
-		co.parents = true;
-		if (ctk_container_create(&t, &co, &made, &existed, &e)) {
-			ctk_msg_err_op(&ctl->cli, where, &e, CTK_OP_MKDIR);
-			goto out;
-		}
-		o.into = &t;
-		o.into_fd = ctk_container_open(&t);
-		if (o.into_fd < 0) {
-			ctk_msg_errno(&ctl->cli, where, NULL, CTK_OP_OPEN,
-				      o.into_fd);
-			goto out;
-		}
-		/* tasks that are there already are not this restore's to
-		 * share unless asked; its cleanup never touches them */
-		if (existed && !ctl->join) {
-			pid_t *pids = NULL;
-			size_t n = 0;
-			int rc = ctk_container_pids(o.into_fd,
-						    t.hier->type == CTK_HIER_V1 ?
-						    "tasks" : "cgroup.procs",
-						    &pids, &n);
-
-			free(pids);
-			if (rc || n) {
-				if (rc)
-					ctk_msg(&ctl->cli, "%s: cannot read "
-						"its tasks: %s", where,
-						strerror(-rc));
-				else
-					ctk_msg(&ctl->cli, "%s: holds tasks "
-						"already (--join restores "
-						"beside them)", where);
-				goto out;
-			}
-		}
-	}
+	if (ctl->into &&
+	    (ret = prepare_into(ctl, &t, &made, &o, where, sizeof(where))))
+		goto out;
+	ret = CTK_EXIT_FAILURE;
 	/* a guard for what this call made, should cckpt be killed */
 	if (made.n) {
 		verdict = mmap(NULL, sizeof(*verdict), PROT_READ | PROT_WRITE,
@@ -205,14 +221,8 @@ int cckpt_restore(struct cckpt_control *ctl)
 		ctk_msg_err(&ctl->cli, where, &e);
 		ctk_kill_descendants();
 	} else {
-		if (!ctl->cli.quiet) {
-			printf("restored %u tasks; %s", img.nr_tasks,
-			       nroots > 1 ? "roots" : "root");
-			for (size_t i = 0; i < nroots; i++)
-				printf(" %d", (int)roots[i]);
-			printf("%s%s\n", where[0] ? " in " : "", where);
-			fflush(stdout);
-		}
+		if (!ctl->cli.quiet)
+			say_restored(&img, roots, nroots, where);
 		ret = CTK_EXIT_OK;
 		ctk_create_txn_free(&made);
 		if (ctl->freeze)
