@@ -554,37 +554,6 @@ static int sd_pair(void *arg, const char *key, const char *value, int line,
 			    shown(key, q));
 }
 
-/*
- * A slice's cgroup path from its name, as systemd nests them:
- * "a-b.slice" is "a.slice/a-b.slice", "-.slice" the root (""). -1 when
- * the name is not a slice's.
- */
-static int slice_path(const char *slice, char *buf, size_t size)
-{
-	size_t len = strlen(slice), off = 0;
-
-	if (!strcmp(slice, "-.slice")) {
-		buf[0] = '\0';
-		return 0;
-	}
-	if (len <= 6 || strcmp(slice + len - 6, ".slice") || slice[0] == '-')
-		return -1;
-	buf[0] = '\0';
-	for (size_t i = 0; i < len - 6; i++) {
-		int n;
-
-		if (slice[i] != '-' && i != len - 7)
-			continue;
-		n = snprintf(buf + off, size - off, "%s%.*s.slice",
-			     off ? "/" : "", (int)(slice[i] == '-' ? i : i + 1),
-			     slice);
-		if (n < 0 || (size_t)n >= size - off)
-			return -1;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
 static int parse_systemd(struct lexer *lx, struct ctk_cgconfig *c,
 			 struct ctk_err *e)
 {
@@ -601,7 +570,7 @@ static int parse_systemd(struct lexer *lx, struct ctk_cgconfig *c,
 	if (!s.slice[0] || !s.scope[0])
 		return ctk_err_setx(e, EINVAL, "line %d: systemd: a slice and "
 				    "a scope are needed", line);
-	if (slice_path(s.slice, path, sizeof(path)) ||
+	if (ctk_sd_slice_path(s.slice, path, sizeof(path)) ||
 	    strlen(path) + strlen(s.scope) + 2 >= sizeof(path))
 		return ctk_err_setx(e, EINVAL, "line %d: systemd: slice: not a "
 				    "slice's name (NAME.slice)", line);

@@ -451,3 +451,62 @@ int ctk_sd_scope_names(const char *cpath, char *slice, size_t slice_size,
 	unit[last_len] = '\0';
 	return 0;
 }
+
+/*
+ * A slice's cgroup path from its name, as systemd nests them:
+ * "a-b.slice" is "a.slice/a-b.slice", "-.slice" the root (""). -1 when
+ * the name is not a slice's.
+ */
+int ctk_sd_slice_path(const char *slice, char *buf, size_t size)
+{
+	size_t len = strlen(slice), off = 0;
+
+	if (!strcmp(slice, "-.slice")) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (len <= 6 || strcmp(slice + len - 6, ".slice") || slice[0] == '-' ||
+	    slice[len - 7] == '-' || memmem(slice, len - 6, "--", 2))
+		return -1;
+	buf[0] = '\0';
+	for (size_t i = 0; i < len - 6; i++) {
+		int n;
+
+		if (slice[i] != '-' && i != len - 7)
+			continue;
+		n = snprintf(buf + off, size - off, "%s%.*s.slice",
+			     off ? "/" : "", (int)(slice[i] == '-' ? i : i + 1),
+			     slice);
+		if (n < 0 || (size_t)n >= size - off)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+int ctk_sd_scope_spec(const char *name, char *buf, size_t size,
+		      struct ctk_err *e)
+{
+	const char *slash = strchr(name, '/');
+	char slice[256], path[PATH_MAX], full[PATH_MAX + 2], sl[256], un[256];
+	size_t len = slash ? (size_t)(slash - name) : 0;
+	int rc;
+
+	if (!slash || !len || len >= sizeof(slice) || strchr(slash + 1, '/'))
+		return ctk_err_setx(e, EINVAL, "not a scope's name "
+				    "(SLICE.slice/NAME.scope, or a SPEC)");
+	memcpy(slice, name, len);
+	slice[len] = '\0';
+	if (ctk_sd_slice_path(slice, path, sizeof(path)))
+		return ctk_err_setx(e, EINVAL, "%.64s: not a slice's name "
+				    "(NAME.slice)", slice);
+	if ((size_t)snprintf(full, sizeof(full), "/%s%s%s", path,
+			     *path ? "/" : "", slash + 1) >= sizeof(full))
+		return ctk_err_setx(e, ENAMETOOLONG, "a name too long");
+	rc = ctk_sd_scope_names(full, sl, sizeof(sl), un, sizeof(un), e);
+	if (rc)
+		return rc;
+	if ((size_t)snprintf(buf, size, ":%s", full) >= size)
+		return ctk_err_setx(e, ENAMETOOLONG, "a name too long");
+	return 0;
+}

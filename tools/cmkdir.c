@@ -361,20 +361,34 @@ static int make_scopes(struct cmkdir_control *ctl, const char **specs,
 		       size_t n)
 {
 	pid_t *idle = calloc(n, sizeof(*idle));
+	char **spec_of = calloc(n, sizeof(*spec_of));
 	char where[512], safe[600];
 	struct ctk_err e;
 	size_t made = 0;
 	int ret = 0;
 
-	if (!idle) {
+	if (!idle || !spec_of) {
+		free(idle);
+		free(spec_of);
 		ctk_msg(&ctl->cli, "out of memory");
 		return CTK_EXIT_FAILURE;
 	}
 	for (size_t i = 0; !ret && i < n; i++) {
+		const char *spec = specs[i];
 		struct ctk_target t;
+		char named[700];
 
-		if (ctk_target_from_string(specs[i], &ctl->hier, &t, &e)) {
-			ctk_msg_err_op(&ctl->cli, specs[i], &e, CTK_OP_OPEN);
+		/* cgcreate -c's SLICE.slice/NAME.scope, or a SPEC */
+		if (!strchr(spec, ':') && spec[0] != '/' && spec[0] != '.') {
+			if (ctk_sd_scope_spec(spec, named, sizeof(named), &e)) {
+				ctk_msg_err(&ctl->cli, spec, &e);
+				ret = CTK_EXIT_FAILURE;
+				break;
+			}
+			spec = named;
+		}
+		if (ctk_target_from_string(spec, &ctl->hier, &t, &e)) {
+			ctk_msg_err_op(&ctl->cli, spec, &e, CTK_OP_OPEN);
 			ret = CTK_EXIT_FAILURE;
 			break;
 		}
@@ -384,18 +398,24 @@ static int make_scopes(struct cmkdir_control *ctl, const char **specs,
 			ctk_msg_err(&ctl->cli, where, &e);
 			ret = e.code == ENOTSUP ? CTK_EXIT_UNSUPPORTED :
 			      CTK_EXIT_FAILURE;
-		} else {
-			made++;
-			if (ctl->verbose)
-				printf("created %s (a scope systemd "
-				       "delegated)\n", ctk_safe_name(where,
-				       safe, sizeof(safe)));
+		} else if (!(spec_of[made++] = strdup(where))) {
+			ctk_msg(&ctl->cli, "out of memory");
+			ret = CTK_EXIT_FAILURE;
 		}
 		ctk_target_free(&t);
 	}
 	/* the scopes end with their only process; systemd removes them */
 	for (size_t i = 0; ret && i < made; i++)
 		kill(idle[i], SIGKILL);
+	/* all made: their SPECs, for the other tools (a nested slice's
+	 * path is not the name typed) */
+	for (size_t i = 0; i < made; i++) {
+		if (!ret)
+			printf("%s\n", ctk_safe_name(spec_of[i], safe,
+						       sizeof(safe)));
+		free(spec_of[i]);
+	}
+	free(spec_of);
 	free(idle);
 	return ret;
 }
@@ -683,8 +703,9 @@ int main(int argc, const char **argv)
 		  "set values of containers that exist; make none (cgset)",
 		  NULL },
 		{ "scope", '\0', POPT_ARG_NONE, &ctl.scope, 0,
-		  "ask systemd for each SPEC as a scope with Delegate=yes "
-		  "(SLICE.slice/NAME.scope; cgcreate -c)", NULL },
+		  "ask systemd for each SPEC (or SLICE.slice/NAME.scope) as "
+		  "a scope with Delegate=yes, and print its SPEC (cgcreate "
+		  "-c)", NULL },
 		{ "property", '\0', POPT_ARG_STRING, NULL, OPT_PROPERTY,
 		  "with --scope: a unit property, as systemd-run -p "
 		  "(repeatable)", "NAME=VALUE" },

@@ -90,6 +90,22 @@ int ctk_sd_prop_parse(const char *kv, struct ctk_sd_prop *p,
 int ctk_sd_scope_names(const char *cpath, char *slice, size_t slice_size,
 		       char *unit, size_t unit_size, struct ctk_err *e);
 
+/*
+ * A slice's cgroup path from its name, as systemd nests slices, into
+ * @buf: "a-b.slice" is "a.slice/a-b.slice", "-.slice" the root (""). -1
+ * when @slice is not a slice's name.
+ */
+int ctk_sd_slice_path(const char *slice, char *buf, size_t size);
+
+/*
+ * The SPEC of a scope named as libcgroup's cgcreate -c names it,
+ * "SLICE.slice/NAME.scope" (":/a.slice/a-b.slice/x.scope" for
+ * "a-b.slice/x.scope"), into @buf. -EINVAL (e set) when @name is not of
+ * that form.
+ */
+int ctk_sd_scope_spec(const char *name, char *buf, size_t size,
+		      struct ctk_err *e);
+
 /* True when this ctk can ask systemd for scopes (built with libsystemd). */
 bool ctk_sd_bus_available(void);
 

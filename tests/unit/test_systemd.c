@@ -141,8 +141,40 @@ static const char *prop(const char *kv)
 	return out;
 }
 
+/* cgcreate -c's SLICE.slice/NAME.scope as a SPEC, or the error. */
+static const char *spec_of(const char *name)
+{
+	static char out[600];
+	char buf[512];
+	struct ctk_err e = { 0 };
+
+	if (ctk_sd_scope_spec(name, buf, sizeof(buf), &e))
+		snprintf(out, sizeof(out), "error: %s", e.msg);
+	else
+		snprintf(out, sizeof(out), "%s", buf);
+	return out;
+}
+
 static void check_scopes(void)
 {
+	is_str(spec_of("db.slice/db.scope"), ":/db.slice/db.scope",
+	       "cgcreate -c's name: a SPEC");
+	is_str(spec_of("a-b-c.slice/j.scope"),
+	       ":/a.slice/a-b.slice/a-b-c.slice/j.scope",
+	       "a nested slice's path, as systemd nests them");
+	is_str(spec_of("-.slice/j.scope"), ":/j.scope", "the root slice");
+	is_str(spec_of("j.scope"), "error: not a scope's name "
+	       "(SLICE.slice/NAME.scope, or a SPEC)", "no slice");
+	is_str(spec_of("a.slice/b.slice/j.scope"), "error: not a scope's name "
+	       "(SLICE.slice/NAME.scope, or a SPEC)", "two slashes");
+	is_str(spec_of("a/j.scope"), "error: a: not a slice's name "
+	       "(NAME.slice)", "not a slice");
+	is_str(spec_of("a.slice/j"), "error: not a scope: name one "
+	       "(:/NAME.scope, :/SLICE.slice/NAME.scope)", "not a scope");
+	is_str(spec_of("a--b.slice/j.scope"), "error: a--b.slice: not a "
+	       "slice's name (NAME.slice)", "two dashes");
+	is_str(spec_of("a-.slice/j.scope"), "error: a-.slice: not a "
+	       "slice's name (NAME.slice)", "a dash at the end");
 	is_str(scope("/x.scope"), "-.slice x.scope", "a scope at the root: "
 	       "in -.slice");
 	is_str(scope("/ctk.slice/db.scope"), "ctk.slice db.scope",
