@@ -343,13 +343,11 @@ static int v2_path_of(pid_t pid, char *buf, size_t size)
 	return rc;
 }
 
-int ctk_sd_scope_start(const struct ctk_target *t, pid_t pid,
-			const struct ctk_sd_prop *props, size_t nprops,
-			struct ctk_err *e)
+/* Can @t be a scope (v2, systemd's), and its names as systemd gives them
+ * (256 bytes each): 0, or -errno with e set. */
+static int scope_names(const struct ctk_target *t, char *slice, char *unit,
+		       struct ctk_err *e)
 {
-	char slice[256], unit[256], where[4096];
-	int rc;
-
 	if (t->hier->type != CTK_HIER_V2)
 		return ctk_err_setx(e, ENOTSUP, "a scope is a cgroup v2 "
 				    "container");
@@ -357,8 +355,16 @@ int ctk_sd_scope_start(const struct ctk_target *t, pid_t pid,
 		return ctk_err_setx(e, ENOTSUP, "systemd does not manage this "
 				    "hierarchy: no scope to ask for (cmkdir "
 				    "makes the container itself)");
-	rc = ctk_sd_scope_names(t->cpath, slice, sizeof(slice), unit,
-				sizeof(unit), e);
+	return ctk_sd_scope_names(t->cpath, slice, 256, unit, 256, e);
+}
+
+int ctk_sd_scope_start(const struct ctk_target *t, pid_t pid,
+			const struct ctk_sd_prop *props, size_t nprops,
+			struct ctk_err *e)
+{
+	char slice[256], unit[256], where[4096];
+	int rc = scope_names(t, slice, unit, e);
+
 	if (!rc)
 		rc = ctk_sd_start_scope(unit, slice, pid, props, nprops, 30000,
 					e);
@@ -383,13 +389,10 @@ int ctk_sd_make_scope(const struct ctk_target *t,
 	int rc, fd;
 
 	/* what can be said before anything runs */
-	if (t->hier->type != CTK_HIER_V2 || !ctk_sd_manages(t->hier, "/proc/1"))
-		return ctk_sd_scope_start(t, 0, NULL, 0, e);
 	{
 		char slice[256], unit[256];
 
-		rc = ctk_sd_scope_names(t->cpath, slice, sizeof(slice), unit,
-					sizeof(unit), e);
+		rc = scope_names(t, slice, unit, e);
 		if (rc)
 			return rc;
 	}
