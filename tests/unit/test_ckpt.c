@@ -225,6 +225,27 @@ int main(void)
 	ok(ctk_ckpt_encode(&again, &b2, &l2) == 0 && l1 == l2 &&
 	   !memcmp(b1, b2, l1), "and encodes to the same bytes again");
 	ctk_ckpt_free(&again);
+	/* a later minor (compatible additions) is read, and written back
+	 * as the writer's own minor, with its CRC */
+	{
+		uint8_t *m = malloc(l1), *b3 = NULL;
+		size_t l3 = 0;
+		uint32_t crc;
+
+		memcpy(m, b1, l1);
+		m[22] = 7;
+		crc = ctk_crc32c(0, m, l1 - 32);
+		for (int k = 0; k < 4; k++)
+			m[l1 - 16 + k] = (uint8_t)(crc >> (8 * k));
+		ok(ctk_ckpt_parse(m, l1, &again, &e) == 0 && again.minor == 7,
+		   "format 1.7 is read (%s)", e.msg);
+		ok(ctk_ckpt_encode(&again, &b3, &l3) == 0 && l3 == l1 &&
+		   !memcmp(b3, b1, l1), "and written as 1.%d: the bytes of the "
+		   "1.%d image", CKPT_FORMAT_MINOR, CKPT_FORMAT_MINOR);
+		ctk_ckpt_free(&again);
+		free(b3);
+		free(m);
+	}
 	/* every single-byte change of a valid image is caught */
 	{
 		size_t caught = 0;
