@@ -1366,54 +1366,187 @@ static void final_state(struct rctx *rc)
 		pause();
 }
 
-static void executor(struct rctx *rc, uint32_t me)
+/* Is child @c one that the batch @cmd (@arg) in slot @me makes? */
+static bool in_batch(const struct plan *p, uint32_t me, uint32_t cmd,
+		     int32_t arg, uint32_t c)
+{
+	const struct ptask *ct = &p->t[c];
+
+	if (cmd == CMD_THREADS)
+		return ct->thread && ct->creator == me;
+	if (ct->thread)
+		return false;
+	if (cmd == CMD_FORK_GHOSTED)
+		return ct->ghost == (uint32_t)arg;
+	return ct->creator == me && ct->ghost == NONE && ct->phase == (char)arg;
+}
+
+/* A batch: every child of one phase, of a helper, or every thread, in
+ * image order, with no round trip; a task's own from its list, a
+ * helper's by a scan. The child it stopped at is s->who. */
+static int run_batch(struct rctx *rc, uint32_t me, uint32_t cmd)
+{
+	const struct plan *p = rc->p;
+	struct rslot *s = &rc->slot[me];
+	bool own = cmd != CMD_FORK_GHOSTED && me < p->img->nr_tasks;
+	int err = 0;
+
+	for (uint32_t c = own ? p->kid_first[me] : 0;
+	     !err && c < p->img->nr_tasks; c = own ? p->kid_next[c] : c + 1) {
+		if (!in_batch(p, me, cmd, s->arg, c))
+			continue;
+		err = cmd == CMD_THREADS ? do_thread(rc, c) :
+		      do_fork(rc, c, false);
+		if (err)
+			s->who = (int32_t)c;
+	}
+	return err;
+}
+
+/* An init's pid_max, for its own namespace (the sysctl answers for the
+ * writer's). */
+static int write_pid_max(int32_t value)
+{
+	char num[16];
+	int fd = open("/proc/sys/kernel/pid_max", O_WRONLY | O_CLOEXEC);
+	int len = snprintf(num, sizeof(num), "%d", value);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, num, (size_t)len) != len)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static void report(struct rslot *s)
+{
+	s->rpid = (int32_t)getpid();
+	s->rpgid = (int32_t)getpgid(0);
+	s->rsid = (int32_t)getsid(0);
+}
+
+/* Do command @cmd of slot @me: 0 or -errno. */
+static int run_command(struct rctx *rc, uint32_t me, uint32_t cmd)
 {
 	struct rslot *s = &rc->slot[me];
+
+	switch (cmd) {
+	case CMD_FORK:
+	case CMD_FORK_GHOST:
+		return do_fork(rc, (uint32_t)s->arg, cmd == CMD_FORK_GHOST);
+	case CMD_SETSID:
+		return setsid() < 0 ? -errno : 0;
+	case CMD_SETPGID:
+		return setpgid(0, s->arg) < 0 ? -errno : 0;
+	case CMD_SUBREAPER:
+		return prctl(PR_SET_CHILD_SUBREAPER, s->arg, 0, 0, 0) < 0 ?
+		       -errno : 0;
+	case CMD_REAP:
+		return waitpid(rc->slot[s->arg].local_pid, NULL, 0) < 0 ?
+		       -errno : 0;
+	case CMD_THREAD:
+		return do_thread(rc, (uint32_t)s->arg);
+	case CMD_FORK_PHASE:
+	case CMD_FORK_GHOSTED:
+	case CMD_THREADS:
+		return run_batch(rc, me, cmd);
+	case CMD_PID_MAX:
+		return write_pid_max(s->arg);
+	case CMD_REPORT:
+		report(s);
+		return 0;
+	case CMD_STOP:
+		/* an init ignores a stop from inside its namespace: its
+		 * creator, outside, stops it */
+		return kill(rc->slot[s->arg].local_pid, SIGSTOP) < 0 ?
+		       -errno : 0;
+	case CMD_FINAL:
+		/* the report rides along: one round trip less */
+		report(s);
+		final_prepare(rc);
+		return 0;
+	}
+	return 0;	/* CMD_EXIT */
+}
+
+/* Answer in slot @me with @err: the broadcast's barrier is counted
+ * before the answer itself (so that a command seen done has counted),
+ * and the last answer wakes it. */
+static void answer(struct rctx *rc, struct rslot *s, int err)
+{
+	struct rslot *bar = &rc->slot[rc->nslots];
+	uint32_t now;
+
+	s->err = err;
+	__atomic_store_n(&s->cmd, CMD_NONE, __ATOMIC_RELEASE);
+	now = __atomic_add_fetch(&bar->done, 1, __ATOMIC_ACQ_REL);
+	if (now == (uint32_t)__atomic_load_n(&bar->arg, __ATOMIC_ACQUIRE))
+		futex(&bar->done, FUTEX_WAKE, 1, NULL);
+	__atomic_add_fetch(&s->done, 1, __ATOMIC_RELEASE);
+	futex(&s->done, FUTEX_WAKE, INT_MAX, NULL);
+}
+
+/* A task born in its final state (a leaf with nothing left to do): its
+ * one answer, with its report, not a broadcast's (no barrier count): the
+ * restorer looks at its slot. */
+static void answer_born(struct rctx *rc, uint32_t me, int birth_err)
+	__attribute__((noreturn));
+static void answer_born(struct rctx *rc, uint32_t me, int birth_err)
+{
+	struct rslot *s = &rc->slot[me];
+	sigset_t none;
+
+	report(s);
+	/* final_prepare's, but for the subreaper flag: no fork passes it
+	 * on, and no leaf is given it */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	s->err = birth_err;
+	s->who = (int32_t)me;
+	__atomic_add_fetch(&s->done, 1, __ATOMIC_RELEASE);
+	futex(&s->done, FUTEX_WAKE, INT_MAX, NULL);
+	final_state(rc);
+}
+
+/* A root: what it and its tree read is in the shared plan; its copy of
+ * the restorer's image goes, and the heap is trimmed, so that its forks
+ * (a thousand, or thirty thousand) copy few pages. It never returns to
+ * the caller. */
+static void drop_caller_image(struct rctx *rc)
+{
+	ctk_ckpt_free((struct ckpt_image *)rc->caller_img);
+	rc->caller_img = NULL;
+	malloc_trim(0);
+}
+
+/*
+ * The life of every process the restore makes, from its birth in slot
+ * @me: wait for a command, do it, answer, until CMD_EXIT (a helper) or
+ * CMD_FINAL (a task, which then takes its final state).
+ */
+static void executor(struct rctx *rc, uint32_t me)
+{
+	const struct plan *p = rc->p;
+	struct rslot *s = &rc->slot[me];
+	bool task = me < p->img->nr_tasks;
 	int birth_err = 0;
 
 	rc->me = me;
 	/* what it does before any command: its setsid, when nothing of its
 	 * own must be forked before it (a batch of a thousand saves a
 	 * thousand round trips) */
-	if (me < rc->p->img->nr_tasks &&
-	    (rc->p->has[me] & H_BIRTH_SETSID) && setsid() < 0)
+	if (task && (p->has[me] & H_BIRTH_SETSID) && setsid() < 0)
 		birth_err = -errno;
 	birth_prepare(rc, s);
-	if (me < rc->p->img->nr_tasks && rc->p->t[me].creator == RESTORER &&
-	    rc->caller_img) {
-		/*
-		 * A root: what it and its tree read is in the shared plan; its
-		 * copy of the restorer's image goes, and the heap is trimmed,
-		 * so that its forks (a thousand, or thirty thousand) copy
-		 * few pages. It never returns to the caller.
-		 */
-		ctk_ckpt_free((struct ckpt_image *)rc->caller_img);
-		rc->caller_img = NULL;
-		malloc_trim(0);
-	}
-	if (born_final(rc, me)) {
-		/* its one answer, with its report: not a broadcast's (no
-		 * barrier count), the restorer looks at its slot */
-		s->rpid = (int32_t)getpid();
-		s->rpgid = (int32_t)getpgid(0);
-		s->rsid = (int32_t)getsid(0);
-		{
-			/* final_prepare's, but for the subreaper flag: no
-			 * fork passes it on, and no leaf is given it */
-			sigset_t none;
-
-			sigemptyset(&none);
-			sigprocmask(SIG_SETMASK, &none, NULL);
-		}
-		s->err = birth_err;
-		s->who = (int32_t)me;
-		__atomic_add_fetch(&s->done, 1, __ATOMIC_RELEASE);
-		futex(&s->done, FUTEX_WAKE, INT_MAX, NULL);
-		final_state(rc);
-	}
+	if (task && p->t[me].creator == RESTORER && rc->caller_img)
+		drop_caller_image(rc);
+	if (born_final(rc, me))
+		answer_born(rc, me, birth_err);
 	for (uint32_t ms = IDLE_FIRST_MS;;) {
 		uint32_t cmd = __atomic_load_n(&s->cmd, __ATOMIC_ACQUIRE);
-		int err = 0;
+		int err;
 
 		if (cmd == CMD_NONE) {
 			struct timespec q = idle_wait(&ms);
@@ -1424,116 +1557,13 @@ static void executor(struct rctx *rc, uint32_t me)
 			continue;
 		}
 		ms = IDLE_FIRST_MS;
-		switch (cmd) {
-		case CMD_FORK:
-		case CMD_FORK_GHOST:
-			err = do_fork(rc, (uint32_t)s->arg, cmd == CMD_FORK_GHOST);
-			break;
-		case CMD_SETSID:
-			err = setsid() < 0 ? -errno : 0;
-			break;
-		case CMD_SETPGID:
-			err = setpgid(0, s->arg) < 0 ? -errno : 0;
-			break;
-		case CMD_SUBREAPER:
-			err = prctl(PR_SET_CHILD_SUBREAPER, s->arg, 0, 0, 0) < 0 ?
-			      -errno : 0;
-			break;
-		case CMD_REAP:
-			err = waitpid(rc->slot[s->arg].local_pid, NULL, 0) < 0 ?
-			      -errno : 0;
-			break;
-		case CMD_THREAD:
-			err = do_thread(rc, (uint32_t)s->arg);
-			break;
-		case CMD_FORK_PHASE:
-		case CMD_FORK_GHOSTED:
-		case CMD_THREADS: {
-			/* a batch: every child of one phase, of a helper, or
-			 * every thread, in image order, with no round trip;
-			 * a task's own from its list, a helper's by a scan */
-			const struct plan *p = rc->p;
-			bool own = cmd != CMD_FORK_GHOSTED &&
-				   me < p->img->nr_tasks;
-
-			for (uint32_t c = own ? p->kid_first[me] : 0;
-			     !err && c < p->img->nr_tasks;
-			     c = own ? p->kid_next[c] : c + 1) {
-				const struct ptask *ct = &p->t[c];
-				bool mine = cmd == CMD_THREADS ?
-					ct->thread && ct->creator == me :
-					cmd == CMD_FORK_GHOSTED ?
-					!ct->thread && ct->ghost ==
-					(uint32_t)s->arg :
-					!ct->thread && ct->creator == me &&
-					ct->ghost == NONE &&
-					ct->phase == (char)s->arg;
-
-				if (!mine)
-					continue;
-				err = cmd == CMD_THREADS ? do_thread(rc, c) :
-				      do_fork(rc, c, false);
-				if (err)
-					s->who = (int32_t)c;
-			}
-			break;
-		}
-		case CMD_PID_MAX: {
-			/* an init, for its own namespace (the sysctl answers
-			 * for the writer's) */
-			char num[16];
-			int fd = open("/proc/sys/kernel/pid_max",
-				      O_WRONLY | O_CLOEXEC);
-			int len = snprintf(num, sizeof(num), "%d", s->arg);
-
-			err = fd < 0 ? -errno :
-			      write(fd, num, (size_t)len) == len ? 0 : -errno;
-			if (fd >= 0)
-				close(fd);
-			break;
-		}
-		case CMD_REPORT:
-			s->rpid = (int32_t)getpid();
-			s->rpgid = (int32_t)getpgid(0);
-			s->rsid = (int32_t)getsid(0);
-			break;
-		case CMD_STOP:
-			/* an init ignores a stop from inside its namespace:
-			 * its creator, outside, stops it */
-			err = kill(rc->slot[s->arg].local_pid, SIGSTOP) < 0 ?
-			      -errno : 0;
-			break;
-		case CMD_FINAL:
-			/* the report rides along: one round trip less */
-			s->rpid = (int32_t)getpid();
-			s->rpgid = (int32_t)getpgid(0);
-			s->rsid = (int32_t)getsid(0);
-			final_prepare(rc);
-			break;
-		case CMD_EXIT:
-			break;
-		}
+		err = run_command(rc, me, cmd);
 		if (birth_err && !err) {
 			err = birth_err;	/* said with its next answer */
 			s->who = (int32_t)me;
 			birth_err = 0;
 		}
-		s->err = err;
-		__atomic_store_n(&s->cmd, CMD_NONE, __ATOMIC_RELEASE);
-		{
-			/* the broadcast's barrier, counted before the answer
-			 * itself (so that a command seen done has counted):
-			 * the last answer wakes it */
-			struct rslot *bar = &rc->slot[rc->nslots];
-			uint32_t now = __atomic_add_fetch(&bar->done, 1,
-							  __ATOMIC_ACQ_REL);
-
-			if (now == (uint32_t)__atomic_load_n(&bar->arg,
-							     __ATOMIC_ACQUIRE))
-				futex(&bar->done, FUTEX_WAKE, 1, NULL);
-		}
-		__atomic_add_fetch(&s->done, 1, __ATOMIC_RELEASE);
-		futex(&s->done, FUTEX_WAKE, INT_MAX, NULL);
+		answer(rc, s, err);
 		if (cmd == CMD_EXIT)
 			_exit(0);
 		if (cmd == CMD_FINAL)
@@ -1906,34 +1936,103 @@ static int check_alive(struct rctx *rc, struct ctk_err *e)
 	return 0;
 }
 
-static int drive(struct rctx *rc, struct ctk_err *e)
+/*
+ * ---- the protocol -------------------------------------------------------------
+ *
+ * The restorer drives the image's processes through these steps, in this
+ * order, each a command to one slot and its answer (a step that fails ends
+ * the restore, and ctk_restore undoes it):
+ *   1. fork_roots: the restorer forks the image's roots;
+ *   2. root_helpers: the helpers of roots whose session leader is gone;
+ *   3. task_steps, task by task in the plan's order: its early setpgid, its
+ *      setsid, its children (phases A and C), the helpers it forks, its
+ *      threads;
+ *   4. make_groups: group leaders, then each group's helper and members;
+ *   5. join_groups: the members left, in an order that can be done;
+ *   6. set_pid_max: each namespace's pid_max, now every number is taken;
+ *   7. with a command, every task reports before any command starts.
+ */
+
+/* The failure @err of a step in slot @who, named @what. */
+static int step_failed(const struct rctx *rc, struct ctk_err *e, uint32_t who,
+		       int err, const char *what)
+{
+	if (err == -ETIMEDOUT || err == -E_DIED || err == -EINTR)
+		return no_answer(rc, e, who, err);
+	return ctk_err_set(e, -err, "%s", what);
+}
+
+/* One step: @cmd with @arg in slot @who, named by @fmt if it fails (a
+ * helper's fork says when its pid is taken). */
+static int step(struct rctx *rc, struct ctk_err *e, uint32_t who, enum cmd cmd,
+		int32_t arg, const char *fmt, ...) CTK_ATTR_PRINTF(6, 7);
+static int step(struct rctx *rc, struct ctk_err *e, uint32_t who, enum cmd cmd,
+		int32_t arg, const char *fmt, ...)
+{
+	char what[128];
+	va_list ap;
+	int err = command(rc, who, cmd, arg);
+	size_t len;
+
+	if (!err)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	len = strlen(what);
+	if (cmd == CMD_FORK_GHOST)
+		snprintf(what + len, sizeof(what) - len, ": %s", err == -EEXIST ?
+			 "its pid is taken" : strerror(-err));
+	return step_failed(rc, e, who, err, what);
+}
+
+/* A batch in slot @who (the children of a phase, of a helper, or the
+ * threads): a failure names the task it stopped at by its pids. */
+static int step_batch(struct rctx *rc, struct ctk_err *e, uint32_t who,
+		      enum cmd cmd, int32_t arg)
+{
+	char why[160], what[200];
+	int err = command(rc, who, cmd, arg);
+	int32_t at = rc->slot[who].who;
+
+	if (!err)
+		return 0;
+	snprintf(what, sizeof(what), "%s %d: %s", cmd == CMD_THREADS ?
+		 "thread" : "task", at, fork_failure(rc->p->img, at, err, why,
+						     sizeof(why)));
+	return step_failed(rc, e, who, err, what);
+}
+
+/* 1. The roots, forked by the restorer itself. */
+static int fork_roots(struct rctx *rc, struct ctk_err *e)
 {
 	const struct ckpt_image *img = rc->p->img;
-	struct plan *p = rc->p;
-	uint32_t n = img->nr_tasks;
 	char why[160];
+
+	for (uint32_t i = 0; i < img->nr_tasks; i++) {
+		const struct ptask *pt = &rc->p->t[i];
+		int err;
+
+		if (pt->creator != RESTORER || pt->ghost != NONE)
+			continue;
+		err = fork_root(rc, i);
+		if (err)
+			return ctk_err_set(e, -err, "task %u: %s", i,
+					   fork_failure(img, (int32_t)i, err,
+							why, sizeof(why)));
+	}
+	return 0;
+}
+
+/* 2. The helpers of roots (a session whose leader is gone): each takes
+ * the leader's pid, setsid, forks its roots and exits; they come back
+ * here, a child subreaper. */
+static int root_helpers(struct rctx *rc, struct ctk_err *e)
+{
+	const struct plan *p = rc->p;
+	uint32_t n = p->img->nr_tasks;
 	int err;
 
-#define DO(who, cmd, arg, ...) do {					\
-	err = command(rc, who, cmd, arg);				\
-	if (err == -ETIMEDOUT || err == -E_DIED || err == -EINTR)	\
-		return no_answer(rc, e, who, err);			\
-	if (err)							\
-		return ctk_err_set(e, -err, __VA_ARGS__);		\
-} while (0)
-
-	for (uint32_t i = 0; i < n; i++) {
-		if (p->t[i].creator == RESTORER && p->t[i].ghost == NONE) {
-			err = fork_root(rc, i);
-			if (err)
-				return ctk_err_set(e, -err, "task %u: %s", i,
-						   fork_failure(img, (int32_t)i,
-						   err, why, sizeof(why)));
-		}
-	}
-	/* the helpers of roots (a session whose leader is gone): each
-	 * takes the leader's pid, setsid, forks its roots and exits; they
-	 * come back here, a child subreaper */
 	for (uint32_t g = 0; g < p->ng; g++) {
 		const struct pghost *h = &p->g[g];
 		uint32_t gs = n + g;
@@ -1941,123 +2040,351 @@ static int drive(struct rctx *rc, struct ctk_err *e)
 
 		if (h->forker != RESTORER)
 			continue;	/* a task's (a relay has no pid) */
-		pidnum = ctk_ckpt_pid(img, h->tag, NULL)[0];
+		pidnum = ctk_ckpt_pid(p->img, h->tag, NULL)[0];
 		err = fork_slot(rc, gs, h->tag, false);
 		if (err)
 			return ctk_err_set(e, -err, "helper %u: %s", pidnum,
 					   err == -EEXIST ? "its pid is taken" :
 					   strerror(-err));
-		DO(gs, CMD_SETSID, 0, "helper %u: setsid", pidnum);
-		DO(gs, CMD_FORK_GHOSTED, (int32_t)g, "task %d: %s",
-		   rc->slot[gs].who, fork_failure(img, rc->slot[gs].who, err,
-		   why, sizeof(why)));
-		DO(gs, CMD_EXIT, 0, "helper %u: exit", pidnum);
+		if ((err = step(rc, e, gs, CMD_SETSID, 0, "helper %u: setsid",
+				pidnum)) ||
+		    (err = step_batch(rc, e, gs, CMD_FORK_GHOSTED,
+				      (int32_t)g)) ||
+		    (err = step(rc, e, gs, CMD_EXIT, 0, "helper %u: exit",
+				pidnum)))
+			return err;
 		waitpid(rc->slot[gs].local_pid, NULL, __WALL);
 	}
-	for (uint32_t k = 0; k < n; k++) {
-		uint32_t i = p->order[k];
-		const struct ptask *pt = &p->t[i];
+	return 0;
+}
 
-		if (pt->thread)
-			continue;
-		if (pt->early_pg)
-			DO(i, CMD_SETPGID, 0, "task %u: setpgid", i);
-		for (char ph = 'A'; ph <= 'C'; ph += 2) {
-			bool any = false;
+/* 3, a helper that task @i forks (a session's or a group's whose leader
+ * is gone), which forks tasks of its own and exits; @i reaps it. */
+static int task_helper(struct rctx *rc, struct ctk_err *e, uint32_t i,
+		       uint32_t g)
+{
+	const struct plan *p = rc->p;
+	const struct pghost *h = &p->g[g];
+	uint32_t gs = p->img->nr_tasks + g;
+	unsigned pidnum = h->tag != NONE ?
+		ctk_ckpt_pid(p->img, h->tag, NULL)[0] : 0;
+	int err;
 
-			if (ph == 'C' && pt->setsid &&
-			    !(p->has[i] & H_BIRTH_SETSID))
-				DO(i, CMD_SETSID, 0, "task %u: setsid", i);
-			any = p->has[i] & (ph == 'A' ? H_PHASE_A : H_PHASE_C);
-			if (any)
-				DO(i, CMD_FORK_PHASE, ph, "task %d: %s",
-				   rc->slot[i].who, fork_failure(img,
-				   rc->slot[i].who, err, why, sizeof(why)));
-		}
-		/* the helpers this task forks, that fork tasks of their own */
-		for (uint32_t g = 0; g < p->ng; g++) {
-			const struct pghost *h = &p->g[g];
-			uint32_t gs = n + g;
-			unsigned pidnum = h->tag != NONE ?
-				ctk_ckpt_pid(img, h->tag, NULL)[0] : 0;
+	if ((err = step(rc, e, h->reaper, CMD_SUBREAPER, 1,
+			"task %u: subreaper", h->reaper)) ||
+	    (err = step(rc, e, i, CMD_FORK_GHOST, (int32_t)gs,
+			"helper %u of task %u", pidnum, i)))
+		return err;
+	if (h->kind == G_SESSION)
+		err = step(rc, e, gs, CMD_SETSID, 0, "helper %u: setsid",
+			   pidnum);
+	else if (h->kind == G_GROUP_FORK)
+		err = step(rc, e, gs, CMD_SETPGID, 0, "helper %u: setpgid",
+			   pidnum);
+	if (err ||
+	    (err = step_batch(rc, e, gs, CMD_FORK_GHOSTED, (int32_t)g)) ||
+	    (err = step(rc, e, gs, CMD_EXIT, 0, "helper %u: exit", pidnum)) ||
+	    (err = step(rc, e, i, CMD_REAP, (int32_t)gs, "task %u: reap", i)))
+		return err;
+	return step(rc, e, h->reaper, CMD_SUBREAPER, 0, "task %u: subreaper",
+		    h->reaper);
+}
 
-			if (h->kind == G_GROUP || h->forker != i)
-				continue;
-			DO(h->reaper, CMD_SUBREAPER, 1, "task %u: subreaper",
-			   h->reaper);
-			DO(i, CMD_FORK_GHOST, (int32_t)gs, "helper %u of task "
-			   "%u: %s", pidnum, i, err == -EEXIST ?
-			   "its pid is taken" : strerror(-err));
-			if (h->kind == G_SESSION)
-				DO(gs, CMD_SETSID, 0, "helper %u: setsid", pidnum);
-			else if (h->kind == G_GROUP_FORK)
-				DO(gs, CMD_SETPGID, 0, "helper %u: setpgid",
-				   pidnum);
-			DO(gs, CMD_FORK_GHOSTED, (int32_t)g, "task %d: %s",
-			   rc->slot[gs].who, fork_failure(img,
-			   rc->slot[gs].who, err, why, sizeof(why)));
-			DO(gs, CMD_EXIT, 0, "helper %u: exit", pidnum);
-			DO(i, CMD_REAP, (int32_t)gs, "task %u: reap", i);
-			DO(h->reaper, CMD_SUBREAPER, 0, "task %u: subreaper",
-			   h->reaper);
-		}
-		if (p->has[i] & H_THREADS)
-			DO(i, CMD_THREADS, 0, "thread %d: %s", rc->slot[i].who,
-			   fork_failure(img, rc->slot[i].who, err, why,
-					sizeof(why)));
-	}
-	/* groups: leaders first (one that moved on later too), then the
-	 * helpers, then the members in an order that can be done */
-	for (uint32_t i = 0; i < n; i++)
-		if (p->t[i].makes_group)
-			DO(i, CMD_SETPGID, 0, "task %u: setpgid", i);
+/* 3. Task @i: its early group, its session, its children, phase A before
+ * the setsid and C after, the helpers it forks, its threads. */
+static int task_steps(struct rctx *rc, struct ctk_err *e, uint32_t i)
+{
+	const struct plan *p = rc->p;
+	const struct ptask *pt = &p->t[i];
+	int err;
+
+	if (pt->thread)
+		return 0;
+	if (pt->early_pg &&
+	    (err = step(rc, e, i, CMD_SETPGID, 0, "task %u: setpgid", i)))
+		return err;
+	if ((p->has[i] & H_PHASE_A) &&
+	    (err = step_batch(rc, e, i, CMD_FORK_PHASE, 'A')))
+		return err;
+	if (pt->setsid && !(p->has[i] & H_BIRTH_SETSID) &&
+	    (err = step(rc, e, i, CMD_SETSID, 0, "task %u: setsid", i)))
+		return err;
+	if ((p->has[i] & H_PHASE_C) &&
+	    (err = step_batch(rc, e, i, CMD_FORK_PHASE, 'C')))
+		return err;
 	for (uint32_t g = 0; g < p->ng; g++) {
-		uint32_t gs = n + g, tag = p->g[g].tag;
-
-		if (p->g[g].kind != G_GROUP)
+		if (p->g[g].kind == G_GROUP || p->g[g].forker != i)
 			continue;
-		DO(p->g[g].forker, CMD_FORK_GHOST, (int32_t)gs, "helper for "
-		   "group %u: %s", ctk_ckpt_pid(img, tag, NULL)[0],
-		   err == -EEXIST ? "its pid is taken" : strerror(-err));
-		DO(gs, CMD_SETPGID, 0, "helper %u: setpgid", tag);
-		for (uint32_t i = 0; i < n; i++) {
-			const struct ckpt_task *c = &img->tasks[i];
-
-			if (p->t[i].join && c->vpgid == tag) {
-				DO(i, CMD_SETPGID, (int32_t)ctk_ckpt_pid(img,
-				   tag, NULL)[c->depth], "task %u: setpgid", i);
-				p->t[i].join = false;
-			}
-		}
-		DO(gs, CMD_EXIT, 0, "helper %u: exit", tag);
-		DO(p->g[g].forker, CMD_REAP, (int32_t)gs, "reap helper %u", tag);
+		if ((err = task_helper(rc, e, i, g)))
+			return err;
 	}
+	if (p->has[i] & H_THREADS)
+		return step_batch(rc, e, i, CMD_THREADS, 0);
+	return 0;
+}
+
+/* 4, the helper of group @g (whose leader is gone): it takes the
+ * leader's pid, makes the group, the members join it, it exits. */
+static int group_helper(struct rctx *rc, struct ctk_err *e, uint32_t g)
+{
+	struct plan *p = rc->p;
+	const struct ckpt_image *img = p->img;
+	uint32_t gs = img->nr_tasks + g, tag = p->g[g].tag;
+	int err;
+
+	if ((err = step(rc, e, p->g[g].forker, CMD_FORK_GHOST, (int32_t)gs,
+			"helper for group %u",
+			ctk_ckpt_pid(img, tag, NULL)[0])) ||
+	    (err = step(rc, e, gs, CMD_SETPGID, 0, "helper %u: setpgid", tag)))
+		return err;
+	for (uint32_t i = 0; i < img->nr_tasks; i++) {
+		const struct ckpt_task *c = &img->tasks[i];
+
+		if (!p->t[i].join || c->vpgid != tag)
+			continue;
+		if ((err = step(rc, e, i, CMD_SETPGID, (int32_t)ctk_ckpt_pid(img,
+				tag, NULL)[c->depth], "task %u: setpgid", i)))
+			return err;
+		p->t[i].join = false;
+	}
+	if ((err = step(rc, e, gs, CMD_EXIT, 0, "helper %u: exit", tag)))
+		return err;
+	return step(rc, e, p->g[g].forker, CMD_REAP, (int32_t)gs,
+		    "reap helper %u", tag);
+}
+
+/* 4. Groups: leaders first (one that moved on later too), then the
+ * helpers of groups whose leader is gone, with their members. */
+static int make_groups(struct rctx *rc, struct ctk_err *e)
+{
+	const struct plan *p = rc->p;
+	int err;
+
+	for (uint32_t i = 0; i < p->img->nr_tasks; i++)
+		if (p->t[i].makes_group &&
+		    (err = step(rc, e, i, CMD_SETPGID, 0, "task %u: setpgid",
+				i)))
+			return err;
+	for (uint32_t g = 0; g < p->ng; g++)
+		if (p->g[g].kind == G_GROUP && (err = group_helper(rc, e, g)))
+			return err;
+	return 0;
+}
+
+/* 5. The members left, in the order the plan found can be done. */
+static int join_groups(struct rctx *rc, struct ctk_err *e)
+{
+	const struct plan *p = rc->p;
+	const struct ckpt_image *img = p->img;
+	int err;
+
 	for (uint32_t k = 0; k < p->nj; k++) {
 		uint32_t i = p->joins[k];
 		const struct ckpt_task *c = &img->tasks[i];
 
-		if (p->t[i].join && c->vpgid != c->vpid)
-			DO(i, CMD_SETPGID, (int32_t)ctk_ckpt_pid(img, c->vpgid,
-			   NULL)[c->depth], "task %u: setpgid", i);
+		if (!p->t[i].join || c->vpgid == c->vpid)
+			continue;
+		if ((err = step(rc, e, i, CMD_SETPGID, (int32_t)ctk_ckpt_pid(img,
+				c->vpgid, NULL)[c->depth], "task %u: setpgid",
+				i)))
+			return err;
 	}
-	/* the namespaces' pid_max, now that every number is taken (a
-	 * pid_max may be below numbers that were given before it was set) */
-	for (uint32_t i = 0; i < n; i++)
-		if (p->t[i].pid_max)
-			DO(i, CMD_PID_MAX, (int32_t)p->t[i].pid_max, "task %u: "
-			   "its namespace's pid_max %u", i, p->t[i].pid_max);
-	/* with a command, check before any command starts; else the
-	 * report comes with the final step */
-	if (rc->o->command) {
-		err = broadcast(rc, CMD_REPORT, NULL);
-		if (err == -ETIMEDOUT || err == -E_DIED || err == -EINTR)
-			return no_answer(rc, e, rc->silent, err);
-		if (err)
-			return ctk_err_set(e, -err, "a task does not report");
-		return check_reports(rc, e);
-	}
-#undef DO
 	return 0;
+}
+
+/* 6. The namespaces' pid_max, now that every number is taken (a pid_max
+ * may be below numbers that were given before it was set). */
+static int set_pid_max(struct rctx *rc, struct ctk_err *e)
+{
+	const struct plan *p = rc->p;
+	int err;
+
+	for (uint32_t i = 0; i < p->img->nr_tasks; i++)
+		if (p->t[i].pid_max &&
+		    (err = step(rc, e, i, CMD_PID_MAX,
+				(int32_t)p->t[i].pid_max, "task %u: its "
+				"namespace's pid_max %u", i,
+				p->t[i].pid_max)))
+			return err;
+	return 0;
+}
+
+/* 7. With a command, check before any command starts (else the report
+ * comes with the final step). */
+static int report_first(struct rctx *rc, struct ctk_err *e)
+{
+	int err = broadcast(rc, CMD_REPORT, NULL);
+
+	if (err == -ETIMEDOUT || err == -E_DIED || err == -EINTR)
+		return no_answer(rc, e, rc->silent, err);
+	if (err)
+		return ctk_err_set(e, -err, "a task does not report");
+	return check_reports(rc, e);
+}
+
+static int drive(struct rctx *rc, struct ctk_err *e)
+{
+	const struct plan *p = rc->p;
+	int err;
+
+	if ((err = fork_roots(rc, e)) || (err = root_helpers(rc, e)))
+		return err;
+	for (uint32_t k = 0; k < p->img->nr_tasks; k++)
+		if ((err = task_steps(rc, e, p->order[k])))
+			return err;
+	if ((err = make_groups(rc, e)) || (err = join_groups(rc, e)) ||
+	    (err = set_pid_max(rc, e)))
+		return err;
+	return rc->o->command ? report_first(rc, e) : 0;
+}
+
+/* A subtree image lives in this pid namespace: the pids it will take
+ * (tasks and helpers) must be free; a relay has no pid of the image (it
+ * takes a free one). A taken pid is named, and the zombie holding it. */
+static int pids_free(const struct plan *p, struct ctk_err *e)
+{
+	const struct ckpt_image *img = p->img;
+
+	if (!(img->uflags & CKPT_UFLAG_SUBTREE) || subtree_init(img))
+		return 0;
+	for (uint32_t i = 0; i < img->nr_tasks + p->ng; i++) {
+		uint32_t tag = i < img->nr_tasks ? img->tasks[i].vpid :
+			       p->g[i - img->nr_tasks].tag;
+		const uint32_t *nums = tag != NONE ?
+			ctk_ckpt_pid(img, tag, NULL) : NULL;
+		struct ctk_proc_info pi;
+
+		if (!nums || (kill((pid_t)nums[0], 0) < 0 && errno != EPERM))
+			continue;
+		if (!ctk_proc_info((pid_t)nums[0], &pi) && pi.state == 'Z')
+			return ctk_err_setx(e, EEXIST, "pid %u (level 0) is "
+					    "taken by an unreaped zombie of "
+					    "process %d", nums[0], (int)pi.ppid);
+		return ctk_err_setx(e, EEXIST, "pid %u (level 0) is taken",
+				    nums[0]);
+	}
+	return 0;
+}
+
+static void set_deadline(struct rctx *rc, int timeout_ms)
+{
+	if (timeout_ms <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &rc->deadline);
+	rc->deadline.tv_sec += timeout_ms / 1000;
+	rc->deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (rc->deadline.tv_nsec >= 1000000000L) {
+		rc->deadline.tv_sec++;
+		rc->deadline.tv_nsec -= 1000000000L;
+	}
+}
+
+/* The last command of task @i, CMD_FINAL. */
+static int final_one(struct rctx *rc, struct ctk_err *e, uint32_t i)
+{
+	int err = command(rc, i, CMD_FINAL, 0);
+
+	return err ? failed_step(rc, e, i, err) : 0;
+}
+
+/*
+ * Every task to its final state. With a command: deepest first, one at a
+ * time (an init whose command exits takes its namespace with it). Else all
+ * at once, but for the creators of namespace inits (@creates): an init
+ * ignores its own stop, so its creator, outside, stops it before taking
+ * its own last command, deepest first.
+ */
+static int final_steps(struct rctx *rc, bool *creates, bool *skip,
+		       struct ctk_err *e)
+{
+	const struct plan *p = rc->p;
+	uint32_t n = p->img->nr_tasks;
+	int err = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (rc->o->stop && !p->t[i].thread && p->t[i].newpid &&
+		    p->t[i].creator != RESTORER)
+			creates[p->t[i].creator] = true;
+	for (uint32_t i = 0; i < n; i++)
+		skip[i] = creates[i] || born_final(rc, i);
+	if (rc->o->command) {
+		for (uint32_t i = n; i-- > 0 && !err;)
+			if (!p->t[i].thread)
+				err = final_one(rc, e, i);
+	} else if ((err = broadcast(rc, CMD_FINAL, skip))) {
+		err = failed_step(rc, e, rc->silent, err);
+	} else {
+		err = wait_born(rc, e);
+	}
+	for (uint32_t i = n; i-- > 0 && !err;) {
+		if (!creates[i])
+			continue;
+		for (uint32_t c = i + 1; c < n && !err; c++)
+			if (!p->t[c].thread && p->t[c].newpid &&
+			    p->t[c].creator == i &&
+			    command(rc, i, CMD_STOP, (int32_t)c))
+				err = ctk_err_setx(e, EIO, "task %u cannot be "
+						   "stopped", c);
+		if (!err)
+			err = final_one(rc, e, i);
+	}
+	if (!err && !rc->o->command)
+		err = check_reports(rc, e);
+	if (!err && !rc->o->command)
+		err = check_alive(rc, e);
+	return err;
+}
+
+/* Done: every task takes its final state now (stopped, with --stop). */
+static void commit(struct rctx *rc)
+{
+	uint32_t *flag = &rc->slot[rc->nslots + 1].cmd;
+	pid_t stopper = rc->o->stop ? start_stopper(rc, flag) : 0;
+
+	__atomic_store_n(flag, 1, __ATOMIC_RELEASE);
+	futex(flag, FUTEX_WAKE, INT_MAX, NULL);
+	if (stopper > 0)
+		while (waitpid(stopper, NULL, 0) < 0 && errno == EINTR)
+			;
+	else if (stopper < 0)	/* no fork: the restorer does it */
+		stop_root_inits(rc);
+}
+
+/* The restore, once planned, with the slots mapped: drive, finish,
+ * commit; or undo. */
+static int run_restore(struct rctx *rc, struct ctk_err *e)
+{
+	uint32_t n = rc->p->img->nr_tasks;
+	bool *creates = calloc(n, sizeof(*creates));
+	bool *skip = calloc(n, sizeof(*skip));
+	int was_subreaper, err;
+
+	if (!creates || !skip) {
+		free(creates);
+		free(skip);
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	set_deadline(rc, rc->o->timeout_ms);
+	/* every task watches the restorer until the commit */
+	rc->restorer_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	/* orphans of helpers and of a failed restore come back here */
+	if (prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper, 0, 0, 0))
+		was_subreaper = 0;
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	err = drive(rc, e);
+	if (!err)
+		err = final_steps(rc, creates, skip, e);
+	if (!err)
+		commit(rc);
+	else
+		destroy(rc);
+	if (!was_subreaper)
+		prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	if (rc->restorer_fd >= 0)
+		close(rc->restorer_fd);
+	free(creates);
+	free(skip);
+	return err;
 }
 
 int ctk_restore(const struct ckpt_image *img,
@@ -2068,153 +2395,35 @@ int ctk_restore(const struct ckpt_image *img,
 	struct rctx rc = { .p = &p, .o = o, .caller_img = img,
 			   .restorer_fd = -1 };
 	size_t bytes;
-	int was_subreaper;
-	int rc_ = plan_make(img, &p, e);
+	int err = plan_make(img, &p, e);
 
 	*roots = NULL;
 	*nroots = 0;
 	/* a restore's only (not dump's check of the plan): it probes a
 	 * new pid namespace */
-	if (!rc_)
+	if (!err)
 		plan_pid_max(&p);
-	if (!rc_ && plan_share(&p))
-		rc_ = ctk_err_setx(e, ENOMEM, "out of memory");
-	if (rc_) {
-		plan_free(&p);
-		return rc_;
-	}
-	/* subtree images live in this pid namespace: the pids they will
-	 * take (tasks and helpers) must be free; a relay has no pid of the
-	 * image (it takes a free one) */
-	if ((img->uflags & CKPT_UFLAG_SUBTREE) && !subtree_init(img))
-		for (uint32_t i = 0; i < img->nr_tasks + p.ng; i++) {
-			uint32_t tag = i < img->nr_tasks ? img->tasks[i].vpid :
-				       p.g[i - img->nr_tasks].tag;
-			const uint32_t *nums = tag != NONE ?
-				ctk_ckpt_pid(img, tag, NULL) : NULL;
-			uint32_t num = nums ? nums[0] : 0;
-
-			if (!nums)
-				continue;
-			if (kill((pid_t)num, 0) == 0 || errno == EPERM) {
-				struct ctk_proc_info pi;
-				bool z = !ctk_proc_info((pid_t)num, &pi) &&
-					 pi.state == 'Z';
-
-				plan_free(&p);
-				if (z)
-					return ctk_err_setx(e, EEXIST, "pid %u (level "
-							   "0) is taken by an "
-							   "unreaped zombie of "
-							   "process %d", num,
-							   (int)pi.ppid);
-				return ctk_err_setx(e, EEXIST, "pid %u (level 0) is "
-						   "taken", num);
-			}
-		}
+	if (!err && plan_share(&p))
+		err = ctk_err_setx(e, ENOMEM, "out of memory");
+	if (!err)
+		err = pids_free(&p, e);
 	/* the answer's room first: nothing forks that could not be told */
-	*roots = calloc(img->nr_tasks, sizeof(**roots));
-	if (!*roots) {
+	if (!err && !(*roots = calloc(img->nr_tasks, sizeof(**roots))))
+		err = ctk_err_setx(e, ENOMEM, "out of memory");
+	if (err) {
 		plan_free(&p);
-		return ctk_err_setx(e, ENOMEM, "out of memory");
+		return err;
 	}
 	rc.nslots = img->nr_tasks + p.ng;
 	/* two slots more: the broadcast's barrier, the commit */
 	bytes = sizeof(*rc.slot) * (rc.nslots + 2);
 	rc.slot = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (rc.slot == MAP_FAILED) {
-		plan_free(&p);
-		free(*roots);
-		*roots = NULL;
-		return ctk_err_setx(e, ENOMEM, "out of memory");
-	}
-	if (o->timeout_ms > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &rc.deadline);
-		rc.deadline.tv_sec += o->timeout_ms / 1000;
-		rc.deadline.tv_nsec += (long)(o->timeout_ms % 1000) * 1000000L;
-		if (rc.deadline.tv_nsec >= 1000000000L) {
-			rc.deadline.tv_sec++;
-			rc.deadline.tv_nsec -= 1000000000L;
-		}
-	}
-	/* every task watches the restorer until the commit */
-	rc.restorer_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	/* orphans of helpers and of a failed restore come back here */
-	if (prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper, 0, 0, 0))
-		was_subreaper = 0;
-	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	rc_ = drive(&rc, e);
-	if (!rc_) {
-		/*
-		 * With a command: deepest first, one at a time (an init whose
-		 * command exits takes its namespace with it). Else all at
-		 * once, but for the creators of namespace inits: an init
-		 * ignores its own stop, so its creator, outside, stops it
-		 * before taking its own last command, deepest first.
-		 */
-		bool *creates = calloc(img->nr_tasks, sizeof(*creates));
-		bool *skip = calloc(img->nr_tasks, sizeof(*skip));
-
-		for (uint32_t i = 0; creates && i < img->nr_tasks; i++)
-			if (o->stop && !p.t[i].thread && p.t[i].newpid &&
-			    p.t[i].creator != RESTORER)
-				creates[p.t[i].creator] = true;
-		for (uint32_t i = 0; creates && skip && i < img->nr_tasks; i++)
-			skip[i] = creates[i] || born_final(&rc, i);
-		if (!creates || !skip) {
-			rc_ = ctk_err_setx(e, ENOMEM, "out of memory");
-		} else if (o->command) {
-			for (uint32_t i = img->nr_tasks; i-- > 0 && !rc_;) {
-				int err = p.t[i].thread ? 0 :
-					  command(&rc, i, CMD_FINAL, 0);
-
-				if (err)
-					rc_ = failed_step(&rc, e, i, err);
-			}
-		} else if ((rc_ = broadcast(&rc, CMD_FINAL, skip))) {
-			rc_ = failed_step(&rc, e, rc.silent, rc_);
-		} else {
-			rc_ = wait_born(&rc, e);
-		}
-		for (uint32_t i = img->nr_tasks; creates && i-- > 0 && !rc_;) {
-			if (!creates[i])
-				continue;
-			for (uint32_t c = i + 1; c < img->nr_tasks && !rc_; c++)
-				if (!p.t[c].thread && p.t[c].newpid &&
-				    p.t[c].creator == i &&
-				    command(&rc, i, CMD_STOP, (int32_t)c))
-					rc_ = ctk_err_setx(e, EIO, "task %u cannot "
-							  "be stopped", c);
-			if (!rc_) {
-				int err = command(&rc, i, CMD_FINAL, 0);
-
-				if (err)
-					rc_ = failed_step(&rc, e, i, err);
-			}
-		}
-		free(creates);
-		free(skip);
-		if (!rc_ && !o->command)
-			rc_ = check_reports(&rc, e);
-		if (!rc_ && !o->command)
-			rc_ = check_alive(&rc, e);
-	}
-	if (!rc_) {
-		/* done: every task takes its final state now */
-		uint32_t *commit = &rc.slot[rc.nslots + 1].cmd;
-		pid_t stopper = o->stop ? start_stopper(&rc, commit) : 0;
-
-		__atomic_store_n(commit, 1, __ATOMIC_RELEASE);
-		futex(commit, FUTEX_WAKE, INT_MAX, NULL);
-		if (stopper > 0)
-			while (waitpid(stopper, NULL, 0) < 0 && errno == EINTR)
-				;
-		else if (stopper < 0)	/* no fork: the restorer does it */
-			stop_root_inits(&rc);
-	}
-	if (rc_) {
-		destroy(&rc);
+	if (rc.slot == MAP_FAILED)
+		err = ctk_err_setx(e, ENOMEM, "out of memory");
+	else
+		err = run_restore(&rc, e);
+	if (err) {
 		free(*roots);
 		*roots = NULL;
 	} else {
@@ -2222,11 +2431,8 @@ int ctk_restore(const struct ckpt_image *img,
 			if (p.t[i].creator == RESTORER)
 				(*roots)[(*nroots)++] = rc.slot[i].local_pid;
 	}
-	if (!was_subreaper)
-		prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
-	if (rc.restorer_fd >= 0)
-		close(rc.restorer_fd);
-	munmap(rc.slot, bytes);
+	if (rc.slot != MAP_FAILED)
+		munmap(rc.slot, bytes);
 	plan_free(&p);
-	return rc_;
+	return err;
 }
