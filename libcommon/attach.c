@@ -20,8 +20,9 @@ int ctk_attach(int cgfd, const struct ctk_target *t, pid_t pid, bool thread,
 
 	rc = ctk_proc_info(pid, &pi);
 	if (rc)
-		return ctk_err_set(e, -rc, "%s", rc == -ESRCH ?
-				   "no such process" : "cannot read /proc");
+		return rc == -ESRCH ?
+		       ctk_err_setx(e, ESRCH, "no such process") :
+		       ctk_err_set(e, -rc, "cannot read /proc");
 	if (pi.flags & CTK_PF_KTHREAD)
 		return ctk_err_setx(e, EINVAL, "a kernel thread cannot be moved");
 	if (pi.state == 'Z' || pi.state == 'X')

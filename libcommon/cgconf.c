@@ -387,10 +387,7 @@ static int block_pair(void *arg, const char *key, const char *value, int line,
 					    "enabled as --enable does)",
 					    line);
 	} else if (ctk_value_check_name(key, e)) {
-		char why[sizeof(e->msg)];
-
-		snprintf(why, sizeof(why), "%s", e->msg);
-		return ctk_err_setx(e, EINVAL, "line %d: %s", line, why);
+		return ctk_err_prefix(e, "line %d", line);
 	}
 	if (ctk_values_add(&b->values, key, value, false))
 		return ctk_err_setx(e, ENOMEM, "out of memory");
@@ -782,7 +779,7 @@ int ctk_conf_dir_list(const char *path, char ***out, size_t *nout,
 	*nout = 0;
 	d = opendir(path);
 	if (!d)
-		return ctk_err_set(e, errno, "%s: cannot open", path);
+		return ctk_err_at(e, errno, path, "cannot open");
 	while (!rc && (de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 		struct stat lst, tst;
@@ -986,9 +983,9 @@ static const char *ns_of(const struct ctk_cgconfig *c, const char *file,
 		if (n->file != file || block_hierarchy(n->name, h) != hy)
 			continue;
 		if (found && strcmp(found->path, n->path)) {
-			ctk_err_setx(e, EINVAL, "%s: line %d: namespace: %s "
-				     "and %s share a hierarchy but not a path",
-				     file, n->line, found->name, n->name);
+			ctk_err_atx(e, EINVAL, file,
+				     "line %d: namespace: %s "
+				     "and %s share a hierarchy but not a path", n->line, found->name, n->name);
 			return NULL;
 		}
 		found = n;
@@ -1006,15 +1003,15 @@ int ctk_cgconfig_apply(const struct ctk_cgconfig *c,
 	/* everything resolved before the first mkdir */
 	for (size_t i = 0; i < c->nmounts; i++)
 		if (!block_hierarchy(c->mounts[i], h))
-			return ctk_err_setx(e, ENOENT, "%s: not mounted (the "
+			return ctk_err_atx(e, ENOENT, c->mounts[i], "not mounted (the "
 					    "mount section is cmount's to do: "
-					    "cmount -c %s DIR)", c->mounts[i],
+					    "cmount -c %s DIR)",
 					    c->mounts[i]);
 	for (size_t i = 0; i < c->nns; i++)
 		if (!block_hierarchy(c->ns[i].name, h))
-			return ctk_err_setx(e, ENOENT, "%s: line %d: namespace: "
-					    "'%.64s': no such hierarchy mounted",
-					    c->ns[i].file, c->ns[i].line,
+			return ctk_err_atx(e, ENOENT, c->ns[i].file,
+					    "line %d: namespace: "
+					    "'%.64s': no such hierarchy mounted", c->ns[i].line,
 					    c->ns[i].name);
 	for (size_t i = 0; i < c->n; i++)
 		for (size_t k = 0; k < c->groups[i].nblocks; k++) {
@@ -1022,9 +1019,9 @@ int ctk_cgconfig_apply(const struct ctk_cgconfig *c,
 			const struct ctk_hierarchy *hy = block_hierarchy(b->name, h);
 
 			if (!hy)
-				return ctk_err_setx(e, ENOENT, "%s: line %d: "
+				return ctk_err_atx(e, ENOENT, c->groups[i].file, "line %d: "
 						    "'%.64s': no such hierarchy "
-						    "mounted", c->groups[i].file,
+						    "mounted",
 						    b->line, b->name);
 			if (!ns_of(c, c->groups[i].file, hy, h, e))
 				return -e->code;
@@ -1348,8 +1345,8 @@ static int snapshot_node(struct text *t, struct text *late,
 	int rc, mark;
 
 	if (fstat(fd, &o.dir) < 0)
-		return ctk_err_set(e, errno, "%s: cannot read its mode",
-				   nd->cpath);
+		return ctk_err_at(e, errno, nd->cpath,
+				   "cannot read its mode");
 	look_at_files(fd, type, &o);
 	o.v2 = type == CTK_HIER_V2;
 	rc = ctk_values_read_fd(fd, v, e);
@@ -1470,7 +1467,7 @@ int ctk_cgconfig_snapshot(const struct ctk_target *t, char **out,
 				close(pfd);
 			if (fd == -ENOENT)
 				continue;	/* removed meanwhile */
-			rc = ctk_err_set(e, -fd, "%s: cannot open", nd->cpath);
+			rc = ctk_err_at(e, -fd, nd->cpath, "cannot open");
 			break;
 		}
 		rc = snapshot_node(&txt, &late, t, nd, fd, pfd, nd->parent >= 0 ?

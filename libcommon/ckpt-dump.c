@@ -134,8 +134,8 @@ int ctk_container_procs(const struct ctk_target *t, pid_t **pids, size_t *n,
 		rc = ctk_container_pids(fd, "cgroup.procs", &p, &np);
 		close(fd);
 		if (rc) {
-			rc = ctk_err_set(e, -rc, "%s: cannot read its processes",
-					 tr.v[i].cpath);
+			rc = ctk_err_at(e, -rc, tr.v[i].cpath,
+					 "cannot read its processes");
 			break;
 		}
 		for (size_t k = 0; k < np && !rc; k++)

@@ -1953,12 +1953,15 @@ static int check_alive(struct rctx *rc, struct ctk_err *e)
  *   7. with a command, every task reports before any command starts.
  */
 
-/* The failure @err of a step in slot @who, named @what. */
+/* The failure @err of a step in slot @who, named @what (@whole: with
+ * the errno's words already). */
 static int step_failed(const struct rctx *rc, struct ctk_err *e, uint32_t who,
-		       int err, const char *what)
+		       int err, const char *what, bool whole)
 {
 	if (err == -ETIMEDOUT || err == -E_DIED || err == -EINTR)
 		return no_answer(rc, e, who, err);
+	if (whole)
+		return ctk_err_setx(e, -err, "%s", what);
 	return ctk_err_set(e, -err, "%s", what);
 }
 
@@ -1980,10 +1983,10 @@ static int step(struct rctx *rc, struct ctk_err *e, uint32_t who, enum cmd cmd,
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	len = strlen(what);
-	if (cmd == CMD_FORK_GHOST)
-		snprintf(what + len, sizeof(what) - len, ": %s", err == -EEXIST ?
-			 "its pid is taken" : strerror(-err));
-	return step_failed(rc, e, who, err, what);
+	if (cmd == CMD_FORK_GHOST && err == -EEXIST)
+		snprintf(what + len, sizeof(what) - len, ": its pid is taken");
+	return step_failed(rc, e, who, err, what,
+			   cmd == CMD_FORK_GHOST && err == -EEXIST);
 }
 
 /* A batch in slot @who (the children of a phase, of a helper, or the
@@ -2000,7 +2003,7 @@ static int step_batch(struct rctx *rc, struct ctk_err *e, uint32_t who,
 	snprintf(what, sizeof(what), "%s %d: %s", cmd == CMD_THREADS ?
 		 "thread" : "task", at, fork_failure(rc->p->img, at, err, why,
 						     sizeof(why)));
-	return step_failed(rc, e, who, err, what);
+	return step_failed(rc, e, who, err, what, true);
 }
 
 /* 1. The roots, forked by the restorer itself. */
@@ -2017,9 +2020,9 @@ static int fork_roots(struct rctx *rc, struct ctk_err *e)
 			continue;
 		err = fork_root(rc, i);
 		if (err)
-			return ctk_err_set(e, -err, "task %u: %s", i,
-					   fork_failure(img, (int32_t)i, err,
-							why, sizeof(why)));
+			return ctk_err_setx(e, -err, "task %u: %s", i,
+					    fork_failure(img, (int32_t)i, err,
+							 why, sizeof(why)));
 	}
 	return 0;
 }
@@ -2042,10 +2045,11 @@ static int root_helpers(struct rctx *rc, struct ctk_err *e)
 			continue;	/* a task's (a relay has no pid) */
 		pidnum = ctk_ckpt_pid(p->img, h->tag, NULL)[0];
 		err = fork_slot(rc, gs, h->tag, false);
+		if (err == -EEXIST)
+			return ctk_err_setx(e, EEXIST, "helper %u: its pid is "
+					    "taken", pidnum);
 		if (err)
-			return ctk_err_set(e, -err, "helper %u: %s", pidnum,
-					   err == -EEXIST ? "its pid is taken" :
-					   strerror(-err));
+			return ctk_err_set(e, -err, "helper %u", pidnum);
 		if ((err = step(rc, e, gs, CMD_SETSID, 0, "helper %u: setsid",
 				pidnum)) ||
 		    (err = step_batch(rc, e, gs, CMD_FORK_GHOSTED,

@@ -12,8 +12,6 @@
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
-#include <wchar.h>
-#include <wctype.h>
 #include <sys/stat.h>
 #include <sys/inotify.h>
 #include <sys/syscall.h>
@@ -355,113 +353,110 @@ static bool seccomp_filtered(void)
 	return false;
 }
 
+/*
+ * The container-terms words for an errno during an operation. ALONE: they
+ * say what the errno's text says, better, and stand in its place ("no such
+ * container" for ENOENT); else the errno's text follows them. Decided here,
+ * per entry, not by comparing words with strerror's (a translation would
+ * defeat that).
+ */
+enum { WITH_ERRNO, ALONE };
+static const struct explanation {
+	enum ctk_op op;
+	int err;
+	bool alone;
+	const char *text;
+} explanations[] = {
+	{ CTK_OP_RMDIR, EBUSY, WITH_ERRNO,
+	  "container still has processes or children" },
+	{ CTK_OP_RMDIR, ENOTEMPTY, WITH_ERRNO,
+	  "container still has child containers" },
+	{ CTK_OP_RMDIR, ENOENT, ALONE, "no such container" },
+	{ CTK_OP_MKDIR, ENOENT, WITH_ERRNO, "parent container does not exist" },
+	{ CTK_OP_MKDIR, EAGAIN, WITH_ERRNO, "hierarchy limit reached "
+	  "(cgroup.max.depth or cgroup.max.descendants)" },
+	{ CTK_OP_MKDIR, EROFS, WITH_ERRNO, "hierarchy is mounted read-only" },
+	{ CTK_OP_ATTACH, ESRCH, ALONE, "no such process" },
+	{ CTK_OP_ATTACH, EBUSY, WITH_ERRNO, "container has enabled "
+	  "controllers, so it cannot hold processes (no-internal-process "
+	  "rule)" },
+	{ CTK_OP_ATTACH, EOPNOTSUPP, WITH_ERRNO,
+	  "container is an invalid threaded domain" },
+	{ CTK_OP_ATTACH, EINVAL, WITH_ERRNO, "process cannot be moved (a "
+	  "kernel thread, or an invalid pid)" },
+	{ CTK_OP_ATTACH, EACCES, WITH_ERRNO, "not allowed to move this process" },
+	{ CTK_OP_ATTACH, EPERM, WITH_ERRNO, "not allowed to move this process" },
+	{ CTK_OP_ATTACH, ENODEV, WITH_ERRNO, "container was removed" },
+	{ CTK_OP_ATTACH, ENOENT, WITH_ERRNO, "container was removed" },
+	{ CTK_OP_ATTACH, ENOSPC, WITH_ERRNO, "container has no CPUs or memory "
+	  "nodes to run on (v1 cpuset: set its cpuset.cpus and cpuset.mems "
+	  "first)" },
+	{ CTK_OP_WRITE, ENODEV, WITH_ERRNO, "container was removed" },
+	{ CTK_OP_WRITE, EBUSY, WITH_ERRNO, "container or hierarchy is busy" },
+	{ CTK_OP_MOUNT, EBUSY, WITH_ERRNO, "controller already bound to "
+	  "another hierarchy, or the name exists with other controllers" },
+	{ CTK_OP_MOUNT, EINVAL, WITH_ERRNO, "invalid mount options (unknown "
+	  "controller, bad name, or a name that needs controllers)" },
+	{ CTK_OP_MOUNT, EPERM, WITH_ERRNO, "mounting a new hierarchy needs "
+	  "CAP_SYS_ADMIN in the initial namespaces" },
+	{ CTK_OP_MOUNT, ENODEV, WITH_ERRNO,
+	  "this kernel has no such cgroup filesystem" },
+	{ CTK_OP_UMOUNT, EBUSY, WITH_ERRNO, "hierarchy busy: a process has "
+	  "its working directory or a file open inside" },
+	{ CTK_OP_UMOUNT, EINVAL, WITH_ERRNO, "not a mount point" },
+	{ CTK_OP_AGENT, EPERM, WITH_ERRNO, "the kernel allows it only with "
+	  "CAP_SYS_ADMIN in the initial user namespace" },
+	{ CTK_OP_AGENT, ENOENT, WITH_ERRNO,
+	  "no release_agent file (not a v1 hierarchy root)" },
+	{ CTK_OP_CHOWN, EPERM, WITH_ERRNO, "not allowed to change ownership" },
+	{ CTK_OP_OPEN, ELOOP, WITH_ERRNO, "path crosses a symbolic link" },
+	{ CTK_OP_OPEN, EXDEV, WITH_ERRNO, "path leaves the hierarchy" },
+	{ CTK_OP_OPEN, ENOENT, ALONE, "no such container" },
+	{ CTK_OP_OPEN, ENOTDIR, ALONE, "not a cgroup filesystem" },
+};
+
+static const struct explanation *explanation(enum ctk_op op, int err)
+{
+	static const struct explanation denied[] = {
+		{ 0, EACCES, ALONE, "permission denied" },
+		{ 0, EPERM, WITH_ERRNO, "permission denied" },
+	};
+
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(explanations); i++)
+		if (explanations[i].op == op && explanations[i].err == err)
+			return &explanations[i];
+	for (size_t i = 0; i < CTK_ARRAY_SIZE(denied); i++)
+		if (denied[i].err == err)
+			return &denied[i];
+	return NULL;
+}
+
+/* openat2 missing: the kernel's, or a seccomp filter's doing. */
+static const char *no_openat2(void)
+{
+	return seccomp_filtered() ?
+	       "openat2 is refused by this process's seccomp filter "
+	       "(systemd's RestrictSUIDSGID=yes does so; ctk needs openat2)" :
+	       "this kernel has no openat2 (ctk needs Linux 5.6 or later)";
+}
+
 const char *ctk_explain(enum ctk_op op, int err)
 {
-	switch (op) {
-	case CTK_OP_RMDIR:
-		if (err == EBUSY)
-			return "container still has processes or children";
-		if (err == ENOTEMPTY)
-			return "container still has child containers";
-		if (err == ENOENT)
-			return "no such container";
-		break;
-	case CTK_OP_MKDIR:
-		if (err == EEXIST)
-			return NULL;	/* "File exists" says it */
-		if (err == ENOENT)
-			return "parent container does not exist";
-		if (err == EAGAIN)
-			return "hierarchy limit reached (cgroup.max.depth or "
-			       "cgroup.max.descendants)";
-		if (err == EROFS)
-			return "hierarchy is mounted read-only";
-		break;
-	case CTK_OP_ATTACH:
-		if (err == ESRCH)
-			return "no such process";
-		if (err == EBUSY)
-			return "container has enabled controllers, so it cannot "
-			       "hold processes (no-internal-process rule)";
-		if (err == EOPNOTSUPP)
-			return "container is an invalid threaded domain";
-		if (err == EINVAL)
-			return "process cannot be moved (a kernel thread, or an "
-			       "invalid pid)";
-		if (err == EACCES || err == EPERM)
-			return "not allowed to move this process";
-		if (err == ENODEV || err == ENOENT)
-			return "container was removed";
-		if (err == ENOSPC)
-			return "container has no CPUs or memory nodes to run "
-			       "on (v1 cpuset: set its cpuset.cpus and "
-			       "cpuset.mems first)";
-		break;
-	case CTK_OP_WRITE:
-		if (err == ENODEV)
-			return "container was removed";
-		if (err == EBUSY)
-			return "container or hierarchy is busy";
-		break;
-	case CTK_OP_MOUNT:
-		if (err == EBUSY)
-			return "controller already bound to another hierarchy, "
-			       "or the name exists with other controllers";
-		if (err == EINVAL)
-			return "invalid mount options (unknown controller, bad "
-			       "name, or a name that needs controllers)";
-		if (err == EPERM)
-			return "mounting a new hierarchy needs CAP_SYS_ADMIN in "
-			       "the initial namespaces";
-		if (err == ENODEV)
-			return "this kernel has no such cgroup filesystem";
-		break;
-	case CTK_OP_UMOUNT:
-		if (err == EBUSY)
-			return "hierarchy busy: a process has its working "
-			       "directory or a file open inside";
-		if (err == EINVAL)
-			return "not a mount point";
-		break;
-	case CTK_OP_AGENT:
-		if (err == EPERM)
-			return "the kernel allows it only with CAP_SYS_ADMIN "
-			       "in the initial user namespace";
-		if (err == ENOENT)
-			return "no release_agent file (not a v1 hierarchy root)";
-		break;
-	case CTK_OP_CHOWN:
-		if (err == EPERM)
-			return "not allowed to change ownership";
-		break;
-	case CTK_OP_OPEN:
-		if (err == ELOOP)
-			return "path crosses a symbolic link";
-		if (err == EXDEV)
-			return "path leaves the hierarchy";
-		if (err == ENOENT)
-			return "no such container";
-		if (err == ENOTDIR)
-			return "not a cgroup filesystem";
-		break;
-	}
+	const struct explanation *x = explanation(op, err);
+
 	if (err == ENOSYS)
-		return seccomp_filtered() ?
-			"openat2 is refused by this process's seccomp filter "
-			"(systemd's RestrictSUIDSGID=yes does so; ctk needs "
-			"openat2)" :
-			"this kernel has no openat2 (ctk needs Linux 5.6 or "
-			"later)";
-	if (err == EPERM || err == EACCES)
-		return "permission denied";
-	return NULL;
+		return no_openat2();
+	return x ? x->text : NULL;
 }
 
 const char *ctk_strerror(enum ctk_op op, int err, char *buf, size_t size)
 {
+	const struct explanation *x = explanation(op, err);
 	const char *s = ctk_explain(op, err);
 
-	if (s)
+	if (s && x && x->alone)
+		snprintf(buf, size, "%s", s);
+	else if (s)
 		snprintf(buf, size, "%s: %s", s, strerror(err));
 	else
 		snprintf(buf, size, "%s", strerror(err));
@@ -596,77 +591,6 @@ int ctk_v2_arm(int dirfd)
 	       -errno : 0;
 }
 
-/* The length of the printable multibyte character at @s, or 0. */
-static size_t printable_mb(const char *s)
-{
-	mbstate_t st = { 0 };
-	wchar_t wc;
-	size_t n;
-
-	if (MB_CUR_MAX == 1)
-		return 0;
-	n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n < 2)
-		return 0;
-	/* bidi overrides and isolates reorder what follows: escaped */
-	if ((wc >= 0x202a && wc <= 0x202e) || (wc >= 0x2066 && wc <= 0x2069) ||
-	    wc == 0x200e || wc == 0x200f || wc == 0x061c)
-		return 0;
-	return iswprint((wint_t)wc) ? n : 0;
-}
-
-static const char *safe(const char *in, char *buf, size_t size,
-			bool backslash);
-
-const char *ctk_safe_name(const char *in, char *buf, size_t size)
-{
-	return safe(in, buf, size, true);
-}
-
-const char *ctk_safe_text(const char *in, char *buf, size_t size)
-{
-	return safe(in, buf, size, false);
-}
-
-static const char *safe(const char *in, char *buf, size_t size,
-			bool backslash)
-{
-	size_t o = 0, room;
-	const unsigned char *p;
-
-	if (size < 8) {
-		if (size)
-			buf[0] = '\0';
-		return buf;
-	}
-	room = size - 4;	/* keep space for "..." */
-	for (p = (const unsigned char *)in; *p; p++) {
-		size_t mb = *p >= 0x80 ? printable_mb((const char *)p) : 0;
-
-		if (mb) {
-			if (o + mb >= room)
-				break;
-			memcpy(buf + o, p, mb);
-			o += mb;
-			p += mb - 1;
-		} else if (*p < 0x20 || *p >= 0x7f ||
-			   (backslash && *p == '\\')) {
-			if (o + 4 >= room)
-				break;
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", *p);
-		} else {
-			if (o + 1 >= room)
-				break;
-			buf[o++] = (char)*p;
-		}
-	}
-	if (*p)
-		memcpy(buf + o, "...", 4);
-	else
-		buf[o] = '\0';
-	return buf;
-}
-
 /* v1: the tasks of the subtree, 0 when none; -errno (-ENOENT: gone). */
 static long v1_tasks_below(const struct ctk_target *t)
 {
@@ -729,4 +653,17 @@ out:
 		close(ifd);
 	close(fd);
 	return rc;
+}
+
+int ctk_err_open(struct ctk_err *e, int err, const char *object)
+{
+	char why[256];
+
+	if (err < 0)
+		err = -err;
+	if (ctk_explain(CTK_OP_OPEN, err))
+		return ctk_err_atx(e, err, object, "%s",
+				   ctk_strerror(CTK_OP_OPEN, err, why,
+						sizeof(why)));
+	return ctk_err_at(e, err, object, "cannot open the container");
 }

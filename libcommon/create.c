@@ -361,14 +361,14 @@ static int enable_in(int rootfd, int dfd, const char *rel, size_t rel_len,
 		/* a controller this kernel or hierarchy lacks is ENODEV,
 		 * exit 3 as in cmount */
 		if (rc == -EINVAL)
-			return ctk_err_setx(e, ENODEV, "%s: unknown controller "
-					    "'%s'", where, name);
+			return ctk_err_atx(e, ENODEV, where, "unknown controller "
+					    "'%s'", name);
 		if (rc == -ENOENT)
-			return ctk_err_setx(e, ENODEV, "%s: controller '%s' not "
-					    "available in this hierarchy", where,
+			return ctk_err_atx(e, ENODEV, where, "controller '%s' not "
+					    "available in this hierarchy",
 					    name);
 		if (rc)
-			return ctk_err_set(e, -rc, "%s: %s: %s", where, name,
+			return ctk_err_at(e, -rc, where, "%s: %s", name,
 					   rc == -EBUSY ? "container has "
 					   "processes of its own "
 					   "(no-internal-process rule)" :
@@ -451,8 +451,8 @@ static int set_files(int fd, enum ctk_hier_type type,
 		if (de->d_type != DT_REG)
 			continue;
 		if (chmod_it && fchmodat(fd, de->d_name, mode, 0) < 0)
-			rc = ctk_err_set(e, errno, "%s: cannot set the mode",
-					 de->d_name);
+			rc = ctk_err_at(e, errno, de->d_name,
+					 "cannot set the mode");
 		else if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 			 txn_add_owner(x, rootfd, rel, de->d_name, uid, gid))
 			rc = ctk_err_setx(e, ENOMEM, "out of memory");
@@ -628,9 +628,9 @@ static int set_existing(int fd, const struct ctk_target *t,
 			if (txn_add_value(x, rootfd, t->rel, v->file, old))
 				return ctk_err_setx(e, ENOMEM, "out of memory");
 		} else if (rc == -ENOENT) {
-			return ctk_err_setx(e, ENOENT, "%s: no such control "
-					    "file (is its controller enabled?)",
-					    v->file);
+			return ctk_err_atx(e, ENOENT, v->file,
+					    "no such control "
+					    "file (is its controller enabled?)");
 		}
 		/* a file that cannot be read (write-only) is not restored */
 		rc = ctk_value_write(fd, v, e);

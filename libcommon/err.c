@@ -5,16 +5,39 @@
 #include <string.h>
 
 #include "ctk/c.h"
+#include "ctk/container.h"
 
-static int vset(struct ctk_err *e, int code, bool whole, const char *fmt,
-		va_list ap)
+/* @in into @buf (@size > 8), its middle cut out ("...") when too long:
+ * a path's start and its end say the most. */
+static void middle_cut(const char *in, char *buf, size_t size)
+{
+	size_t len = strlen(in), head, tail;
+
+	if (len < size) {
+		memcpy(buf, in, len + 1);
+		return;
+	}
+	head = (size - 4) / 3;
+	tail = size - 4 - head;
+	memcpy(buf, in, head);
+	memcpy(buf + head, "...", 3);
+	memcpy(buf + head + 3, in + len - tail, tail + 1);
+}
+
+static int vset(struct ctk_err *e, int code, enum ctk_err_kind kind,
+		const char *object, const char *fmt, va_list ap)
 {
 	if (code < 0)
 		code = -code;
 	if (e) {
 		e->code = code;
-		e->whole = whole;
-		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		e->kind = kind;
+		e->object[0] = '\0';
+		if (object)
+			middle_cut(object, e->object, sizeof(e->object));
+		e->msg[0] = '\0';
+		if (fmt)
+			vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	}
 	return -code;
 }
@@ -25,7 +48,7 @@ int ctk_err_set(struct ctk_err *e, int code, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vset(e, code, false, fmt, ap);
+	rc = vset(e, code, CTK_ERR_SYS, NULL, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -36,7 +59,31 @@ int ctk_err_setx(struct ctk_err *e, int code, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vset(e, code, true, fmt, ap);
+	rc = vset(e, code, CTK_ERR_WHOLE, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int ctk_err_at(struct ctk_err *e, int code, const char *object,
+	       const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vset(e, code, CTK_ERR_SYS, object, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int ctk_err_atx(struct ctk_err *e, int code, const char *object,
+		const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vset(e, code, CTK_ERR_WHOLE, object, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -50,6 +97,14 @@ int ctk_err_prefix(struct ctk_err *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ctx, sizeof(ctx), fmt, ap);
 	va_end(ap);
+	if (e->object[0]) {
+		/* the context is where the object is: "CONTEXT: object" */
+		char obj[sizeof(ctx) + sizeof(e->object) + 2];
+
+		snprintf(obj, sizeof(obj), "%s: %s", ctx, e->object);
+		middle_cut(obj, e->object, sizeof(e->object));
+		return -e->code;
+	}
 	memcpy(old, e->msg, sizeof(old));
 	lo = strlen(old);
 	if (lo + 2 >= room)
@@ -58,9 +113,47 @@ int ctk_err_prefix(struct ctk_err *e, const char *fmt, ...)
 	if (lc > room - lo - 2)
 		lc = room - lo - 2;	/* context gives way first */
 	memcpy(e->msg, ctx, lc);
-	memcpy(e->msg + lc, ": ", 2);
-	memcpy(e->msg + lc + 2, old, lo + 1);
+	if (lo) {
+		memcpy(e->msg + lc, ": ", 2);
+		memcpy(e->msg + lc + 2, old, lo + 1);
+	} else {
+		e->msg[lc] = '\0';
+	}
 	return -e->code;
+}
+
+const char *ctk_err_text(const struct ctk_err *e, char *buf, size_t size)
+{
+	char reason[sizeof(e->msg) + 128], obj[2 * CTK_ERR_OBJECT];
+	const char *sys = e->kind == CTK_ERR_SYS && e->code ?
+			  strerror(e->code) : NULL;
+	size_t rlen, room;
+
+	if (!size)
+		return buf;
+	if (sys && e->msg[0])
+		snprintf(reason, sizeof(reason), "%s: %s", e->msg, sys);
+	else
+		snprintf(reason, sizeof(reason), "%s", sys ? sys : e->msg);
+	if (!e->object[0]) {
+		snprintf(buf, size, "%s", reason);
+		return buf;
+	}
+	ctk_safe_name(e->object, obj, sizeof(obj));
+	/* the object gives way, to no less than 32 bytes of it */
+	rlen = strlen(reason);
+	room = size > rlen + 2 + 32 ? size - rlen - 2 : 32;
+	if (room > 8 && strlen(obj) >= room) {
+		char cut[sizeof(obj)];
+
+		middle_cut(obj, cut, CTK_MIN(room, sizeof(cut)));
+		snprintf(buf, size, "%s%s%s", cut, reason[0] ? ": " : "",
+			 reason);
+	} else {
+		snprintf(buf, size, "%s%s%s", obj, reason[0] ? ": " : "",
+			 reason);
+	}
+	return buf;
 }
 
 int ctk_grow_impl(void **v, size_t *cap, size_t n, size_t size, size_t first)

@@ -218,8 +218,8 @@ static int load_mounts(struct ctk_hierarchies *h, const char *mountinfo,
 		mountinfo = "/proc/self/mountinfo";
 	rc = read_whole(mountinfo, &buf);
 	if (rc)
-		return ctk_err_set(e, -rc, "%s: cannot read mount table",
-				   mountinfo);
+		return ctk_err_at(e, -rc, mountinfo,
+				   "cannot read mount table");
 	for (line = buf; *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -233,8 +233,8 @@ static int load_mounts(struct ctk_hierarchies *h, const char *mountinfo,
 			break;
 		}
 		if (rc < 0) {
-			rc = ctk_err_setx(e, EINVAL, "%s: line %d: not a "
-					 "mountinfo line", mountinfo, lineno);
+			rc = ctk_err_atx(e, EINVAL, mountinfo, "line %d: not a "
+					 "mountinfo line", lineno);
 			break;
 		}
 		rc = 0;
@@ -306,7 +306,7 @@ static int load_selfcgroup(struct ctk_hierarchies *h, const char *path,
 	int rc = read_whole(path, &buf);
 
 	if (rc)
-		return ctk_err_set(e, -rc, "%s: cannot open", path);
+		return ctk_err_at(e, -rc, path, "cannot open");
 	for (line = buf; *line; line = next) {
 		char *c1, *c2, *name = NULL, *ctrls;
 		char *ctrl_list = NULL;

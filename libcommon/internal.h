@@ -115,14 +115,17 @@ DIR *ctk_fdopendir_dup(int fd);
 /* Read a control file into @buf (NUL terminated). Bytes read or -errno. */
 ssize_t ctk_cfile_read(int dirfd, const char *name, char *buf, size_t size);
 
+/* @e for a container that cannot be opened (@err): the open's words for
+ * the errno (ctk_strerror), or "cannot open the container" and the
+ * errno's text, about @object (NULL: the tool's). Returns -errno. */
+int ctk_err_open(struct ctk_err *e, int err, const char *object);
+
 /* Read a control file holding one integer. */
 int ctk_cfile_read_long(int dirfd, const char *name, long *val);
 
 /* Count the lines of a control file (tasks, cgroup.procs, ...). */
 int ctk_cfile_count_lines(int dirfd, const char *name, long *count);
 
-/* "sentence: strerror" or "strerror" into @buf. */
-const char *ctk_strerror(enum ctk_op op, int err, char *buf, size_t size);
 
 /*
  * 1 when the container @dirfd (whose parent is @pfd, -1 when unknown: user

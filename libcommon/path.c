@@ -35,13 +35,13 @@ static int check_dir(int fd, const char *shown, struct ctk_err *e)
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
-		return ctk_err_set(e, errno, "%s: cannot stat", shown);
+		return ctk_err_at(e, errno, shown, "cannot stat");
 	if (!S_ISDIR(st.st_mode))
-		return ctk_err_setx(e, ENOTDIR, "%s: not a directory", shown);
+		return ctk_err_atx(e, ENOTDIR, shown, "not a directory");
 	if (!dir_trusted(&st))
-		return ctk_err_setx(e, EPERM, "%s: a directory that another "
+		return ctk_err_atx(e, EPERM, shown, "a directory that another "
 				    "user can change (owner %u, mode %04o): "
-				    "refused", shown, (unsigned)st.st_uid,
+				    "refused", (unsigned)st.st_uid,
 				    (unsigned)(st.st_mode & 07777));
 	return 0;
 }
@@ -72,18 +72,18 @@ static int walk(int *dfd, const char *rel, size_t len, int *links,
 		name[n] = '\0';
 		p += n + 1;
 		if (fstatat(*dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			return ctk_err_set(e, errno, "%s", name);
+			return ctk_err_at(e, errno, name, NULL);
 		if (S_ISLNK(st.st_mode)) {
 			if (!ctk_path_owner_trusted(st.st_uid))
-				return ctk_err_setx(e, ELOOP, "%s: a symbolic "
+				return ctk_err_atx(e, ELOOP, name, "a symbolic "
 						    "link another user owns: "
-						    "not followed", name);
+						    "not followed");
 			if (++*links > MAX_LINKS)
 				return ctk_err_setx(e, ELOOP, "too many "
 						    "symbolic links");
 			tl = readlinkat(*dfd, name, target, sizeof(target) - 1);
 			if (tl < 0)
-				return ctk_err_set(e, errno, "%s", name);
+				return ctk_err_at(e, errno, name, NULL);
 			target[tl] = '\0';
 			if (target[0] == '/') {
 				nfd = open("/", O_PATH | O_DIRECTORY |
@@ -106,7 +106,7 @@ static int walk(int *dfd, const char *rel, size_t len, int *links,
 		nfd = openat(*dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
 			     O_CLOEXEC);
 		if (nfd < 0)
-			return ctk_err_set(e, errno, "%s", name);
+			return ctk_err_at(e, errno, name, NULL);
 		rc = check_dir(nfd, name, e);
 		if (rc) {
 			close(nfd);

@@ -472,27 +472,27 @@ int ctk_release_agent_link(const char *dir, const char *name,
 
 	*out = NULL;
 	if (dir[0] != '/')
-		return ctk_err_setx(e, EINVAL, "%s: not an absolute path", dir);
+		return ctk_err_atx(e, EINVAL, dir, "not an absolute path");
 	rc = ctk_release_agent_link_name(name, ctrls, link, sizeof(link));
 	if (rc)
 		return ctk_err_set(e, -rc, "no name for this hierarchy's "
 				   "agent link");
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return ctk_err_set(e, errno, "%s: cannot create", dir);
+		return ctk_err_at(e, errno, dir, "cannot create");
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
-		return ctk_err_set(e, errno, "%s: cannot open", dir);
+		return ctk_err_at(e, errno, dir, "cannot open");
 	/* the kernel will run what is linked here as root: only a directory
 	 * that nobody else can write is fit for it */
 	if (fstat(dfd, &st) < 0)
-		return ctk_err_set(e, errno, "%s: cannot stat", dir);
+		return ctk_err_at(e, errno, dir, "cannot stat");
 	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
-		return ctk_err_setx(e, EPERM, "%s: owned by another user or "
-				   "writable by others: no agent link there",
-				   dir);
+		return ctk_err_atx(e, EPERM, dir,
+				   "owned by another user or "
+				   "writable by others: no agent link there");
 	if (log && log[0] != '/')
-		return ctk_err_setx(e, EINVAL, "%s: the agent's log must be an "
-				   "absolute path", log);
+		return ctk_err_atx(e, EINVAL, log, "the agent's log must be an "
+				   "absolute path");
 	/* the log's link first: the agent never runs with a stale one */
 	snprintf(logl, sizeof(logl), "%s.log", link);
 	if (log)

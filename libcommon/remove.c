@@ -70,7 +70,7 @@ static void say_kept(struct rm_state *s, const char *cpath, int code,
 	va_list ap;
 
 	r.err.code = code;
-	r.err.whole = true;
+	r.err.kind = CTK_ERR_WHOLE;
 	va_start(ap, fmt);
 	vsnprintf(r.err.msg, sizeof(r.err.msg), fmt, ap);
 	va_end(ap);
@@ -231,8 +231,8 @@ static int round_once(struct rm_state *s, bool last, bool *done,
 		int nfd;
 
 		if (nd->hidden) {
-			rc = ctk_err_setx(e, EXDEV, "%s: a mount covers a "
-					  "child container", nd->cpath);
+			rc = ctk_err_atx(e, EXDEV, nd->cpath, "a mount covers a "
+					  "child container");
 			goto out;
 		}
 		nfd = open_node(s, nd->cpath);
@@ -284,9 +284,9 @@ static int precheck(struct rm_state *s, bool dest_root, struct ctk_err *e)
 		int nfd;
 
 		if (nd->hidden) {
-			rc = k ? ctk_err_setx(e, EXDEV, "%s: a mount covers a "
+			rc = k ? ctk_err_atx(e, EXDEV, nd->cpath, "a mount covers a "
 					      "child container: nothing "
-					      "removed", nd->cpath) :
+					      "removed") :
 				 ctk_err_setx(e, EXDEV, "a mount covers a child "
 					      "container: nothing removed");
 			break;
@@ -411,20 +411,14 @@ int ctk_remove_tree(const struct ctk_target *t, const struct ctk_target *to,
 	if (to) {
 		s.tfd = ctk_container_open(to);
 		if (s.tfd < 0) {
-			const char *why = ctk_explain(CTK_OP_OPEN, -s.tfd);
-
-			rc = ctk_err_set(e, -s.tfd, "--to: %s", why ? why :
-					 "cannot open the container");
+			rc = ctk_err_open(e, -s.tfd, "--to");
 			s.tfd = -1;
 			goto out;
 		}
 	}
 	s.fd = ctk_openat_beneath(s.pfd, s.leaf, O_RDONLY | O_DIRECTORY, 0);
 	if (s.fd < 0) {
-		const char *why = ctk_explain(CTK_OP_OPEN, -s.fd);
-
-		rc = ctk_err_set(e, -s.fd, "%s", why ? why :
-				 "cannot open the container");
+		rc = ctk_err_open(e, -s.fd, NULL);
 		goto out;
 	}
 	rc = precheck(&s, to ? !strcmp(to->rel, ".") : !strchr(t->rel, '/'),
@@ -472,11 +466,8 @@ int ctk_release_mark(const struct ctk_target *t, bool on, struct ctk_err *e)
 		return ctk_err_set(e, -pfd, "cannot open the parent container");
 	fd = ctk_openat_beneath(pfd, leaf, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0) {
-		const char *why = ctk_explain(CTK_OP_OPEN, -fd);
-
 		close(pfd);
-		return ctk_err_set(e, -fd, "%s", why ? why :
-				   "cannot open the container");
+		return ctk_err_open(e, -fd, NULL);
 	}
 	if (t->hier->type == CTK_HIER_V1) {
 		rc = ctk_cfile_write(fd, "notify_on_release", on ? "1" : "0");

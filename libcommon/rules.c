@@ -872,10 +872,7 @@ static int move_into(const struct ctk_hierarchies *h,
 		}
 		fd = ctk_container_open(&t);
 		if (fd < 0) {
-			const char *why = ctk_explain(CTK_OP_OPEN, -fd);
-
-			rc = ctk_err_set(&e, -fd, "%s", why ? why :
-					 "cannot open the container");
+			rc = ctk_err_open(&e, -fd, NULL);
 		} else {
 			if (hold)
 				rc = held = ctk_sticky_hold(fd, &t, &e);

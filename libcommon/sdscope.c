@@ -143,9 +143,11 @@ int ctk_sd_start_scope(const char *unit, const char *slice, pid_t pid,
 		rc = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER,
 					"Subscribe", &err, NULL, "");
 	if (rc < 0) {
-		rc = ctk_err_set(e, -rc, "cannot talk to systemd%s%s",
-				 err.message ? ": " : "",
-				 err.message ? err.message : "");
+		/* systemd's words, which may be the errno's own */
+		rc = err.message ?
+		     ctk_err_setx(e, -rc, "cannot talk to systemd: %s",
+				  err.message) :
+		     ctk_err_set(e, -rc, "cannot talk to systemd");
 		goto out;
 	}
 	rc = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH,

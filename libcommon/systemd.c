@@ -288,42 +288,42 @@ int ctk_sd_prop_parse(const char *kv, struct ctk_sd_prop *p,
 	case 's':
 		p->type = 's';
 		if (strlen(v) >= sizeof(p->str))
-			return ctk_err_setx(e, EINVAL, "%s: longer than %zu "
-					    "bytes", p->name, sizeof(p->str) - 1);
+			return ctk_err_atx(e, EINVAL, p->name, "longer than %zu "
+					    "bytes", sizeof(p->str) - 1);
 		for (const char *c = v; *c; c++)
 			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				return ctk_err_setx(e, EINVAL, "%s: a control "
-						    "character", p->name);
+				return ctk_err_atx(e, EINVAL, p->name, "a control "
+						    "character");
 		snprintf(p->str, sizeof(p->str), "%s", v);
 		return 0;
 	case 'b':
 		if (parse_bytes(v, &p->num))
-			return ctk_err_setx(e, EINVAL, "%s: bytes (a number, "
+			return ctk_err_atx(e, EINVAL, p->name, "bytes (a number, "
 					    "K, M, G or T after it), or "
-					    "infinity", p->name);
+					    "infinity");
 		return 0;
 	case 'n':
 		if (parse_count(v, 1, UINT64_MAX - 1, true, &p->num))
-			return ctk_err_setx(e, EINVAL, "%s: a count from 1, "
-					    "or infinity", p->name);
+			return ctk_err_atx(e, EINVAL, p->name, "a count from 1, "
+					    "or infinity");
 		return 0;
 	case 'w':
 		if (parse_count(v, 1, 10000, false, &p->num))
-			return ctk_err_setx(e, EINVAL, "%s: a weight from 1 to "
-					    "10000", p->name);
+			return ctk_err_atx(e, EINVAL, p->name, "a weight from 1 to "
+					    "10000");
 		return 0;
 	default: {	/* CPUQuota=N%: CPUQuotaPerSecUSec, µs a second */
 		size_t vl = strlen(v);
 		char num[24];
 
 		if (vl < 2 || vl > sizeof(num) || v[vl - 1] != '%')
-			return ctk_err_setx(e, EINVAL, "%s: a percentage of "
-					    "one CPU (N%%)", p->name);
+			return ctk_err_atx(e, EINVAL, p->name, "a percentage of "
+					    "one CPU (N%%)");
 		memcpy(num, v, vl - 1);
 		num[vl - 1] = '\0';
 		if (parse_count(num, 1, UINT64_MAX / 10000, false, &p->num))
-			return ctk_err_setx(e, EINVAL, "%s: a percentage of "
-					    "one CPU (N%%)", p->name);
+			return ctk_err_atx(e, EINVAL, p->name, "a percentage of "
+					    "one CPU (N%%)");
 		p->num *= 10000;
 		snprintf(p->name, sizeof(p->name), "CPUQuotaPerSecUSec");
 		return 0;

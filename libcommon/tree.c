@@ -245,7 +245,7 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 	t->nvalues = w->nfiles;
 	fd = dup(dirfd);
 	if (fd < 0)
-		return ctk_err_set(e, errno, "%s: cannot open", cpath);
+		return ctk_err_at(e, errno, cpath, "cannot open");
 	nd = node_add(t);
 	if (!nd || !(nd->cpath = strdup(cpath))) {
 		close(fd);
@@ -286,8 +286,8 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 			depth++;
 			fd = -1;
 			if (rc) {
-				rc = ctk_err_set(e, -rc, "%s: cannot list",
-						 t->v[fr->node].cpath);
+				rc = ctk_err_at(e, -rc, t->v[fr->node].cpath,
+						 "cannot list");
 				goto fail;
 			}
 			t->v[fr->node].nchildren = (unsigned)fr->n;
@@ -307,8 +307,8 @@ static int tree_load(int pfd, int dirfd, const char *cpath,
 		if (fr->fd < 0) {
 			rc = reopen_frame(stack, depth - 1);
 			if (rc) {
-				rc = ctk_err_set(e, -rc, "%s: cannot open",
-						 t->v[fr->node].cpath);
+				rc = ctk_err_at(e, -rc, t->v[fr->node].cpath,
+						 "cannot open");
 				goto fail;
 			}
 		}
@@ -480,7 +480,7 @@ static int tree_load_split(int pfd, int dirfd, const char *cpath,
 
 	rc = list_subdirs(dirfd, true, &names, &n);
 	if (rc)
-		return ctk_err_set(e, -rc, "%s: cannot list", cpath);
+		return ctk_err_at(e, -rc, cpath, "cannot list");
 	if (n < SPLIT_MIN) {
 		free_names(names, n);
 		return tree_load(pfd, dirfd, cpath, type, w, t, e);
@@ -569,12 +569,9 @@ int ctk_tree_load_values(const struct ctk_target *t, unsigned flags,
 		fd = ctk_openat_beneath(rootfd, ".", O_RDONLY | O_DIRECTORY, 0);
 	}
 	if (fd < 0) {
-		const char *why = ctk_explain(CTK_OP_OPEN, -fd);
-
 		if (pfd >= 0)
 			close(pfd);
-		return ctk_err_set(e, -fd, "%s", why ? why :
-				   "cannot open the container");
+		return ctk_err_open(e, -fd, NULL);
 	}
 	rc = tree_load_split(pfd, fd, t->cpath, t->hier->type, &w, tr, e);
 	close(fd);

@@ -197,7 +197,7 @@ int ctk_values_read_fd(int dirfd, struct ctk_values *out, struct ctk_err *e)
 		    r == -ENODEV)
 			continue;	/* gone, or not readable after all */
 		if (r < 0) {
-			rc = ctk_err_set(e, -r, "%s: cannot read", de->d_name);
+			rc = ctk_err_at(e, -r, de->d_name, "cannot read");
 			break;
 		}
 		chomp(val, &len);
@@ -218,12 +218,8 @@ int ctk_values_read(const struct ctk_target *t, struct ctk_values *out,
 	int fd = ctk_container_open(t), rc;
 
 	memset(out, 0, sizeof(*out));
-	if (fd < 0) {
-		const char *why = ctk_explain(CTK_OP_OPEN, -fd);
-
-		return ctk_err_set(e, -fd, "%s", why ? why :
-				   "cannot open the container");
-	}
+	if (fd < 0)
+		return ctk_err_open(e, -fd, NULL);
 	rc = ctk_values_read_fd(fd, out, e);
 	close(fd);
 	return rc;
@@ -286,10 +282,10 @@ int ctk_value_write(int dirfd, const struct ctk_value *val, struct ctk_err *e)
 		 * kernel handler, and would say success for nothing */
 		rc = ctk_cfile_write(dirfd, val->file, *line ? line : "\n");
 		if (rc == -ENOENT)	/* the words say all of it */
-			return ctk_err_setx(e, ENOENT, "%s: %s", val->file,
+			return ctk_err_atx(e, ENOENT, val->file, "%s",
 					    write_word(ENOENT));
 		if (rc)
-			return ctk_err_set(e, -rc, "%s: %s", val->file,
+			return ctk_err_at(e, -rc, val->file, "%s",
 					   write_word(-rc));
 		p += len;
 		while (*p == '\n')

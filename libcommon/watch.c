@@ -537,12 +537,13 @@ static void target_lost(struct watcher *w, size_t i)
 
 static int cannot_watch(const struct ctk_target *t, int rc, struct ctk_err *e)
 {
-	const char *why = ctk_explain(CTK_OP_OPEN, -rc);
+	char why[256];
 
-	if (why)
-		return ctk_err_setx(e, -rc, "%s: cannot watch: %s", t->cpath,
-				    why);
-	return ctk_err_set(e, -rc, "%s: cannot watch", t->cpath);
+	if (ctk_explain(CTK_OP_OPEN, -rc))
+		return ctk_err_atx(e, -rc, t->cpath, "cannot watch: %s",
+				   ctk_strerror(CTK_OP_OPEN, -rc, why,
+						sizeof(why)));
+	return ctk_err_at(e, -rc, t->cpath, "cannot watch");
 }
 
 static void on_event(struct watcher *w, const struct inotify_event *ev)

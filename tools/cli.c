@@ -168,43 +168,22 @@ void ctk_warn(const struct ctk_cli *cli, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Do @a and @b begin with the same two words (case aside)? */
-static bool same_start(const char *a, const char *b)
-{
-	int words = 0;
-
-	for (;; a++, b++) {
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return false;
-		if (!*a)
-			return true;
-		if (*a == ' ' && ++words == 2)
-			return true;
-	}
-}
-
 const char *ctk_reason(const char *msg, int err, char *buf, size_t size)
 {
-	const char *text;
-
 	if (err < 0)
 		err = -err;
-	text = err ? strerror(err) : NULL;
-	/* the errno text only where it says something new */
-	if (!text || same_start(msg, text) || strcasestr(msg, text))
+	if (!err)
 		snprintf(buf, size, "%s", msg);
+	else if (!*msg)
+		snprintf(buf, size, "%s", strerror(err));
 	else
-		snprintf(buf, size, "%s: %s", msg, text);
+		snprintf(buf, size, "%s: %s", msg, strerror(err));
 	return buf;
 }
 
 const char *ctk_err_reason(const struct ctk_err *e, char *buf, size_t size)
 {
-	if (e->whole) {
-		snprintf(buf, size, "%s", e->msg);
-		return buf;
-	}
-	return ctk_reason(e->msg, e->code, buf, size);
+	return ctk_err_text(e, buf, size);
 }
 
 /* The one printer: "tool: object: reason" (object made printable). */
@@ -223,44 +202,52 @@ static void say(const struct ctk_cli *cli, const char *object,
 void ctk_msg_err(const struct ctk_cli *cli, const char *object,
 		 const struct ctk_err *e)
 {
-	char buf[512];
+	char buf[1024];
 
-	say(cli, object, ctk_err_reason(e, buf, sizeof(buf)));
+	say(cli, object, ctk_err_text(e, buf, sizeof(buf)));
+}
+
+/*
+ * "tool: object: [inner: ][what: ]reason" for @err during @op: after an
+ * action ("cannot ...", or nothing) the reason is the operation's words
+ * for the errno (ctk_strerror); after a reason, the errno's text.
+ */
+static void say_errno(const struct ctk_cli *cli, const char *object,
+		      const char *inner, const char *what, enum ctk_op op,
+		      int err)
+{
+	char buf[512], all[1536];
+	bool action = !what || !*what || !strncmp(what, "cannot ", 7);
+
+	if (err < 0)
+		err = -err;
+	if (action)
+		ctk_strerror(op, err, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "%s", strerror(err));
+	snprintf(all, sizeof(all), "%s%s%s%s%s", inner ? inner : "",
+		 inner ? ": " : "", what && *what ? what : "",
+		 what && *what ? ": " : "", buf);
+	say(cli, object, all);
 }
 
 void ctk_msg_errno(const struct ctk_cli *cli, const char *object,
 		   const char *what, enum ctk_op op, int err)
 {
-	const char *explain;
-	char buf[512], all[768];
-
-	if (err < 0)
-		err = -err;
-	explain = ctk_explain(op, err);
-	if (what && strncmp(what, "cannot ", 7)) {
-		/* a reason already: the errno text only if it adds */
-		say(cli, object, ctk_reason(what, err, buf, sizeof(buf)));
-		return;
-	}
-	if (explain)
-		ctk_reason(explain, err, buf, sizeof(buf));
-	else
-		snprintf(buf, sizeof(buf), "%s", strerror(err));
-	if (what) {
-		snprintf(all, sizeof(all), "%s: %s", what, buf);
-		say(cli, object, all);
-	} else {
-		say(cli, object, buf);
-	}
+	say_errno(cli, object, NULL, what, op, err);
 }
 
 void ctk_msg_err_op(const struct ctk_cli *cli, const char *object,
 		    const struct ctk_err *e, enum ctk_op op)
 {
-	if (e->whole)
-		say(cli, object, e->msg);
+	char obj[2 * CTK_ERR_OBJECT];
+
+	if (e->kind == CTK_ERR_WHOLE)
+		ctk_msg_err(cli, object, e);
 	else
-		ctk_msg_errno(cli, object, e->msg, op, e->code);
+		say_errno(cli, object, e->object[0] ?
+			  ctk_safe_name(e->object, obj, sizeof(obj)) : NULL,
+			  e->msg, op, e->code);
 }
 
 void ctk_cli_hold_signals(sigset_t *old)

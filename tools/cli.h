@@ -67,27 +67,23 @@ void ctk_msg(const struct ctk_cli *cli, const char *fmt, ...)
 /* The same unless -q. */
 void ctk_warn(const struct ctk_cli *cli, const char *fmt, ...)
 	CTK_ATTR_PRINTF(2, 3);
-/*
- * @msg, then ": " and strerror(@err) when that says something @msg does not
- * (not when @msg starts with the same two words, or holds it), into @buf.
- */
+/* @msg, then ": " and strerror(@err) (unless @err is 0), into @buf. */
 const char *ctk_reason(const char *msg, int err, char *buf, size_t size);
-/* The reason @e gives: its msg, with the errno text per ctk_reason()
- * unless the msg is the whole reason (ctk_err_setx). */
+/* The reason @e gives, composed by ctk_err_text(). */
 const char *ctk_err_reason(const struct ctk_err *e, char *buf, size_t size);
 /* "tool: [object: ]reason" for a libcommon failure (ctk_err_reason()). */
 void ctk_msg_err(const struct ctk_cli *cli, const char *object,
 		 const struct ctk_err *e);
 /*
- * "tool: object: reason" for an errno in container terms: @what (a
- * libcommon message, or NULL) is the reason when it is one; a "cannot ..."
- * gets the container-terms sentence for @err. The errno text is said once,
- * and only where it adds something.
+ * "tool: object: reason" for an errno in container terms: after @what
+ * naming an action ("cannot ...", or NULL) the operation's words for
+ * @err (ctk_strerror: a fixed table says whether the errno's text
+ * follows them); after a @what that is a reason, the errno's text.
  */
 void ctk_msg_errno(const struct ctk_cli *cli, const char *object,
 		   const char *what, enum ctk_op op, int err);
-/* ctk_msg_errno() for a libcommon failure @e (its msg as @what), or, when
- * @e holds the whole reason, that reason alone. */
+/* ctk_msg_errno() for a libcommon failure @e (its object, then its msg
+ * as @what), or, when @e holds the whole reason, that reason. */
 void ctk_msg_err_op(const struct ctk_cli *cli, const char *object,
 		    const struct ctk_err *e, enum ctk_op op);
 /* Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT (a step that must not stop half

@@ -519,8 +519,13 @@ static int config_scopes(struct cmkdir_control *ctl, struct ctk_cgconfig *c,
 
 		snprintf(spec, sizeof(spec), ":/%s", c->scopes[i].cpath);
 		if (ctk_target_from_string(spec, &ctl->hier, &t, &e)) {
+			char file[160], why[1024];
+
 			ctk_msg(&ctl->cli, "%s: line %d: systemd: %s",
-				c->scopes[i].file, c->scopes[i].line, e.msg);
+				ctk_safe_name(c->scopes[i].file, file,
+					      sizeof(file)),
+				c->scopes[i].line,
+				ctk_err_reason(&e, why, sizeof(why)));
 			ret = CTK_EXIT_FAILURE;
 			continue;	/* i past it, as after a failure below */
 		}

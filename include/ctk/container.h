@@ -40,9 +40,17 @@ enum ctk_op {
 
 /*
  * The container-terms sentence for @err (positive errno) during @op, or NULL
- * when strerror alone says it. Tools print "<sentence>: <strerror>".
+ * when strerror alone says it.
  */
 const char *ctk_explain(enum ctk_op op, int err);
+
+/*
+ * The reason for @err during @op into @buf: the sentence and the errno's
+ * text after it, or the sentence alone where it says what the errno says
+ * (ENOENT's "no such container": a fixed table decides, not a comparison
+ * of words), or the errno's text alone.
+ */
+const char *ctk_strerror(enum ctk_op op, int err, char *buf, size_t size);
 
 /*
  * v2 release mark: extended attributes on the container directory. The

@@ -17,6 +17,17 @@ load helpers/common
 	assert_output --regexp '^cmount \(ctk\) [0-9]+\.[0-9]+'
 }
 
+@test "a path of 1000 bytes in an error gives way to the reason: its start and its end are kept, the reason whole" {
+	local long
+	long=/nonexistent/$(printf 'a%.0s' $(seq 1000))/end
+	run --separate-stderr cmount --mountinfo "$long"
+	assert_failure 1
+	[ "${#stderr_lines[@]}" = 1 ]
+	[[ "$stderr" == "cmount: /nonexistent/aaaa"*"...aaaa"*"/end: cannot read mount table: No such file or directory" ]]
+	[ "${#stderr}" -lt 600 ]
+	[ -z "$output" ]
+}
+
 @test "an unknown option is a usage error with the --help hint" {
 	run --separate-stderr cmount --bogus
 	assert_failure 2

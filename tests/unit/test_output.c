@@ -58,8 +58,11 @@ int main(void)
 		ok(1, "# SKIP no C.UTF-8 locale");
 	}
 	ok(ctk_explain(CTK_OP_RMDIR, EBUSY) != NULL, "rmdir EBUSY in words");
-	ok(strstr(ctk_strerror(CTK_OP_ATTACH, ESRCH, buf, sizeof(buf)),
-		  "No such process") != NULL, "strerror appended: %s", buf);
+	is_str(ctk_strerror(CTK_OP_ATTACH, ESRCH, buf, sizeof(buf)),
+	       "no such process", "ESRCH's words stand alone (the table)");
+	is_str(ctk_strerror(CTK_OP_RMDIR, ENOTEMPTY, buf, sizeof(buf)),
+	       "container still has child containers: Directory not empty",
+	       "strerror appended where the words do not say it");
 	ok(ctk_explain(CTK_OP_MOUNT, EBUSY) &&
 	   strstr(ctk_explain(CTK_OP_MOUNT, EBUSY), "already bound"),
 	   "mount EBUSY in words");

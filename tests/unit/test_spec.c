@@ -39,36 +39,80 @@ static void parse_fail(const char *in, const char *label, const char *msgpart)
 		ctk_spec_free(&s);
 }
 
-/* The error record: setx marks the whole reason, prefix keeps the reason. */
+/* The error record: data (code, kind, object, detail), composed in one
+ * place; setx marks the whole reason, prefix keeps the reason, a long
+ * object gives way to it. */
 static void error_record(void)
 {
 	struct ctk_err e = { 0 };
-	char longer[400];
+	char longer[700], text[1024], path[1100];
 
 	is_int(ctk_err_set(&e, -EACCES, "cannot open"), -EACCES,
 	       "ctk_err_set returns -code, whatever the sign given");
-	ok(e.code == EACCES && !e.whole, "ctk_err_set: the errno text counts");
+	ok(e.code == EACCES && e.kind == CTK_ERR_SYS && !e.object[0],
+	   "ctk_err_set: the errno text counts");
+	is_str(ctk_err_text(&e, text, sizeof(text)),
+	       "cannot open: Permission denied", "composed: detail, errno text");
+	/* no words are compared: the rule is the kind's alone */
+	ctk_err_set(&e, ENOENT, "no such file or directory");
+	is_str(ctk_err_text(&e, text, sizeof(text)), "no such file or directory"
+	       ": No such file or directory", "a SYS record always gets the "
+	       "errno text (what says it already is setx's)");
 	is_int(ctk_err_setx(&e, EINVAL, "line %d: unclosed quote", 3), -EINVAL,
 	       "ctk_err_setx returns -code");
-	ok(e.whole, "ctk_err_setx: the message is the whole reason");
+	ok(e.kind == CTK_ERR_WHOLE, "ctk_err_setx: the message is the whole "
+	   "reason");
 	is_str(e.msg, "line 3: unclosed quote", "ctk_err_setx formats");
+	is_str(ctk_err_text(&e, text, sizeof(text)), "line 3: unclosed quote",
+	       "composed: no errno text");
 	ctk_err_prefix(&e, "%s", "x.conf");
 	is_str(e.msg, "x.conf: line 3: unclosed quote",
 	       "ctk_err_prefix puts context before the reason");
-	ok(e.whole && e.code == EINVAL, "ctk_err_prefix keeps code and kind");
+	ok(e.kind == CTK_ERR_WHOLE && e.code == EINVAL,
+	   "ctk_err_prefix keeps code and kind");
 	memset(longer, 'c', sizeof(longer) - 1);
 	longer[sizeof(longer) - 1] = '\0';
 	ctk_err_setx(&e, EIO, "the reason");
 	ctk_err_prefix(&e, "%s", longer);
-	ok(strlen(e.msg) == sizeof(e.msg) - 1 &&
+	ok(strlen(e.msg) < sizeof(e.msg) && strlen(e.msg) < strlen(longer) &&
 	   !strcmp(e.msg + strlen(e.msg) - 12, ": the reason"),
 	   "a long context is cut, the reason survives ('%.20s...')", e.msg);
 	ctk_err_set(&e, EIO, "%s", longer);
 	ctk_err_prefix(&e, "ctx");
 	ok(!strncmp(e.msg, "ccc", 3), "a reason that fills the record keeps "
 	   "its place: no context");
+	/* an object as data: a path of 1000 bytes cannot push out the reason */
+	strcpy(path, "/nonexistent/");
+	memset(path + 13, 'a', 1000);
+	strcpy(path + 1013, "/end");
+	ctk_err_at(&e, ENOENT, path, "cannot open");
+	ok(strlen(e.object) < sizeof(e.object) && !strncmp(e.object,
+	   "/nonexistent/", 13) && strstr(e.object, "...") &&
+	   !strcmp(e.object + strlen(e.object) - 4, "/end"),
+	   "the object is kept cut in its middle: its start and its end");
+	ctk_err_text(&e, text, 200);
+	ok(strlen(text) == 199 && !strncmp(text, "/nonexistent/aaa", 16) &&
+	   !strcmp(text + strlen(text) - 40,
+		   ": cannot open: No such file or directory"),
+	   "in 200 bytes, the object gives way and the reason is whole "
+	   "('%.24s...%s')", text, text + strlen(text) - 44);
+	ctk_err_at(&e, ENOENT, "/etc/x.conf", NULL);
+	is_str(ctk_err_text(&e, text, sizeof(text)), "/etc/x.conf: No such "
+	       "file or directory", "an object and the errno text alone");
+	ctk_err_atx(&e, EINVAL, "a\nb", "line %d: bad", 2);
+	is_str(ctk_err_text(&e, text, sizeof(text)), "a\\x0ab: line 2: bad",
+	       "the object is printed safe");
 	is_int(ctk_err_set(NULL, ENOMEM, "out of memory"), -ENOMEM,
 	       "a NULL record is allowed");
+	/* the operations' words: a fixed table says whether the errno's
+	 * text follows them */
+	is_str(ctk_strerror(CTK_OP_OPEN, ENOENT, text, sizeof(text)),
+	       "no such container", "open ENOENT: the words alone");
+	is_str(ctk_strerror(CTK_OP_RMDIR, EBUSY, text, sizeof(text)),
+	       "container still has processes or children: Device or "
+	       "resource busy", "rmdir EBUSY: the words, then the errno's");
+	is_str(ctk_strerror(CTK_OP_OPEN, EIO, text, sizeof(text)),
+	       "Input/output error", "no words: the errno's alone");
 }
 
 int main(void)

@@ -109,6 +109,14 @@ static void check_rules(void)
 	rmdir(p);
 }
 
+/* "error: " and the reason @e holds, into @out. */
+static void said(char *out, size_t size, const struct ctk_err *e)
+{
+	char text[1024];
+
+	snprintf(out, size, "error: %s", ctk_err_text(e, text, sizeof(text)));
+}
+
 /* A scope's names from its cgroup path: "slice unit", or the error. */
 static const char *scope(const char *cpath)
 {
@@ -118,7 +126,7 @@ static const char *scope(const char *cpath)
 
 	if (ctk_sd_scope_names(cpath, slice, sizeof(slice), unit_,
 			       sizeof(unit_), &e))
-		snprintf(out, sizeof(out), "error: %s", e.msg);
+		said(out, sizeof(out), &e);
 	else
 		snprintf(out, sizeof(out), "%s %s", slice, unit_);
 	return out;
@@ -132,7 +140,7 @@ static const char *prop(const char *kv)
 	struct ctk_err e = { 0 };
 
 	if (ctk_sd_prop_parse(kv, &p, &e))
-		snprintf(out, sizeof(out), "error: %s", e.msg);
+		said(out, sizeof(out), &e);
 	else if (p.type == 's')
 		snprintf(out, sizeof(out), "%s='%s'", p.name, p.str);
 	else
@@ -149,7 +157,7 @@ static const char *spec_of(const char *name)
 	struct ctk_err e = { 0 };
 
 	if (ctk_sd_scope_spec(name, buf, sizeof(buf), &e))
-		snprintf(out, sizeof(out), "error: %s", e.msg);
+		said(out, sizeof(out), &e);
 	else
 		snprintf(out, sizeof(out), "%s", buf);
 	return out;
