@@ -1379,26 +1379,92 @@ static int snapshot_node(struct text *t, struct text *late,
 	return 0;
 }
 
+/* The hierarchy's block name in a cgconfig group: "unified", "name=X" or
+ * its first controller. */
+static void block_name(const struct ctk_hierarchy *h, char *block,
+		       size_t size)
+{
+	if (h->type == CTK_HIER_V2)
+		snprintf(block, size, "unified");
+	else if (h->name)
+		snprintf(block, size, "name=%s", h->name);
+	else
+		snprintf(block, size, "%.*s", (int)strcspn(h->controllers, ","),
+			 h->controllers);
+}
+
+/*
+ * Open container @nd of the snapshot of @t, and its parent (*@pfd, -1 for
+ * the hierarchy's root), beneath @rootfd: 0, 1 when it was removed
+ * meanwhile, or -errno. A name no cgconfig file can hold as it is (it
+ * would be read as other words) is refused.
+ */
+static int snapshot_open(const struct ctk_target *t, int rootfd,
+			 const struct ctk_node *nd, int *fd, int *pfd,
+			 struct ctk_err *e)
+{
+	char *rel = ctk_target_rel_below(t, nd->cpath), *slash;
+
+	*fd = *pfd = -1;
+	if (!rel)
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	if (!nd->is_root && (!word_ok(nd->cpath + 1) ||
+			     strlen(nd->cpath + 1) > CGCONF_WORD_MAX)) {
+		free(rel);
+		return ctk_err_atx(e, EINVAL, nd->cpath, "a name no cgconfig "
+				   "file can hold (a quote, a control "
+				   "character, or over %d bytes): nothing "
+				   "written", CGCONF_WORD_MAX);
+	}
+	*fd = ctk_openat_beneath(rootfd, rel, O_RDONLY | O_DIRECTORY, 0);
+	slash = strrchr(rel, '/');
+	if (slash) {
+		*slash = '\0';
+		*pfd = ctk_openat_beneath(rootfd, rel, O_RDONLY | O_DIRECTORY,
+					  0);
+	} else if (strcmp(rel, ".")) {
+		*pfd = dup(rootfd);
+	}
+	free(rel);
+	if (*fd >= 0)
+		return 0;
+	if (*pfd >= 0)
+		close(*pfd);
+	*pfd = -1;
+	if (*fd == -ENOENT)
+		return 1;
+	return ctk_err_at(e, -*fd, nd->cpath, "cannot open");
+}
+
+/* What the snapshot of @t inherits: the values of its parent. */
+static void snapshot_parent(const struct ctk_target *t,
+			    struct ctk_values *parent)
+{
+	const char *leaf;
+	int pfd;
+
+	if (!strcmp(t->rel, "."))
+		return;
+	pfd = ctk_container_open_parent(t, &leaf);
+	if (pfd >= 0) {
+		ctk_values_read_fd(pfd, parent, NULL);
+		close(pfd);
+	}
+}
+
 int ctk_cgconfig_snapshot(const struct ctk_target *t, char **out,
 			  struct ctk_err *e)
 {
 	struct text txt = { 0 }, late = { 0 };
 	struct ctk_values *vals = NULL, parent = { 0 };
 	struct ctk_tree tr;
-	char block[300];
+	char block[300], where[CTK_CPATH_MAX + 300];
 	int rootfd = ctk_hierarchy_fd(t->hier), rc;
 
 	*out = NULL;
 	if (rootfd < 0)
 		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
-	if (t->hier->type == CTK_HIER_V2)
-		snprintf(block, sizeof(block), "unified");
-	else if (t->hier->name)
-		snprintf(block, sizeof(block), "name=%s", t->hier->name);
-	else
-		snprintf(block, sizeof(block), "%.*s",
-			 (int)strcspn(t->hier->controllers, ","),
-			 t->hier->controllers);
+	block_name(t->hier, block, sizeof(block));
 	rc = ctk_tree_load_target(t, 0, &tr, e);
 	if (rc)
 		return rc;
@@ -1407,69 +1473,21 @@ int ctk_cgconfig_snapshot(const struct ctk_target *t, char **out,
 		ctk_tree_free(&tr);
 		return ctk_err_setx(e, ENOMEM, "out of memory");
 	}
-	/* the top's parent, for what the top inherits */
-	if (strcmp(t->rel, ".")) {
-		const char *leaf;
-		int pfd = ctk_container_open_parent(t, &leaf);
-
-		if (pfd >= 0) {
-			ctk_values_read_fd(pfd, &parent, NULL);
-			close(pfd);
-		}
-	}
-	{
-		char where[CTK_CPATH_MAX + 300];
-
-		ctk_target_format(t, where, sizeof(where));
-		put(&txt, "# the tree below %s, as cmkdir --config makes it "
-		    "again\n\n", where);
-	}
+	snapshot_parent(t, &parent);
+	ctk_target_format(t, where, sizeof(where));
+	put(&txt, "# the tree below %s, as cmkdir --config makes it again\n\n",
+	    where);
 	for (size_t k = 0; !rc && k < tr.n; k++) {
 		const struct ctk_node *nd = &tr.v[k];
-		/* the container's path relative to the mount */
-		char *rel_own = ctk_target_rel_below(t, nd->cpath), *pdir = NULL;
-		int fd, pfd = -1;
+		int fd, pfd;
 
-		if (!rel_own) {
-			rc = ctk_err_setx(e, ENOMEM, "out of memory");
+		rc = snapshot_open(t, rootfd, nd, &fd, &pfd, e);
+		if (rc == 1) {	/* removed meanwhile */
+			rc = 0;
+			continue;
+		}
+		if (rc)
 			break;
-		}
-		if (!nd->is_root && (!word_ok(nd->cpath + 1) ||
-				     strlen(nd->cpath + 1) > CGCONF_WORD_MAX)) {
-			char safe[256];
-
-			/* written as it is, it would be read as other words */
-			free(rel_own);
-			rc = ctk_err_setx(e, EINVAL, "%s: a name no cgconfig file "
-					  "can hold (a quote, a control "
-					  "character, or over %d bytes): "
-					  "nothing written",
-					  ctk_safe_name(nd->cpath, safe,
-							sizeof(safe)),
-					  CGCONF_WORD_MAX);
-			break;
-		}
-		fd = ctk_openat_beneath(rootfd, rel_own,
-					O_RDONLY | O_DIRECTORY, 0);
-		if (strrchr(rel_own, '/')) {
-			pdir = strndup(rel_own, (size_t)(strrchr(rel_own, '/') -
-							 rel_own));
-			pfd = pdir ? ctk_openat_beneath(rootfd, pdir,
-							O_RDONLY | O_DIRECTORY,
-							0) : -1;
-		} else if (strcmp(rel_own, ".")) {
-			pfd = dup(rootfd);
-		}
-		free(pdir);
-		free(rel_own);
-		if (fd < 0) {
-			if (pfd >= 0)
-				close(pfd);
-			if (fd == -ENOENT)
-				continue;	/* removed meanwhile */
-			rc = ctk_err_at(e, -fd, nd->cpath, "cannot open");
-			break;
-		}
 		rc = snapshot_node(&txt, &late, t, nd, fd, pfd, nd->parent >= 0 ?
 				   &vals[nd->parent] : &parent, &vals[k], block,
 				   e);
@@ -1482,10 +1500,9 @@ int ctk_cgconfig_snapshot(const struct ctk_target *t, char **out,
 	free(vals);
 	ctk_values_free(&parent);
 	ctk_tree_free(&tr);
-	if (!rc && late.s) {
+	if (!rc && late.s)
 		put(&txt, "# limits on the shape of the tree, set once all of "
 		    "it is made\n\n%s", late.s);
-	}
 	if (!rc && (txt.oom || late.oom))
 		rc = ctk_err_setx(e, ENOMEM, "out of memory");
 	free(late.s);

@@ -229,149 +229,170 @@ static void finish_node(struct ctk_tree *t, size_t i, enum ctk_hier_type type)
 		t->v[nd->parent].populated = 1;
 }
 
+/* A walk down one tree: the stack of directories open on the way. */
+struct walk {
+	struct ctk_tree *t;
+	const struct want *w;
+	enum ctk_hier_type type;
+	struct frame *stack;
+	size_t depth, cap;
+	struct ctk_err *e;
+};
+
+/* The node of @fd (whose parent's fd is @pfd) at @cp (taken), below node
+ * @parent (-1: the top): its state and values read. */
+static int walk_node(struct walk *wk, int pfd, int fd, char *cp, long parent)
+{
+	struct ctk_tree *t = wk->t;
+	struct ctk_node *nd = node_add(t);
+
+	if (!nd) {
+		free(cp);
+		return ctk_err_setx(wk->e, ENOMEM, "out of memory");
+	}
+	nd->cpath = cp;
+	nd->parent = parent;
+	if (parent < 0)
+		nd->is_root = !strcmp(cp, "/");
+	else
+		nd->depth = t->v[parent].depth + 1;
+	if (wk->w->flags & CTK_TREE_STATE)
+		read_state(pfd, fd, wk->type, wk->w->flags, nd);
+	if (read_values(fd, wk->w, nd))
+		return ctk_err_setx(wk->e, ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Push @fd, the directory of the last node, which the frame then owns,
+ * and list its children; past WALK_OPEN_MAX open, a frame above closes. */
+static int walk_push(struct walk *wk, int fd)
+{
+	struct frame *fr, *st;
+	int rc;
+
+	if (CTK_GROW(wk->stack, wk->cap, wk->depth, 16)) {
+		close(fd);
+		return ctk_err_setx(wk->e, ENOMEM, "out of memory");
+	}
+	st = wk->stack;
+	fr = &st[wk->depth];
+	memset(fr, 0, sizeof(*fr));
+	fr->fd = fd;
+	fr->node = wk->t->n - 1;
+	fr->name = wk->depth ? st[wk->depth - 1].names[
+		st[wk->depth - 1].next - 1] : NULL;
+	rc = list_subdirs(fd, wk->depth == 0, &fr->names, &fr->n);
+	if (wk->depth > WALK_OPEN_MAX && st[wk->depth - WALK_OPEN_MAX].fd >= 0) {
+		close(st[wk->depth - WALK_OPEN_MAX].fd);
+		st[wk->depth - WALK_OPEN_MAX].fd = -1;
+	}
+	wk->depth++;
+	if (rc)
+		return ctk_err_at(wk->e, -rc, wk->t->v[fr->node].cpath,
+				  "cannot list");
+	wk->t->v[fr->node].nchildren = (unsigned)fr->n;
+	return 0;
+}
+
+/* The top frame is done: its node is complete. */
+static void walk_pop(struct walk *wk)
+{
+	struct frame *fr = &wk->stack[--wk->depth];
+
+	if (wk->w->flags & CTK_TREE_STATE)
+		finish_node(wk->t, fr->node, wk->type);
+	if (fr->fd >= 0)
+		close(fr->fd);
+	free_names(fr->names, fr->n);
+}
+
+/*
+ * Open the top frame's next child, one name beneath it (a mount over a
+ * container, tmpfs or a bind mount, is not walked), and add its node: its
+ * fd in *@fd, or -1 when it is not walked (removed meanwhile, or under a
+ * mount: then still a child, and its parent not empty).
+ */
+static int walk_next(struct walk *wk, int *fd)
+{
+	struct frame *fr = &wk->stack[wk->depth - 1];
+	size_t parent = fr->node;
+	const char *name, *pp = wk->t->v[parent].cpath;
+	char *cp;
+	int rc, cfd;
+
+	*fd = -1;
+	if (fr->fd < 0 && (rc = reopen_frame(wk->stack, wk->depth - 1)))
+		return ctk_err_at(wk->e, -rc, pp, "cannot open");
+	name = fr->names[fr->next++];
+	cfd = ctk_openat_beneath(fr->fd, name, O_RDONLY | O_DIRECTORY, 0);
+	if (cfd == -ENOENT) {
+		wk->t->v[parent].nchildren--;
+		return 0;
+	}
+	if (cfd == -EXDEV || cfd == -ELOOP) {
+		wk->t->v[parent].hidden++;
+		return 0;
+	}
+	if (cfd < 0)
+		return ctk_err_set(wk->e, -cfd, "%s/%s: cannot open", pp, name);
+	if (asprintf(&cp, "%s/%s", strcmp(pp, "/") ? pp : "", name) < 0) {
+		close(cfd);
+		return ctk_err_setx(wk->e, ENOMEM, "out of memory");
+	}
+	rc = walk_node(wk, fr->fd, cfd, cp, (long)parent);
+	if (rc) {
+		close(cfd);
+		return rc;
+	}
+	*fd = cfd;
+	return 0;
+}
+
 /* @pfd: the parent of @dirfd, or -1 (a user mark on the top then does
- * not count: its owner's rights are not known). */
+ * not count: its owner's rights are not known). Depth first, from a
+ * stack of frames, not by recursion (a delegate can make a chain of a
+ * thousand). */
 static int tree_load(int pfd, int dirfd, const char *cpath,
 		     enum ctk_hier_type type, const struct want *w,
 		     struct ctk_tree *t, struct ctk_err *e)
 {
-	unsigned flags = w->flags;
-	struct frame *stack = NULL;
-	size_t depth = 0, cap = 0;
-	struct ctk_node *nd;
-	int rc = 0, fd;
+	struct walk wk = { .t = t, .w = w, .type = type, .e = e };
+	char *cp;
+	int rc, fd;
 
 	memset(t, 0, sizeof(*t));
 	t->nvalues = w->nfiles;
 	fd = dup(dirfd);
 	if (fd < 0)
 		return ctk_err_at(e, errno, cpath, "cannot open");
-	nd = node_add(t);
-	if (!nd || !(nd->cpath = strdup(cpath))) {
+	cp = strdup(cpath);
+	rc = cp ? walk_node(&wk, pfd, fd, cp, -1) :
+	     ctk_err_setx(e, ENOMEM, "out of memory");
+	if (rc)
 		close(fd);
-		rc = ctk_err_setx(e, ENOMEM, "out of memory");
-		goto fail;
-	}
-	nd->parent = -1;
-	nd->is_root = !strcmp(cpath, "/");
-	if (flags & CTK_TREE_STATE)
-		read_state(pfd, fd, type, flags, nd);
-	if (read_values(fd, w, nd)) {
-		close(fd);
-		rc = ctk_err_setx(e, ENOMEM, "out of memory");
-		goto fail;
-	}
-
-	for (;;) {
-		struct frame *fr;
-
-		if (fd >= 0) {	/* push the directory just opened */
-			if (CTK_GROW(stack, cap, depth, 16)) {
-				close(fd);
-				rc = ctk_err_setx(e, ENOMEM, "out of memory");
-				goto fail;
-			}
-			fr = &stack[depth];
-			memset(fr, 0, sizeof(*fr));
-			fr->fd = fd;
-			fr->node = t->n - 1;
-			fr->name = depth ? stack[depth - 1].names[
-				stack[depth - 1].next - 1] : NULL;
-			rc = list_subdirs(fd, depth == 0, &fr->names, &fr->n);
-			if (depth > WALK_OPEN_MAX &&
-			    stack[depth - WALK_OPEN_MAX].fd >= 0) {
-				close(stack[depth - WALK_OPEN_MAX].fd);
-				stack[depth - WALK_OPEN_MAX].fd = -1;
-			}
-			depth++;
+	while (!rc) {
+		if (fd >= 0) {	/* the directory just opened */
+			rc = walk_push(&wk, fd);
 			fd = -1;
-			if (rc) {
-				rc = ctk_err_at(e, -rc, t->v[fr->node].cpath,
-						 "cannot list");
-				goto fail;
-			}
-			t->v[fr->node].nchildren = (unsigned)fr->n;
-		}
-		if (depth == 0)
+		} else if (wk.depth == 0) {
 			break;
-		fr = &stack[depth - 1];
-		if (fr->next == fr->n) {	/* pop */
-			if (flags & CTK_TREE_STATE)
-				finish_node(t, fr->node, type);
-			if (fr->fd >= 0)
-				close(fr->fd);
-			free_names(fr->names, fr->n);
-			depth--;
-			continue;
+		} else if (wk.stack[wk.depth - 1].next ==
+			   wk.stack[wk.depth - 1].n) {
+			walk_pop(&wk);
+		} else {
+			rc = walk_next(&wk, &fd);
 		}
-		if (fr->fd < 0) {
-			rc = reopen_frame(stack, depth - 1);
-			if (rc) {
-				rc = ctk_err_at(e, -rc, t->v[fr->node].cpath,
-						 "cannot open");
-				goto fail;
-			}
-		}
-		{
-			const char *name = fr->names[fr->next++];
-			size_t parent = fr->node;
-			const char *pp = t->v[parent].cpath;
-			char *cp;
+	}
+	while (wk.depth > 0) {	/* a failure: what is still open */
+		struct frame *fr = &wk.stack[--wk.depth];
 
-			/* one name, beneath the parent: a mount over a
-			 * container (tmpfs, a bind mount) is not walked */
-			fd = ctk_openat_beneath(fr->fd, name,
-						O_RDONLY | O_DIRECTORY, 0);
-			if (fd == -ENOENT) {	/* removed meanwhile */
-				t->v[parent].nchildren--;
-				continue;
-			}
-			if (fd == -EXDEV || fd == -ELOOP) {
-				/* still a child: its parent is not empty */
-				t->v[parent].hidden++;
-				continue;
-			}
-			if (fd < 0) {
-				rc = ctk_err_set(e, -fd, "%s/%s: cannot open",
-						 pp, name);
-				goto fail;
-			}
-			if (asprintf(&cp, "%s/%s", strcmp(pp, "/") ? pp : "",
-				     name) < 0) {
-				close(fd);
-				rc = ctk_err_setx(e, ENOMEM, "out of memory");
-				goto fail;
-			}
-			nd = node_add(t);
-			if (!nd) {
-				free(cp);
-				close(fd);
-				rc = ctk_err_setx(e, ENOMEM, "out of memory");
-				goto fail;
-			}
-			nd->cpath = cp;
-			nd->parent = (long)parent;
-			nd->depth = t->v[parent].depth + 1;
-			if (flags & CTK_TREE_STATE)
-				read_state(fr->fd, fd, type, flags, nd);
-			if (read_values(fd, w, nd)) {
-				close(fd);
-				rc = ctk_err_setx(e, ENOMEM, "out of memory");
-				goto fail;
-			}
-		}
+		if (fr->fd >= 0)
+			close(fr->fd);
+		free_names(fr->names, fr->n);
 	}
-	free(stack);
-	return 0;
-fail:
-	while (depth > 0) {
-		depth--;
-		if (stack[depth].fd >= 0)
-			close(stack[depth].fd);
-		free_names(stack[depth].names, stack[depth].n);
-	}
-	free(stack);
-	ctk_tree_free(t);
+	free(wk.stack);
+	if (rc)
+		ctk_tree_free(t);
 	return rc;
 }
 

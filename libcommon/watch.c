@@ -628,14 +628,138 @@ static void rescan(struct watcher *w)
 			evaluate(w, i);
 }
 
+/* --once: one sweep of each watched container, nothing watched. */
+static int watch_once(const struct ctk_target *t, size_t n,
+		      ctk_release_report_fn report, void *arg,
+		      struct ctk_err *e)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t removed, failed;
+		int rc = ctk_release_sweep(&t[k], CTK_REL_NEED_NOTIFY, report,
+					   arg, &removed, &failed, e);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The events read from the inotify fd: each container's, or on a lost
+ * event (the queue overflowed) every tree looked at again; *@settle
+ * when the populated watches must be looked at. */
+static void read_events(struct watcher *w, char *buf, size_t size,
+			bool *settle_now)
+{
+	ssize_t len;
+
+	while ((len = read(w->ifd, buf, size)) > 0) {
+		for (char *q = buf; q < buf + len;) {
+			const struct inotify_event *ev = (void *)q;
+
+			if (ev->mask & IN_Q_OVERFLOW) {
+				for (size_t k = 0; k < w->nt; k++)
+					if (w->tg[k].node >= 0)
+						add_tree(w, w->t[k].rel,
+							 w->t[k].cpath, true);
+				rescan(w);
+				*settle_now = true;
+			} else {
+				on_event(w, ev);
+			}
+			q += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+/* Until @stop_fd is readable, or a watch is lost: the events. */
+static int watch_loop(struct watcher *w, int stop_fd, struct ctk_err *e)
+{
+	char buf[64 * 1024] __attribute__((aligned(8)));
+
+	for (;;) {
+		struct pollfd p[3] = {
+			{ .fd = w->ifd, .events = POLLIN },
+			{ .fd = w->pfd, .events = POLLIN },
+			{ .fd = stop_fd, .events = POLLIN },
+		};
+		bool settle_now;
+
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return ctk_err_set(e, errno, "poll");
+		}
+		if (stop_fd >= 0 && (p[2].revents & (POLLIN | POLLHUP)))
+			return 0;
+		settle_now = p[1].revents & POLLIN;
+		read_events(w, buf, sizeof(buf), &settle_now);
+		if (!w->fail && settle_now) {
+			w->fail = settle(w);
+			for (size_t k = 0; w->fail && k < w->nt; k++)
+				if (w->tg[k].node < 0) {
+					w->fail_k = k;
+					break;
+				}
+		}
+		if (w->fail)
+			return cannot_watch(&w->t[w->fail_k], w->fail, e);
+	}
+}
+
+static void watcher_free(struct watcher *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].used) {
+			free(w->v[i].cpath);
+			free(w->v[i].rel);
+		}
+	free(w->v);
+	free(w->freelist);
+	free(w->wdmap);
+	free(w->tg);
+	if (w->ifd >= 0)
+		close(w->ifd);
+	if (w->pfd >= 0)
+		close(w->pfd);
+}
+
+/* The watcher's start: inotify, each target taken (it may not exist
+ * yet), and anything armed and already empty (emptied during the scan). */
+static int watch_start(struct watcher *w, struct ctk_err *e)
+{
+	int rc = 0;
+
+	w->rootfd = ctk_hierarchy_fd(w->t[0].hier);
+	if (w->rootfd < 0)
+		return ctk_err_set(e, -w->rootfd, "cannot open the hierarchy");
+	w->tg = calloc(w->nt, sizeof(*w->tg));
+	if (!w->tg)
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	for (size_t k = 0; k < w->nt; k++)
+		w->tg[k] = (struct wtarget){ .node = -1, .wd = -1 };
+	w->ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	w->pfd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (w->ifd < 0 || w->pfd < 0)
+		return ctk_err_set(e, errno, "cannot start inotify");
+	for (size_t k = 0; k < w->nt && !rc; k++) {
+		rc = take_target(w, k, CTK_REL_WAITING, false);
+		if (rc)
+			return cannot_watch(&w->t[k], rc, e);
+	}
+	rescan(w);
+	for (size_t k = 0; k < w->nt; k++)
+		if (w->tg[k].node >= 0)
+			say(w, k, CTK_REL_WATCHING);
+	return 0;
+}
+
 int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
 		      int stop_fd, ctk_release_report_fn report, void *arg,
 		      struct ctk_err *e)
 {
-	struct watcher w = { .ifd = -1, .pfd = -1, .t = t, .report = report,
-			     .arg = arg };
-	char buf[64 * 1024] __attribute__((aligned(8)));
-	int rc = 0;
+	struct watcher w = { .ifd = -1, .pfd = -1, .t = t, .nt = n,
+			     .report = report, .arg = arg };
+	int rc;
 
 	if (!n)
 		return 0;
@@ -643,103 +767,11 @@ int ctk_release_watch(const struct ctk_target *t, size_t n, bool once,
 		if (t[k].hier != t[0].hier || t[k].hier->type != CTK_HIER_V2)
 			return ctk_err_setx(e, EINVAL, "the watched containers "
 					   "must be in the one v2 hierarchy");
-	if (once) {
-		for (size_t k = 0; k < n; k++) {
-			size_t removed, failed;
-
-			rc = ctk_release_sweep(&t[k], CTK_REL_NEED_NOTIFY, report,
-					       arg, &removed, &failed, e);
-			if (rc)
-				return rc;
-		}
-		return 0;
-	}
-	w.rootfd = ctk_hierarchy_fd(t[0].hier);
-	if (w.rootfd < 0)
-		return ctk_err_set(e, -w.rootfd, "cannot open the hierarchy");
-	w.tg = calloc(n, sizeof(*w.tg));
-	if (!w.tg)
-		return ctk_err_setx(e, ENOMEM, "out of memory");
-	w.nt = n;
-	for (size_t k = 0; k < n; k++)
-		w.tg[k] = (struct wtarget){ .node = -1, .wd = -1 };
-	w.ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	w.pfd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (w.ifd < 0 || w.pfd < 0) {
-		rc = ctk_err_set(e, errno, "cannot start inotify");
-		goto out;
-	}
-	for (size_t k = 0; k < n && !rc; k++) {
-		rc = take_target(&w, k, CTK_REL_WAITING, false);
-		if (rc)
-			cannot_watch(&t[k], rc, e);
-	}
-	/* anything armed and already empty (emptied during the scan) */
-	if (!rc) {
-		rescan(&w);
-		for (size_t k = 0; k < n; k++)
-			if (w.tg[k].node >= 0)
-				say(&w, k, CTK_REL_WATCHING);
-	}
-	while (!rc) {
-		struct pollfd p[3] = {
-			{ .fd = w.ifd, .events = POLLIN },
-			{ .fd = w.pfd, .events = POLLIN },
-			{ .fd = stop_fd, .events = POLLIN },
-		};
-		ssize_t len;
-
-		if (poll(p, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = ctk_err_set(e, errno, "poll");
-			break;
-		}
-		if (stop_fd >= 0 && (p[2].revents & (POLLIN | POLLHUP)))
-			break;
-		while ((len = read(w.ifd, buf, sizeof(buf))) > 0) {
-			for (char *q = buf; q < buf + len;) {
-				const struct inotify_event *ev = (void *)q;
-
-				if (ev->mask & IN_Q_OVERFLOW) {
-					/* lost events: look at everything */
-					for (size_t k = 0; k < n; k++)
-						if (w.tg[k].node >= 0)
-							add_tree(&w, t[k].rel,
-								 t[k].cpath,
-								 true);
-					rescan(&w);
-					p[1].revents |= POLLIN;
-				} else {
-					on_event(&w, ev);
-				}
-				q += sizeof(*ev) + ev->len;
-			}
-		}
-		if (!w.fail && (p[1].revents & POLLIN)) {
-			w.fail = settle(&w);
-			for (size_t k = 0; w.fail && k < n; k++)
-				if (w.tg[k].node < 0) {
-					w.fail_k = k;
-					break;
-				}
-		}
-		if (w.fail)
-			rc = cannot_watch(&t[w.fail_k], w.fail, e);
-	}
-out:
-	for (size_t i = 0; i < w.n; i++)
-		if (w.v[i].used) {
-			free(w.v[i].cpath);
-			free(w.v[i].rel);
-		}
-	free(w.v);
-	free(w.freelist);
-	free(w.wdmap);
-	free(w.tg);
-	if (w.ifd >= 0)
-		close(w.ifd);
-	if (w.pfd >= 0)
-		close(w.pfd);
+	if (once)
+		return watch_once(t, n, report, arg, e);
+	rc = watch_start(&w, e);
+	if (!rc)
+		rc = watch_loop(&w, stop_fd, e);
+	watcher_free(&w);
 	return rc;
 }

@@ -127,6 +127,7 @@ struct cmount_control {
 	const char **swallowed;
 	size_t nswallowed;
 	bool nflag, rflag;
+	const char *mount_long;	/* --name, --release-agent or --options, spelt out */
 	char *oarg, *nameflag_arg, *agentflag_arg;
 };
 
@@ -1322,6 +1323,12 @@ static int assign_mode(struct cmount_control *ctl, const char **rest)
 					       "with --top");
 	} else if (ctl->tree || (!ctl->unmount && !ctl->set_agent && !nrest)) {
 		ctl->mode = ctl->tree ? M_TREE : M_LIST;
+		if (ctl->mount_long)
+			return ctk_usage_error(&ctl->cli, "%s goes with "
+					       "mounting, on a DIR (in a "
+					       "listing, -n, -r and -o are "
+					       "--noheadings, --raw and "
+					       "--output)", ctl->mount_long);
 		for (size_t i = 0; i < ctl->nswallowed; i++)
 			ctl->operands[ctl->noperands++] = ctl->swallowed[i];
 		ctl->noheadings |= ctl->nflag;
@@ -1794,6 +1801,64 @@ static void print_help(poptContext pc)
 	       " its first line, [+N lines] when cut");
 }
 
+/* The first of --name, --release-agent and --options spelt out (before
+ * "--"), or NULL: those mean mounting only, where -n, -r and -o have a
+ * listing's meaning too. */
+static const char *mount_long(int argc, const char **argv)
+{
+	static const char *const names[] = { "--name", "--release-agent",
+					     "--options" };
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		for (size_t k = 0; k < CTK_ARRAY_SIZE(names); k++) {
+			size_t len = strlen(names[k]);
+
+			if (!strncmp(argv[i], names[k], len) &&
+			    (argv[i][len] == '\0' || argv[i][len] == '='))
+				return names[k];
+		}
+	return NULL;
+}
+
+/* After the option table: the command line read, the mode chosen and
+ * checked, its columns picked, and run; the exit status. */
+static int parse_and_run(struct cmount_control *ctl, int argc,
+			 const char **argv, const struct poptOption *opts)
+{
+	const char **nargv = NULL;
+	int nargc, ret;
+	poptContext pc;
+
+	/* -h in a bundle is help too, as findmnt -Jh says it */
+	if (ctk_cli_unbundle(argc, argv, "nrJaTuqlPbh", &nargc, &nargv))
+		return ctk_usage_error(&ctl->cli, "bad option bundle");
+	ctk_cli_help_alias(nargc, nargv);
+	ctl->mount_long = mount_long(nargc, nargv);
+	ctl->swallowed = calloc((size_t)nargc + 1, sizeof(*ctl->swallowed));
+	if (!ctl->swallowed) {
+		ctk_msg(&ctl->cli, "out of memory");
+		free(nargv);
+		return CTK_EXIT_FAILURE;
+	}
+	pc = poptGetContext("cmount", nargc, nargv, opts, 0);
+	poptSetOtherOptionHelp(pc, "[options] [DIR | SPEC...]");
+	if (ctk_cli_wants_help(nargc, nargv)) {
+		print_help(pc);
+		ret = CTK_EXIT_OK;
+	} else if ((ret = read_options(ctl, pc)) < 0) {
+		ret = assign_mode(ctl, poptGetArgs(pc));
+		if (!ret)
+			ret = check_mode(ctl);
+		if (!ret)
+			ret = pick_columns(ctl);
+		if (!ret)
+			ret = run_mode(ctl);
+	}
+	poptFreeContext(pc);
+	free(nargv);
+	return ret;
+}
+
 int main(int argc, const char **argv)
 {
 	struct cmount_control ctl = { .cli = { .tool = "cmount" }, .level = -1 };
@@ -1882,44 +1947,10 @@ int main(int argc, const char **argv)
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};
-	const char **nargv = NULL;
-	int nargc, ret = CTK_EXIT_USAGE;
-	poptContext pc = NULL;
+	int ret;
 
 	ctk_cli_options(common, &ctl.cli);
-	/* -h in a bundle is help too, as findmnt -Jh says it */
-	if (ctk_cli_unbundle(argc, argv, "nrJaTuqlPbh", &nargc, &nargv)) {
-		ret = ctk_usage_error(&ctl.cli, "bad option bundle");
-		goto done;
-	}
-	ctk_cli_help_alias(nargc, nargv);
-	ctl.swallowed = calloc((size_t)nargc + 1, sizeof(*ctl.swallowed));
-	if (!ctl.swallowed) {
-		ctk_msg(&ctl.cli, "out of memory");
-		ret = CTK_EXIT_FAILURE;
-		goto done;
-	}
-	pc = poptGetContext("cmount", nargc, nargv, opts, 0);
-	poptSetOtherOptionHelp(pc, "[options] [DIR | SPEC...]");
-	if (ctk_cli_wants_help(nargc, nargv)) {
-		print_help(pc);
-		ret = CTK_EXIT_OK;
-		goto done;
-	}
-	ret = read_options(&ctl, pc);
-	if (ret >= 0)
-		goto done;
-	ret = assign_mode(&ctl, poptGetArgs(pc));
-	if (!ret)
-		ret = check_mode(&ctl);
-	if (!ret)
-		ret = pick_columns(&ctl);
-	if (!ret)
-		ret = run_mode(&ctl);
-done:
+	ret = parse_and_run(&ctl, argc, argv, opts);
 	free_control(&ctl);
-	if (pc)
-		poptFreeContext(pc);
-	free(nargv);
 	return ret;
 }

@@ -131,6 +131,71 @@ static int agent_root(const struct ctk_hierarchy *hy, const char *agent_path)
 	return fd;
 }
 
+/*
+ * The hierarchy that ran the agent @agent_path: the kernel says only which
+ * agent string it ran, so the caller is the hierarchy that has it. Every
+ * v1 hierarchy is looked at, once each; when several have it, nothing
+ * tells them apart and nothing is removed. Its root's fd in *@fd and the
+ * hierarchy in *@hit, or -1 with the reason logged.
+ */
+static int find_caller(struct ctk_logger *l, const struct ctk_hierarchies *h,
+		       const char *agent_path, const char *safe, int *fd,
+		       const struct ctk_hierarchy **hit)
+{
+	char label[256], names[512] = "";
+	size_t matched = 0;
+
+	*fd = -1;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct ctk_hierarchy *hy = &h->v[i];
+		bool seen = false;
+		int rfd;
+
+		if (hy->type != CTK_HIER_V1)
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = h->v[k].type == CTK_HIER_V1 &&
+			       h->v[k].hier_id == hy->hier_id && hy->hier_id > 0;
+		if (seen || (rfd = agent_root(hy, agent_path)) == -1)
+			continue;
+		ctk_hierarchy_label(hy, label, sizeof(label));
+		if (rfd < 0) {
+			/* cannot tell: it might be a second caller */
+			ctk_log_line(l, LOG_WARNING, "%s: %s: cannot read its "
+				     "release agent: nothing removed", safe,
+				     label);
+			if (*fd >= 0)
+				close(*fd);
+			*fd = -1;
+			return -1;
+		}
+		if (strlen(names) + strlen(label) + 3 < sizeof(names))
+			snprintf(names + strlen(names),
+				 sizeof(names) - strlen(names), "%s%s",
+				 matched ? ", " : "", label);
+		matched++;
+		if (*fd >= 0)
+			close(*fd);
+		*fd = rfd;
+		*hit = hy;
+	}
+	if (matched == 1)
+		return 0;
+	if (matched > 1)
+		ctk_log_line(l, LOG_WARNING, "%s: refused: %zu hierarchies (%s) "
+			     "share the release agent %s, and a call does not "
+			     "say which one made it: nothing removed (give "
+			     "each its own: cmount --set-release-agent)", safe,
+			     matched, names, agent_path);
+	else
+		ctk_log_line(l, LOG_WARNING, "%s: no hierarchy has %s as its "
+			     "release agent", safe, agent_path);
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	return -1;
+}
+
 static int agent(const char *argv0, const char *agent_path,
 		 const char *log_path, const char *cpath, bool manual)
 {
@@ -138,22 +203,18 @@ static int agent(const char *argv0, const char *agent_path,
 	struct ctk_release_result r;
 	struct ctk_err e;
 	struct ctk_logger l = { 0 };
-	char self[PATH_MAX], label[256], safe[400], names[512] = "";
+	char self[PATH_MAX], label[256], safe[400];
 	_cleanup_free_ char *link_log = NULL;
 	const struct ctk_hierarchy *hit = NULL;
-	size_t matched = 0;
 	int fd = -1, ret = CTK_EXIT_FAILURE;
 
-	if (!agent_path) {
-		if (argv0[0] == '/') {
-			agent_path = argv0;
-		} else {
-			ssize_t n = readlink("/proc/self/exe", self,
-					     sizeof(self) - 1);
+	if (!agent_path && argv0[0] == '/') {
+		agent_path = argv0;
+	} else if (!agent_path) {
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-			self[n > 0 ? n : 0] = '\0';
-			agent_path = self;
-		}
+		self[n > 0 ? n : 0] = '\0';
+		agent_path = self;
 	}
 	/* the kernel passes no option: a link's log is the agent's --log
 	 * (cmount --agent-log) */
@@ -167,69 +228,19 @@ static int agent(const char *argv0, const char *agent_path,
 	}
 	ctk_safe_name(cpath, safe, sizeof(safe));
 	if (ctk_hierarchy_load(&h, NULL, "/proc/self/cgroup", &e)) {
-		char why[512];
+		char why[1024];
 
 		ctk_log_line(&l, LOG_ERR, "%s: %s", safe,
-			 ctk_err_reason(&e, why, sizeof(why)));
+			     ctk_err_reason(&e, why, sizeof(why)));
 		return CTK_EXIT_FAILURE;
 	}
-	/*
-	 * The kernel says only which agent string it ran: the caller is the
-	 * hierarchy that has it. Every v1 hierarchy is looked at, once each;
-	 * when several have it, nothing tells them apart and nothing is
-	 * removed.
-	 */
-	for (size_t i = 0; i < h.n; i++) {
-		const struct ctk_hierarchy *hy = &h.v[i];
-		bool seen = false;
-		int rfd;
-
-		if (hy->type != CTK_HIER_V1)
-			continue;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = h.v[k].type == CTK_HIER_V1 &&
-			       h.v[k].hier_id == hy->hier_id && hy->hier_id > 0;
-		if (seen)
-			continue;
-		rfd = agent_root(hy, agent_path);
-		if (rfd == -1)
-			continue;
-		if (rfd < 0) {
-			/* cannot tell: it might be a second caller */
-			ctk_hierarchy_label(hy, label, sizeof(label));
-			ctk_log_line(&l, LOG_WARNING, "%s: %s: cannot read its "
-				 "release agent: nothing removed", safe, label);
-			goto out;
-		}
-		ctk_hierarchy_label(hy, label, sizeof(label));
-		if (strlen(names) + strlen(label) + 3 < sizeof(names))
-			snprintf(names + strlen(names),
-				 sizeof(names) - strlen(names), "%s%s",
-				 matched ? ", " : "", label);
-		matched++;
-		if (fd >= 0)
-			close(fd);
-		fd = rfd;
-		hit = hy;
-	}
-	if (!matched) {
-		ctk_log_line(&l, LOG_WARNING, "%s: no hierarchy has %s as its "
-			 "release agent", safe, agent_path);
+	if (find_caller(&l, &h, agent_path, safe, &fd, &hit))
 		goto out;
-	}
-	if (matched > 1) {
-		ctk_log_line(&l, LOG_WARNING, "%s: refused: %zu hierarchies (%s) "
-			 "share the release agent %s, and a call does not say "
-			 "which one made it: nothing removed (give each its "
-			 "own: cmount --set-release-agent)", safe, matched,
-			 names, agent_path);
-		goto out;
-	}
 	ctk_hierarchy_label(hit, label, sizeof(label));
 	if (ctk_release_agent_names(agent_path, hit) == 0) {
 		ctk_log_line(&l, LOG_WARNING, "%s:%s: refused: the agent link %s "
-			 "names another hierarchy: nothing removed", label,
-			 safe, agent_path);
+			     "names another hierarchy: nothing removed", label,
+			     safe, agent_path);
 		goto out;
 	}
 	ctk_release_try(fd, cpath + 1, CTK_HIER_V1, CTK_REL_NEED_NOTIFY, &r);

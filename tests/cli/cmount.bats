@@ -28,6 +28,20 @@ load helpers/common
 	[ -z "$output" ]
 }
 
+@test "--name, --release-agent and --options spelt out go with mounting: a listing says so, not 'unexpected argument'" {
+	local opt
+	for opt in --name=foo "--release-agent /sbin/x" "--options noprefix"; do
+		run --separate-stderr cmount --mountinfo "$FIXTURES/mountinfo-v1v2" $opt
+		assert_failure 2
+		[ "${stderr_lines[0]}" = "cmount: ${opt%%[= ]*} goes with mounting, on a DIR (in a listing, -n, -r and -o are --noheadings, --raw and --output)" ]
+		[ -z "$output" ]
+	done
+	# the letters keep their listing meaning
+	run --separate-stderr cmount --mountinfo "$FIXTURES/mountinfo-v1v2" -n -r -o TYPE
+	assert_success
+	[ "${lines[0]}" = cgroup ]
+}
+
 @test "an unknown option is a usage error with the --help hint" {
 	run --separate-stderr cmount --bogus
 	assert_failure 2
