@@ -12,8 +12,7 @@ int ctk_attach(int cgfd, const struct ctk_target *t, pid_t pid, bool thread,
 	       struct ctk_err *e)
 {
 	const char *file = !thread ? "cgroup.procs" :
-			   t->hier->type == CTK_HIER_V1 ? "tasks" :
-			   "cgroup.threads";
+			   ctk_hier_ops(t->hier->type)->thread_file;
 	struct ctk_proc_info pi;
 	char num[16], now[4096 + 8];
 	int rc;

@@ -575,14 +575,13 @@ static int settle(int fd, const struct ctk_target *t,
 		if (rc)
 			return rc;
 	}
-	if (o->notify >= 0 && t->hier->type == CTK_HIER_V1) {
+	if (o->notify >= 0 && ctk_hier_ops(t->hier->type)->notify_file) {
+		const char *flag = ctk_hier_ops(t->hier->type)->notify_file;
 		char old[8];
 
-		if (ctk_cfile_read(fd, "notify_on_release", old,
-				   sizeof(old)) > 0) {
+		if (ctk_cfile_read(fd, flag, old, sizeof(old)) > 0) {
 			old[strcspn(old, "\n")] = '\0';
-			if (txn_add_value(x, rootfd, t->rel, "notify_on_release",
-					  old))
+			if (txn_add_value(x, rootfd, t->rel, flag, old))
 				return ctk_err_setx(e, ENOMEM, "out of memory");
 		}
 	} else if (o->notify >= 0) {

@@ -769,3 +769,30 @@ int ctk_controller_v1_off(const char *ctrl, const char *cmdline)
 	}
 	return off;
 }
+
+static const struct ctk_hier_ops v1_ops = {
+	.label = "v1",
+	.procs_file = "tasks",
+	.thread_file = "tasks",
+	.notify_file = "notify_on_release",
+	.events_file = NULL,
+	.notify_get = ctk_v1_notify_get,
+	.kill = false,
+	.freeze = false,	/* the freezer controller's freezer.state */
+};
+
+static const struct ctk_hier_ops v2_ops = {
+	.label = "v2",
+	.procs_file = "cgroup.procs",
+	.thread_file = "cgroup.threads",
+	.notify_file = NULL,	/* the trusted/user xattr marks */
+	.events_file = "cgroup.events",
+	.notify_get = ctk_v2_notify_get,
+	.kill = true,
+	.freeze = true,
+};
+
+const struct ctk_hier_ops *ctk_hier_ops(enum ctk_hier_type type)
+{
+	return type == CTK_HIER_V1 ? &v1_ops : &v2_ops;
+}

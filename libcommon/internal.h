@@ -44,26 +44,6 @@ bool ctk_hierarchy_same(const struct ctk_hierarchy *a,
 int ctk_hierarchy_spec(const struct ctk_hierarchy *hy, const char *cpath,
 		       char *buf, size_t size);
 
-/* --- ctk/ckpt.h --- */
-
-/* CRC-32C (Castagnoli), as in the tail. */
-uint32_t ctk_crc32c(uint32_t crc, const void *buf, size_t len);
-
-/*
- * Parse and validate @len bytes: every rule of the reader contract, framing
- * and semantics, before anything else happens. On failure e->msg names the
- * record, the byte offset and the rule. Never asserts, never aborts.
- */
-int ctk_ckpt_parse(const uint8_t *buf, size_t len, struct ckpt_image *img,
-		   struct ctk_err *e);
-
-/* Validate the pid objects and tree of @img (ctk_ckpt_parse does). */
-int ctk_ckpt_validate(const struct ckpt_image *img, struct ctk_err *e);
-
-/* Encode @img; the buffer is malloc'd. -errno. */
-int ctk_ckpt_encode(const struct ckpt_image *img, uint8_t **out,
-		    size_t *len);
-
 /* --- ctk/container.h --- */
 
 /*

@@ -133,12 +133,13 @@ static void set_open_error(struct ctk_release_result *r, int rc)
 static int count_tasks(int fd, enum ctk_hier_type type,
 		       struct ctk_release_result *r)
 {
+	const struct ctk_hier_ops *ops = ctk_hier_ops(type);
 	char buf[128], *p;
 	ssize_t n;
 
-	if (type == CTK_HIER_V1)
-		return ctk_cfile_count_lines(fd, "tasks", &r->tasks);
-	n = ctk_cfile_read(fd, "cgroup.events", buf, sizeof(buf));
+	if (!ops->events_file)
+		return ctk_cfile_count_lines(fd, ops->procs_file, &r->tasks);
+	n = ctk_cfile_read(fd, ops->events_file, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
 	p = strstr(buf, "populated ");
@@ -211,10 +212,7 @@ int ctk_release_try(int rootfd, const char *rel, enum ctk_hier_type type,
 		return 0;
 	}
 	if (flags & CTK_REL_NEED_NOTIFY) {
-		if (type == CTK_HIER_V1)
-			rc = ctk_v1_notify_get(dirfd, fd);
-		else
-			rc = ctk_v2_notify_get(dirfd, fd);
+		rc = ctk_hier_ops(type)->notify_get(dirfd, fd);
 		if (rc != 1) {
 			r->outcome = CTK_REL_NO_NOTIFY;
 			return 0;
@@ -326,8 +324,8 @@ int ctk_release_sweep(const struct ctk_target *t, unsigned flags,
 	/* reverse preorder: every container after all of its descendants */
 	for (size_t i = tr.n; i-- > 1;) {
 		const struct ctk_node *nd = &tr.v[i];
-		bool empty = type == CTK_HIER_V1 ? nd->tasks == 0 :
-			     nd->populated == 0;
+		bool empty = ctk_hier_ops(type)->events_file ?
+			     nd->populated == 0 : nd->tasks == 0;
 		struct ctk_release_result r;
 		char *rel;
 

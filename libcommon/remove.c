@@ -402,7 +402,7 @@ int ctk_remove_tree(const struct ctk_target *t, const struct ctk_target *to,
 	if (to && within(to, t))
 		return ctk_err_setx(e, EINVAL, "--to names a container in "
 				    "the tree that is removed");
-	s.task_file = t->hier->type == CTK_HIER_V1 ? "tasks" : "cgroup.procs";
+	s.task_file = ctk_hier_ops(t->hier->type)->procs_file;
 	s.pfd = ctk_container_open_parent(t, &s.leaf);
 	if (s.pfd < 0)
 		return ctk_err_set(e, -s.pfd, "cannot open the parent "
@@ -430,7 +430,7 @@ int ctk_remove_tree(const struct ctk_target *t, const struct ctk_target *to,
 
 		s.progress = false;
 		/* each round: a task moved in since the last one dies too */
-		if ((flags & CTK_RM_KILL) && t->hier->type == CTK_HIER_V2 &&
+		if ((flags & CTK_RM_KILL) && ctk_hier_ops(t->hier->type)->kill &&
 		    (round == 0 || s.kill_file))
 			s.kill_file = kill_tree(&s);
 		rc = round_once(&s, last, &done, e);
@@ -454,6 +454,7 @@ out:
 
 int ctk_release_mark(const struct ctk_target *t, bool on, struct ctk_err *e)
 {
+	const struct ctk_hier_ops *ops = ctk_hier_ops(t->hier->type);
 	bool root = geteuid() == 0;
 	const char *leaf;
 	int pfd, fd, rc;
@@ -469,8 +470,8 @@ int ctk_release_mark(const struct ctk_target *t, bool on, struct ctk_err *e)
 		close(pfd);
 		return ctk_err_open(e, -fd, NULL);
 	}
-	if (t->hier->type == CTK_HIER_V1) {
-		rc = ctk_cfile_write(fd, "notify_on_release", on ? "1" : "0");
+	if (ops->notify_file) {
+		rc = ctk_cfile_write(fd, ops->notify_file, on ? "1" : "0");
 	} else if (on) {
 		rc = ctk_v2_notify_set(fd, true, root);
 	} else {
@@ -485,9 +486,7 @@ int ctk_release_mark(const struct ctk_target *t, bool on, struct ctk_err *e)
 	 * could not remove the container may write) is no mark: said, not
 	 * "marked".
 	 */
-	if (!rc && on && (t->hier->type == CTK_HIER_V1 ?
-			  ctk_v1_notify_get(pfd, fd) :
-			  ctk_v2_notify_get(pfd, fd)) != 1) {
+	if (!rc && on && ops->notify_get(pfd, fd) != 1) {
 		close(fd);
 		close(pfd);
 		return ctk_err_setx(e, EPERM, "cannot mark it for release: its "

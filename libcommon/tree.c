@@ -151,31 +151,24 @@ static struct ctk_node *node_add(struct ctk_tree *t)
 static void read_state(int pfd, int fd, enum ctk_hier_type type,
 		       unsigned flags, struct ctk_node *nd)
 {
+	const struct ctk_hier_ops *ops = ctk_hier_ops(type);
+	char buf[256], *p;
 	long v;
 	int r;
 
 	nd->tasks = -1;
 	nd->populated = -1;
-	nd->notify = -1;
-	if (type == CTK_HIER_V1) {
-		if (!ctk_cfile_count_lines(fd, "tasks", &v))
-			nd->tasks = v;
-		r = ctk_v1_notify_get(pfd, fd);
-		nd->notify = r < 0 ? -1 : r;
-		nd->populated = nd->tasks > 0;
-	} else {
-		char buf[256], *p;
-
-		if (!ctk_cfile_count_lines(fd, "cgroup.threads", &v))
-			nd->tasks = v;
-		if (ctk_cfile_read(fd, "cgroup.events", buf, sizeof(buf)) > 0 &&
-		    (p = strstr(buf, "populated ")))
-			nd->populated = p[10] == '1';
-		else if (nd->is_root)
-			nd->populated = 1;	/* the root always is */
-		r = ctk_v2_notify_get(pfd, fd);
-		nd->notify = r < 0 ? -1 : r;
-	}
+	if (!ctk_cfile_count_lines(fd, ops->thread_file, &v))
+		nd->tasks = v;
+	r = ops->notify_get(pfd, fd);
+	nd->notify = r < 0 ? -1 : r;
+	if (!ops->events_file)
+		nd->populated = nd->tasks > 0;	/* the children's come after */
+	else if (ctk_cfile_read(fd, ops->events_file, buf, sizeof(buf)) > 0 &&
+		 (p = strstr(buf, "populated ")))
+		nd->populated = p[10] == '1';
+	else if (nd->is_root)
+		nd->populated = 1;	/* the root always is */
 	if (flags & CTK_TREE_DELEGATE)
 		nd->delegated = ctk_sd_delegated_fd(fd);
 }
@@ -220,12 +213,13 @@ static int read_values(int fd, const struct want *w, struct ctk_node *nd)
 
 static void finish_node(struct ctk_tree *t, size_t i, enum ctk_hier_type type)
 {
+	const struct ctk_hier_ops *ops = ctk_hier_ops(type);
 	struct ctk_node *nd = &t->v[i];
-	bool empty = type == CTK_HIER_V1 ? nd->tasks == 0 : nd->populated == 0;
+	bool empty = ops->events_file ? nd->populated == 0 : nd->tasks == 0;
 
 	nd->releasable = !nd->is_root && nd->notify == 1 && empty &&
 			 nd->nchildren == 0;
-	if (nd->parent >= 0 && nd->populated == 1 && type == CTK_HIER_V1)
+	if (nd->parent >= 0 && nd->populated == 1 && !ops->events_file)
 		t->v[nd->parent].populated = 1;
 }
 
@@ -481,7 +475,8 @@ static int join_halves(struct ctk_tree *t, struct half *h, size_t n,
 			sub->v[k].values = NULL;
 		}
 		top = &t->v[0];
-		if (type == CTK_HIER_V1 && t->v[base].populated == 1)
+		if (!ctk_hier_ops(type)->events_file &&
+		    t->v[base].populated == 1)
 			top->populated = 1;
 	}
 	return 0;

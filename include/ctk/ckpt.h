@@ -7,9 +7,11 @@
 #ifndef CTK_CKPT_H
 #define CTK_CKPT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "ctk/c.h"
+#include "ctk/err.h"
 
 #define CKPT_HDR_HEADER		1
 #define CKPT_HDR_BUFFER		4
@@ -66,20 +68,49 @@ struct ckpt_image {
 	char *error;
 };
 
-/* Read a file (at most CKPT_FILE_MAX bytes) and parse it. */
-int ctk_ckpt_load(const char *path, struct ckpt_image *img,
-		  struct ctk_err *e);
-void ctk_ckpt_free(struct ckpt_image *img);
+/*
+ * The API of libctkckpt (pkg-config ctkckpt): every function returns 0 or
+ * -errno, and where it says why, fills @e (ctk_err_text makes it one
+ * line). An image is the caller's: ctk_ckpt_free gives back what it holds.
+ * No global state but the CRC-32C table, filled once under pthread_once:
+ * any function may be called from any thread, on images of its own.
+ */
+
+/* Read a file (at most CKPT_FILE_MAX bytes; a FIFO or a device is refused
+ * without blocking) and parse it. */
+CTK_API int ctk_ckpt_load(const char *path, struct ckpt_image *img,
+			  struct ctk_err *e);
+CTK_API void ctk_ckpt_free(struct ckpt_image *img);
+
+/*
+ * Parse and validate @len bytes: every rule of the reader contract, framing
+ * and semantics, before anything else happens. On failure e->msg names the
+ * record, the byte offset and the rule. Never asserts, never aborts.
+ */
+CTK_API int ctk_ckpt_parse(const uint8_t *buf, size_t len,
+			   struct ckpt_image *img, struct ctk_err *e);
+
+/* Validate the pid objects and tree of @img (ctk_ckpt_parse does). */
+CTK_API int ctk_ckpt_validate(const struct ckpt_image *img,
+			      struct ctk_err *e);
+
+/* Encode @img; the buffer is malloc'd. -errno. */
+CTK_API int ctk_ckpt_encode(const struct ckpt_image *img, uint8_t **out,
+			    size_t *len);
 
 /*
  * Write @img to @path: a temporary file beside it, fsync, rename. A failed
- * write leaves no @path and no temporary file.
+ * write leaves no @path and no temporary file. The directory is walked as
+ * a root-run tool must (ctk_path_open_parent).
  */
-int ctk_ckpt_write_file(const char *path, const struct ckpt_image *img,
-			struct ctk_err *e);
+CTK_API int ctk_ckpt_write_file(const char *path, const struct ckpt_image *img,
+				struct ctk_err *e);
 
 /* The numbers of the pid object with @tag (NULL for tag 0 or out of range). */
-const uint32_t *ctk_ckpt_pid(const struct ckpt_image *img, uint32_t tag,
-			     uint32_t *depth);
+CTK_API const uint32_t *ctk_ckpt_pid(const struct ckpt_image *img,
+				     uint32_t tag, uint32_t *depth);
+
+/* CRC-32C (Castagnoli), as in the tail. */
+CTK_API uint32_t ctk_crc32c(uint32_t crc, const void *buf, size_t len);
 
 #endif

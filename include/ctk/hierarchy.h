@@ -11,6 +11,27 @@ enum ctk_hier_type {
 	CTK_HIER_V2 = 2,
 };
 
+/*
+ * What differs between the kinds of hierarchy, in one table per kind (as
+ * crun's cgroup managers): a kind that comes (a subtree systemd delegated)
+ * is one entry more, not a test in every file.
+ */
+struct ctk_hier_ops {
+	const char *label;		/* "v1", "v2" */
+	const char *procs_file;		/* every task it holds, listed */
+	const char *thread_file;	/* a thread moved alone */
+	const char *notify_file;	/* the release flag; NULL: an xattr */
+	const char *events_file;	/* says "populated"; NULL: the tasks
+					 * count, and a parent of a populated
+					 * container is populated too */
+	int (*notify_get)(int pfd, int dirfd);	/* 1: marked and honoured */
+	bool kill;			/* cgroup.kill: the tree at once */
+	bool freeze;			/* cgroup.freeze, no controller */
+};
+
+/* The table of @type; never NULL (an unknown type is v2's). */
+const struct ctk_hier_ops *ctk_hier_ops(enum ctk_hier_type type);
+
 struct ctk_hierarchy {
 	enum ctk_hier_type type;
 	int mount_id;		/* -1: not mounted in this mount namespace */

@@ -35,9 +35,9 @@ static void remove_made(const struct ctk_target *t, struct ctk_create_txn *made,
 		int fd = ctk_container_open(t);
 
 		if (fd >= 0) {
-			if (ctk_container_pids(fd, t->hier->type ==
-					       CTK_HIER_V1 ? "tasks" :
-					       "cgroup.procs", &pids, &n))
+			if (ctk_container_pids(fd, ctk_hier_ops(
+					       t->hier->type)->procs_file,
+					       &pids, &n))
 				n = SIZE_MAX;
 			close(fd);
 		}
@@ -112,7 +112,7 @@ static int prepare_into(struct cckpt_control *ctl, struct ctk_target *t,
 		return CTK_EXIT_FAILURE;
 	}
 	ctk_target_format(t, where, size);
-	if (ctl->freeze && t->hier->type != CTK_HIER_V2)
+	if (ctl->freeze && !ctk_hier_ops(t->hier->type)->freeze)
 		return ctk_usage_error(&ctl->cli, "%s: --freeze needs a cgroup "
 				       "v2 container", where);
 	ctk_create_opts_init(&co);
@@ -131,8 +131,9 @@ static int prepare_into(struct cckpt_control *ctl, struct ctk_target *t,
 	 * unless asked; its cleanup never touches them */
 	if (!existed || ctl->join)
 		return 0;
-	rc = ctk_container_pids(o->into_fd, t->hier->type == CTK_HIER_V1 ?
-				"tasks" : "cgroup.procs", &pids, &n);
+	rc = ctk_container_pids(o->into_fd,
+				ctk_hier_ops(t->hier->type)->procs_file, &pids,
+				&n);
 	free(pids);
 	if (rc)
 		ctk_msg(&ctl->cli, "%s: cannot read its tasks: %s", where,
