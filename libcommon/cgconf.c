@@ -1459,7 +1459,7 @@ int ctk_cgconfig_snapshot(const struct ctk_target *t, char **out,
 	struct ctk_values *vals = NULL, parent = { 0 };
 	struct ctk_tree tr;
 	char block[300], where[CTK_CPATH_MAX + 300];
-	int rootfd = ctk_hierarchy_fd(t->hier), rc;
+	int rootfd = ctk_hierarchy_borrow_fd(t->hier), rc;
 
 	*out = NULL;
 	if (rootfd < 0)

@@ -110,7 +110,7 @@ static int push_pid(pid_t **v, size_t *n, size_t *cap, pid_t pid)
 int ctk_container_procs(const struct ctk_target *t, pid_t **pids, size_t *n,
 			struct ctk_err *e)
 {
-	int rootfd = ctk_hierarchy_fd(t->hier), fd, rc;
+	int rootfd = ctk_hierarchy_borrow_fd(t->hier), fd, rc;
 	size_t cnt = 0, cap = 0;
 	pid_t *v = NULL;
 	struct ctk_tree tr;

@@ -115,7 +115,7 @@ int ctk_walk_down(int rootfd, const char *rel,
 
 int ctk_container_open(const struct ctk_target *t)
 {
-	int rootfd = ctk_hierarchy_fd(t->hier);
+	int rootfd = ctk_hierarchy_borrow_fd(t->hier);
 
 	if (rootfd < 0)
 		return rootfd;
@@ -129,7 +129,7 @@ int ctk_container_open_parent(const struct ctk_target *t, const char **leaf)
 
 	if (!strcmp(t->rel, "."))
 		return -EINVAL;
-	rootfd = ctk_hierarchy_fd(t->hier);
+	rootfd = ctk_hierarchy_borrow_fd(t->hier);
 	if (rootfd < 0)
 		return rootfd;
 	if (!slash) {
@@ -148,10 +148,9 @@ int ctk_container_open_parent(const struct ctk_target *t, const char **leaf)
 	}
 }
 
-int ctk_container_parent_fd(const struct ctk_target *t, const char **leaf)
+int ctk_container_borrow_parent(const struct ctk_target *t, const char **leaf)
 {
-	/* a cache: logically const */
-	struct ctk_hierarchy *hy = (struct ctk_hierarchy *)t->hier;
+	struct ctk_hier_cache *c = t->hier->cache;
 	const char *slash = strrchr(t->rel, '/');
 	size_t len = slash ? (size_t)(slash - t->rel) : 0;
 	char *dir;
@@ -161,24 +160,26 @@ int ctk_container_parent_fd(const struct ctk_target *t, const char **leaf)
 		return -EINVAL;
 	*leaf = slash ? slash + 1 : t->rel;
 	if (!slash)
-		return ctk_hierarchy_fd(hy);
-	if (hy->parent_fd >= 0 && strlen(hy->parent_rel) == len &&
-	    !strncmp(hy->parent_rel, t->rel, len))
-		return hy->parent_fd;
+		return ctk_hierarchy_borrow_fd(t->hier);
+	if (!c)
+		return -EINVAL;
+	if (c->parent_fd >= 0 && strlen(c->parent_rel) == len &&
+	    !strncmp(c->parent_rel, t->rel, len))
+		return c->parent_fd;
 	dir = strndup(t->rel, len);
 	if (!dir)
 		return -ENOMEM;
-	fd = ctk_openat_beneath(ctk_hierarchy_fd(hy), dir,
+	fd = ctk_openat_beneath(ctk_hierarchy_borrow_fd(t->hier), dir,
 				O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0) {
 		free(dir);
 		return fd;
 	}
-	if (hy->parent_fd >= 0)
-		close(hy->parent_fd);
-	free(hy->parent_rel);
-	hy->parent_fd = fd;
-	hy->parent_rel = dir;
+	if (c->parent_fd >= 0)
+		close(c->parent_fd);
+	free(c->parent_rel);
+	c->parent_fd = fd;
+	c->parent_rel = dir;
 	return fd;
 }
 

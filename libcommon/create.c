@@ -504,7 +504,7 @@ static int apply_settings(int fd, const struct ctk_target *t,
 			  struct ctk_err *e)
 {
 	enum ctk_hier_type type = t->hier->type;
-	int rootfd = ctk_hierarchy_fd(t->hier);
+	int rootfd = ctk_hierarchy_borrow_fd(t->hier);
 	int rc;
 
 	if (o->set_dir_mode && fchmod(fd, o->dir_mode) < 0)
@@ -549,7 +549,7 @@ static int settle(int fd, const struct ctk_target *t,
 		  const struct ctk_create_opts *o, struct ctk_create_txn *x,
 		  struct ctk_err *e)
 {
-	int rootfd = ctk_hierarchy_fd(t->hier);
+	int rootfd = ctk_hierarchy_borrow_fd(t->hier);
 	struct stat st;
 
 	if (o->set_dir_mode || o->uid != (uid_t)-1 || o->gid != (gid_t)-1) {
@@ -600,7 +600,7 @@ static int set_existing(int fd, const struct ctk_target *t,
 			const struct ctk_create_opts *o,
 			struct ctk_create_txn *x, struct ctk_err *e)
 {
-	int rootfd = ctk_hierarchy_fd(t->hier);
+	int rootfd = ctk_hierarchy_borrow_fd(t->hier);
 
 	if (o->settle_existing) {
 		int rc = settle(fd, t, o, x, e);
@@ -649,7 +649,7 @@ static int create_leaf(const struct ctk_target *t,
 		       struct ctk_create_txn *x, struct ctk_err *e)
 {
 	const char *leaf;
-	int pfd = ctk_container_parent_fd(t, &leaf), fd, rc = 0;
+	int pfd = ctk_container_borrow_parent(t, &leaf), fd, rc = 0;
 
 	if (pfd < 0)
 		return ctk_err_set(e, -pfd, pfd == -ENOENT ?
@@ -657,7 +657,7 @@ static int create_leaf(const struct ctk_target *t,
 				   "cannot open the parent container");
 	if (mkdirat(pfd, leaf, 0755) < 0)
 		return ctk_err_set(e, errno, "cannot create container");
-	if (txn_add(x, ctk_hierarchy_fd(t->hier), t->rel, strlen(t->rel),
+	if (txn_add(x, ctk_hierarchy_borrow_fd(t->hier), t->rel, strlen(t->rel),
 		    NULL)) {
 		unlinkat(pfd, leaf, AT_REMOVEDIR);
 		return ctk_err_setx(e, ENOMEM, "out of memory");
@@ -684,7 +684,7 @@ static int create_walk(const struct ctk_target *t,
 		       struct ctk_create_txn *x, bool *existed,
 		       struct ctk_err *e)
 {
-	int rootfd = ctk_hierarchy_fd(t->hier), fds[MAX_DEPTH + 1];
+	int rootfd = ctk_hierarchy_borrow_fd(t->hier), fds[MAX_DEPTH + 1];
 	const char *rel = t->rel, *p = rel;
 	size_t nfds = 0;
 	int rc = 0, dfd;
@@ -794,7 +794,7 @@ int ctk_container_create(const struct ctk_target *t,
 		if ((!o->values || !o->values->n) &&
 		    (!o->settle_existing || !wants_settings(o)))
 			return 0;
-		fd = ctk_openat_beneath(ctk_hierarchy_fd(t->hier), ".",
+		fd = ctk_openat_beneath(ctk_hierarchy_borrow_fd(t->hier), ".",
 					O_RDONLY | O_DIRECTORY, 0);
 		if (fd < 0)
 			return ctk_err_set(e, -fd, "cannot open the hierarchy");

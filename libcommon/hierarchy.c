@@ -76,11 +76,14 @@ static char *unescape(const char *s, size_t len)
 
 static void hier_clear(struct ctk_hierarchy *hy)
 {
-	if (hy->rootfd >= 0)
-		close(hy->rootfd);
-	if (hy->parent_fd >= 0)
-		close(hy->parent_fd);
-	free(hy->parent_rel);
+	if (hy->cache) {
+		if (hy->cache->rootfd >= 0)
+			close(hy->cache->rootfd);
+		if (hy->cache->parent_fd >= 0)
+			close(hy->cache->parent_fd);
+		free(hy->cache->parent_rel);
+		free(hy->cache);
+	}
 	free(hy->controllers);
 	free(hy->name);
 	free(hy->target);
@@ -103,16 +106,21 @@ void ctk_hierarchy_free(struct ctk_hierarchies *h)
 
 static struct ctk_hierarchy *hier_add(struct ctk_hierarchies *h)
 {
-	struct ctk_hierarchy *n = realloc(h->v, (h->n + 1) * sizeof(*n));
+	struct ctk_hier_cache *c = calloc(1, sizeof(*c));
+	struct ctk_hierarchy *n = c ? realloc(h->v, (h->n + 1) * sizeof(*n)) :
+				  NULL;
 
-	if (!n)
+	if (!n) {
+		free(c);
 		return NULL;
+	}
 	h->v = n;
 	memset(&n[h->n], 0, sizeof(*n));
 	n[h->n].mount_id = -1;
 	n[h->n].hier_id = -1;
-	n[h->n].rootfd = -1;
-	n[h->n].parent_fd = -1;
+	c->rootfd = -1;
+	c->parent_fd = -1;
+	n[h->n].cache = c;
 	return &n[h->n++];
 }
 
@@ -658,14 +666,15 @@ int ctk_hierarchy_open(const struct ctk_hierarchy *hy)
 	return fd;
 }
 
-int ctk_hierarchy_fd(const struct ctk_hierarchy *hy)
+int ctk_hierarchy_borrow_fd(const struct ctk_hierarchy *hy)
 {
-	/* a cache: logically const */
-	struct ctk_hierarchy *mut = (struct ctk_hierarchy *)hy;
+	struct ctk_hier_cache *c = hy->cache;
 
-	if (mut->rootfd < 0)
-		mut->rootfd = ctk_hierarchy_open(hy);
-	return mut->rootfd;
+	if (!c)
+		return -EINVAL;
+	if (c->rootfd < 0)
+		c->rootfd = ctk_hierarchy_open(hy);
+	return c->rootfd;
 }
 
 int ctk_hierarchy_listed(int hier_id, const char *selfcgroup)

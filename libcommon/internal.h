@@ -80,11 +80,12 @@ int ctk_fd_read_all(int fd, size_t cap, size_t max, char **out, size_t *len);
 int ctk_container_open_parent(const struct ctk_target *t, const char **leaf);
 
 /*
- * The same as ctk_container_open_parent(), but the fd is cached in the
- * hierarchy (one entry: many containers with one parent cost one openat2)
- * and must not be closed.
+ * The same as ctk_container_open_parent(), but lent: the fd is kept in the
+ * hierarchy's cache (one entry: many containers with one parent cost one
+ * openat2) and must not be closed.
  */
-int ctk_container_parent_fd(const struct ctk_target *t, const char **leaf);
+int ctk_container_borrow_parent(const struct ctk_target *t,
+				const char **leaf);
 
 /*
  * A directory stream over a copy of @fd (which stays open), from its start.

@@ -305,7 +305,7 @@ int ctk_release_sweep(const struct ctk_target *t, unsigned flags,
 		      ctk_release_report_fn report, void *arg, size_t *removed,
 		      size_t *failed, struct ctk_err *e)
 {
-	int rootfd = ctk_hierarchy_fd(t->hier), rc;
+	int rootfd = ctk_hierarchy_borrow_fd(t->hier), rc;
 	enum ctk_hier_type type = t->hier->type;
 	unsigned *left;
 	struct ctk_tree tr;

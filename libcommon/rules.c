@@ -718,7 +718,7 @@ static bool v2_has(const struct ctk_hierarchy *hy, const char *ctrl,
 		   size_t len)
 {
 	char buf[1024], *save = NULL;
-	int fd = ctk_hierarchy_fd(hy);
+	int fd = ctk_hierarchy_borrow_fd(hy);
 
 	if (fd < 0 || ctk_cfile_read(fd, "cgroup.controllers", buf,
 				     sizeof(buf)) < 0)

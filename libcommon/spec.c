@@ -259,7 +259,7 @@ static bool on_v2(const struct ctk_hierarchies *h, const char *ctrls)
 	char have[1024];
 	int fd;
 
-	if (!v2 || !ctrls || (fd = ctk_hierarchy_fd(v2)) < 0 ||
+	if (!v2 || !ctrls || (fd = ctk_hierarchy_borrow_fd(v2)) < 0 ||
 	    ctk_cfile_read(fd, "cgroup.controllers", have, sizeof(have)) < 0)
 		return false;
 	for (const char *p = ctrls; *p;) {

@@ -83,7 +83,7 @@ static bool path_held(const struct ctk_hierarchy *hy, const char *path)
 {
 	size_t lr = strlen(hy->root);
 	bool below_root = strcmp(hy->root, "/") != 0;
-	int rootfd = ctk_hierarchy_fd(hy);
+	int rootfd = ctk_hierarchy_borrow_fd(hy);
 
 	if (rootfd < 0)
 		return false;

@@ -189,7 +189,7 @@ int ctk_sd_check(const struct ctk_target *t, enum ctk_sd_use use,
 
 	if (!ctk_sd_manages(t->hier, "/proc/1"))
 		return 0;
-	rootfd = ctk_hierarchy_fd(t->hier);
+	rootfd = ctk_hierarchy_borrow_fd(t->hier);
 	if (rootfd < 0)
 		return ctk_err_set(e, -rootfd, "cannot open the hierarchy");
 	return ctk_sd_check_at(rootfd, t->rel, use, e);

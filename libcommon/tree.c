@@ -570,7 +570,7 @@ int ctk_tree_load_values(const struct ctk_target *t, unsigned flags,
 			 struct ctk_tree *tr, struct ctk_err *e)
 {
 	struct want w = { flags, files, nfiles };
-	int rootfd = ctk_hierarchy_fd(t->hier), fd, pfd = -1, rc;
+	int rootfd = ctk_hierarchy_borrow_fd(t->hier), fd, pfd = -1, rc;
 	const char *leaf;
 
 	memset(tr, 0, sizeof(*tr));

@@ -729,7 +729,7 @@ static int watch_start(struct watcher *w, struct ctk_err *e)
 {
 	int rc = 0;
 
-	w->rootfd = ctk_hierarchy_fd(w->t[0].hier);
+	w->rootfd = ctk_hierarchy_borrow_fd(w->t[0].hier);
 	if (w->rootfd < 0)
 		return ctk_err_set(e, -w->rootfd, "cannot open the hierarchy");
 	w->tg = calloc(w->nt, sizeof(*w->tg));

@@ -96,7 +96,7 @@ static int agent_root(const struct ctk_hierarchy *hy, const char *agent_path)
 		if (!hy->release_agent || strcmp(hy->release_agent, agent_path))
 			return -1;
 		if (hy->root && !strcmp(hy->root, "/")) {
-			fd = ctk_hierarchy_fd(hy);
+			fd = ctk_hierarchy_borrow_fd(hy);
 			return fd < 0 ? -2 : dup(fd);
 		}
 	}
@@ -366,7 +366,7 @@ static int do_remove(struct crelease_control *ctl, const char **specs,
 			continue;
 		}
 		ctk_target_format(&t, where, sizeof(where));
-		rootfd = ctk_hierarchy_fd(t.hier);
+		rootfd = ctk_hierarchy_borrow_fd(t.hier);
 		if (ctk_cli_systemd_check(&ctl->cli, &t, CTK_SD_CHANGE,
 					  ctl->force)) {
 			failed++;

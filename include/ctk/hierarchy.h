@@ -47,9 +47,22 @@ struct ctk_hierarchy {
 	char *release_agent;	/* v1 only, NULL when unset */
 	char *fs_options;	/* the superblock options (hierarchy flags) */
 	char *vfs_options;	/* the mount's own options */
-	int rootfd;		/* cache of ctk_hierarchy_fd(), -1 */
-	char *parent_rel;	/* cache of ctk_container_parent_fd(): */
-	int parent_fd;		/* the last parent resolved, -1 */
+	struct ctk_hier_cache *cache;	/* the fds it lends; NULL in a
+					 * hierarchy made by hand */
+};
+
+/*
+ * The fds a hierarchy lends (ctk_hierarchy_borrow_fd,
+ * ctk_container_borrow_parent): opened on first use, owned by the table,
+ * closed by ctk_hierarchy_free; a borrower never closes one. Behind a
+ * pointer, so that a const hierarchy lends without a cast. Not
+ * thread-safe: a table is filled and used by one thread (the tree walk's
+ * second thread is given fds, not the table).
+ */
+struct ctk_hier_cache {
+	int rootfd;		/* the hierarchy's root, -1 */
+	char *parent_rel;	/* the last parent resolved, and its fd */
+	int parent_fd;
 };
 
 struct ctk_hierarchies {
@@ -90,10 +103,11 @@ int ctk_hierarchy_label(const struct ctk_hierarchy *hy, char *buf,
 int ctk_hierarchy_open(const struct ctk_hierarchy *hy);
 
 /*
- * The same, opened once and cached in @hy until ctk_hierarchy_free(): for
- * tools that resolve many containers. The caller must not close it.
+ * The same, lent: opened once and kept in @hy's cache until
+ * ctk_hierarchy_free(), for tools that resolve many containers. The
+ * caller must not close it (-EINVAL for a hierarchy without a cache).
  */
-int ctk_hierarchy_fd(const struct ctk_hierarchy *hy);
+int ctk_hierarchy_borrow_fd(const struct ctk_hierarchy *hy);
 
 /* True when @name is an allowed v1 hierarchy name ([A-Za-z0-9._-], < 64). */
 bool ctk_hierarchy_name_valid(const char *name);
