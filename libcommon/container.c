@@ -21,6 +21,7 @@
 #include <linux/openat2.h>
 
 #include "ctk/container.h"
+#include "ctk/proc.h"
 #include "ctk/tree.h"
 #include "internal.h"
 
@@ -345,13 +346,10 @@ int ctk_cfile_count_lines(int dirfd, const char *name, long *count)
  * process? Such a filter may answer ENOSYS for a call the kernel has. */
 static bool seccomp_filtered(void)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/status", "re");
-	char line[128];
+	char mode[16];
 
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "Seccomp:", 8))
-			return atoi(line + 8) == 2;
-	return false;
+	return !ctk_proc_status_field(0, "Seccomp", mode, sizeof(mode)) &&
+	       atoi(mode) == 2;
 }
 
 /*

@@ -18,7 +18,7 @@
 #include "ctk/spec.h"
 #include "ctk/tree.h"
 
-/* --- ctk/rules.h (hierarchies by the words of libcgroup's files) --- */
+/* --- ctk/path.h (path.c) --- */
 
 /*
  * A whole configuration file of at most @max bytes, NUL-terminated: a
@@ -27,6 +27,8 @@
  */
 int ctk_read_regular_file(const char *path, size_t max, char **out,
 			  size_t *len, struct ctk_err *e);
+
+/* --- ctk/rules.h (hierarchies by the words of libcgroup's files) --- */
 
 /*
  * Does the word @p (@len bytes: a v1 controller, "name=NAME", "unified",

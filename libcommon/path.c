@@ -9,11 +9,13 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctk/path.h"
+#include "internal.h"
 
 #define MAX_LINKS 40
 
@@ -140,4 +142,48 @@ int ctk_path_open_parent(const char *path, const char **leaf,
 		return rc;
 	}
 	return dfd;
+}
+
+int ctk_read_regular_file(const char *path, size_t max, char **out,
+			  size_t *len, struct ctk_err *e)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	size_t n = 0;
+	char *buf;
+
+	*out = NULL;
+	if (fd < 0)
+		return ctk_err_set(e, errno, "cannot open");
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ctk_err_setx(e, EINVAL, "not a regular file");
+	}
+	if ((size_t)st.st_size > max) {
+		close(fd);
+		return ctk_err_setx(e, E2BIG, "longer than %zu bytes", max);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return ctk_err_setx(e, ENOMEM, "out of memory");
+	}
+	while (n < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n)) {
+		free(buf);
+		return ctk_err_setx(e, EINVAL, "a NUL byte: refused");
+	}
+	*out = buf;
+	*len = n;
+	return 0;
 }

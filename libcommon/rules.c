@@ -298,50 +298,6 @@ int ctk_rules_parse(const char *text, struct ctk_rules *r, struct ctk_err *e)
 	return rc;
 }
 
-int ctk_read_regular_file(const char *path, size_t max, char **out,
-			  size_t *len, struct ctk_err *e)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	struct stat st;
-	size_t n = 0;
-	char *buf;
-
-	*out = NULL;
-	if (fd < 0)
-		return ctk_err_set(e, errno, "cannot open");
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return ctk_err_setx(e, EINVAL, "not a regular file");
-	}
-	if ((size_t)st.st_size > max) {
-		close(fd);
-		return ctk_err_setx(e, E2BIG, "longer than %zu bytes", max);
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return ctk_err_setx(e, ENOMEM, "out of memory");
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	if (memchr(buf, '\0', n)) {
-		free(buf);
-		return ctk_err_setx(e, EINVAL, "a NUL byte: refused");
-	}
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 int ctk_rules_load(const char *path, struct ctk_rules *r, struct ctk_err *e)
 {
 	_cleanup_free_ char *buf = NULL;

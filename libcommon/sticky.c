@@ -46,22 +46,11 @@ int ctk_sticky_hold(int cgfd, const struct ctk_target *t, struct ctk_err *e)
 
 bool ctk_sticky_visible(void)
 {
-	char line[256];
-	bool yes = false;
-	FILE *f = fopen("/proc/self/status", "re");
+	char caps[32];
 
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long caps;
-
-		if (sscanf(line, "CapEff: %llx", &caps) == 1) {
-			yes = caps & (1ull << 21);	/* CAP_SYS_ADMIN */
-			break;
-		}
-	}
-	fclose(f);
-	return yes;
+	/* CAP_SYS_ADMIN (bit 21) in the effective set */
+	return !ctk_proc_status_field(0, "CapEff", caps, sizeof(caps)) &&
+	       (strtoull(caps, NULL, 16) & (1ull << 21));
 }
 
 void ctk_sticky_unhold(int cgfd)

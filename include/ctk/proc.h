@@ -39,6 +39,11 @@ int ctk_proc_cmdline(pid_t pid, char *buf, size_t size);
 
 /* A number in /proc/sys (@name below it, "kernel/pid_max"), as this
  * process's namespaces answer it; 0 when it cannot be read. */
+/* The value of the line "@key:" of /proc/@pid/status (0: this process),
+ * its leading blanks cut, into @out: 0, -ENOENT (no such line), -ESRCH,
+ * or -errno. The one reader of that file's single fields. */
+int ctk_proc_status_field(pid_t pid, const char *key, char *out, size_t size);
+
 long ctk_sysctl_num(const char *name);
 
 /*

@@ -79,5 +79,21 @@ int main(void)
 	   "own number in its own pid namespace (%u)", inner);
 	is_int(ctk_proc_inner_pid(4194304, &inner), -ESRCH,
 	       "no such process: -ESRCH");
+	/* the one reader of /proc/PID/status fields */
+	{
+		char v[64], want[16];
+
+		snprintf(want, sizeof(want), "%d", (int)getpid());
+		ok(!ctk_proc_status_field(0, "Pid", v, sizeof(v)) &&
+		   !strcmp(v, want), "this process's Pid: %s", v);
+		ok(!ctk_proc_status_field(getpid(), "Name", v, sizeof(v)) &&
+		   !strcmp(v, "test_proc"), "its Name, by its pid: %s", v);
+		is_int(ctk_proc_status_field(0, "NoSuchKey", v, sizeof(v)),
+		       -ENOENT, "a key the file has not");
+		is_int(ctk_proc_status_field(0, "Pi", v, sizeof(v)), -ENOENT,
+		       "a key is a whole name, not a prefix of one");
+		ok(!ctk_proc_status_field(0, "Name", v, 5) && !strcmp(v, "test"),
+		   "a value cut to the room given: %s", v);
+	}
 	return tap_done();
 }
