@@ -772,20 +772,17 @@ int main(int argc, const char **argv)
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};
-	int optc, ret = CTK_EXIT_USAGE;
+	int ret = CTK_EXIT_USAGE;
 	const char **args;
 	size_t nargs = 0;
 	poptContext pc;
 
-	ctk_cli_help_alias(argc, argv);
-	optc = ctk_cli_split_command(argc, argv, &ctl.cmd);
-	ctk_cli_options(common, &ctl.cli);
-	pc = poptGetContext("cattach", optc, argv, opts, 0);
-	poptSetOtherOptionHelp(pc, "[options] SPEC PID... | [options] SPEC "
-			       "-- COMMAND [ARG...] | -a FROM SPEC | "
-			       "--rules[=FILE] PID... | --rules[=FILE] -- "
-			       "COMMAND | --rules[=FILE] --watch");
-	ret = read_options(&ctl, pc);
+	pc = ctk_cli_start(&ctl.cli, argc, argv, opts, common,
+			   "[options] SPEC PID... | [options] SPEC -- COMMAND "
+			   "[ARG...] | -a FROM SPEC | --rules[=FILE] PID... | "
+			   "--rules[=FILE] -- COMMAND | --rules[=FILE] --watch",
+			   &ctl.cmd);
+	ret = pc ? read_options(&ctl, pc) : CTK_EXIT_FAILURE;
 	if (ret >= 0)
 		goto out;
 	ret = CTK_EXIT_USAGE;

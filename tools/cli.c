@@ -558,3 +558,24 @@ void ctk_cli_help_alias(int argc, const char **argv)
 			argv[i] = "--help";
 	}
 }
+
+poptContext ctk_cli_start(struct ctk_cli *cli, int argc, const char **argv,
+			  const struct poptOption *opts,
+			  struct poptOption common[CTK_CLI_NOPTS],
+			  const char *usage, char ***cmd)
+{
+	poptContext pc;
+	int optc = argc;
+
+	ctk_cli_help_alias(argc, argv);
+	if (cmd)
+		optc = ctk_cli_split_command(argc, argv, cmd);
+	ctk_cli_options(common, cli);
+	pc = poptGetContext(cli->tool, optc, argv, opts, 0);
+	if (!pc) {
+		ctk_msg(cli, "out of memory");
+		return NULL;
+	}
+	poptSetOtherOptionHelp(pc, usage);
+	return pc;
+}

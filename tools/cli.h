@@ -149,6 +149,18 @@ int ctk_cli_command_check(const struct ctk_cli *cli, const char *cmd);
 /* -h means --help, as in util-linux (before any "--"). */
 void ctk_cli_help_alias(int argc, const char **argv);
 
+/*
+ * The start every tool makes: -h as --help, the common options filled in
+ * @common (which @opts includes), and popt's context over the options,
+ * with @usage after the tool's name in --help. With @cmd, a command after
+ * "--" is kept apart for the tool (ctk_cli_split_command) and popt sees
+ * what comes before it. NULL when out of memory (said).
+ */
+poptContext ctk_cli_start(struct ctk_cli *cli, int argc, const char **argv,
+			  const struct poptOption *opts,
+			  struct poptOption common[CTK_CLI_NOPTS],
+			  const char *usage, char ***cmd);
+
 /* Split bundles of argument-less short flags ("-rn" into "-r -n"). */
 int ctk_cli_unbundle(int argc, const char **argv, const char *letters,
 		     int *nargc, const char ***nargv);

@@ -732,7 +732,6 @@ int main(int argc, const char **argv)
 	size_t nspecs = 0;
 	int ret = CTK_EXIT_USAGE;
 
-	ctk_cli_help_alias(argc, argv);
 	ctl.extra = calloc((size_t)argc + 1, sizeof(*ctl.extra));
 	ctl.sets = calloc((size_t)argc + 1, sizeof(*ctl.sets));
 	ctl.props = calloc((size_t)argc + 1, sizeof(*ctl.props));
@@ -743,10 +742,9 @@ int main(int argc, const char **argv)
 		ctk_msg(&ctl.cli, "out of memory");
 		return CTK_EXIT_FAILURE;
 	}
-	ctk_cli_options(common, &ctl.cli);
-	pc = poptGetContext("cmkdir", argc, argv, opts, 0);
-	poptSetOtherOptionHelp(pc, "[options] SPEC...");
-	ret = read_options(&ctl, pc);
+	pc = ctk_cli_start(&ctl.cli, argc, argv, opts, common,
+			   "[options] SPEC...", NULL);
+	ret = pc ? read_options(&ctl, pc) : CTK_EXIT_FAILURE;
 	if (ret >= 0)
 		goto out;
 	ret = CTK_EXIT_USAGE;

@@ -1823,7 +1823,8 @@ static const char *mount_long(int argc, const char **argv)
 /* After the option table: the command line read, the mode chosen and
  * checked, its columns picked, and run; the exit status. */
 static int parse_and_run(struct cmount_control *ctl, int argc,
-			 const char **argv, const struct poptOption *opts)
+			 const char **argv, const struct poptOption *opts,
+			 struct poptOption *common)
 {
 	const char **nargv = NULL;
 	int nargc, ret;
@@ -1832,7 +1833,6 @@ static int parse_and_run(struct cmount_control *ctl, int argc,
 	/* -h in a bundle is help too, as findmnt -Jh says it */
 	if (ctk_cli_unbundle(argc, argv, "nrJaTuqlPbh", &nargc, &nargv))
 		return ctk_usage_error(&ctl->cli, "bad option bundle");
-	ctk_cli_help_alias(nargc, nargv);
 	ctl->mount_long = mount_long(nargc, nargv);
 	ctl->swallowed = calloc((size_t)nargc + 1, sizeof(*ctl->swallowed));
 	if (!ctl->swallowed) {
@@ -1840,8 +1840,12 @@ static int parse_and_run(struct cmount_control *ctl, int argc,
 		free(nargv);
 		return CTK_EXIT_FAILURE;
 	}
-	pc = poptGetContext("cmount", nargc, nargv, opts, 0);
-	poptSetOtherOptionHelp(pc, "[options] [DIR | SPEC...]");
+	pc = ctk_cli_start(&ctl->cli, nargc, nargv, opts, common,
+			   "[options] [DIR | SPEC...]", NULL);
+	if (!pc) {
+		free(nargv);
+		return CTK_EXIT_FAILURE;
+	}
 	if (ctk_cli_wants_help(nargc, nargv)) {
 		print_help(pc);
 		ret = CTK_EXIT_OK;
@@ -1949,8 +1953,7 @@ int main(int argc, const char **argv)
 	};
 	int ret;
 
-	ctk_cli_options(common, &ctl.cli);
-	ret = parse_and_run(&ctl, argc, argv, opts);
+	ret = parse_and_run(&ctl, argc, argv, opts, common);
 	free_control(&ctl);
 	return ret;
 }

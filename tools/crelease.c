@@ -784,12 +784,11 @@ int main(int argc, const char **argv)
 	if (agent_call(argc, argv, &agent_path, &log_path, &cpath))
 		return agent(argv[0], agent_path, log_path, cpath,
 			     ctk_cli_std_fds("/dev/null"));
-	ctk_cli_help_alias(argc, argv);
-
-	ctk_cli_options(common, &ctl.cli);
-	pc = poptGetContext("crelease", argc, argv, opts, 0);
-	poptSetOtherOptionHelp(pc, "CPATH | --sweep SPEC... | --remove [-r] "
-			       "SPEC... | --watch SPEC... | --mark SPEC...");
+	pc = ctk_cli_start(&ctl.cli, argc, argv, opts, common,
+			   "CPATH | --sweep SPEC... | --remove [-r] SPEC... | "
+			   "--watch SPEC... | --mark SPEC...", NULL);
+	if (!pc)
+		return CTK_EXIT_FAILURE;
 	while ((rc = poptGetNextOpt(pc)) > 0)
 		ctk_cli_handle(&ctl.cli, rc);
 	if (rc < -1) {

@@ -161,16 +161,15 @@ int main(int argc, const char **argv)
 	poptContext pc;
 	const char **rest;
 	int rc, ret = CTK_EXIT_USAGE;
-	int optc = (ctk_cli_help_alias(argc, argv),
-		    ctk_cli_split_command(argc, argv, &ctl.command));
 
-	ctk_cli_options(common, &ctl.cli);
-	pc = poptGetContext("cckpt", optc, argv, opts, 0);
-	poptSetOtherOptionHelp(pc, "dump [--subtree] [--no-freeze] [--timeout "
-			       "SEC] -o FILE (SPEC | -p PID) | show [-J] FILE | "
-			       "verify FILE | restore [--into SPEC [--join]] [--freeze] [--timeout "
-			       "SEC] FILE [-- "
-			       "COMMAND...] | diff FILE FILE");
+	pc = ctk_cli_start(&ctl.cli, argc, argv, opts, common,
+			   "dump [--subtree] [--no-freeze] [--timeout SEC] -o "
+			   "FILE (SPEC | -p PID) | show [-J] FILE | verify FILE "
+			   "| restore [--into SPEC [--join]] [--freeze] "
+			   "[--timeout SEC] FILE [-- COMMAND...] | diff FILE "
+			   "FILE", &ctl.command);
+	if (!pc)
+		return CTK_EXIT_FAILURE;
 	while ((rc = poptGetNextOpt(pc)) > 0) {
 		char **slot = rc == OPT_OUTPUT ? &ctl.output :
 			      rc == OPT_PID ? &ctl.pid_arg :
