@@ -177,36 +177,70 @@ static void evaluate(struct watcher *w, size_t i);
  * emptied before its watches were in place: what is armed and empty in it
  * is evaluated at once.
  */
+/* The directories add_tree has still to look at, breadth first. */
+struct wqueue {
+	char **rel, **cpath;
+	size_t n, cap, ccap;
+};
+
+/* Queue the children of node @i, whose directory is @fd: a container with
+ * children is armed (its release comes when the last one goes). */
+static int queue_children(struct watcher *w, size_t i, int fd,
+			  struct wqueue *q)
+{
+	int dfd = dup(fd), rc = 0;
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
+		    !strcmp(de->d_name, ".."))
+			continue;
+		if (!w->v[i].armed || !w->v[i].recorded)
+			arm(w, i, fd);	/* it has children */
+		if (CTK_GROW(q->rel, q->cap, q->n, 16) ||
+		    CTK_GROW(q->cpath, q->ccap, q->n, 16)) {
+			rc = -ENOMEM;
+			break;
+		}
+		q->rel[q->n] = join(w->v[i].rel, de->d_name, true);
+		q->cpath[q->n] = join(w->v[i].cpath, de->d_name, false);
+		q->n++;
+	}
+	if (d)
+		closedir(d);
+	else if (dfd >= 0)
+		close(dfd);
+	return rc;
+}
+
 static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 		    bool top)
 {
 	size_t *added = NULL, nadded = 0, addcap = 0;
-	char **queue = NULL, **cqueue = NULL;
-	size_t qn = 0, qcap = 0, cqcap = 0, qi = 0;
+	struct wqueue q = { 0 };
 	int rc = 0;
 
-	queue = malloc(sizeof(*queue));
-	cqueue = malloc(sizeof(*cqueue));
-	if (!queue || !cqueue) {
-		free(queue);
-		free(cqueue);
+	q.rel = malloc(sizeof(*q.rel));
+	q.cpath = malloc(sizeof(*q.cpath));
+	if (!q.rel || !q.cpath) {
+		free(q.rel);
+		free(q.cpath);
 		return -ENOMEM;
 	}
-	queue[0] = strdup(rel0);
-	cqueue[0] = strdup(cpath0);
-	qn = qcap = cqcap = 1;
-	for (; qi < qn; qi++) {
+	q.rel[0] = strdup(rel0);
+	q.cpath[0] = strdup(cpath0);
+	q.n = q.cap = q.ccap = 1;
+	for (size_t qi = 0; qi < q.n; qi++) {
 		char proc[64], procev[96];
-		struct dirent *de;
-		int fd, dfd, wd, wde;
+		int fd, wd, wde, qrc;
 		long i;
-		DIR *d;
 
-		if (!queue[qi] || !cqueue[qi]) {
+		if (!q.rel[qi] || !q.cpath[qi]) {
 			rc = -ENOMEM;
 			continue;
 		}
-		fd = ctk_openat_beneath(w->rootfd, queue[qi],
+		fd = ctk_openat_beneath(w->rootfd, q.rel[qi],
 					O_RDONLY | O_DIRECTORY, 0);
 		if (fd < 0 && top && qi == 0) {
 			rc = fd;	/* missing: waited for; else said */
@@ -232,8 +266,8 @@ static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 				rc = -ENOMEM;
 				break;
 			}
-			w->v[i].rel = CTK_TAKE_PTR(queue[qi]);
-			w->v[i].cpath = CTK_TAKE_PTR(cqueue[qi]);
+			w->v[i].rel = CTK_TAKE_PTR(q.rel[qi]);
+			w->v[i].cpath = CTK_TAKE_PTR(q.cpath[qi]);
 			w->v[i].wd_dir = wd;
 			w->v[i].wd_ev = wde;
 			w->v[i].top = top && qi == 0;
@@ -249,35 +283,17 @@ static int add_tree(struct watcher *w, const char *rel0, const char *cpath0,
 		}
 		if (populated(fd) == 1)
 			arm(w, (size_t)i, fd);
-		dfd = dup(fd);
-		d = dfd >= 0 ? fdopendir(dfd) : NULL;
-		while (d && (de = readdir(d))) {
-			if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
-			    !strcmp(de->d_name, ".."))
-				continue;
-			if (!w->v[i].armed || !w->v[i].recorded)
-				arm(w, (size_t)i, fd);	/* it has children */
-			if (CTK_GROW(queue, qcap, qn, 16) ||
-			    CTK_GROW(cqueue, cqcap, qn, 16)) {
-				rc = -ENOMEM;
-				break;
-			}
-			queue[qn] = join(w->v[i].rel, de->d_name, true);
-			cqueue[qn] = join(w->v[i].cpath, de->d_name, false);
-			qn++;
-		}
-		if (d)
-			closedir(d);
-		else if (dfd >= 0)
-			close(dfd);
+		qrc = queue_children(w, (size_t)i, fd, &q);
+		if (qrc)
+			rc = qrc;
 		close(fd);
 	}
-	for (size_t k = 0; k < qn; k++) {
-		free(queue[k]);
-		free(cqueue[k]);
+	for (size_t k = 0; k < q.n; k++) {
+		free(q.rel[k]);
+		free(q.cpath[k]);
 	}
-	free(queue);
-	free(cqueue);
+	free(q.rel);
+	free(q.cpath);
 	/* deepest first, as a cascade goes */
 	for (size_t k = nadded; k-- > 0;)
 		if (w->v[added[k]].used && w->v[added[k]].armed)

@@ -156,6 +156,36 @@ static void say_restored(const struct ckpt_image *img, const pid_t *roots,
 	fflush(stdout);
 }
 
+/* Can @img be restored here, and its command run? 0, or the exit status
+ * (said): both before the first fork. */
+static int restorable(struct cckpt_control *ctl, const struct ckpt_image *img)
+{
+	struct ctk_err e = { 0 };
+
+	if (ctk_restore_check(img, &e)) {
+		char why[1024];
+
+		ctk_msg(&ctl->cli, "%s: cannot be restored: %s", ctl->operands[0],
+			ctk_err_reason(&e, why, sizeof(why)));
+		return CTK_EXIT_FAILURE;
+	}
+	return ctl->command ?
+	       ctk_cli_command_check(&ctl->cli, ctl->command[0]) : 0;
+}
+
+/* A signal that came while a restore that succeeded ran: done is done
+ * (said, and exit 0). */
+static void say_held(struct cckpt_control *ctl)
+{
+	int sig = ctk_cli_take_held();
+
+	if (sig)
+		ctk_msg(&ctl->cli, "%s: restored; SIG%s came meanwhile and was "
+			"held: the restore stands", ctl->operands[0],
+			sig == SIGINT ? "INT" : sig == SIGTERM ? "TERM" :
+			sig == SIGHUP ? "HUP" : "QUIT");
+}
+
 int cckpt_restore(struct cckpt_control *ctl)
 {
 	struct ctk_restore_opts o = { .into_fd = -1, .command = ctl->command,
@@ -178,21 +208,10 @@ int cckpt_restore(struct cckpt_control *ctl)
 
 	if (ret)
 		return ret;
-	if (ctk_restore_check(&img, &e)) {
-		char why[512];
-
-		ctk_msg(&ctl->cli, "%s: cannot be restored: %s", ctl->operands[0],
-			ctk_err_reason(&e, why, sizeof(why)));
+	ret = restorable(ctl, &img);
+	if (ret) {
 		ctk_ckpt_free(&img);
-		return CTK_EXIT_FAILURE;
-	}
-	/* a command that cannot run is said before the first fork */
-	if (ctl->command) {
-		ret = ctk_cli_command_check(&ctl->cli, ctl->command[0]);
-		if (ret) {
-			ctk_ckpt_free(&img);
-			return ret;
-		}
+		return ret;
 	}
 	ret = CTK_EXIT_FAILURE;
 	if (ctl->into &&
@@ -231,16 +250,8 @@ int cckpt_restore(struct cckpt_control *ctl)
 	}
 	/* an interruption that came while the restore ran: done is done
 	 * (said, and exit 0); a failed one was undone already */
-	if (ret == CTK_EXIT_OK) {
-		int sig = ctk_cli_take_held();
-
-		if (sig)
-			ctk_msg(&ctl->cli, "%s: restored; SIG%s came meanwhile "
-				"and was held: the restore stands",
-				ctl->operands[0], sig == SIGINT ? "INT" :
-				sig == SIGTERM ? "TERM" : sig == SIGHUP ? "HUP" :
-				"QUIT");
-	}
+	if (ret == CTK_EXIT_OK)
+		say_held(ctl);
 out:
 	if (o.into_fd >= 0)
 		close(o.into_fd);
