@@ -1287,7 +1287,13 @@ static void await_commit(struct rctx *rc)
 	while (!__atomic_load_n(commit, __ATOMIC_ACQUIRE)) {
 		struct timespec q = idle_wait(&ms);
 
-		if (restorer_gone(rc))
+		/* gone: after its commit (it commits, then may exit at once,
+		 * between this task's look at the commit and this one), or
+		 * before it. Only before is abandoned: a task that saw the
+		 * restorer gone and went, with the commit out, was a restored
+		 * task lost (seen once in CI under load, zombie00 --subtree) */
+		if (restorer_gone(rc) &&
+		    !__atomic_load_n(commit, __ATOMIC_ACQUIRE))
 			abandon(rc);
 		futex(commit, FUTEX_WAIT, 0, &q);
 	}

@@ -93,6 +93,32 @@ static uint32_t await_change(uint32_t *w, uint32_t old)
 	return v;
 }
 
+/*
+ * Wait for process @kid (a child of the caller) to say it is built: if it
+ * ends first, say how and exit, rather than wait for ever (the harness
+ * would only see that the generator never printed its pids).
+ */
+static void await_built(int row, pid_t kid)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	uint32_t *w = &S->r[row].built;
+
+	while (!__atomic_load_n(w, __ATOMIC_SEQ_CST)) {
+		int st;
+
+		syscall(SYS_futex, w, FUTEX_WAIT, 0, &tick, NULL, 0);
+		if (!__atomic_load_n(w, __ATOMIC_SEQ_CST) &&
+		    waitpid(kid, &st, WNOHANG | __WALL) == kid) {
+			fprintf(stderr, "ctk-shape: process %d (pid %d) ended "
+				"before it was built: %s %d\n", S->r[row].pid,
+				(int)kid, WIFSIGNALED(st) ? "signal" :
+				"status", WIFSIGNALED(st) ? WTERMSIG(st) :
+				WEXITSTATUS(st));
+			_exit(1);
+		}
+	}
+}
+
 static int row_of(int pid)
 {
 	for (int i = 0; i < S->n; i++)
@@ -146,7 +172,7 @@ static void spawn(int c)
 	if (pid == 0)
 		node(c);
 	k->kid = pid;
-	await_change(&k->built, 0);
+	await_built(c, pid);
 }
 
 /* The pid, in the namespace of row @me, of the row named @pid; 0 when it
@@ -376,7 +402,7 @@ int main(int argc, char **argv)
 			node(0);
 		}
 		S->r[0].kid = top;
-		await_change(&S->r[0].built, 0);
+		await_built(0, top);
 	}
 	/*
 	 * The groups. First every process that is not a leader joins its
