@@ -439,21 +439,31 @@ static const char *no_openat2(void)
 	       "this kernel has no openat2 (ctk needs Linux 5.6 or later)";
 }
 
-const char *ctk_explain(enum ctk_op op, int err)
+/* The words for @err during @op, or NULL; *@alone: they stand in the
+ * errno's text's place. */
+static const char *explain(enum ctk_op op, int err, bool *alone)
 {
 	const struct explanation *x = explanation(op, err);
 
+	*alone = x && x->alone;
 	if (err == ENOSYS)
 		return no_openat2();
 	return x ? x->text : NULL;
 }
 
+const char *ctk_explain(enum ctk_op op, int err)
+{
+	bool alone;
+
+	return explain(op, err, &alone);
+}
+
 const char *ctk_strerror(enum ctk_op op, int err, char *buf, size_t size)
 {
-	const struct explanation *x = explanation(op, err);
-	const char *s = ctk_explain(op, err);
+	bool alone;
+	const char *s = explain(op, err, &alone);
 
-	if (s && x && x->alone)
+	if (s && alone)
 		snprintf(buf, size, "%s", s);
 	else if (s)
 		snprintf(buf, size, "%s: %s", s, strerror(err));

@@ -512,9 +512,9 @@ int ctk_proc_cmdline(pid_t pid, char *buf, size_t size)
 
 int ctk_proc_status_field(pid_t pid, const char *key, char *out, size_t size)
 {
-	char path[40], buf[4096], *p, *end;
-	size_t klen = strlen(key), len, got = 0;
-	int fd;
+	char path[40], *buf = NULL, *p, *end;
+	size_t klen = strlen(key), len;
+	int fd, rc;
 
 	/* /proc/self is a link to follow: this process's own, whatever
 	 * pid namespace /proc was mounted from */
@@ -525,29 +525,24 @@ int ctk_proc_status_field(pid_t pid, const char *key, char *out, size_t size)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
-	while (got + 1 < sizeof(buf)) {
-		ssize_t n = read(fd, buf + got, sizeof(buf) - 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	rc = ctk_fd_read_all(fd, 4096, 1 << 16, &buf, &len);
 	close(fd);
-	buf[got] = '\0';
+	if (rc)
+		return rc;
 	for (p = buf; p; p = (end = strchr(p, '\n')) ? end + 1 : NULL)
 		if (!strncmp(p, key, klen) && p[klen] == ':')
 			break;
-	if (!p || !size)
-		return -ENOENT;
-	p += klen + 1;
-	p += strspn(p, " \t");
-	end = strchr(p, '\n');
-	len = end ? (size_t)(end - p) : strlen(p);
-	if (len >= size)
-		len = size - 1;
-	memcpy(out, p, len);
-	out[len] = '\0';
-	return 0;
+	rc = -ENOENT;
+	if (p && size) {
+		p += klen + 1;
+		p += strspn(p, " \t");
+		len = strcspn(p, "\n");
+		if (len >= size)
+			len = size - 1;
+		memcpy(out, p, len);
+		out[len] = '\0';
+		rc = 0;
+	}
+	free(buf);
+	return rc;
 }

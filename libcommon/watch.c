@@ -743,8 +743,6 @@ static void watcher_free(struct watcher *w)
  * yet), and anything armed and already empty (emptied during the scan). */
 static int watch_start(struct watcher *w, struct ctk_err *e)
 {
-	int rc = 0;
-
 	w->rootfd = ctk_hierarchy_borrow_fd(w->t[0].hier);
 	if (w->rootfd < 0)
 		return ctk_err_set(e, -w->rootfd, "cannot open the hierarchy");
@@ -757,8 +755,9 @@ static int watch_start(struct watcher *w, struct ctk_err *e)
 	w->pfd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (w->ifd < 0 || w->pfd < 0)
 		return ctk_err_set(e, errno, "cannot start inotify");
-	for (size_t k = 0; k < w->nt && !rc; k++) {
-		rc = take_target(w, k, CTK_REL_WAITING, false);
+	for (size_t k = 0; k < w->nt; k++) {
+		int rc = take_target(w, k, CTK_REL_WAITING, false);
+
 		if (rc)
 			return cannot_watch(&w->t[k], rc, e);
 	}

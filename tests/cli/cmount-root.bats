@@ -453,3 +453,26 @@ cwd_is() { [ "$(readlink "/proc/$1/cwd")" = "$2" ]; }
 	assert_failure 2
 	[[ "$stderr" == "cmount: --output: unknown column '../etc.passwd'"* ]]
 }
+
+@test "the suites sweep what a killed suite left: scratch containers of a dead suite go, a live one's stay" {
+	ctk_need_v2
+	local root dead live
+	root=${CTK_V2_BASE:-$(ctk_v2_root)}
+	# a pid that is surely gone: a child that exited and was reaped
+	sh -c 'exit 0' &
+	dead=$!
+	wait "$dead"
+	ctk_spawn_sleeper
+	live=$SLEEPER
+	mkdir -p "$root/ctk-test.$dead.7/c" "$root/ctk-randtree.$dead/out" \
+		"$root/ctk-test.$live.7/c"
+	# teardown's, whatever this test finds
+	printf '%s\n' "$root/ctk-test.$dead.7" "$root/ctk-randtree.$dead" \
+		"$root/ctk-test.$live.7" >> "$BATS_FILE_TMPDIR/v2-scratch"
+	ctk_v2_sweep_stale
+	local gone1=0 gone2=0 kept=0
+	[ -d "$root/ctk-test.$dead.7" ] || gone1=1
+	[ -d "$root/ctk-randtree.$dead" ] || gone2=1
+	[ ! -d "$root/ctk-test.$live.7/c" ] || kept=1
+	[ "$gone1$gone2$kept" = 111 ]
+}

@@ -116,6 +116,30 @@ ctk_root_setup_file() {
 		return 0
 	fi
 	ctk_v1_mount
+	# what a suite that was killed left (its teardown never ran): the
+	# named hierarchy's containers, and scratch containers whose suite
+	# is gone
+	ctk_cleanup_tree "$V1"
+	ctk_v2_sweep_stale
+}
+
+# ctk_v2_sweep_stale: remove the scratch containers (ctk-test.PID.N, and
+# the round trip's ctk-randtree.PID) of suites whose PID is no longer
+# alive: a bats killed mid-test runs no teardown. A live PID's are left
+# (a suite beside this one, or a reused number: left, never taken).
+ctk_v2_sweep_stale() {
+	local root d pid
+	root=${CTK_V2_BASE:-$(ctk_v2_root)}
+	[ -n "$root" ] || return 0
+	for d in "$root"/ctk-test.*.* "$root"/ctk-randtree.*; do
+		[ -d "$d" ] || continue
+		pid=${d##*/ctk-test.}
+		pid=${pid##*/ctk-randtree.}
+		pid=${pid%%.*}
+		case $pid in '' | *[!0-9]*) continue ;; esac
+		[ "$pid" != "$$" ] && ! kill -0 "$pid" 2>/dev/null || continue
+		ctk_cleanup_tree "$d" --self
+	done
 }
 
 ctk_root_setup() {
