@@ -769,7 +769,7 @@ static int cmp_str(const void *a, const void *b)
 int ctk_conf_dir_list(const char *path, char ***out, size_t *nout,
 		      struct ctk_err *e)
 {
-	char **names = NULL;
+	char **names = NULL, obj[PATH_MAX + NAME_MAX + 2];
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	int rc = 0;
@@ -794,13 +794,14 @@ int ctk_conf_dir_list(const char *path, char ***out, size_t *nout,
 		 */
 		if (fstatat(dirfd(d), de->d_name, &lst, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    fstatat(dirfd(d), de->d_name, &tst, 0) < 0) {
-			rc = ctk_err_set(e, errno, "%s/%s", path, de->d_name);
+			rc = ctk_err_in(e, errno, path, de->d_name, NULL);
 			break;
 		}
 		if (!ctk_path_owner_trusted(lst.st_uid) ||
 		    !ctk_path_owner_trusted(tst.st_uid)) {
-			rc = ctk_err_setx(e, EPERM, "%s/%s: %s another user "
-					  "owns: refused", path, de->d_name,
+			snprintf(obj, sizeof(obj), "%s/%s", path, de->d_name);
+			rc = ctk_err_atx(e, EPERM, obj, "%s another user "
+					 "owns: refused",
 					  S_ISLNK(lst.st_mode) &&
 					  ctk_path_owner_trusted(lst.st_uid) ?
 					  "leads to a file" : "a file");

@@ -1,31 +1,69 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "ctk/c.h"
 #include "ctk/container.h"
 
+/* Whether a cut before @s[@i] splits a character: a UTF-8 sequence, or
+ * the "\xNN" that ctk_safe_name writes for a byte (where every backslash
+ * starts one). */
+static bool inside_char(const char *s, size_t i)
+{
+	if (((unsigned char)s[i] & 0xc0) == 0x80)
+		return true;
+	for (size_t k = 1; k <= 3 && k <= i; k++)
+		if (s[i - k] == '\\')
+			return true;
+	return false;
+}
+
 /* @in into @buf (@size > 8), its middle cut out ("...") when too long:
- * a path's start and its end say the most. */
+ * a path's start and its end say the most. The cut falls between
+ * characters, never inside one. */
 static void middle_cut(const char *in, char *buf, size_t size)
 {
-	size_t len = strlen(in), head, tail;
+	size_t len = strlen(in), head, from;
 
 	if (len < size) {
 		memcpy(buf, in, len + 1);
 		return;
 	}
 	head = (size - 4) / 3;
-	tail = size - 4 - head;
+	from = len - (size - 4 - head);
+	while (head > 0 && inside_char(in, head))
+		head--;
+	while (from < len && inside_char(in, from))
+		from++;
 	memcpy(buf, in, head);
 	memcpy(buf + head, "...", 3);
-	memcpy(buf + head + 3, in + len - tail, tail + 1);
+	memcpy(buf + head + 3, in + from, len - from + 1);
 }
 
-static int vset(struct ctk_err *e, int code, enum ctk_err_kind kind,
-		const char *object, const char *fmt, va_list ap)
+/* The detail, whole when it fits; when a name in it is too long (a token of
+ * a file, a value), its middle gives way, not its end, which says why. */
+static void set_detail(struct ctk_err *e, const char *fmt, va_list ap)
+{
+	char *all = NULL;
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vasprintf(&all, fmt, ap);
+	if (n < 0)	/* out of memory: what fits */
+		vsnprintf(e->msg, sizeof(e->msg), fmt, again);
+	va_end(again);
+	if (n < 0)
+		return;
+	middle_cut(all, e->msg, sizeof(e->msg));
+	free(all);
+}
+
+int ctk_err_vset(struct ctk_err *e, int code, enum ctk_err_kind kind,
+		 const char *object, const char *fmt, va_list ap)
 {
 	if (code < 0)
 		code = -code;
@@ -37,7 +75,7 @@ static int vset(struct ctk_err *e, int code, enum ctk_err_kind kind,
 			middle_cut(object, e->object, sizeof(e->object));
 		e->msg[0] = '\0';
 		if (fmt)
-			vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+			set_detail(e, fmt, ap);
 	}
 	return -code;
 }
@@ -48,7 +86,7 @@ int ctk_err_set(struct ctk_err *e, int code, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vset(e, code, CTK_ERR_SYS, NULL, fmt, ap);
+	rc = ctk_err_vset(e, code, CTK_ERR_SYS, NULL, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -59,7 +97,7 @@ int ctk_err_setx(struct ctk_err *e, int code, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vset(e, code, CTK_ERR_WHOLE, NULL, fmt, ap);
+	rc = ctk_err_vset(e, code, CTK_ERR_WHOLE, NULL, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -71,7 +109,7 @@ int ctk_err_at(struct ctk_err *e, int code, const char *object,
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vset(e, code, CTK_ERR_SYS, object, fmt, ap);
+	rc = ctk_err_vset(e, code, CTK_ERR_SYS, object, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -83,9 +121,19 @@ int ctk_err_atx(struct ctk_err *e, int code, const char *object,
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vset(e, code, CTK_ERR_WHOLE, object, fmt, ap);
+	rc = ctk_err_vset(e, code, CTK_ERR_WHOLE, object, fmt, ap);
 	va_end(ap);
 	return rc;
+}
+
+int ctk_err_in(struct ctk_err *e, int code, const char *dir, const char *name,
+	       const char *detail)
+{
+	char obj[PATH_MAX + NAME_MAX + 2];
+
+	snprintf(obj, sizeof(obj), "%s/%s", strcmp(dir, "/") ? dir : "", name);
+	return detail ? ctk_err_at(e, code, obj, "%s", detail) :
+			ctk_err_at(e, code, obj, NULL);
 }
 
 int ctk_err_prefix(struct ctk_err *e, const char *fmt, ...)
@@ -124,7 +172,9 @@ int ctk_err_prefix(struct ctk_err *e, const char *fmt, ...)
 
 const char *ctk_err_text(const struct ctk_err *e, char *buf, size_t size)
 {
-	char reason[sizeof(e->msg) + 128], obj[2 * CTK_ERR_OBJECT];
+	/* the object whole once made printable (a byte is 4: "\\xNN"):
+	 * when it must give way, its middle does, not its end */
+	char reason[sizeof(e->msg) + 128], obj[4 * CTK_ERR_OBJECT + 4];
 	const char *sys = e->kind == CTK_ERR_SYS && e->code ?
 			  strerror(e->code) : NULL;
 	size_t rlen, room;

@@ -448,13 +448,11 @@ static int link_swap(int dfd, const char *dir, const char *link,
 	snprintf(tmp, sizeof(tmp), ".%s.%d", link, (int)getpid());
 	unlinkat(dfd, tmp, 0);
 	if (symlinkat(target, dfd, tmp) < 0)
-		return ctk_err_set(e, errno, "%s/%s: cannot create the link",
-				   dir, tmp);
+		return ctk_err_in(e, errno, dir, tmp, "cannot create the link");
 	if (renameat(dfd, tmp, dfd, link) < 0) {
 		rc = errno;
 		unlinkat(dfd, tmp, 0);
-		return ctk_err_set(e, rc, "%s/%s: cannot create the link", dir,
-				   link);
+		return ctk_err_in(e, rc, dir, link, "cannot create the link");
 	}
 	return 0;
 }
@@ -497,7 +495,7 @@ int ctk_release_agent_link(const char *dir, const char *name,
 		rc = link_swap(dfd, dir, logl, log, e);
 	else
 		rc = unlinkat(dfd, logl, 0) < 0 && errno != ENOENT ?
-		     ctk_err_set(e, errno, "%s/%s: cannot remove", dir, logl) :
+		     ctk_err_in(e, errno, dir, logl, "cannot remove") :
 		     0;
 	if (!rc)
 		rc = link_swap(dfd, dir, link, target, e);

@@ -69,10 +69,8 @@ static void say_kept(struct rm_state *s, const char *cpath, int code,
 	struct ctk_release_result r = { .outcome = CTK_REL_ERROR };
 	va_list ap;
 
-	r.err.code = code;
-	r.err.kind = CTK_ERR_WHOLE;
 	va_start(ap, fmt);
-	vsnprintf(r.err.msg, sizeof(r.err.msg), fmt, ap);
+	ctk_err_vset(&r.err, code, CTK_ERR_WHOLE, NULL, fmt, ap);
 	va_end(ap);
 	if (s->report)
 		s->report(s->arg, cpath, &r);

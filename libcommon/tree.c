@@ -328,7 +328,7 @@ static int walk_next(struct walk *wk, int *fd)
 		return 0;
 	}
 	if (cfd < 0)
-		return ctk_err_set(wk->e, -cfd, "%s/%s: cannot open", pp, name);
+		return ctk_err_in(wk->e, -cfd, pp, name, "cannot open");
 	if (asprintf(&cp, "%s/%s", strcmp(pp, "/") ? pp : "", name) < 0) {
 		close(cfd);
 		return ctk_err_setx(wk->e, ENOMEM, "out of memory");
@@ -428,8 +428,8 @@ static void *walk_half(void *arg)
 			continue;
 		}
 		if (fd < 0) {
-			h->rc = ctk_err_set(&h->e, -fd, "%s/%s: cannot open",
-					    h->cpath, h->names[i]);
+			h->rc = ctk_err_in(&h->e, -fd, h->cpath, h->names[i],
+					"cannot open");
 			break;
 		}
 		if (asprintf(&cp, "%s/%s", strcmp(h->cpath, "/") ? h->cpath : "",

@@ -69,7 +69,7 @@ static int hold_targets(struct cattach_control *ctl, bool *held)
 		}
 		ctk_target_format(&ctl->targets[i], where, sizeof(where));
 		ctk_msg(&ctl->cli, "%s: %s", where,
-			ctk_err_reason(&e, why, sizeof(why)));
+			ctk_err_text(&e, why, sizeof(why)));
 		while (i-- > 0)
 			if (held[i])
 				ctk_sticky_unhold(ctl->fds[i]);
@@ -152,7 +152,7 @@ static int run_command(struct cattach_control *ctl)
 			char why[512];
 
 			ctk_msg(&ctl->cli, "%s: cannot move itself: %s", where,
-				ctk_err_reason(&e, why, sizeof(why)));
+				ctk_err_text(&e, why, sizeof(why)));
 			hold_undo(ctl, held);
 			return CTK_EXIT_FAILURE;
 		}
@@ -444,7 +444,7 @@ static int move_pids(struct cattach_control *ctl)
 
 				ctk_msg(&ctl->cli, "%d: cannot move to %s: %s",
 					(int)ctl->pids[p], where,
-					ctk_err_reason(&e, why,
+					ctk_err_text(&e, why,
 						   sizeof(why)));
 				ok = false;
 			}
@@ -548,7 +548,7 @@ static int move_all(struct cattach_control *ctl)
 
 			ctk_msg(&ctl->cli, "%d: cannot move to %s: %s",
 				(int)left[i], where,
-				ctk_err_reason(&e, why, sizeof(why)));
+				ctk_err_text(&e, why, sizeof(why)));
 			stayed++;
 		}
 		free(left);

@@ -90,7 +90,7 @@ static void report(void *arg, const struct ctk_proc_id *id,
 	}
 	c->failed++;
 	say(c, LOG_WARNING, true, "%d (%s): %s: %s (%s)", (int)id->pid,
-	    safe, swhere, ctk_err_reason(e, why, sizeof(why)), line);
+	    safe, swhere, ctk_err_text(e, why, sizeof(why)), line);
 }
 
 static int load_rules(struct classifier *c, struct ctk_rules *r)
@@ -100,7 +100,7 @@ static int load_rules(struct classifier *c, struct ctk_rules *r)
 
 	ctk_safe_name(c->path, safe, sizeof(safe));
 	if (ctk_rules_load(c->path, r, &e)) {
-		ctk_err_reason(&e, why, sizeof(why));
+		ctk_err_text(&e, why, sizeof(why));
 		if (c->daemon && c->rules.v)
 			say(c, LOG_ERR, true, "%s: %s: keeping the rules "
 			    "loaded before", safe, why);
@@ -315,7 +315,7 @@ static void reload(struct classifier *c)
 	c->rules = r;
 	if (ctk_hierarchy_load(&h, NULL, NULL, &e)) {
 		say(c, LOG_ERR, true, "%s: keeping the hierarchies known "
-		    "before", ctk_err_reason(&e, why, sizeof(why)));
+		    "before", ctk_err_text(&e, why, sizeof(why)));
 	} else {
 		ctk_hierarchy_free(&c->hier);
 		c->hier = h;
@@ -383,7 +383,7 @@ int cattach_classify_watch(const struct ctk_cli *cli, const char *rules,
 		c.log.file = ctk_log_file_open(log_path, &e);
 		if (c.log.file < 0) {
 			ctk_msg(cli, "--log %s: %s", log_path,
-				ctk_err_reason(&e, why, sizeof(why)));
+				ctk_err_text(&e, why, sizeof(why)));
 			return CTK_EXIT_FAILURE;
 		}
 	}

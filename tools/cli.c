@@ -181,11 +181,6 @@ const char *ctk_reason(const char *msg, int err, char *buf, size_t size)
 	return buf;
 }
 
-const char *ctk_err_reason(const struct ctk_err *e, char *buf, size_t size)
-{
-	return ctk_err_text(e, buf, size);
-}
-
 /* The one printer: "tool: object: reason" (object made printable). */
 static void say(const struct ctk_cli *cli, const char *object,
 		const char *reason)
@@ -498,7 +493,7 @@ int ctk_cli_systemd_check(const struct ctk_cli *cli, const struct ctk_target *t,
 			 where);
 		return 0;
 	}
-	ctk_msg(cli, "%s: %s", where, ctk_err_reason(&e, why, sizeof(why)));
+	ctk_msg(cli, "%s: %s", where, ctk_err_text(&e, why, sizeof(why)));
 	return CTK_EXIT_FAILURE;
 }
 

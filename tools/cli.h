@@ -69,9 +69,7 @@ void ctk_warn(const struct ctk_cli *cli, const char *fmt, ...)
 	CTK_ATTR_PRINTF(2, 3);
 /* @msg, then ": " and strerror(@err) (unless @err is 0), into @buf. */
 const char *ctk_reason(const char *msg, int err, char *buf, size_t size);
-/* The reason @e gives, composed by ctk_err_text(). */
-const char *ctk_err_reason(const struct ctk_err *e, char *buf, size_t size);
-/* "tool: [object: ]reason" for a libcommon failure (ctk_err_reason()). */
+/* "tool: [object: ]reason" for a libcommon failure (ctk_err_text()). */
 void ctk_msg_err(const struct ctk_cli *cli, const char *object,
 		 const struct ctk_err *e);
 /*

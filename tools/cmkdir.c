@@ -123,7 +123,7 @@ static int validate(struct cmkdir_control *ctl)
 
 		if (ctk_value_parse(ctl->sets[i], &ctl->values, &e))
 			return ctk_usage_error(&ctl->cli, "--set: %s",
-					       ctk_err_reason(&e, why,
+					       ctk_err_text(&e, why,
 							      sizeof(why)));
 	}
 	return 0;
@@ -451,7 +451,7 @@ static int read_options(struct cmkdir_control *ctl, poptContext pc)
 			if (bad)
 				return ctk_usage_error(&ctl->cli,
 						       "--property: %s",
-						       ctk_err_reason(&e, why,
+						       ctk_err_text(&e, why,
 								      sizeof(why)));
 			ctl->nprops++;
 			break;
@@ -525,7 +525,7 @@ static int config_scopes(struct cmkdir_control *ctl, struct ctk_cgconfig *c,
 				ctk_safe_name(c->scopes[i].file, file,
 					      sizeof(file)),
 				c->scopes[i].line,
-				ctk_err_reason(&e, why, sizeof(why)));
+				ctk_err_text(&e, why, sizeof(why)));
 			ret = CTK_EXIT_FAILURE;
 			continue;	/* i past it, as after a failure below */
 		}
@@ -535,7 +535,7 @@ static int config_scopes(struct cmkdir_control *ctl, struct ctk_cgconfig *c,
 
 			ctk_msg(&ctl->cli, "%s: line %d: systemd: %s: %s",
 				c->scopes[i].file, c->scopes[i].line, where,
-				ctk_err_reason(&e, why, sizeof(why)));
+				ctk_err_text(&e, why, sizeof(why)));
 			ret = e.code == ENOTSUP ? CTK_EXIT_UNSUPPORTED :
 			      CTK_EXIT_FAILURE;
 		} else if (ctl->verbose) {

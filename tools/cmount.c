@@ -1558,7 +1558,7 @@ static int tree_columns(struct cmount_control *ctl)
 					      CTK_ARRAY_SIZE(tree_cols), ctl->ids,
 					      15, &ctl->nids, &e))
 				return ctk_usage_error(&ctl->cli, "--output: %s",
-						       ctk_err_reason(&e, why,
+						       ctk_err_text(&e, why,
 								      sizeof(why)));
 		}
 		p += len;
@@ -1593,7 +1593,7 @@ static int pick_columns(struct cmount_control *ctl)
 		char why[512];
 
 		return ctk_usage_error(&ctl->cli, "--output: %s",
-				       ctk_err_reason(&e, why, sizeof(why)));
+				       ctk_err_text(&e, why, sizeof(why)));
 	}
 	return 0;
 }

@@ -67,10 +67,10 @@ static void log_result(struct ctk_logger *l, const char *label, const char *cpat
 	ctk_safe_name(cpath, safe, sizeof(safe));
 	if (r->outcome == CTK_REL_REFUSED || r->outcome == CTK_REL_ROOT)
 		ctk_log_line(l, prio_of(r), "%s:%s: refused: %s", label, safe,
-			 ctk_err_reason(&r->err, why, sizeof(why)));
+			 ctk_err_text(&r->err, why, sizeof(why)));
 	else if (r->outcome == CTK_REL_ERROR)
 		ctk_log_line(l, prio_of(r), "%s:%s: error: %s", label, safe,
-			 ctk_err_reason(&r->err, why, sizeof(why)));
+			 ctk_err_text(&r->err, why, sizeof(why)));
 	else if (r->outcome == CTK_REL_POPULATED)
 		ctk_log_line(l, prio_of(r), "%s:%s: kept: has %ld task%s", label,
 			 safe, r->tasks, r->tasks == 1 ? "" : "s");
@@ -231,7 +231,7 @@ static int agent(const char *argv0, const char *agent_path,
 		char why[1024];
 
 		ctk_log_line(&l, LOG_ERR, "%s: %s", safe,
-			     ctk_err_reason(&e, why, sizeof(why)));
+			     ctk_err_text(&e, why, sizeof(why)));
 		return CTK_EXIT_FAILURE;
 	}
 	if (find_caller(&l, &h, agent_path, safe, &fd, &hit))
@@ -440,7 +440,7 @@ static void rm_report(void *arg, const char *cpath,
 	}
 	ctl->kept++;
 	ctk_msg(&ctl->cli, "%s: %s", where,
-		ctk_err_reason(&r->err, why, sizeof(why)));
+		ctk_err_text(&r->err, why, sizeof(why)));
 }
 
 /* --remove -r --dry-run: what would go, deepest first. */
@@ -707,7 +707,7 @@ static int run(struct crelease_control *ctl, const char **specs,
 		ctl->log.file = ctk_log_file_open(ctl->log_path, &e);
 		if (ctl->log.file < 0) {
 			ctk_msg(&ctl->cli, "--log %s: %s", ctl->log_path,
-				ctk_err_reason(&e, why, sizeof(why)));
+				ctk_err_text(&e, why, sizeof(why)));
 			return CTK_EXIT_FAILURE;
 		}
 	}

@@ -82,7 +82,7 @@ static void log_ready(struct ctk_logger *l)
 
 		ctk_log_line(l, LOG_WARNING, "--log %s: refused: %s",
 			 ctk_safe_name(l->path, safe, sizeof(safe)),
-			 ctk_err_reason(&why, reason, sizeof(reason)));
+			 ctk_err_text(&why, reason, sizeof(reason)));
 	}
 }
 

@@ -41,7 +41,9 @@
  * - One place composes the message ("object: msg: errno text") and one
  *   the exit status (the tools' ctk_msg_err and ctk_exit_for_errno). The
  *   object gives way (shortened in its middle) so that no length of a
- *   path pushes the reason out; the reason is never cut.
+ *   path pushes the reason out. A detail longer than its 511 bytes (a
+ *   long token of a file in it) is shortened in its middle too, so that
+ *   its end, which says why, stays. A cut falls between characters.
  */
 enum ctk_err_kind {
 	CTK_ERR_SYS,		/* a call failed: its errno's text follows msg */
@@ -54,10 +56,14 @@ struct ctk_err {
 	int code;			/* positive errno */
 	enum ctk_err_kind kind;
 	char object[CTK_ERR_OBJECT];	/* "" or what failed, middle cut */
-	char msg[512];			/* the detail */
+	char msg[512];			/* the detail, middle cut */
 };
 
-/* Fill @e (may be NULL) and return -code, so "return ctk_err_set(...)". */
+/* Fill @e (may be NULL) and return -code, so "return ctk_err_set(...)":
+ * the one filler, which the four below call. */
+int ctk_err_vset(struct ctk_err *e, int code, enum ctk_err_kind kind,
+		 const char *object, const char *fmt, va_list ap);
+/* ctk_err_vset of kind CTK_ERR_SYS, no object. */
 int ctk_err_set(struct ctk_err *e, int code, const char *fmt, ...)
 	CTK_ATTR_PRINTF(3, 4);
 /* The same, with a message that is the whole reason. */
@@ -69,6 +75,9 @@ int ctk_err_at(struct ctk_err *e, int code, const char *object,
 	       const char *fmt, ...) CTK_ATTR_PRINTF(4, 5);
 int ctk_err_atx(struct ctk_err *e, int code, const char *object,
 		const char *fmt, ...) CTK_ATTR_PRINTF(4, 5);
+/* ctk_err_at about the entry @name of the directory @dir ("DIR/NAME"). */
+int ctk_err_in(struct ctk_err *e, int code, const char *dir, const char *name,
+	       const char *detail);
 /* Put context before what @e holds: before its object ("CONTEXT: object"),
  * or with none before its detail ("CONTEXT: detail"); -code. */
 int ctk_err_prefix(struct ctk_err *e, const char *fmt, ...)

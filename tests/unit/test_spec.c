@@ -39,6 +39,88 @@ static void parse_fail(const char *in, const char *label, const char *msgpart)
 		ctk_spec_free(&s);
 }
 
+/* Whether @s, from @from for @n bytes, is @unit repeated (no piece of
+ * one). */
+static bool repeats(const char *s, size_t n, const char *unit)
+{
+	size_t u = strlen(unit);
+
+	if (n % u)
+		return false;
+	for (size_t i = 0; i < n; i += u)
+		if (memcmp(s + i, unit, u))
+			return false;
+	return true;
+}
+
+/* Whether @s is "UNIT...UNIT...": both sides of the cut whole units. */
+static bool cut_whole(const char *s, const char *unit)
+{
+	const char *dots = strstr(s, "...");
+
+	return dots && dots > s && repeats(s, (size_t)(dots - s), unit) &&
+	       repeats(dots + 3, strlen(dots + 3), unit);
+}
+
+/* What is too long gives way in its middle, between characters: a long
+ * detail keeps its end (the reason), a cut never splits a UTF-8 sequence
+ * or a \xNN. */
+static void long_parts(void)
+{
+	struct ctk_err e = { 0 };
+	char tok[2000], obj[803], text[200];
+
+	memset(tok, 'x', sizeof(tok) - 1);
+	tok[sizeof(tok) - 1] = '\0';
+	ctk_err_setx(&e, EINVAL, "line 3: %s: a mode is octal", tok);
+	ok(strlen(e.msg) == sizeof(e.msg) - 1 && !strncmp(e.msg, "line 3: xx", 10) &&
+	   strstr(e.msg, "x...x") &&
+	   !strcmp(e.msg + strlen(e.msg) - 17, ": a mode is octal"),
+	   "a detail longer than its record keeps its start and its end, "
+	   "the reason ('%.12s...%s')", e.msg, e.msg + strlen(e.msg) - 17);
+	/* "é" x 400, then "a" + that + "b": the plain cut points fall
+	 * between the two bytes of an é in the second */
+	for (int odd = 0; odd < 2; odd++) {
+		char *p = obj;
+		size_t len;
+
+		if (odd)
+			*p++ = 'a';
+		for (size_t i = 0; i < 400; i++, p += 2)
+			memcpy(p, "\xc3\xa9", 2);	/* é */
+		if (odd)
+			*p++ = 'b';
+		*p = '\0';
+		ctk_err_atx(&e, EINVAL, obj, "bad");
+		len = strlen(e.object);
+		if (odd && len > 2 && e.object[0] == 'a' &&
+		    e.object[len - 1] == 'b') {
+			memmove(e.object, e.object + 1, len - 2);
+			e.object[len - 2] = '\0';
+		}
+		ok(cut_whole(e.object, "\xc3\xa9"), "an object of 2-byte "
+		   "characters is cut between characters (%s)",
+		   odd ? "odd offsets" : "even offsets");
+	}
+	for (size_t i = 0; i < 200; i++)
+		obj[i] = '\x01';
+	obj[200] = '\0';
+	for (size_t size = 120; size < 124; size++) {
+		char *colon;
+
+		ctk_err_atx(&e, EINVAL, obj, "bad");
+		ctk_err_text(&e, text, size);
+		colon = strstr(text, ": bad");
+		ok(colon && !colon[5], "a cut object keeps the reason whole "
+		   "(%zu bytes)", size);
+		if (colon)
+			*colon = '\0';
+		ok(cut_whole(text, "\\x01"), "the printed object is cut "
+		   "between its \\xNN, never inside one (%zu bytes: '%s')",
+		   size, text);
+	}
+}
+
 /* The error record: data (code, kind, object, detail), composed in one
  * place; setx marks the whole reason, prefix keeps the reason, a long
  * object gives way to it. */
@@ -104,6 +186,13 @@ static void error_record(void)
 	       "the object is printed safe");
 	is_int(ctk_err_set(NULL, ENOMEM, "out of memory"), -ENOMEM,
 	       "a NULL record is allowed");
+	ctk_err_in(&e, ENOENT, "/", "x", "cannot open");
+	is_str(ctk_err_text(&e, text, sizeof(text)), "/x: cannot open: No such "
+	       "file or directory", "ctk_err_in: an entry of / is /NAME");
+	ctk_err_in(&e, EACCES, "/a/b", "c\n", NULL);
+	is_str(ctk_err_text(&e, text, sizeof(text)), "/a/b/c\\x0a: Permission "
+	       "denied", "ctk_err_in: DIR/NAME, printed safe");
+	long_parts();
 	/* the operations' words: a fixed table says whether the errno's
 	 * text follows them */
 	is_str(ctk_strerror(CTK_OP_OPEN, ENOENT, text, sizeof(text)),

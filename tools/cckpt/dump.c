@@ -84,7 +84,7 @@ static void dump_msg(const struct cckpt_control *ctl,
 	char why[512];
 
 	ctk_msg(&ctl->cli, "%s: %s", j->where,
-		about_root(ctk_err_reason(e, why, sizeof(why)), j->root));
+		about_root(ctk_err_text(e, why, sizeof(why)), j->root));
 }
 
 /* -p PID or the SPEC, and the words messages name it by. 0 or an exit. */

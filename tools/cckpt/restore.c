@@ -166,7 +166,7 @@ static int restorable(struct cckpt_control *ctl, const struct ckpt_image *img)
 		char why[1024];
 
 		ctk_msg(&ctl->cli, "%s: cannot be restored: %s", ctl->operands[0],
-			ctk_err_reason(&e, why, sizeof(why)));
+			ctk_err_text(&e, why, sizeof(why)));
 		return CTK_EXIT_FAILURE;
 	}
 	return ctl->command ?
