@@ -80,28 +80,6 @@ int ctk_err_vset(struct ctk_err *e, int code, enum ctk_err_kind kind,
 	return -code;
 }
 
-int ctk_err_set(struct ctk_err *e, int code, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = ctk_err_vset(e, code, CTK_ERR_SYS, NULL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int ctk_err_setx(struct ctk_err *e, int code, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = ctk_err_vset(e, code, CTK_ERR_WHOLE, NULL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 int ctk_err_at(struct ctk_err *e, int code, const char *object,
 	       const char *fmt, ...)
 {

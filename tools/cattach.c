@@ -313,6 +313,24 @@ static int end_transient(struct cattach_control *ctl, int status)
 	return ret;
 }
 
+/* The containers made, opened for the child (a scope is made around it
+ * later); -1 said. */
+static int open_transient(struct cattach_control *ctl)
+{
+	for (size_t i = 0; i < ctl->ntargets; i++) {
+		ctl->fds[i] = -1;
+		if (ctl->scope[i])
+			continue;
+		ctl->fds[i] = ctk_container_open(&ctl->targets[i]);
+		if (ctl->fds[i] < 0) {
+			ctk_msg_errno(&ctl->cli, ctl->groups[i], NULL,
+				      CTK_OP_OPEN, ctl->fds[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int run_transient(struct cattach_control *ctl)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN },
@@ -326,19 +344,8 @@ static int run_transient(struct cattach_control *ctl)
 	ret = make_transient(ctl, &e);
 	if (ret)
 		return ret;
-	ret = CTK_EXIT_FAILURE;
-	for (size_t i = 0; i < ctl->ntargets; i++) {
-		if (ctl->scope[i]) {	/* made around the child, below */
-			ctl->fds[i] = -1;
-			continue;
-		}
-		ctl->fds[i] = ctk_container_open(&ctl->targets[i]);
-		if (ctl->fds[i] < 0) {
-			ctk_msg_errno(&ctl->cli, ctl->groups[i], NULL,
-				      CTK_OP_OPEN, ctl->fds[i]);
-			return end_transient(ctl, W_EXITCODE(1, 0));
-		}
-	}
+	if (open_transient(ctl) < 0)
+		return end_transient(ctl, W_EXITCODE(1, 0));
 	/* no signal between the fork and the handlers: the containers
 	 * must not be left behind */
 	sigemptyset(&block);

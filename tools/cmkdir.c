@@ -672,6 +672,27 @@ static int run(struct cmkdir_control *ctl, const char **specs, size_t nspecs)
 	return create_all(ctl, specs, nspecs);
 }
 
+static void control_free(struct cmkdir_control *ctl)
+{
+	ctk_hierarchy_free(&ctl->hier);
+	free(ctl->mode);
+	free(ctl->file_mode);
+	free(ctl->owner);
+	free(ctl->task_owner);
+	free(ctl->notify);
+	free(ctl->enable);
+	free(ctl->config);
+	free(ctl->copy_from);
+	ctk_values_free(&ctl->values);
+	for (size_t i = 0; i < ctl->nsets; i++)
+		free(ctl->sets[i]);
+	free(ctl->sets);
+	free(ctl->props);
+	for (size_t i = 0; i < ctl->nextra; i++)
+		free(ctl->extra[i]);
+	free(ctl->extra);
+}
+
 int main(int argc, const char **argv)
 {
 	struct cmkdir_control ctl = { .cli = { .tool = "cmkdir" } };
@@ -736,9 +757,7 @@ int main(int argc, const char **argv)
 	ctl.sets = calloc((size_t)argc + 1, sizeof(*ctl.sets));
 	ctl.props = calloc((size_t)argc + 1, sizeof(*ctl.props));
 	if (!ctl.extra || !ctl.sets || !ctl.props) {
-		free(ctl.extra);
-		free(ctl.sets);
-		free(ctl.props);
+		control_free(&ctl);
 		ctk_msg(&ctl.cli, "out of memory");
 		return CTK_EXIT_FAILURE;
 	}
@@ -756,24 +775,8 @@ int main(int argc, const char **argv)
 	}
 	ret = run(&ctl, specs, nspecs);
 out:
-	ctk_hierarchy_free(&ctl.hier);
-	free(ctl.mode);
-	free(ctl.file_mode);
-	free(ctl.owner);
-	free(ctl.task_owner);
-	free(ctl.notify);
-	free(ctl.enable);
-	free(ctl.config);
-	free(ctl.copy_from);
-	ctk_values_free(&ctl.values);
-	for (size_t i = 0; i < ctl.nsets; i++)
-		free(ctl.sets[i]);
-	free(ctl.sets);
-	free(ctl.props);
+	control_free(&ctl);
 	free(specs);
-	for (size_t i = 0; i < ctl.nextra; i++)
-		free(ctl.extra[i]);
-	free(ctl.extra);
 	poptFreeContext(pc);
 	return ret;
 }

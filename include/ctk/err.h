@@ -60,21 +60,19 @@ struct ctk_err {
 };
 
 /* Fill @e (may be NULL) and return -code, so "return ctk_err_set(...)":
- * the one filler, which the four below call. */
+ * the one filler, which the others call. */
 int ctk_err_vset(struct ctk_err *e, int code, enum ctk_err_kind kind,
 		 const char *object, const char *fmt, va_list ap);
-/* ctk_err_vset of kind CTK_ERR_SYS, no object. */
-int ctk_err_set(struct ctk_err *e, int code, const char *fmt, ...)
-	CTK_ATTR_PRINTF(3, 4);
-/* The same, with a message that is the whole reason. */
-int ctk_err_setx(struct ctk_err *e, int code, const char *fmt, ...)
-	CTK_ATTR_PRINTF(3, 4);
-/* ctk_err_set and ctk_err_setx about @object (a path, a name); @fmt may
- * be NULL: the errno's text alone is the reason (ctk_err_at). */
+/* About @object (a path, a name; NULL: none): kind CTK_ERR_SYS; @fmt may
+ * be NULL, the errno's text alone is then the reason. */
 int ctk_err_at(struct ctk_err *e, int code, const char *object,
 	       const char *fmt, ...) CTK_ATTR_PRINTF(4, 5);
+/* The same, kind CTK_ERR_WHOLE: the message is the whole reason. */
 int ctk_err_atx(struct ctk_err *e, int code, const char *object,
 		const char *fmt, ...) CTK_ATTR_PRINTF(4, 5);
+/* Without an object. */
+#define ctk_err_set(e, code, ...)	ctk_err_at(e, code, NULL, __VA_ARGS__)
+#define ctk_err_setx(e, code, ...)	ctk_err_atx(e, code, NULL, __VA_ARGS__)
 /* ctk_err_at about the entry @name of the directory @dir ("DIR/NAME"). */
 int ctk_err_in(struct ctk_err *e, int code, const char *dir, const char *name,
 	       const char *detail);

@@ -118,6 +118,19 @@ static int run_command(struct cckpt_control *ctl)
 			       ctk_safe_name(ctl->cmd, safe, sizeof(safe)));
 }
 
+/* --timeout SEC into timeout_ms: 0, or the usage error's exit status */
+static int read_timeout(struct cckpt_control *ctl)
+{
+	char *end;
+	double s = strtod(ctl->timeout_arg, &end);
+
+	if (*end || end == ctl->timeout_arg || !(s > 0) || s > 86400)
+		return ctk_usage_error(&ctl->cli, "%s: --timeout takes seconds "
+				       "(0 to 86400)", ctl->timeout_arg);
+	ctl->timeout_ms = (int)(s * 1000);
+	return 0;
+}
+
 int main(int argc, const char **argv)
 {
 	struct cckpt_control ctl = { .cli = { .tool = "cckpt" },
@@ -197,19 +210,9 @@ int main(int argc, const char **argv)
 	ctl.operands = rest + 1;
 	while (ctl.operands[ctl.noperands])
 		ctl.noperands++;
-	if (ctl.timeout_arg) {
-		char *end;
-		double s = strtod(ctl.timeout_arg, &end);
-
-		if (*end || end == ctl.timeout_arg || !(s > 0) || s > 86400) {
-			ret = ctk_usage_error(&ctl.cli, "%s: --timeout takes "
-					      "seconds (0 to 86400)",
-					      ctl.timeout_arg);
-			goto out;
-		}
-		ctl.timeout_ms = (int)(s * 1000);
-	}
-	ret = run_command(&ctl);
+	ret = ctl.timeout_arg ? read_timeout(&ctl) : 0;
+	if (!ret)
+		ret = run_command(&ctl);
 out:
 	ctk_hierarchy_free(&ctl.hier);
 	free(ctl.output);
