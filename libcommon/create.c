@@ -518,9 +518,10 @@ static int apply_settings(int fd, const struct ctk_target *t,
 			return rc;
 	}
 	if (o->notify >= 0) {
-		if (type == CTK_HIER_V1)
-			rc = ctk_cfile_write(fd, "notify_on_release",
-					     o->notify ? "1" : "0");
+		const char *flag = ctk_hier_ops(type)->notify_file;
+
+		if (flag)
+			rc = ctk_cfile_write(fd, flag, o->notify ? "1" : "0");
 		else
 			rc = ctk_v2_notify_set(fd, o->notify,
 					       o->notify_trusted);
