@@ -100,7 +100,7 @@ teardown_file() { ctk_root_teardown_file; }
 	CTK_PIDS="${CTK_PIDS:-} $tr"
 	ctk_wait_until test -e "$BATS_TEST_TMPDIR/cmd-done"
 	# the command has ended, its child still runs there: all stays
-	ctk_wait_until test "$(wc -l < "$V1/t/tasks")" = 1
+	ctk_wait_until ctk_output_is 1 grep -c '' "$V1/t/tasks"
 	kill -0 "$tr"
 	[ -d "$V1/t" ]
 	echo go > "$BATS_TEST_TMPDIR/go"
@@ -404,7 +404,7 @@ spawn() {
 	spawn "$T/ctkslp$$" 1000; plain=$SPAWNED
 	spawn "$T/ctk slp$$" 1000; q=$SPAWNED
 	ctk_wait_until grep -q "ctk slp$$" "/proc/$q/cmdline"
-	ctk_wait_until test "$(chrt -p "$rt" | grep -c SCHED_FIFO)" = 1
+	ctk_wait_until sh -c 'chrt -p "$1" | grep -q SCHED_FIFO' sh "$rt"
 	run --separate-stderr cattach -v --rules="$T/cgrules.conf" "$rt" "$plain" "$q"
 	assert_success
 	assert_line "$rt (ctkslp$$): left where it is (line 1: ignore_rt, a real-time task)"

@@ -347,7 +347,7 @@ watch_start() {	# watch_start SPEC: the watcher in the background, watching
 	ctk_wait_until grep -q ":$rel/svc/jobs: removed: waiting for it to come back$" "$LOG"
 	cmkdir ":$rel/svc/jobs" ":$rel/svc/jobs/b"
 	crelease --mark ":$rel/svc/jobs/b"
-	ctk_wait_until test "$(grep -c ":$rel/svc/jobs: watching$" "$LOG")" = 2
+	ctk_wait_until ctk_output_is 2 grep -c ":$rel/svc/jobs: watching$" "$LOG"
 	cattach ":$rel/svc/jobs/b" -- true
 	wait_gone "$V2/svc/jobs/b"
 	# each wait was said once

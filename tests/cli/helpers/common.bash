@@ -298,6 +298,17 @@ _ctk_zombie_ready() {
 	[ -s "$1" ] && ZOMBIE=$(cat "$1") && [ "$(ctk_task_state "$ZOMBIE")" = Z ]
 }
 
+# ctk_output_is TEXT CMD [ARG...]: CMD prints exactly TEXT. For waits on
+# a count: `ctk_wait_until test "$(grep -c x f)" = 1` expands $(...) once,
+# before the wait, and so never waits (tests/lint/bats-asserts.sh refuses it);
+# `ctk_wait_until ctk_output_is 1 grep -c x f` runs grep on every try.
+ctk_output_is() {
+	local want=$1 got
+	shift
+	got=$("$@" 2>/dev/null) || [ -n "$got" ] || return 1
+	[ "$got" = "$want" ]
+}
+
 # ctk_lines_at_least FILE N: FILE has N lines or more
 ctk_lines_at_least() { [ "$(wc -l < "$1" 2>/dev/null)" -ge "$2" ]; }
 
